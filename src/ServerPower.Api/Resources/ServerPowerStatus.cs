@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using ServerPower.Api.Serialization;
+
+namespace ServerPower.Api.Resources;
+
+public sealed record ServerPowerStatus
+{
+    [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; init; }
+    [JsonPropertyName("desiredState")] public DesiredPowerState? DesiredState { get; init; }
+    [JsonPropertyName("powerState")] public PowerState? PowerState { get; init; }
+    [JsonPropertyName("providerState")] public string? ProviderState { get; init; }
+    [JsonPropertyName("lastAction")] public LastAction? LastAction { get; init; }
+    [JsonPropertyName("restart")] public OneShotStatus? Restart { get; init; }
+    [JsonPropertyName("rebuild")] public OneShotStatus? Rebuild { get; init; }
+    [JsonPropertyName("conditions")] public IReadOnlyList<Condition>? Conditions { get; init; }
+}
+
+/// <summary>The last action sent to the provider.</summary>
+public sealed record LastAction
+{
+    [JsonPropertyName("type")] public ActionType Type { get; init; }
+    /// <summary>The one-shot token that asked for it, if any.</summary>
+    [JsonPropertyName("token")] public string? Token { get; init; }
+    [JsonPropertyName("requestTime"), JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset RequestTime { get; init; }
+    [JsonPropertyName("result")] public ActionResult Result { get; init; }
+    [JsonPropertyName("message")] public string? Message { get; init; }
+}
+
+/// <summary>The last one-shot token seen and what became of it.</summary>
+public sealed record OneShotStatus
+{
+    [JsonPropertyName("token")] public string Token { get; init; } = "";
+    [JsonPropertyName("phase")] public OneShotPhase Phase { get; init; }
+    [JsonPropertyName("message")] public string? Message { get; init; }
+}

@@ -1,0 +1,17 @@
+namespace ServerPower.Api.Vocabulary;
+
+/// <summary>Annotation keys, finalizer and label names the operator reads or writes.</summary>
+public static class Annotations
+{
+    /// <summary>One-shot: each new value asks for exactly one restart.</summary>
+    public const string Restart = ApiGroup.Group + "/restart";
+
+    /// <summary>One-shot: each new value asks for exactly one rebuild.</summary>
+    public const string Rebuild = ApiGroup.Group + "/rebuild";
+
+    /// <summary>A one-shot token longer than this is rejected (InvalidSpec), nothing is sent.</summary>
+    public const int MaxTokenLength = 63;
+
+    /// <summary>Finalizer added only while <c>spec.deletionPolicy</c> is Stop.</summary>
+    public const string StopFinalizer = ApiGroup.Group + "/stop-on-delete";
+}

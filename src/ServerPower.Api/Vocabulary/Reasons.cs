@@ -1,0 +1,38 @@
+namespace ServerPower.Api.Vocabulary;
+
+/// <summary>Every condition reason the operator writes. The README explains each one.</summary>
+public static class Reasons
+{
+    // Ready=True
+    public const string InDesiredState = "InDesiredState";
+    public const string ActionAccepted = "ActionAccepted";
+
+    // Ready=False
+    public const string Starting = "Starting";
+    public const string Stopping = "Stopping";
+    public const string ActionPending = "ActionPending";
+    public const string ServerSuspended = "ServerSuspended";
+    public const string ProviderError = "ProviderError";
+    public const string Unsupported = "Unsupported";
+    public const string Suspended = "Suspended";
+    /// <summary>A one-shot's outcome is unknown (operator stopped mid-call); set a new token to retry.</summary>
+    public const string OneShotUncertain = "OneShotUncertain";
+    /// <summary>Observe policy and the provider state differs from the declared state.</summary>
+    public const string NotInDesiredState = "NotInDesiredState";
+
+    // Synced=True
+    public const string ReconcileSucceeded = "ReconcileSucceeded";
+
+    // Synced=False
+    public const string CredentialsMissing = "CredentialsMissing";
+    public const string Unauthorized = "Unauthorized";
+    public const string ServerNotFound = "ServerNotFound";
+    public const string RateLimited = "RateLimited";
+    public const string ProviderUnavailable = "ProviderUnavailable";
+    public const string InvalidSpec = "InvalidSpec";
+    public const string ProviderNotFound = "ProviderNotFound";
+
+    // PowerProvider Ready
+    public const string ProviderReady = "ProviderReady";
+    public const string EndpointNotAllowed = "EndpointNotAllowed";
+}

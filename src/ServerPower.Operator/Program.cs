@@ -1,0 +1,1 @@
+Console.WriteLine("ServerPower Operator: host not built yet");

@@ -1,0 +1,23 @@
+using ServerPower.Api.Resources;
+
+namespace ServerPower.Providers.Contract;
+
+/// <summary>One provider account: read state, perform an action, declare capabilities.</summary>
+public interface IPowerProvider
+{
+    ProviderType Type { get; }
+
+    ProviderCapabilities Capabilities { get; }
+
+    /// <summary>Reads one server's state. A state-blind provider answers Unsupported.</summary>
+    Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken);
+
+    /// <summary>Reads every server of the account in one call, where <see cref="ProviderCapabilities.CanBatchRead"/>.</summary>
+    Task<BatchReadResult> ReadAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sends one action. Unsupported actions answer Unsupported without any request.</summary>
+    Task<ProviderOutcome> SendAsync(string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken);
+
+    /// <summary>An authenticated call proving the credentials work (HEO: its unauthenticated service status).</summary>
+    Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken);
+}
