@@ -1,0 +1,23 @@
+namespace ServerPower.Operator.Hosting;
+
+/// <summary>The operator's settings: command line <c>--name value</c>, or environment <c>SERVERPOWER_NAME</c>.</summary>
+public sealed record OperatorOptions
+{
+    /// <summary>Namespaces to watch; empty: all namespaces.</summary>
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
+    public string? LabelSelector { get; init; }
+    public int Workers { get; init; } = 4;
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>One port for /metrics, /healthz and /readyz.</summary>
+    public int Port { get; init; } = 8080;
+    public bool LeaderElection { get; init; } = true;
+    public string? LeaderElectionNamespace { get; init; }
+    public string LeaderElectionLease { get; init; } = "serverpower-operator";
+    public bool AllowHttpEndpoints { get; init; }
+    /// <summary>Plain http to loopback addresses only (the sandbox).</summary>
+    public bool AllowLoopbackHttp { get; init; }
+    public IReadOnlyList<string> AllowedEndpointHosts { get; init; } = [];
+    public string LogFormat { get; init; } = "text";
+    /// <summary>A kubeconfig file; default: KUBECONFIG, ~/.kube/config, then in-cluster.</summary>
+    public string? Kubeconfig { get; init; }
+}

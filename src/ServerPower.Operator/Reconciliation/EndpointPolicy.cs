@@ -1,0 +1,28 @@
+using System.Net;
+
+namespace ServerPower.Operator.Reconciliation;
+
+/// <summary>
+/// Which provider endpoints the operator may call (DESIGN.md section 6): https only, except loopback when
+/// <see cref="AllowLoopbackHttp"/> (the sandbox) or any host when <see cref="AllowHttp"/>; and, when an allowlist
+/// is given, only its hosts.
+/// </summary>
+public sealed record EndpointPolicy(bool AllowHttp, bool AllowLoopbackHttp, IReadOnlyList<string> AllowedHosts)
+{
+    public static EndpointPolicy Default { get; } = new(false, false, []);
+
+    /// <summary>Null when the endpoint may be used; otherwise why not, in one sentence.</summary>
+    public string? Check(Uri endpoint)
+    {
+        if (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)
+            return $"endpoint scheme '{endpoint.Scheme}' is not allowed; use https";
+        if (endpoint.Scheme == Uri.UriSchemeHttp && !AllowHttp && !(AllowLoopbackHttp && IsLoopback(endpoint)))
+            return "plain http endpoints are not allowed; use https (or start the operator with --allow-http-endpoints)";
+        if (AllowedHosts.Count > 0 && !AllowedHosts.Contains(endpoint.Host, StringComparer.OrdinalIgnoreCase))
+            return $"endpoint host '{endpoint.Host}' is not in the operator's allowed endpoint hosts";
+        return null;
+    }
+
+    private static bool IsLoopback(Uri endpoint) =>
+        endpoint.IsLoopback || (IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+}

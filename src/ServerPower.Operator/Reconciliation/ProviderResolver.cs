@@ -1,0 +1,60 @@
+using ServerPower.Api.Resources;
+using ServerPower.Api.Serialization;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Kubernetes;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Reconciliation;
+
+/// <summary>
+/// Resolves a PowerProvider (same namespace only) and its credentials Secret into a provider account.
+/// Secrets are read on demand (RBAC: get only) and never leave this class except inside <see cref="SecretValue"/>.
+/// </summary>
+public sealed class ProviderResolver(IResourceClient client, IPowerProviderFactory factory, EndpointPolicy policy)
+{
+    public async Task<ProviderResolution> ResolveAsync(string ns, string providerName, CancellationToken cancellationToken)
+    {
+        var resource = await client.GetProviderAsync(ns, providerName, cancellationToken);
+        if (resource is null)
+            return new ProviderResolution.Unusable(null, Reasons.ProviderNotFound, $"PowerProvider \"{providerName}\" not found in namespace \"{ns}\"");
+        return await ResolveAsync(resource, cancellationToken);
+    }
+
+    public async Task<ProviderResolution> ResolveAsync(PowerProviderResource resource, CancellationToken cancellationToken)
+    {
+        var spec = resource.Spec;
+        var ns = resource.Metadata.NamespaceProperty;
+        var name = resource.Metadata.Name;
+        ProviderResolution Unusable(string reason, string message) => new ProviderResolution.Unusable(resource, reason, $"PowerProvider \"{name}\": {message}");
+
+        var endpointText = string.IsNullOrWhiteSpace(spec.Endpoint) ? PowerProviderSpec.DefaultEndpoint(spec.Type) : spec.Endpoint;
+        if (endpointText is null) return Unusable(Reasons.InvalidSpec, $"spec.endpoint is required for type {spec.Type}");
+        if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint)) return Unusable(Reasons.InvalidSpec, $"spec.endpoint \"{endpointText}\" is not an absolute URL");
+        if (policy.Check(endpoint) is { } refused) return Unusable(Reasons.EndpointNotAllowed, refused);
+
+        TimeSpan? reassert = null;
+        if (spec.ReassertInterval is { } text)
+        {
+            if (!GoDuration.TryParse(text, out var interval) || interval <= TimeSpan.Zero)
+                return Unusable(Reasons.InvalidSpec, $"spec.reassertInterval \"{text}\" is not a duration like 30m");
+            reassert = interval;
+        }
+
+        var secretRef = spec.CredentialsSecretRef;
+        var credential = await client.GetSecretValueAsync(ns, secretRef.Name, secretRef.Key, cancellationToken);
+        if (string.IsNullOrEmpty(credential))
+            return Unusable(Reasons.CredentialsMissing, $"key \"{secretRef.Key}\" of Secret \"{secretRef.Name}\" not found or empty");
+
+        string? caBundle = null;
+        if (spec.CaBundleSecretRef is { } caRef)
+        {
+            caBundle = await client.GetSecretValueAsync(ns, caRef.Name, caRef.Key, cancellationToken);
+            if (string.IsNullOrEmpty(caBundle))
+                return Unusable(Reasons.CredentialsMissing, $"CA bundle key \"{caRef.Key}\" of Secret \"{caRef.Name}\" not found or empty");
+        }
+
+        var account = new ProviderAccount($"{ns}/{name}", spec.Type, endpoint, new SecretValue(credential.Trim()),
+            spec.RateLimit, spec.MaxConcurrentActions, caBundle);
+        return new ProviderResolution.Usable(resource, account, factory.Get(account), reassert);
+    }
+}
