@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using ServerPower.Api.Resources;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Metrics;
+
+/// <summary>Counts and times every provider call by provider type, operation and outcome.</summary>
+public sealed class MeteredProviderFactory(IPowerProviderFactory inner) : IPowerProviderFactory
+{
+    public IPowerProvider Get(ProviderAccount account) => new MeteredProvider(inner.Get(account));
+
+    private sealed class MeteredProvider(IPowerProvider inner) : IPowerProvider
+    {
+        public ProviderType Type => inner.Type;
+        public ProviderCapabilities Capabilities => inner.Capabilities;
+
+        public Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken) =>
+            MeasureAsync("read", () => inner.ReadAsync(serverId, cancellationToken), r => r.Outcome);
+
+        public Task<BatchReadResult> ReadAllAsync(CancellationToken cancellationToken) =>
+            MeasureAsync("read_all", () => inner.ReadAllAsync(cancellationToken), r => r.Outcome);
+
+        public Task<ProviderOutcome> SendAsync(string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken) =>
+            MeasureAsync(action.ToString().ToLowerInvariant(), () => inner.SendAsync(serverId, action, rebuild, cancellationToken), o => o);
+
+        public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
+            MeasureAsync("probe", () => inner.ProbeAsync(cancellationToken), o => o);
+
+        private async Task<T> MeasureAsync<T>(string operation, Func<Task<T>> call, Func<T, ProviderOutcome> outcome)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var result = await call();
+            var provider = inner.Type.ToString();
+            OperatorMetrics.ProviderLatency.WithLabels(provider, operation).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            OperatorMetrics.ProviderRequests.WithLabels(provider, operation, outcome(result).Kind.ToString()).Inc();
+            return result;
+        }
+    }
+}
