@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace ServerPower.EndToEnd.Tests.Infrastructure;
+
+/// <summary>The operator as a real, separate process (dotnet ServerPower.Operator.dll), with its output kept.</summary>
+public sealed class OperatorProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> lines = new();
+
+    private OperatorProcess(Process process)
+    {
+        this.process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public IReadOnlyCollection<string> Lines => lines;
+
+    public string Log => string.Join('\n', lines);
+
+    public bool HasExited => process.HasExited;
+
+    public static OperatorProcess Start(string kubeconfig, params string[] extraArgs)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "ServerPower.Operator.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { dll, "--kubeconfig", kubeconfig, "--leader-election", "false", "--port", "0",
+                     "--allow-http-endpoints", "true", "--allowed-endpoint-hosts", "127.0.0.1", "--resync-period", "10s" })
+            start.ArgumentList.Add(arg);
+        foreach (var arg in extraArgs) start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_gcServer"] = "0";
+        return new OperatorProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start the operator"));
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
+    public async Task KillAsync()
+    {
+        if (process.HasExited) return;
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        process.Dispose();
+    }
+}
