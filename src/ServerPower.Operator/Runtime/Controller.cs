@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Logging;
+
+namespace ServerPower.Operator.Runtime;
+
+/// <summary>
+/// Runs workers that take keys from a <see cref="WorkQueue"/> and reconcile them (controller-runtime semantics):
+/// failure or exception → rate-limited requeue; <see cref="ReconcileResult.RequeueAfter"/> → forget and add after
+/// the delay; success → forget. While running, every known key is enqueued at start and then every resync period
+/// with jitter. <see cref="RunAsync"/> may be called again after it returned (leadership regained); the queue and
+/// its keys survive in between.
+/// </summary>
+public sealed class Controller
+{
+    private readonly IReconciler reconciler;
+    private readonly Func<IEnumerable<ObjectKey>> knownKeys;
+    private readonly ControllerOptions options;
+    private readonly ILogger logger;
+    private readonly IRuntimeMetrics metrics;
+    private readonly TimeProvider time;
+    private readonly Random random;
+
+    public Controller(string name, WorkQueue queue, IReconciler reconciler, Func<IEnumerable<ObjectKey>> knownKeys,
+        ControllerOptions? options, ILogger logger, IRuntimeMetrics? metrics = null, TimeProvider? time = null,
+        Random? random = null)
+    {
+        Name = name;
+        Queue = queue;
+        this.reconciler = reconciler;
+        this.knownKeys = knownKeys;
+        this.options = options ?? new ControllerOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(this.options.Workers);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(this.options.ResyncPeriod, TimeSpan.Zero);
+        this.logger = logger;
+        this.metrics = metrics ?? NullRuntimeMetrics.Instance;
+        this.time = time ?? TimeProvider.System;
+        this.random = random ?? Random.Shared;
+    }
+
+    public string Name { get; }
+
+    public WorkQueue Queue { get; }
+
+    /// <summary>Asks for a reconcile of the key (deduplicated while queued). Works whether or not workers run.</summary>
+    public void Enqueue(ObjectKey key) => Queue.Add(key);
+
+    public void EnqueueAll()
+    {
+        foreach (var key in knownKeys()) Queue.Add(key);
+    }
+
+    /// <summary>
+    /// Runs the workers and the resync timer until the token is cancelled; a reconcile in flight then sees the
+    /// cancelled token and its key stays queued. The resync timer exists when this method returns its task.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        EnqueueAll();
+        ITimer? resync = null;
+        resync = time.CreateTimer(_ =>
+        {
+            logger.LogDebug("Resync of {Controller}: enqueueing every known key", Name);
+            EnqueueAll();
+            resync?.Change(NextResyncDelay(), Timeout.InfiniteTimeSpan);
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        resync.Change(NextResyncDelay(), Timeout.InfiniteTimeSpan);
+        await using (resync.ConfigureAwait(false))
+        {
+            logger.LogInformation("Controller {Controller} starting {Workers} workers", Name, options.Workers);
+            var workers = Enumerable.Range(0, options.Workers)
+                .Select(_ => Task.Run(() => WorkerAsync(cancellationToken), CancellationToken.None));
+            await Task.WhenAll(workers).ConfigureAwait(false);
+            logger.LogInformation("Controller {Controller} stopped its workers", Name);
+        }
+    }
+
+    internal TimeSpan NextResyncDelay()
+    {
+        var factor = 1 + options.ResyncJitter * (2 * random.NextDouble() - 1);
+        return options.ResyncPeriod * factor;
+    }
+
+    private async Task WorkerAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            ObjectKey? next;
+            try
+            {
+                next = await Queue.GetAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (next is not { } key) return;
+            try
+            {
+                await ProcessAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Queue.Done(key);
+            }
+        }
+    }
+
+    private async Task ProcessAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            Queue.Add(key); // stopping: keep the key for the next run
+            return;
+        }
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["key"] = key.ToString(), ["controller"] = Name });
+        var started = time.GetTimestamp();
+        ReconcileResult result;
+        try
+        {
+            result = await reconciler.ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Queue.Add(key);
+            return;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Reconcile of {Key} threw", key);
+            result = ReconcileResult.Fail(e.GetType().Name);
+        }
+        var outcome = Apply(key, result);
+        metrics.ReconcileCompleted(Name, outcome, time.GetElapsedTime(started));
+    }
+
+    private string Apply(ObjectKey key, ReconcileResult result)
+    {
+        if (result.Failed)
+        {
+            logger.LogWarning("Reconcile of {Key} failed ({Error}); retry {Retry} with backoff", key, result.Error,
+                Queue.NumRequeues(key) + 1);
+            Queue.AddRateLimited(key);
+            return "error";
+        }
+        Queue.Forget(key);
+        if (result.RequeueAfter is { } delay)
+        {
+            Queue.AddAfter(key, delay);
+            return "requeue_after";
+        }
+        return "success";
+    }
+}

@@ -1,0 +1,13 @@
+namespace ServerPower.Operator.Runtime;
+
+public sealed record ControllerOptions
+{
+    /// <summary>Concurrent reconciles (never two on one key).</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>Every known key is enqueued this often, so drift and wiped status heal without an event.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Relative spread of each resync period: 0.1 means ±10 %.</summary>
+    public double ResyncJitter { get; init; } = 0.1;
+}
