@@ -1,0 +1,177 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using ServerPower.Operator.Runtime;
+
+namespace ServerPower.Runtime.Tests;
+
+public sealed class ControllerTests
+{
+    private static readonly ObjectKey A = new("ns", "a");
+    private static readonly ObjectKey B = new("ns", "b");
+    private readonly FakeTimeProvider time = new();
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private (Controller Controller, WorkQueue Queue) Build(IReconciler reconciler, IReadOnlyList<ObjectKey>? known = null,
+        ControllerOptions? options = null, Random? random = null, IRuntimeMetrics? metrics = null)
+    {
+        var queue = new WorkQueue("test", null, time, metrics);
+        var controller = new Controller("test", queue, reconciler, () => known ?? [], options, NullLogger.Instance,
+            metrics, time, random);
+        return (controller, queue);
+    }
+
+    [Fact]
+    public async Task One_key_is_never_reconciled_concurrently_and_runs_once_more_after_being_added_during_a_reconcile()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reconciler = new RecordingReconciler(async (key, call, _) =>
+        {
+            if (key == A && call == 1) await release.Task;
+            return ReconcileResult.Done;
+        });
+        var (controller, queue) = Build(reconciler, options: new ControllerOptions { Workers = 4 });
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = controller.RunAsync(cts.Token);
+
+        controller.Enqueue(A);
+        await Eventually.Until(() => reconciler.Calls(A) == 1, "first reconcile of a");
+        for (var i = 0; i < 5; i++) controller.Enqueue(A);
+        controller.Enqueue(B);
+        await Eventually.Until(() => reconciler.Calls(B) == 1, "b reconciled while a is busy");
+        Assert.Equal(1, reconciler.Calls(A));
+        Assert.Equal(0, queue.Length);
+
+        release.SetResult();
+        await Eventually.Until(() => reconciler.Calls(A) == 2 && !queue.IsProcessing(A), "second reconcile of a");
+
+        Assert.Equal(1, reconciler.MaxConcurrentPerKey);
+        Assert.Equal(0, queue.Length);
+        Assert.Equal(2, reconciler.Calls(A));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task Failures_requeue_with_doubling_backoff_and_success_forgets()
+    {
+        var reconciler = new RecordingReconciler((_, call, _) =>
+            Task.FromResult(call <= 3 ? ReconcileResult.Fail("provider down") : ReconcileResult.Done));
+        var metrics = new RecordingMetrics();
+        var (controller, queue) = Build(reconciler, metrics: metrics);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = controller.RunAsync(cts.Token);
+
+        controller.Enqueue(A);
+        foreach (var (call, delay) in new[] { (1, 5), (2, 10), (3, 20) })
+        {
+            await Eventually.Until(() => reconciler.Calls(A) == call && queue.IsWaiting(A), $"failure {call} requeued");
+            Assert.Equal(call, queue.NumRequeues(A));
+            time.Advance(TimeSpan.FromMilliseconds(delay - 1));
+            Assert.True(queue.IsWaiting(A), $"retry {call} came before {delay} ms");
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        await Eventually.Until(() => reconciler.Calls(A) == 4 && !queue.IsProcessing(A), "success");
+
+        Assert.Equal(0, queue.NumRequeues(A));
+        Assert.False(queue.IsWaiting(A));
+        Assert.Equal(["error", "error", "error", "success"], metrics.Reconciles.Select(r => r.Result));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task An_exception_is_a_failure_and_the_key_is_kept()
+    {
+        var reconciler = new RecordingReconciler((_, _, _) => throw new InvalidOperationException("boom"));
+        var (controller, queue) = Build(reconciler);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = controller.RunAsync(cts.Token);
+
+        controller.Enqueue(A);
+        await Eventually.Until(() => queue.IsWaiting(A), "requeued after the exception");
+        Assert.Equal(1, queue.NumRequeues(A));
+
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        await Eventually.Until(() => reconciler.Calls(A) == 2 && queue.IsWaiting(A), "retried");
+        Assert.Equal(2, queue.NumRequeues(A));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task RequeueAfter_forgets_the_backoff_and_runs_again_after_the_delay()
+    {
+        var reconciler = new RecordingReconciler((_, call, _) =>
+            Task.FromResult(call == 1 ? ReconcileResult.Fail("once") : ReconcileResult.After(TimeSpan.FromSeconds(30))));
+        var (controller, queue) = Build(reconciler);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = controller.RunAsync(cts.Token);
+
+        controller.Enqueue(A);
+        await Eventually.Until(() => queue.IsWaiting(A), "failure requeued");
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        await Eventually.Until(() => reconciler.Calls(A) == 2 && queue.IsWaiting(A) && !queue.IsProcessing(A), "requeue after");
+        Assert.Equal(0, queue.NumRequeues(A));
+
+        time.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(1));
+        Assert.True(queue.IsWaiting(A));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Eventually.Until(() => reconciler.Calls(A) == 3, "ran again after 30 s");
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Theory]
+    [InlineData(0.0, 270)]
+    [InlineData(0.5, 300)]
+    [InlineData(1.0, 330)]
+    public void Resync_periods_spread_by_the_jitter(double random, int expectedSeconds)
+    {
+        var (controller, _) = Build(new RecordingReconciler(), random: new FixedRandom(random));
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), controller.NextResyncDelay());
+    }
+
+    [Fact]
+    public async Task Resync_enqueues_every_known_key_after_the_jittered_period()
+    {
+        var known = new List<ObjectKey> { A, B };
+        var reconciler = new RecordingReconciler();
+        var (controller, queue) = Build(reconciler, known, random: new FixedRandom(1.0));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = controller.RunAsync(cts.Token);
+        await Eventually.Until(() => reconciler.Calls(A) == 1 && reconciler.Calls(B) == 1 && queue.Length == 0
+            && !queue.IsProcessing(A) && !queue.IsProcessing(B), "initial reconcile of every key");
+
+        time.Advance(TimeSpan.FromMinutes(5.5));
+
+        await Eventually.Until(() => reconciler.Calls(A) == 2 && reconciler.Calls(B) == 2, "resync");
+        known.Add(new ObjectKey("ns", "c"));
+        time.Advance(TimeSpan.FromMinutes(5.5));
+        await Eventually.Until(() => reconciler.Calls(A) == 3 && reconciler.Calls(new ObjectKey("ns", "c")) == 1, "second resync");
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task Stopping_keeps_an_interrupted_key_queued()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reconciler = new RecordingReconciler(async (_, _, ct) =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return ReconcileResult.Done;
+        });
+        var (controller, queue) = Build(reconciler);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = controller.RunAsync(cts.Token);
+        controller.Enqueue(A);
+        await started.Task.WaitAsync(Eventually.Deadline, Ct);
+
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+
+        Assert.Equal(1, queue.Length);
+        Assert.False(queue.IsProcessing(A));
+    }
+}

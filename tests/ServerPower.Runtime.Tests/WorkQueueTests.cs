@@ -1,0 +1,178 @@
+using Microsoft.Extensions.Time.Testing;
+using ServerPower.Operator.Runtime;
+
+namespace ServerPower.Runtime.Tests;
+
+public sealed class WorkQueueTests
+{
+    private static readonly ObjectKey A = new("ns", "a");
+    private static readonly ObjectKey B = new("ns", "b");
+    private static readonly ObjectKey C = new("ns", "c");
+    private readonly FakeTimeProvider time = new();
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private WorkQueue Queue(WorkQueueOptions? options = null) => new("test", options, time);
+
+    [Fact]
+    public async Task A_key_added_many_times_while_queued_is_handed_out_once()
+    {
+        using var queue = Queue();
+        queue.Add(A);
+        queue.Add(A);
+        queue.Add(B);
+        queue.Add(A);
+
+        Assert.Equal(2, queue.Length);
+        Assert.Equal(A, await queue.GetAsync(Ct));
+        Assert.Equal(B, await queue.GetAsync(Ct));
+        Assert.Equal(0, queue.Length);
+    }
+
+    [Fact]
+    public async Task A_key_added_while_processing_is_handed_out_again_only_after_done()
+    {
+        using var queue = Queue();
+        queue.Add(A);
+        Assert.Equal(A, await queue.GetAsync(Ct));
+
+        queue.Add(A);
+        queue.Add(A);
+        var second = queue.GetAsync(Ct);
+
+        Assert.Equal(0, queue.Length);
+        Assert.False(second.IsCompleted);
+        queue.Done(A);
+        Assert.Equal(A, await second.WaitAsync(Eventually.Deadline, Ct));
+        queue.Done(A);
+        Assert.Equal(0, queue.Length);
+        Assert.False(queue.IsProcessing(A));
+    }
+
+    [Fact]
+    public async Task Failures_back_off_per_key_doubling_up_to_the_cap_and_forget_resets()
+    {
+        using var queue = Queue(new WorkQueueOptions { MaxDelay = TimeSpan.FromMilliseconds(40) });
+        TimeSpan[] expected = [Ms(5), Ms(10), Ms(20), Ms(40), Ms(40)];
+        foreach (var delay in expected) await AssertReadyAfter(queue, delay);
+        Assert.Equal(5, queue.NumRequeues(A));
+
+        queue.Forget(A);
+
+        Assert.Equal(0, queue.NumRequeues(A));
+        await AssertReadyAfter(queue, Ms(5));
+    }
+
+    [Fact]
+    public async Task Backoff_is_per_key()
+    {
+        using var queue = Queue();
+        await AssertReadyAfter(queue, Ms(5));
+        queue.AddRateLimited(A);
+
+        queue.AddRateLimited(B);
+        time.Advance(Ms(5));
+
+        Assert.True(queue.IsWaiting(A));
+        Assert.False(queue.IsWaiting(B));
+    }
+
+    [Fact]
+    public void The_overall_token_bucket_limits_requeues_of_all_keys()
+    {
+        using var queue = Queue(new WorkQueueOptions { BaseDelay = Ms(1), QueriesPerSecond = 1, Burst = 2 });
+        queue.AddRateLimited(A);
+        queue.AddRateLimited(B);
+        queue.AddRateLimited(C);
+
+        time.Advance(Ms(1));
+        Assert.Equal(2, queue.Length);
+        Assert.True(queue.IsWaiting(C));
+
+        time.Advance(TimeSpan.FromSeconds(1) - Ms(2));
+        Assert.True(queue.IsWaiting(C));
+        time.Advance(Ms(1));
+        Assert.False(queue.IsWaiting(C));
+        Assert.Equal(3, queue.Length);
+    }
+
+    [Fact]
+    public void AddAfter_adds_when_the_delay_passed_and_an_earlier_time_wins()
+    {
+        using var queue = Queue();
+        queue.AddAfter(A, TimeSpan.FromSeconds(10));
+        queue.AddAfter(A, TimeSpan.FromSeconds(20));
+        queue.AddAfter(B, TimeSpan.FromSeconds(20));
+        queue.AddAfter(B, TimeSpan.FromSeconds(5));
+
+        time.Advance(TimeSpan.FromSeconds(5) - Ms(1));
+        Assert.Equal(0, queue.Length);
+        time.Advance(Ms(1));
+        Assert.Equal(1, queue.Length);
+        Assert.True(queue.IsWaiting(A));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, queue.Length);
+        Assert.Equal(0, queue.WaitingCount);
+    }
+
+    [Fact]
+    public void AddAfter_with_no_delay_adds_at_once()
+    {
+        using var queue = Queue();
+        queue.AddAfter(A, TimeSpan.Zero);
+        Assert.Equal(1, queue.Length);
+    }
+
+    [Fact]
+    public async Task ShutDown_releases_waiting_workers_and_ignores_new_keys()
+    {
+        using var queue = Queue();
+        var waiting = queue.GetAsync(Ct);
+
+        queue.ShutDown();
+        queue.Add(A);
+
+        Assert.Null(await waiting.WaitAsync(Eventually.Deadline, Ct));
+        Assert.Null(await queue.GetAsync(Ct));
+        Assert.Equal(0, queue.Length);
+    }
+
+    [Fact]
+    public async Task A_cancelled_get_does_not_swallow_a_key()
+    {
+        using var queue = Queue();
+        using var cts = new CancellationTokenSource();
+        var cancelled = queue.GetAsync(cts.Token);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+
+        queue.Add(A);
+
+        Assert.Equal(1, queue.Length);
+        Assert.Equal(A, await queue.GetAsync(Ct));
+    }
+
+    [Fact]
+    public void Depth_is_reported_to_the_metrics_hook()
+    {
+        var metrics = new RecordingMetrics();
+        using var queue = new WorkQueue("servers", null, time, metrics);
+        queue.Add(A);
+        queue.Add(B);
+        Assert.Equal(2, metrics.Depth("servers"));
+    }
+
+    private async Task AssertReadyAfter(WorkQueue queue, TimeSpan delay)
+    {
+        queue.AddRateLimited(A);
+        time.Advance(delay - Ms(1));
+        Assert.True(queue.IsWaiting(A), $"ready before {delay}");
+        time.Advance(Ms(1));
+        Assert.False(queue.IsWaiting(A), $"not ready after {delay}");
+        Assert.Equal(1, queue.Length);
+        var key = await queue.GetAsync(Ct);
+        Assert.Equal(A, key);
+        queue.Done(A);
+    }
+
+    private static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
+}
