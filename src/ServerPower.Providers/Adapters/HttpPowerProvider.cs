@@ -1,0 +1,120 @@
+using ServerPower.Api.Resources;
+using ServerPower.Providers.Coalescing;
+using ServerPower.Providers.Contract;
+using ServerPower.Providers.Http;
+using ServerPower.Providers.Resilience;
+
+namespace ServerPower.Providers.Adapters;
+
+/// <summary>
+/// What every adapter shares: capability checks before any request, batch-read coalescing, and one call =
+/// one request through the account's resilience pipeline, mapped by the adapter.
+/// </summary>
+internal abstract class HttpPowerProvider : IPowerProvider
+{
+    private readonly BatchReadCoalescer? coalescer;
+
+    protected HttpPowerProvider(ProviderContext context)
+    {
+        Context = context;
+        if (Capabilities.CanBatchRead && context.Options.CoalesceBatchReads)
+        {
+            coalescer = new BatchReadCoalescer(ReadAllAsync, context.Options.BatchReadMaxAge, context.TimeProvider);
+        }
+    }
+
+    public abstract ProviderType Type { get; }
+
+    public abstract ProviderCapabilities Capabilities { get; }
+
+    protected ProviderContext Context { get; }
+
+    public async Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken)
+    {
+        if (!Capabilities.CanReadState)
+        {
+            return ReadResult.Failed(ProviderOutcome.Unsupported($"{Type} cannot report a server's power state"));
+        }
+
+        if (coalescer is not null)
+        {
+            var snapshot = await coalescer.SnapshotAsync(cancellationToken);
+            if (snapshot.Outcome.IsAccepted && snapshot.Servers.TryGetValue(serverId, out var server))
+            {
+                return ReadResult.Of(server);
+            }
+
+            if (!snapshot.Outcome.IsAccepted)
+            {
+                return ReadResult.Failed(snapshot.Outcome);
+            }
+            // Not in the listing: ask for it alone, so a missing server gets the provider's own answer.
+        }
+
+        return await ReadOneAsync(serverId, cancellationToken);
+    }
+
+    public async Task<BatchReadResult> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        if (!Capabilities.CanBatchRead)
+        {
+            return new BatchReadResult(ProviderOutcome.Unsupported($"{Type} has no batch read"), new Dictionary<string, ObservedServer>());
+        }
+
+        var (outcome, servers) = await CallAsync(CallKind.Read, BatchReadRequest(), MapBatchRead, cancellationToken);
+        return new BatchReadResult(outcome, servers ?? new Dictionary<string, ObservedServer>());
+    }
+
+    public async Task<ProviderOutcome> SendAsync(
+        string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken)
+    {
+        if (!Capabilities.Supports(action))
+        {
+            return ProviderOutcome.Unsupported($"{Type} has no {action.ToString().ToLowerInvariant()} action");
+        }
+
+        return await SendSupportedAsync(serverId, action, rebuild, cancellationToken);
+    }
+
+    public abstract Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken);
+
+    protected abstract Task<ReadResult> ReadOneAsync(string serverId, CancellationToken cancellationToken);
+
+    protected abstract Task<ProviderOutcome> SendSupportedAsync(
+        string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken);
+
+    protected virtual ProviderRequest BatchReadRequest() => throw new NotSupportedException();
+
+    protected virtual (ProviderOutcome, IReadOnlyDictionary<string, ObservedServer>?) MapBatchRead(ProviderResponse response) =>
+        throw new NotSupportedException();
+
+    protected static CallKind KindOf(ActionType action) =>
+        action is ActionType.Start or ActionType.Stop ? CallKind.IdempotentAction : CallKind.DestructiveAction;
+
+    protected static string Escape(string serverId) => Uri.EscapeDataString(serverId);
+
+    /// <summary>One call: each attempt sends <paramref name="request"/> afresh and maps the answer; the value of the last attempt is kept.</summary>
+    protected async Task<(ProviderOutcome Outcome, T? Value)> CallAsync<T>(
+        CallKind kind, ProviderRequest request, Func<ProviderResponse, (ProviderOutcome, T?)> map, CancellationToken cancellationToken)
+    {
+        T? value = default;
+        var outcome = await Context.Pipeline.ExecuteAsync(kind, async attemptToken =>
+        {
+            var response = await Context.Http.SendAsync(request, attemptToken);
+            (var mapped, value) = map(response);
+            return mapped;
+        }, cancellationToken);
+        return (outcome, outcome.IsAccepted ? value : default);
+    }
+
+    protected async Task<ProviderOutcome> CallAsync(
+        CallKind kind, ProviderRequest request, Func<ProviderResponse, ProviderOutcome> map, CancellationToken cancellationToken) =>
+        (await CallAsync<object>(kind, request, response => (map(response), null), cancellationToken)).Outcome;
+
+    protected static ReadResult ReadResultOf(ProviderOutcome outcome, ObservedServer? server) => (outcome.IsAccepted, server) switch
+    {
+        (true, { } observed) => ReadResult.Of(observed),
+        (true, null) => ReadResult.Failed(new ProviderOutcome(OutcomeKind.Unavailable, "the provider's answer had no readable state")),
+        _ => ReadResult.Failed(outcome),
+    };
+}

@@ -1,0 +1,122 @@
+using ServerPower.Api.Resources;
+using ServerPower.Providers.Contract;
+using ServerPower.Providers.Http;
+using ServerPower.Providers.Resilience;
+
+namespace ServerPower.Providers.Adapters.PterodactylPanel;
+
+/// <summary>
+/// Pterodactyl panel, client API. Actions follow seed pterodactyl-panel-client-power.txt:
+/// POST /api/client/servers/{server}/power with {"action": X, "signal": X} (seed and upstream names both sent;
+/// 200 and 204 both accepted). Rebuild is upstream's reinstall (POST .../settings/reinstall): spec.rebuild is
+/// ignored. State: GET .../resources (current_state, is_suspended). A 409 is explained by
+/// GET /api/client/servers/{server}, the one route that answers in conflict states: Suspended or Busy.
+/// Probe: GET /api/client/account, the cheapest authenticated client call (one user row, no server listing).
+/// </summary>
+internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPowerProvider(context)
+{
+    private static readonly ProviderCapabilities Caps = new(
+        CanReadState: true,
+        CanBatchRead: false,
+        Actions: new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Restart, ActionType.Kill, ActionType.Rebuild },
+        RebuildUsesSpec: false);
+
+    public override ProviderType Type => ProviderType.PterodactylPanel;
+
+    public override ProviderCapabilities Capabilities => Caps;
+
+    public override Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
+        CallAsync(CallKind.Read, ProviderRequest.Get("/api/client/account"), PanelAnswers.Map, cancellationToken);
+
+    protected override async Task<ReadResult> ReadOneAsync(string serverId, CancellationToken cancellationToken)
+    {
+        var request = ProviderRequest.Get($"/api/client/servers/{Escape(serverId)}/resources");
+        var (outcome, server) = await CallAsync(CallKind.Read, request, MapResources, cancellationToken);
+        if (outcome.Kind != OutcomeKind.Busy)
+        {
+            return ReadResultOf(outcome, server);
+        }
+
+        var explained = await ExplainConflictAsync(serverId, outcome, cancellationToken);
+        return explained.Server is { } observed ? ReadResult.Of(observed) : ReadResult.Failed(explained.Outcome);
+    }
+
+    protected override async Task<ProviderOutcome> SendSupportedAsync(
+        string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken)
+    {
+        var request = action == ActionType.Rebuild
+            ? ProviderRequest.Post($"/api/client/servers/{Escape(serverId)}/settings/reinstall")
+            : ProviderRequest.Post($"/api/client/servers/{Escape(serverId)}/power", PowerBody(action));
+        var outcome = await CallAsync(KindOf(action), request, PanelAnswers.Map, cancellationToken);
+        return outcome.Kind == OutcomeKind.Busy
+            ? (await ExplainConflictAsync(serverId, outcome, cancellationToken)).Outcome
+            : outcome;
+    }
+
+    private static Dictionary<string, string> PowerBody(ActionType action)
+    {
+        var signal = action.ToString().ToLowerInvariant();
+        return new Dictionary<string, string> { ["action"] = signal, ["signal"] = signal };
+    }
+
+    private static (ProviderOutcome, ObservedServer?) MapResources(ProviderResponse response)
+    {
+        var outcome = PanelAnswers.Map(response);
+        if (!outcome.IsAccepted)
+        {
+            return (outcome, null);
+        }
+
+        var attributes = PanelAnswers.Attributes(response);
+        var raw = attributes.String("current_state");
+        if (attributes.Bool("is_suspended") == true)
+        {
+            return (outcome, new ObservedServer(PowerState.Suspended, raw ?? "suspended"));
+        }
+
+        return (outcome, raw is null ? null : new ObservedServer(MapState(raw), raw));
+    }
+
+    private static PowerState MapState(string raw) => raw.ToLowerInvariant() switch
+    {
+        "running" => PowerState.Running,
+        "starting" => PowerState.Starting,
+        "stopping" => PowerState.Stopping,
+        "offline" or "stopped" => PowerState.Stopped,
+        _ => PowerState.Unknown,
+    };
+
+    /// <summary>Turns a 409 into Suspended or Busy with the server's own status; keeps the 409 if that read fails.</summary>
+    private async Task<(ProviderOutcome Outcome, ObservedServer? Server)> ExplainConflictAsync(
+        string serverId, ProviderOutcome conflict, CancellationToken cancellationToken)
+    {
+        var request = ProviderRequest.Get($"/api/client/servers/{Escape(serverId)}");
+        var (_, server) = await CallAsync(CallKind.Read, request, response =>
+        {
+            var mapped = PanelAnswers.Map(response);
+            return (mapped, mapped.IsAccepted ? Explain(PanelAnswers.Attributes(response)) : null);
+        }, cancellationToken);
+        if (server is null)
+        {
+            return (conflict, null);
+        }
+
+        var kind = server.Power == PowerState.Suspended ? OutcomeKind.Suspended : OutcomeKind.Busy;
+        return (new ProviderOutcome(kind, $"{conflict.Message} (server status: {server.RawState})"), server);
+    }
+
+    private static ObservedServer Explain(System.Text.Json.JsonElement? attributes)
+    {
+        var status = attributes.String("status");
+        if (attributes.Bool("is_suspended") == true || status == "suspended")
+        {
+            return new ObservedServer(PowerState.Suspended, "suspended");
+        }
+
+        var raw = status
+            ?? (attributes.Bool("is_installing") == true ? "installing"
+            : attributes.Bool("is_transferring") == true ? "transferring"
+            : "conflict");
+        return new ObservedServer(PowerState.Busy, raw);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using ServerPower.Api.Resources;
+using ServerPower.Providers.Contract;
+using ServerPower.Providers.Http;
+using ServerPower.Providers.Resilience;
+
+namespace ServerPower.Providers.Adapters.Wings;
+
+/// <summary>
+/// Pterodactyl Wings. Actions follow seed pterodactyl-wings-power.txt: POST /api/servers/{uuid}/power with
+/// {"action": X, "wait_seconds": 30}, answered 202 and applied asynchronously (always confirm by reading state).
+/// wait_seconds is always sent: upstream treats an omitted value as 0, which silently drops an action that finds
+/// the power lock taken. Rebuild is upstream's POST /api/servers/{uuid}/reinstall. Errors are {"error"}:
+/// 401 missing header and 403 wrong token both mean Unauthorized; 400 on start/restart means suspended.
+/// State: GET /api/servers/{uuid}; batch GET /api/servers; probe GET /api/system.
+/// </summary>
+internal sealed class WingsProvider(ProviderContext context) : HttpPowerProvider(context)
+{
+    /// <summary>How long Wings may wait for its per-server power lock.</summary>
+    public const int WaitSeconds = 30;
+
+    private static readonly ProviderCapabilities Caps = new(
+        CanReadState: true,
+        CanBatchRead: true,
+        Actions: new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Restart, ActionType.Kill, ActionType.Rebuild },
+        RebuildUsesSpec: false);
+
+    public override ProviderType Type => ProviderType.Wings;
+
+    public override ProviderCapabilities Capabilities => Caps;
+
+    public override Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
+        CallAsync(CallKind.Read, ProviderRequest.Get("/api/system"), response =>
+        {
+            var outcome = Map(response);
+            var version = JsonRead.Parse(response.Body).String("version");
+            return outcome.IsAccepted && version is not null ? ProviderOutcome.Accepted($"Wings {version}") : outcome;
+        }, cancellationToken);
+
+    protected override async Task<ReadResult> ReadOneAsync(string serverId, CancellationToken cancellationToken)
+    {
+        var request = ProviderRequest.Get($"/api/servers/{Escape(serverId)}");
+        var (outcome, server) = await CallAsync(CallKind.Read, request, response =>
+        {
+            var mapped = Map(response);
+            return (mapped, mapped.IsAccepted ? Observe(JsonRead.Parse(response.Body)) : null);
+        }, cancellationToken);
+        return ReadResultOf(outcome, server);
+    }
+
+    protected override ProviderRequest BatchReadRequest() => ProviderRequest.Get("/api/servers");
+
+    protected override (ProviderOutcome, IReadOnlyDictionary<string, ObservedServer>?) MapBatchRead(ProviderResponse response)
+    {
+        var outcome = Map(response);
+        if (!outcome.IsAccepted)
+        {
+            return (outcome, null);
+        }
+
+        var servers = new Dictionary<string, ObservedServer>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in JsonRead.Parse(response.Body).Items())
+        {
+            var uuid = item.String("uuid") ?? item.Property("configuration").String("uuid");
+            if (uuid is not null && Observe(item) is { } observed)
+            {
+                servers[uuid] = observed;
+            }
+        }
+
+        return (outcome, servers);
+    }
+
+    protected override Task<ProviderOutcome> SendSupportedAsync(
+        string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken)
+    {
+        var request = action == ActionType.Rebuild
+            ? ProviderRequest.Post($"/api/servers/{Escape(serverId)}/reinstall")
+            : ProviderRequest.Post($"/api/servers/{Escape(serverId)}/power", new Dictionary<string, object>
+            {
+                ["action"] = action.ToString().ToLowerInvariant(),
+                ["wait_seconds"] = WaitSeconds,
+            });
+        return CallAsync(KindOf(action), request, response =>
+        {
+            var outcome = Map(response);
+            return outcome.IsAccepted && outcome.Message.Length == 0
+                ? ProviderOutcome.Accepted("accepted by Wings; applied asynchronously")
+                : outcome;
+        }, cancellationToken);
+    }
+
+    private static ProviderOutcome Map(ProviderResponse response)
+    {
+        if (response.IsSuccess)
+        {
+            return ProviderOutcome.Accepted();
+        }
+
+        var message = JsonRead.Parse(response.Body).String("error");
+        var outcome = HttpOutcomes.FromStatus(response, message);
+        return response.StatusCode switch
+        {
+            403 => outcome with { Kind = OutcomeKind.Unauthorized },
+            400 when message?.Contains("suspended", StringComparison.OrdinalIgnoreCase) == true => outcome with { Kind = OutcomeKind.Suspended },
+            _ => outcome,
+        };
+    }
+
+    private static ObservedServer? Observe(JsonElement? server)
+    {
+        var state = server.String("state");
+        if (server.Bool("is_suspended") == true)
+        {
+            return new ObservedServer(PowerState.Suspended, state ?? "suspended");
+        }
+
+        return state is null ? null : new ObservedServer(state.ToLowerInvariant() switch
+        {
+            "running" => PowerState.Running,
+            "starting" => PowerState.Starting,
+            "stopping" => PowerState.Stopping,
+            "offline" => PowerState.Stopped,
+            _ => PowerState.Unknown,
+        }, state);
+    }
+}

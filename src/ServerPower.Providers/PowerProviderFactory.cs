@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerPower.Api.Resources;
+using ServerPower.Providers.Adapters;
+using ServerPower.Providers.Adapters.Heo;
+using ServerPower.Providers.Adapters.PterodactylPanel;
+using ServerPower.Providers.Adapters.Wenium;
+using ServerPower.Providers.Adapters.Wings;
+using ServerPower.Providers.Contract;
+using ServerPower.Providers.Http;
+using ServerPower.Providers.Resilience;
+
+namespace ServerPower.Providers;
+
+/// <summary>
+/// One provider instance per account: an equal <see cref="ProviderAccount"/> gets the same instance (its rate
+/// limiter, action slots, circuit breaker and batch cache); a changed account (new token, endpoint, limits, CA)
+/// replaces it. A replaced instance is not disposed, since calls may still be using it; it is collected after.
+/// </summary>
+public sealed class PowerProviderFactory : IPowerProviderFactory
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, (ProviderAccount Account, IPowerProvider Provider)> providers = new(StringComparer.Ordinal);
+    private readonly IHttpClientFactory httpClientFactory;
+    private readonly ProviderHttpClients clientNames;
+    private readonly ProviderOptions options;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly TimeProvider timeProvider;
+
+    internal PowerProviderFactory(
+        IHttpClientFactory httpClientFactory,
+        ProviderHttpClients clientNames,
+        IOptions<ProviderOptions> options,
+        ILoggerFactory loggerFactory,
+        TimeProvider timeProvider)
+    {
+        this.httpClientFactory = httpClientFactory;
+        this.clientNames = clientNames;
+        this.options = options.Value;
+        this.loggerFactory = loggerFactory;
+        this.timeProvider = timeProvider;
+    }
+
+    public IPowerProvider Get(ProviderAccount account)
+    {
+        lock (gate)
+        {
+            if (providers.TryGetValue(account.Key, out var existing) && existing.Account == account)
+            {
+                return existing.Provider;
+            }
+
+            var provider = Create(account);
+            providers[account.Key] = (account, provider);
+            return provider;
+        }
+    }
+
+    private IPowerProvider Create(ProviderAccount account)
+    {
+        var logger = loggerFactory.CreateLogger($"ServerPower.Providers.{account.Type}");
+        var http = new ProviderHttpClient(httpClientFactory, clientNames.NameFor(account.CaBundlePem), account, timeProvider, logger);
+        var context = new ProviderContext(account, http, new ProviderPipeline(account, options, timeProvider, logger), options, timeProvider, logger);
+        return account.Type switch
+        {
+            ProviderType.Wenium => new WeniumProvider(context),
+            ProviderType.PterodactylPanel => new PterodactylPanelProvider(context),
+            ProviderType.Wings => new WingsProvider(context),
+            ProviderType.Heo => new HeoProvider(context),
+            _ => throw new ArgumentOutOfRangeException(nameof(account), account.Type, "unknown provider type"),
+        };
+    }
+}

@@ -1,0 +1,37 @@
+namespace ServerPower.Providers;
+
+/// <summary>Tuning of every provider call. Defaults suit production; tests shorten them.</summary>
+public sealed class ProviderOptions
+{
+    /// <summary>Longest time one HTTP attempt (send and read the answer) may take.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts in total for retryable calls (reads, probe, start, stop). 1 disables retries.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>First backoff delay; it doubles per attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Longest wait between attempts, Retry-After included. A provider asking for a longer Retry-After is not
+    /// waited out: the caller gets RateLimited with that delay and requeues.
+    /// </summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The circuit opens when at least this share of calls failed in the sampling window...</summary>
+    public double BreakerFailureRatio { get; set; } = 0.8;
+
+    /// <summary>...and at least this many calls were made in it.</summary>
+    public int BreakerMinimumThroughput { get; set; } = 5;
+
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit answers "circuit open" before letting one trial call through.</summary>
+    public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Serve single reads from one shared batch read (where the provider has one).</summary>
+    public bool CoalesceBatchReads { get; set; } = true;
+
+    /// <summary>Oldest batch snapshot a single read may be served from.</summary>
+    public TimeSpan BatchReadMaxAge { get; set; } = TimeSpan.FromSeconds(2);
+}
