@@ -1,0 +1,53 @@
+using k8s.Models;
+using ServerPower.Api.Resources;
+using ServerPower.Operator.Runtime;
+
+namespace ServerPower.Runtime.Tests;
+
+public sealed class ChangePredicateTests
+{
+    private static ServerPowerResource Base() => Resources.Server("ns", "a", "1", generation: 3,
+        annotations: new() { ["power.serverops.io/restart"] = "t1" }, power: PowerState.Running);
+
+    public static TheoryData<string, Action<ServerPowerResource>, bool> Changes => new()
+    {
+        { "status only", s => s.Status = new ServerPowerStatus { PowerState = PowerState.Stopped }, false },
+        { "resourceVersion and managed fields only", s => s.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "op" }], false },
+        { "generation", s => s.Metadata.Generation = 4, true },
+        { "annotation value", s => s.Metadata.Annotations["power.serverops.io/restart"] = "t2", true },
+        { "annotation removed", s => s.Metadata.Annotations = null, true },
+        { "label added", s => s.Metadata.Labels = new Dictionary<string, string> { ["team"] = "x" }, true },
+        { "deletion requested", s => s.Metadata.DeletionTimestamp = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), true },
+        { "finalizer added", s => s.Metadata.Finalizers = ["power.serverops.io/stop-on-delete"], true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public void Only_changes_outside_status_enqueue(string change, Action<ServerPowerResource> mutate, bool enqueued)
+    {
+        var old = Base();
+        var updated = Base();
+        updated.Metadata.ResourceVersion = "2";
+        mutate(updated);
+        var keys = new List<ObjectKey>();
+        var handler = new EnqueueHandler<ServerPowerResource>(keys.Add);
+
+        handler.OnUpdate(old, updated, relist: false);
+
+        Assert.True(enqueued == (keys.Count == 1), change);
+    }
+
+    [Fact]
+    public void A_relist_enqueues_even_an_unchanged_object_and_adds_and_deletes_always_enqueue()
+    {
+        var keys = new List<ObjectKey>();
+        var handler = new EnqueueHandler<ServerPowerResource>(keys.Add);
+
+        handler.OnUpdate(Base(), Base(), relist: true);
+        handler.OnAdd(Base());
+        handler.OnDelete(Base());
+
+        Assert.Equal(3, keys.Count);
+        Assert.All(keys, k => Assert.Equal(new ObjectKey("ns", "a"), k));
+    }
+}

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Runtime;
+
+namespace ServerPower.Runtime.Tests;
+
+/// <summary>The KubernetesClient list-watcher against a small API stub on 127.0.0.1 speaking the real wire format.</summary>
+public sealed class CustomObjectListWatcherTests : IAsyncLifetime
+{
+    private const string Path = "/apis/power.serverops.io/v1alpha1/namespaces/ns/serverpowers";
+    private readonly ConcurrentQueue<string> queries = new();
+    private WebApplication? app;
+    private CustomObjectListWatcher<ServerPowerResource>? watcher;
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    internal static string ServerJson(string name, string rv) => $$$"""
+        {"apiVersion":"power.serverops.io/v1alpha1","kind":"ServerPower",
+         "metadata":{"name":"{{{name}}}","namespace":"ns","resourceVersion":"{{{rv}}}","generation":2,"creationTimestamp":"2026-01-02T03:04:05Z"},
+         "spec":{"providerRef":{"name":"acme"},"serverId":"42","state":"Stopped","managementPolicy":"Observe","stop":{"gracePeriod":"5m","onTimeout":"Kill"}},
+         "status":{"observedGeneration":2,"powerState":"Running","lastAction":{"type":"Stop","requestTime":"2026-01-02T03:04:06Z","result":"Accepted"},
+           "conditions":[{"type":"Ready","status":"False","reason":"Stopping","message":"","lastTransitionTime":"2026-01-02T03:04:07Z","observedGeneration":2}]}}
+        """.ReplaceLineEndings("");
+
+    private static string Status(int code, string reason) =>
+        $$"""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"{{reason}}","reason":"{{reason}}","code":{{code}}}""";
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        app = builder.Build();
+        app.MapGet(Path, HandleAsync);
+        await app.StartAsync(Ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var client = new Kubernetes(new KubernetesClientConfiguration { Host = address });
+        watcher = new CustomObjectListWatcher<ServerPowerResource>(client, ApiGroup.Group, ApiGroup.Version,
+            ApiGroup.ServerPowerPlural, labelSelector: "team=a", pageSize: 1);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null) await app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var q = context.Request.Query;
+        queries.Enqueue(context.Request.QueryString.Value ?? "");
+        context.Response.ContentType = "application/json";
+        if (q["watch"] != "true")
+        {
+            var body = q["continue"] == "c1"
+                ? $$"""{"kind":"ServerPowerList","apiVersion":"power.serverops.io/v1alpha1","metadata":{"resourceVersion":"10"},"items":[{{ServerJson("two", "9")}}]}"""
+                : $$"""{"kind":"ServerPowerList","apiVersion":"power.serverops.io/v1alpha1","metadata":{"resourceVersion":"10","continue":"c1"},"items":[{{ServerJson("one", "8")}}]}""";
+            await context.Response.WriteAsync(body);
+            return;
+        }
+        switch (q["resourceVersion"].ToString())
+        {
+            case "10":
+                await Line(context, $$"""{"type":"ADDED","object":{{ServerJson("three", "11")}}}""");
+                await Line(context, """{"type":"BOOKMARK","object":{"kind":"ServerPower","apiVersion":"power.serverops.io/v1alpha1","metadata":{"resourceVersion":"12"}}}""");
+                return; // the server's timeoutSeconds elapsed: the stream ends
+            case "12":
+                await Line(context, $$"""{"type":"ERROR","object":{{Status(410, "Expired")}}}""");
+                await Task.Delay(Timeout.Infinite, context.RequestAborted); // stays open: the client must not hang
+                return;
+            case "13":
+                context.Response.StatusCode = 410;
+                await context.Response.WriteAsync(Status(410, "Gone"));
+                return;
+            default:
+                await Line(context, $$"""{"type":"ERROR","object":{{Status(500, "InternalError")}}}""");
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                return;
+        }
+    }
+
+    private static async Task Line(HttpContext context, string json)
+    {
+        await context.Response.WriteAsync(json + "\n");
+        await context.Response.Body.FlushAsync();
+    }
+
+    [Fact]
+    public async Task Lists_pages_with_the_label_selector_and_deserializes_our_enums_and_times()
+    {
+        var first = await watcher!.ListAsync("ns", null, Ct);
+        var second = await watcher.ListAsync("ns", first.Continue, Ct);
+
+        Assert.Equal("c1", first.Continue);
+        Assert.Null(second.Continue);
+        Assert.Equal("10", second.ResourceVersion);
+        var server = Assert.Single(first.Items);
+        Assert.Equal(DesiredPowerState.Stopped, server.Spec.State);
+        Assert.Equal(ManagementPolicy.Observe, server.Spec.ManagementPolicy);
+        Assert.Equal(StopTimeoutAction.Kill, server.Spec.Stop?.OnTimeout);
+        Assert.Equal(PowerState.Running, server.Status?.PowerState);
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 6, TimeSpan.Zero), server.Status?.LastAction?.RequestTime);
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 7, TimeSpan.Zero), server.Status?.Conditions?[0].LastTransitionTime);
+        Assert.Contains("labelSelector=team%3Da", queries.First());
+        Assert.Contains("limit=1", queries.First());
+    }
+
+    [Fact]
+    public async Task Watches_from_a_version_with_bookmarks_and_a_server_timeout()
+    {
+        var events = new List<WatchEvent<ServerPowerResource>>();
+        await foreach (var e in watcher!.WatchAsync("ns", "10", TimeSpan.FromSeconds(321), Ct)) events.Add(e);
+
+        Assert.Equal([WatchEventKind.Added, WatchEventKind.Bookmark], events.Select(e => e.Kind));
+        Assert.Equal("three", events[0].Object?.Metadata.Name);
+        Assert.Equal(PowerState.Running, events[0].Object?.Status?.PowerState);
+        Assert.Equal("12", events[1].Object?.Metadata.ResourceVersion);
+        var query = Assert.Single(queries);
+        foreach (var part in new[] { "watch=true", "resourceVersion=10", "allowWatchBookmarks=true", "timeoutSeconds=321", "labelSelector=team%3Da" })
+            Assert.Contains(part, query);
+    }
+
+    [Theory]
+    [InlineData("12")]
+    [InlineData("13")]
+    public async Task A_410_becomes_one_expired_event(string version)
+    {
+        var events = new List<WatchEvent<ServerPowerResource>>();
+        await foreach (var e in watcher!.WatchAsync("ns", version, TimeSpan.FromSeconds(300), Ct).WithCancellation(Ct)) events.Add(e);
+
+        var expired = Assert.Single(events);
+        Assert.Equal(WatchEventKind.Expired, expired.Kind);
+    }
+
+    [Fact]
+    public async Task Another_error_status_is_thrown_not_swallowed()
+    {
+        var error = await Assert.ThrowsAsync<KubernetesException>(async () =>
+        {
+            await foreach (var _ in watcher!.WatchAsync("ns", "77", TimeSpan.FromSeconds(300), Ct).WithCancellation(Ct))
+            {
+            }
+        });
+        Assert.Equal(500, error.Status.Code);
+    }
+
+    [Fact]
+    public void KubernetesJson_reads_our_resource_as_ApiJson_does()
+    {
+        var viaKubernetes = KubernetesJson.Deserialize<ServerPowerResource>(ServerJson("one", "1"));
+        var viaApi = ServerPower.Api.Serialization.ApiJson.Deserialize<ServerPowerResource>(ServerJson("one", "1"))!;
+
+        Assert.Equal(viaApi.Spec, viaKubernetes.Spec);
+        Assert.Equal(viaApi.Status?.LastAction, viaKubernetes.Status?.LastAction);
+        Assert.Equal(viaApi.Status?.Conditions?[0], viaKubernetes.Status?.Conditions?[0]);
+    }
+}

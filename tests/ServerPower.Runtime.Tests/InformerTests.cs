@@ -1,0 +1,225 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using ServerPower.Api.Resources;
+using ServerPower.Operator.Runtime;
+
+namespace ServerPower.Runtime.Tests;
+
+public sealed class InformerTests
+{
+    private readonly FakeTimeProvider time = new();
+    private readonly FakeListWatcher<ServerPowerResource> server = new();
+    private readonly RecordingHandler handler = new();
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly InformerOptions Fixed = new()
+    {
+        MinWatchTimeout = TimeSpan.FromSeconds(10),
+        MaxWatchTimeout = TimeSpan.FromSeconds(10),
+        WatchdogMargin = TimeSpan.FromSeconds(5),
+    };
+
+    private Informer<ServerPowerResource> Start(InformerOptions? options, out Task run, CancellationToken token)
+    {
+        var informer = new Informer<ServerPowerResource>("ServerPower", server, options ?? Fixed, NullLogger.Instance, time,
+            new FixedRandom(0));
+        informer.AddHandler(handler);
+        run = informer.RunAsync(token);
+        return informer;
+    }
+
+    [Fact]
+    public async Task The_store_reflects_list_add_update_and_delete_and_handlers_are_called()
+    {
+        server.ListResult = (_, _) => new([Resources.Server("ns", "one", "5")], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token);
+        await informer.Synced.WaitAsync(Eventually.Deadline, Ct);
+        await Eventually.Until(() => server.Watches.Count == 1, "watch started");
+        var watch = server.Watch(0);
+        Assert.Equal("10", watch.ResourceVersion);
+        Assert.Equal(TimeSpan.FromSeconds(10), watch.Timeout);
+
+        watch.Send(WatchEventKind.Added, Resources.Server("ns", "two", "11"));
+        watch.Send(WatchEventKind.Modified, Resources.Server("ns", "one", "12", generation: 2));
+        watch.Send(WatchEventKind.Deleted, Resources.Server("ns", "two", "13"));
+        watch.Send(WatchEventKind.Bookmark, Resources.Bookmark("20"));
+        await Eventually.Until(() => watch.Consumed == 4, "events handled");
+
+        Assert.Equal(2L, informer.Store.Get(new ObjectKey("ns", "one"))?.Metadata.Generation);
+        Assert.Null(informer.Store.Get(new ObjectKey("ns", "two")));
+        Assert.Single(informer.Store.List());
+        Assert.Equal("20", informer.ResourceVersion());
+        Assert.Equal(["add ns/one", "add ns/two", "update ns/one 5->12", "delete ns/two"], handler.Calls);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task A_watch_that_ends_normally_is_resumed_from_the_last_resource_version_without_relisting()
+    {
+        server.ListResult = (_, _) => new([], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token);
+        await Eventually.Until(() => server.Watches.Count == 1, "first watch");
+
+        server.Watch(0).Send(WatchEventKind.Added, Resources.Server("ns", "one", "11"));
+        server.Watch(0).Send(WatchEventKind.Bookmark, Resources.Bookmark("15"));
+        server.Watch(0).End();
+        await Eventually.Until(() => server.Watches.Count == 2, "second watch");
+
+        Assert.Equal("15", server.Watch(1).ResourceVersion);
+        Assert.Equal(1, server.ListCount());
+        Assert.NotNull(informer.Store.Get(new ObjectKey("ns", "one")));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task Expired_relists_and_replaces_the_store_with_updates_and_deletes()
+    {
+        var lists = 0;
+        server.ListResult = (_, _) => Interlocked.Increment(ref lists) == 1
+            ? new([Resources.Server("ns", "keep", "1"), Resources.Server("ns", "gone", "2")], "10", null)
+            : new([Resources.Server("ns", "keep", "30", generation: 2), Resources.Server("ns", "new", "31")], "40", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token);
+        await Eventually.Until(() => server.Watches.Count == 1, "first watch");
+
+        server.Watch(0).Send(WatchEventKind.Expired, null);
+        await Eventually.Until(() => server.Watches.Count == 2, "watch after relist");
+
+        Assert.Equal(2, server.ListCount());
+        Assert.Equal("40", server.Watch(1).ResourceVersion);
+        Assert.Equal(["keep", "new"], informer.Store.List().Select(s => s.Metadata.Name).Order());
+        Assert.Equal(["add ns/keep", "add ns/gone", "update ns/keep 1->30 relist", "add ns/new", "delete ns/gone"], handler.Calls);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task A_quiet_watch_is_cancelled_by_the_watchdog_and_restarted_from_the_last_version()
+    {
+        server.ListResult = (_, _) => new([], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token);
+        await Eventually.Until(() => server.Watches.Count == 1 && server.Watch(0).Started, "first watch");
+        var first = server.Watch(0);
+
+        time.Advance(TimeSpan.FromSeconds(14));
+        first.Send(WatchEventKind.Bookmark, Resources.Bookmark("12"));
+        await Eventually.Until(() => first.Consumed == 1, "bookmark handled");
+        time.Advance(TimeSpan.FromSeconds(14));
+        Assert.False(first.Cancelled, "an event must reset the watchdog");
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(first.Cancelled);
+        await Eventually.Until(() => server.Watches.Count == 2, "restarted watch");
+        Assert.Equal("12", server.Watch(1).ResourceVersion);
+        Assert.Equal(1, server.ListCount());
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task Other_errors_relist_after_a_backoff()
+    {
+        server.ListResult = (_, _) => new([], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token);
+        await Eventually.Until(() => server.Watches.Count == 1, "first watch");
+        var before = time.GetUtcNow();
+
+        server.Watch(0).Fail(new IOException("connection reset"));
+        await Eventually.Until(() => server.ListCount() == 2, "relist",
+            pump: () => time.Advance(TimeSpan.FromMilliseconds(100)));
+
+        Assert.True(time.GetUtcNow() - before >= TimeSpan.FromMilliseconds(800), "relisted before the backoff");
+        await Eventually.Until(() => server.Watches.Count == 2, "new watch");
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task With_a_namespace_list_each_namespace_is_listed_and_watched_and_relisting_one_keeps_the_others()
+    {
+        var listsInA = 0;
+        server.ListResult = (ns, _) => ns switch
+        {
+            "a" => Interlocked.Increment(ref listsInA) == 1 ? new([Resources.Server("a", "x", "1")], "10", null) : new([], "20", null),
+            _ => new([Resources.Server("b", "y", "2")], "11", null),
+        };
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(Fixed with { Namespaces = ["a", "b"] }, out var run, cts.Token);
+        await informer.Synced.WaitAsync(Eventually.Deadline, Ct);
+        await Eventually.Until(() => server.Watches.Count == 2, "one watch per namespace");
+        Assert.Equal(["a", "b"], server.Watches.Select(w => w.Namespace).Order());
+        Assert.Equal(0, server.ListCount(null));
+
+        server.Watches.Single(w => w.Namespace == "a").Send(WatchEventKind.Expired, null);
+        await Eventually.Until(() => server.ListCount("a") == 2 && server.Watches.Count == 3, "relist of a");
+
+        Assert.Null(informer.Store.Get(new ObjectKey("a", "x")));
+        Assert.NotNull(informer.Store.Get(new ObjectKey("b", "y")));
+        Assert.Equal("20", informer.ResourceVersion("a"));
+        Assert.Equal("11", informer.ResourceVersion("b"));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task Paged_lists_are_read_to_the_end()
+    {
+        server.ListResult = (_, token) => token is null
+            ? new([Resources.Server("ns", "p1", "1")], "10", "next")
+            : new([Resources.Server("ns", "p2", "2")], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token);
+        await informer.Synced.WaitAsync(Eventually.Deadline, Ct);
+
+        Assert.Equal(2, informer.Store.Count);
+        Assert.Equal([null, "next"], server.Lists.Select(l => l.Continue));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public void The_store_index_finds_servers_by_provider_and_follows_updates()
+    {
+        var store = new ObjectStore<ServerPowerResource>();
+        store.AddIndex("provider", s => [$"{s.Metadata.NamespaceProperty}/{s.Spec.ProviderRef.Name}"]);
+        store.Set(Resources.Server("ns", "one", "1", provider: "acme"));
+        store.Set(Resources.Server("ns", "two", "1", provider: "other"));
+        store.Set(Resources.Server("elsewhere", "three", "1", provider: "acme"));
+
+        Assert.Equal(["one"], store.ByIndex("provider", "ns/acme").Select(s => s.Metadata.Name));
+        store.Set(Resources.Server("ns", "two", "2", provider: "acme"));
+        store.Remove(new ObjectKey("ns", "one"));
+        Assert.Equal(["two"], store.ByIndex("provider", "ns/acme").Select(s => s.Metadata.Name));
+        Assert.Empty(store.ByIndex("provider", "ns/other"));
+    }
+
+    private sealed class RecordingHandler : IResourceEventHandler<ServerPowerResource>
+    {
+        private readonly List<string> calls = [];
+
+        public IReadOnlyList<string> Calls
+        {
+            get { lock (calls) return [.. calls]; }
+        }
+
+        public void OnAdd(ServerPowerResource obj) => Record($"add {Key(obj)}");
+
+        public void OnUpdate(ServerPowerResource oldObj, ServerPowerResource newObj, bool relist) =>
+            Record($"update {Key(newObj)} {oldObj.Metadata.ResourceVersion}->{newObj.Metadata.ResourceVersion}{(relist ? " relist" : "")}");
+
+        public void OnDelete(ServerPowerResource obj) => Record($"delete {Key(obj)}");
+
+        private void Record(string call)
+        {
+            lock (calls) calls.Add(call);
+        }
+
+        private static string Key(ServerPowerResource s) => ObjectKey.From(s.Metadata).ToString();
+    }
+}
