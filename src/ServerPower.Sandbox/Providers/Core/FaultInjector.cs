@@ -1,0 +1,73 @@
+namespace ServerPower.Sandbox.Providers.Core;
+
+/// <summary>Fault injection: "the next N calls (matching a method/path) get this fault". Rules apply in the order added.</summary>
+public sealed class FaultInjector
+{
+    private readonly Lock gate = new();
+    private readonly List<Entry> entries = [];
+
+    /// <summary>The next <paramref name="count"/> matching calls get <paramref name="rule"/>.</summary>
+    public void Add(FaultRule rule, int count = 1)
+    {
+        lock (gate)
+        {
+            entries.Add(new Entry(rule, count));
+        }
+    }
+
+    public void Respond(int statusCode, int count = 1, string? body = null, TimeSpan? retryAfter = null, string? method = null, string? path = null) =>
+        Add(new FaultRule { StatusCode = statusCode, Body = body, RetryAfter = retryAfter, Method = method, PathContains = path }, count);
+
+    public void Delay(TimeSpan delay, int count = 1, string? method = null, string? path = null) =>
+        Add(new FaultRule { Delay = delay, Method = method, PathContains = path }, count);
+
+    public void Drop(int count = 1, string? method = null, string? path = null) =>
+        Add(new FaultRule { Abort = true, Method = method, PathContains = path }, count);
+
+    public void Clear()
+    {
+        lock (gate)
+        {
+            entries.Clear();
+        }
+    }
+
+    /// <summary>Faults not yet used up.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (gate)
+            {
+                return entries.Sum(entry => entry.Remaining);
+            }
+        }
+    }
+
+    internal FaultRule? Take(string method, string path)
+    {
+        lock (gate)
+        {
+            var entry = entries.FirstOrDefault(e => e.Remaining > 0 && e.Rule.Matches(method, path));
+            if (entry is null)
+            {
+                return null;
+            }
+
+            entry.Remaining--;
+            if (entry.Remaining == 0)
+            {
+                entries.Remove(entry);
+            }
+
+            return entry.Rule;
+        }
+    }
+
+    private sealed class Entry(FaultRule rule, int remaining)
+    {
+        public FaultRule Rule { get; } = rule;
+
+        public int Remaining { get; set; } = remaining;
+    }
+}

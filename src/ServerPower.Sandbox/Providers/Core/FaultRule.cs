@@ -1,0 +1,30 @@
+namespace ServerPower.Sandbox.Providers.Core;
+
+/// <summary>
+/// What to do to matching requests instead of (or before) answering normally: wait <see cref="Delay"/>, then
+/// drop the connection (<see cref="Abort"/>), or answer <see cref="StatusCode"/> with <see cref="Body"/> and
+/// Retry-After, or, with neither, answer normally.
+/// </summary>
+public sealed record FaultRule
+{
+    /// <summary>Only requests with this method (null: any).</summary>
+    public string? Method { get; init; }
+
+    /// <summary>Only requests whose path contains this (null: any).</summary>
+    public string? PathContains { get; init; }
+
+    public int? StatusCode { get; init; }
+
+    /// <summary>A JSON body for <see cref="StatusCode"/>; empty when null.</summary>
+    public string? Body { get; init; }
+
+    public TimeSpan? RetryAfter { get; init; }
+
+    public TimeSpan? Delay { get; init; }
+
+    public bool Abort { get; init; }
+
+    internal bool Matches(string method, string path) =>
+        (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))
+        && (PathContains is null || path.Contains(PathContains, StringComparison.Ordinal));
+}

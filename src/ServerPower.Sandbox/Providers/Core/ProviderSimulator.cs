@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ServerPower.Api.Resources;
+
+namespace ServerPower.Sandbox.Providers.Core;
+
+/// <summary>
+/// The shared core of the simulators: a Kestrel app on 127.0.0.1 with an ephemeral port whose pipeline is
+/// record request → optional token bucket (429) → fault injection → the provider's auth → the provider's routes.
+/// </summary>
+public abstract class ProviderSimulator : IProviderSimulator
+{
+    private const string BodyKey = "serverpower.sim.body";
+
+    private readonly TokenBucketRateLimiter? bucket;
+    private WebApplication? app;
+
+    protected ProviderSimulator(SimulatorOptions options)
+    {
+        Options = options;
+        Servers = new ServerStore(options);
+        if (options.RateLimit is { } rate)
+        {
+            bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = Math.Max(1, rate.Burst),
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1 / Math.Max(0.001, rate.RequestsPerSecond)),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        }
+    }
+
+    public abstract ProviderType Type { get; }
+
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    public string Token => Options.Token;
+
+    public RequestLog Requests { get; } = new();
+
+    public FaultInjector Faults { get; } = new();
+
+    public ServerStore Servers { get; }
+
+    public SimulatorOptions Options { get; }
+
+    protected TimeProvider Time => Options.TimeProvider;
+
+    protected DateTimeOffset Now => Options.TimeProvider.GetUtcNow();
+
+    /// <summary>Path prefix of the provider's API ("/api" for Wenium); part of <see cref="BaseAddress"/>.</summary>
+    protected virtual string BasePath => "";
+
+    protected abstract void MapRoutes(WebApplication routes);
+
+    /// <summary>Checks credentials; answers and returns false when the request must stop here.</summary>
+    protected abstract Task<bool> AuthorizeAsync(HttpContext context);
+
+    /// <summary>The provider's 429 answer (Retry-After is already set when configured).</summary>
+    protected abstract Task TooManyRequestsAsync(HttpContext context);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        bucket?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (Options.Certificate is { } certificate)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
+        app = builder.Build();
+        app.Use(async (context, next) => await HandleAsync(context, next));
+        MapRoutes(app);
+        await app.StartAsync(cancellationToken);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + BasePath + "/");
+    }
+
+    private async Task HandleAsync(HttpContext context, Func<Task> next)
+    {
+        var request = context.Request;
+        using var reader = new StreamReader(request.Body);
+        var body = await reader.ReadToEndAsync(context.RequestAborted);
+        context.Items[BodyKey] = body;
+        Requests.Add(Options.RecordRequests
+            ? new RecordedRequest(
+                request.Method,
+                request.Path.Value ?? "",
+                request.QueryString.Value ?? "",
+                request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                body,
+                Now)
+            : null);
+
+        if (bucket is not null)
+        {
+            using var lease = bucket.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                if (Options.RateLimit?.RetryAfter is { } retryAfter)
+                {
+                    context.Response.Headers.RetryAfter = Seconds(retryAfter);
+                }
+
+                await TooManyRequestsAsync(context);
+                return;
+            }
+        }
+
+        if (Faults.Take(request.Method, request.Path.Value ?? "") is { } fault && !await ApplyAsync(fault, context))
+        {
+            return;
+        }
+
+        if (await AuthorizeAsync(context))
+        {
+            await next();
+        }
+    }
+
+    /// <summary>Applies a fault; true when the request should then be answered normally.</summary>
+    private async Task<bool> ApplyAsync(FaultRule fault, HttpContext context)
+    {
+        if (fault.Delay is { } delay)
+        {
+            try
+            {
+                await Task.Delay(delay, Time, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        if (fault.Abort)
+        {
+            context.Abort();
+            return false;
+        }
+
+        if (fault.StatusCode is not { } status)
+        {
+            return true;
+        }
+
+        context.Response.StatusCode = status;
+        if (fault.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = Seconds(retryAfter);
+        }
+
+        if (fault.Body is not null)
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(fault.Body, context.RequestAborted);
+        }
+
+        return false;
+    }
+
+    protected static string BodyOf(HttpContext context) => context.Items[BodyKey] as string ?? "";
+
+    /// <summary>The request body as JSON, or null when it is absent or not JSON.</summary>
+    protected static JsonElement? JsonBodyOf(HttpContext context)
+    {
+        try
+        {
+            var body = BodyOf(context);
+            if (body.Length == 0)
+            {
+                return null;
+            }
+
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    protected static string? StringField(JsonElement? body, string name) =>
+        body is { ValueKind: JsonValueKind.Object } obj && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    /// <summary>The bearer token, or null when the header is missing or not "Bearer &lt;token&gt;".</summary>
+    protected static string? BearerToken(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header.Length > scheme.Length
+            ? header[scheme.Length..].Trim()
+            : null;
+    }
+
+    protected bool IsLimited(HttpContext context) =>
+        Options.LimitedToken is { } limited && BearerToken(context) == limited;
+
+    protected static Task Json(HttpContext context, int status, object body)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(body, context.RequestAborted);
+    }
+
+    protected static Task Empty(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    private static string Seconds(TimeSpan delay) =>
+        ((long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}
