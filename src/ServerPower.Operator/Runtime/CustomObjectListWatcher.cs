@@ -83,8 +83,9 @@ public sealed class CustomObjectListWatcher<T> : IListWatcher<T> where T : class
                     if (!await events.MoveNextAsync().ConfigureAwait(false)) break;
                     next = Map(events.Current.Item1, events.Current.Item2);
                 }
-                catch (OperationCanceledException) when (failure is not null && !cancellationToken.IsCancellationRequested)
+                catch (Exception) when (failure is not null && !cancellationToken.IsCancellationRequested)
                 {
+                    // onError cancelled the request; the failure it recorded is what counts
                     break;
                 }
                 catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)

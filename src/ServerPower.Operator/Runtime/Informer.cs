@@ -159,8 +159,9 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
                 SetVersion(scope, version);
             }
         }
-        catch (OperationCanceledException) when (quiet && !cancellationToken.IsCancellationRequested)
+        catch (Exception) when (quiet && !cancellationToken.IsCancellationRequested)
         {
+            // whatever the cancelled request threw (OperationCanceledException, an IOException), the watchdog caused it
             logger.LogWarning("Watch of {Kind} in {Scope} was quiet for {Deadline}; restarting it from {Version}",
                 kind, Describe(scope), deadline, version);
         }
