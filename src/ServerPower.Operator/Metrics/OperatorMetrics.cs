@@ -19,7 +19,4 @@ public static class OperatorMetrics
 
     public static readonly Gauge Servers = Prometheus.Metrics.CreateGauge(
         "serverpower_servers", "ServerPowers by reported power state and readiness.", "power_state", "ready");
-
-    public static readonly Gauge Leader = Prometheus.Metrics.CreateGauge(
-        "serverpower_leader", "1 while this replica holds the leader lease, else 0.");
 }
