@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ServerPower.Api.Resources;
+using ServerPower.Providers.Contract;
+using ServerPower.Sandbox.Providers;
+
+namespace ServerPower.Providers.Tests.Support;
+
+/// <summary>The providers as the operator gets them: DI, IHttpClientFactory, captured logs; short retry delays.</summary>
+public sealed class ProviderHarness : IDisposable
+{
+    private readonly ServiceProvider services;
+
+    public ProviderHarness(Action<ProviderOptions>? configure = null, TimeProvider? timeProvider = null)
+    {
+        var collection = new ServiceCollection();
+        collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
+        if (timeProvider is not null)
+        {
+            collection.AddSingleton(timeProvider);
+        }
+
+        collection.AddServerPowerProviders(options =>
+        {
+            options.RequestTimeout = TimeSpan.FromSeconds(10);
+            options.RetryBaseDelay = TimeSpan.FromMilliseconds(20);
+            configure?.Invoke(options);
+        });
+        services = collection.BuildServiceProvider();
+        Factory = services.GetRequiredService<IPowerProviderFactory>();
+    }
+
+    public LogCapture Logs { get; } = new();
+
+    public IPowerProviderFactory Factory { get; }
+
+    public static ProviderAccount AccountFor(
+        IProviderSimulator simulator, string? token = null, RateLimitSpec? rateLimit = null, int maxConcurrentActions = 4, string key = "ns/provider") =>
+        new(key, simulator.Type, simulator.BaseAddress, new SecretValue(token ?? simulator.Token), rateLimit, maxConcurrentActions);
+
+    public IPowerProvider For(IProviderSimulator simulator, string? token = null, RateLimitSpec? rateLimit = null, int maxConcurrentActions = 4) =>
+        Factory.Get(AccountFor(simulator, token, rateLimit, maxConcurrentActions));
+
+    public void Dispose() => services.Dispose();
+}
