@@ -1,0 +1,30 @@
+using ServerPower.Sandbox.Kubernetes.Rbac;
+
+namespace ServerPower.Sandbox.Kubernetes;
+
+/// <summary>Settings of <see cref="KubeApiEmulator"/>.</summary>
+public sealed class KubeApiEmulatorOptions
+{
+    /// <summary>Port on 127.0.0.1; 0 picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Bearer token that may do everything (written into <see cref="KubeApiEmulator.WriteKubeconfig"/>).</summary>
+    public string AdminToken { get; set; } = "sandbox-admin-token";
+
+    /// <summary>Restricted identities whose requests are checked against their RBAC rules.</summary>
+    public List<EmulatorIdentity> Identities { get; } = [];
+
+    /// <summary>How many change events the server retains for watch resumption; older versions get 410 Expired.</summary>
+    public int WatchEventWindow { get; set; } = 100_000;
+
+    /// <summary>Events a watcher may lag behind before the server closes its stream.</summary>
+    public int WatcherCapacity { get; set; } = 100_000;
+
+    /// <summary>Period of BOOKMARK events on watches that allow them (the real server uses about a minute).</summary>
+    public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Clock for timestamps, ages, bookmarks and watch timeouts.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    public IList<string> InitialNamespaces { get; } = ["default", "kube-system", "kube-public", "kube-node-lease"];
+}
