@@ -73,7 +73,9 @@ internal abstract class HttpPowerProvider : IPowerProvider
             return ProviderOutcome.Unsupported($"{Type} has no {action.ToString().ToLowerInvariant()} action");
         }
 
-        return await SendSupportedAsync(serverId, action, rebuild, cancellationToken);
+        var outcome = await SendSupportedAsync(serverId, action, rebuild, cancellationToken);
+        var password = rebuild?.RootPassword?.Reveal();
+        return password is null ? outcome : outcome with { Message = new SecretRedactor([password]).Redact(outcome.Message) };
     }
 
     public abstract Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken);

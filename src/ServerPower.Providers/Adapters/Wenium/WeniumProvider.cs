@@ -77,9 +77,7 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
         }
 
         var request = ProviderRequest.Post($"/servers/{serverId}/action", Body(action, rebuild));
-        var outcome = await CallAsync(KindOf(action), request, response => MapStatusAnswer(response, ""), cancellationToken);
-        var password = rebuild?.RootPassword?.Reveal();
-        return password is null ? outcome : outcome with { Message = new SecretRedactor([password]).Redact(outcome.Message) };
+        return await CallAsync(KindOf(action), request, response => MapStatusAnswer(response, ""), cancellationToken);
     }
 
     private static Dictionary<string, object> Body(ActionType action, RebuildRequest? rebuild)
