@@ -11,6 +11,12 @@ public sealed class KubeApiEmulatorOptions
     /// <summary>Bearer token that may do everything (written into <see cref="KubeApiEmulator.WriteKubeconfig"/>).</summary>
     public string AdminToken { get; set; } = "sandbox-admin-token";
 
+    /// <summary>
+    /// Requests without credentials act as the admin. kubectl (client-go) never sends user credentials to a
+    /// plain-http server (it reads them only for TLS), so this is what makes kubectl work; set false to answer 401.
+    /// </summary>
+    public bool AnonymousIsAdmin { get; set; } = true;
+
     /// <summary>Restricted identities whose requests are checked against their RBAC rules.</summary>
     public List<EmulatorIdentity> Identities { get; } = [];
 

@@ -23,7 +23,7 @@ public sealed class RequestRouter
     {
         this.state = state;
         this.stopping = stopping;
-        authorizer = new Authorizer(state.Options.AdminToken, state.Options.Identities);
+        authorizer = new Authorizer(state.Options.AdminToken, state.Options.Identities, state.Options.AnonymousIsAdmin);
         discovery = new Discovery(state);
         openApi = new OpenApiDocuments(state);
         reader = new ResourceReader(state);

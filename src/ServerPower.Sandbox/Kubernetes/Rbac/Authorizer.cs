@@ -3,11 +3,11 @@ using ServerPower.Sandbox.Kubernetes.Api;
 namespace ServerPower.Sandbox.Kubernetes.Rbac;
 
 /// <summary>Bearer-token authentication and RBAC authorization with the real server's texts.</summary>
-public sealed class Authorizer(string adminToken, IEnumerable<EmulatorIdentity> identities)
+public sealed class Authorizer(string adminToken, IEnumerable<EmulatorIdentity> identities, bool anonymousIsAdmin)
 {
     private readonly Dictionary<string, EmulatorIdentity> byToken = identities.ToDictionary(i => i.Token, StringComparer.Ordinal);
 
-    /// <summary>Null for the admin; the identity for a restricted token; 401 otherwise.</summary>
+    /// <summary>Null for the admin (or anonymous when allowed); the identity for a restricted token; 401 otherwise.</summary>
     public EmulatorIdentity? Authenticate(string? authorizationHeader)
     {
         const string prefix = "Bearer ";
@@ -16,7 +16,7 @@ public sealed class Authorizer(string adminToken, IEnumerable<EmulatorIdentity> 
             : null;
         if (token is null)
         {
-            throw KubeStatus.Unauthorized();
+            return anonymousIsAdmin ? null : throw KubeStatus.Unauthorized();
         }
         if (token == adminToken)
         {
