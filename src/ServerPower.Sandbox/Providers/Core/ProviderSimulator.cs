@@ -225,6 +225,9 @@ public abstract class ProviderSimulator : IProviderSimulator
             : null;
     }
 
+    /// <summary>The full token or the limited one; a missing token is never known.</summary>
+    protected bool IsKnown(string? token) => token is not null && (token == Options.Token || token == Options.LimitedToken);
+
     protected bool IsLimited(HttpContext context) =>
         Options.LimitedToken is { } limited && BearerToken(context) == limited;
 

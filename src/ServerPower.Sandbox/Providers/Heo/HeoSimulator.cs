@@ -55,8 +55,7 @@ public sealed partial class HeoSimulator : ProviderSimulator
             return true;
         }
 
-        var token = BearerToken(context);
-        if (token != Options.Token && token != Options.LimitedToken)
+        if (!IsKnown(BearerToken(context)))
         {
             await Error(context, 401, "unauthorized", "Missing, invalid, or revoked API key");
             return false;

@@ -57,8 +57,7 @@ public sealed class PterodactylPanelSimulator : ProviderSimulator
 
     protected override async Task<bool> AuthorizeAsync(HttpContext context)
     {
-        var token = BearerToken(context);
-        if (token == Options.Token || token == Options.LimitedToken)
+        if (IsKnown(BearerToken(context)))
         {
             return true;
         }

@@ -69,8 +69,7 @@ public sealed class WeniumSimulator : ProviderSimulator
 
     protected override async Task<bool> AuthorizeAsync(HttpContext context)
     {
-        var token = BearerToken(context);
-        if (token != Options.Token && token != Options.LimitedToken)
+        if (!IsKnown(BearerToken(context)))
         {
             await Json(context, 401, new { message = "Unauthenticated." });
             return false;
