@@ -248,7 +248,8 @@ public sealed class ResilienceTests : IAsyncLifetime
         await using var slow = await WingsSimulator.StartAsync(new SimulatorOptions { TimeProvider = simTime }, Ct);
         slow.Servers.Add(Uuid, SimPowerState.Running);
         slow.Faults.Delay(TimeSpan.FromSeconds(5), path: "/power");
-        var provider = harness.For(slow, maxConcurrentActions: 1);
+        using var patient = new ProviderHarness(options => options.RequestTimeout = TimeSpan.FromMinutes(2));
+        var provider = patient.For(slow, maxConcurrentActions: 1);
         var started = simTime.GetUtcNow();
 
         var first = provider.SendAsync(Uuid, ActionType.Kill, null, Ct);
