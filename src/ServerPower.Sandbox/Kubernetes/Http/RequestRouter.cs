@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ServerPower.Sandbox.Kubernetes.Api;
@@ -175,7 +174,7 @@ public sealed class RequestRouter
         ctx.Response.ContentType = "application/json";
         foreach (var w in result.Warnings)
         {
-            ctx.Response.Headers.Append("Warning", $"299 - {JsonSerializer.Serialize(w)}");
+            ctx.Response.Headers.Append("Warning", $"299 - \"{w.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"");
         }
         if (ctx.Request.Method != "HEAD")
         {
