@@ -12,10 +12,14 @@ public sealed class Kubectl(string kubeconfig, string cacheDir)
 
     public static bool Available { get; } = Which("kubectl");
 
-    public async Task<Result> RunAsync(string arguments, string? stdin = null)
+    /// <summary>Runs kubectl; <paramref name="arguments"/> is split on spaces (no quoting: pass JSON with <see cref="RunArgsAsync"/>).</summary>
+    public Task<Result> RunAsync(string arguments, string? stdin = null) =>
+        RunArgsAsync(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), stdin);
+
+    public async Task<Result> RunArgsAsync(string[] arguments, string? stdin = null)
     {
         var ct = TestContext.Current.CancellationToken;
-        var psi = new ProcessStartInfo("kubectl", $"--kubeconfig {kubeconfig} --cache-dir {cacheDir} {arguments}")
+        var psi = new ProcessStartInfo("kubectl", ["--kubeconfig", kubeconfig, "--cache-dir", cacheDir, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -44,10 +48,13 @@ public sealed class Kubectl(string kubeconfig, string cacheDir)
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
-    public async Task<Result> MustAsync(string arguments, string? stdin = null)
+    public async Task<Result> MustAsync(string arguments, string? stdin = null) =>
+        await MustArgsAsync(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), stdin);
+
+    public async Task<Result> MustArgsAsync(string[] arguments, string? stdin = null)
     {
-        var result = await RunAsync(arguments, stdin);
-        Assert.True(result.ExitCode == 0, $"kubectl {arguments} failed: {result}");
+        var result = await RunArgsAsync(arguments, stdin);
+        Assert.True(result.ExitCode == 0, $"kubectl {string.Join(' ', arguments)} failed: {result}");
         return result;
     }
 

@@ -57,7 +57,10 @@ public static partial class Admission
 
     private static void AdmitSecret(JsonObject obj)
     {
-        obj["type"] ??= "Opaque";
+        if (string.IsNullOrEmpty(obj["type"]?.ToString()))
+        {
+            obj["type"] = "Opaque";
+        }
         if (obj["stringData"] is JsonObject stringData)
         {
             var data = obj["data"] as JsonObject ?? new JsonObject();

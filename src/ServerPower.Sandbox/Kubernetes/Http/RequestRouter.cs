@@ -155,11 +155,13 @@ public sealed class RequestRouter
     private static async Task<JsonObject> ReadObjectAsync(HttpContext ctx)
     {
         var contentType = ctx.Request.ContentType ?? "application/json";
-        var text = await ReadTextAsync(ctx);
         if (contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase))
         {
-            throw KubeStatus.UnsupportedMediaType(contentType, ["application/json", "application/yaml"]);
+            using var buffer = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+            return ProtobufBody.Decode(buffer.ToArray());
         }
+        var text = await ReadTextAsync(ctx);
         if (contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase) && !text.TrimStart().StartsWith('{'))
         {
             var docs = YamlJson.ParseDocuments(text);
