@@ -116,6 +116,55 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         return full;
     }
 
+    /// <summary>
+    /// Creates or updates (like a plain <c>kubectl apply</c> without the last-applied bookkeeping) every object of
+    /// a multi-document YAML, in order, through the HTTP API as the admin. Waits for nothing: a CRD is served as
+    /// soon as it is stored. Returns the number of objects written; a refused object throws <see cref="KubeApiException"/>.
+    /// </summary>
+    public async Task<int> ApplyYamlAsync(string yaml, string defaultNamespace = "default", CancellationToken cancellationToken = default)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        var count = 0;
+        foreach (var doc in YamlJson.ParseDocuments(yaml))
+        {
+            var apiVersion = doc["apiVersion"]?.ToString() ?? "";
+            var slash = apiVersion.IndexOf('/');
+            var (group, version) = slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+            var type = state.Registry.FindByKind(group, version, doc["kind"]?.ToString() ?? "")
+                       ?? throw KubeStatus.BadRequest($"no kind \"{doc["kind"]}\" is registered for version \"{apiVersion}\"");
+            var meta = ObjectMeta.Of(doc);
+            var ns = type.Namespaced ? meta["namespace"]?.ToString() ?? defaultNamespace : "";
+            var prefix = group.Length == 0 ? "/api/v1" : $"/apis/{group}/{version}";
+            var collection = type.Namespaced ? $"{prefix}/namespaces/{ns}/{type.Plural}" : $"{prefix}/{type.Plural}";
+            var name = meta["name"]?.ToString() ?? "";
+            using var created = await http.PostAsync(collection, Content(doc), cancellationToken);
+            if (created.StatusCode == HttpStatusCode.Conflict && name.Length > 0)
+            {
+                var current = JsonNode.Parse(await http.GetStringAsync($"{collection}/{name}", cancellationToken))!;
+                meta["resourceVersion"] = current["metadata"]!["resourceVersion"]!.ToString();
+                if (type.HasStatus && current["status"] is { } status) doc["status"] = status.DeepClone();
+                using var replaced = await http.PutAsync($"{collection}/{name}", Content(doc), cancellationToken);
+                await EnsureSuccessAsync(replaced, cancellationToken);
+            }
+            else
+            {
+                await EnsureSuccessAsync(created, cancellationToken);
+            }
+            count++;
+        }
+        return count;
+    }
+
+    private static StringContent Content(JsonObject doc) => new(doc.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode) return;
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct));
+        throw new KubeApiException((int)response.StatusCode, status?["reason"]?.ToString() ?? "Unknown", status?["message"]?.ToString() ?? response.ReasonPhrase ?? "");
+    }
+
     /// <summary>Write requests received so far, by resource (plural), subresource ("" = main) and verb.</summary>
     public IReadOnlyDictionary<WriteKey, long> WriteCounts => state.Writes.Snapshot();
 

@@ -331,6 +331,21 @@ public sealed class CustomResourceHttpTests : IAsyncLifetime
         Assert.Equal("default", (string?)row["object"]!["metadata"]!["namespace"]);
     }
 
+    [Fact]
+    public async Task ApplyYaml_creates_then_updates()
+    {
+        var yaml = TestCrd.Widget("a") + "\n---\n" + TestCrd.Widget("b");
+        Assert.Equal(2, await h.Emulator.ApplyYamlAsync(yaml, cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(2, await h.Emulator.ApplyYamlAsync(TestCrd.Widget("a", state: "Stopped", extraSpec: "  node: n\n") + "\n---\n" + TestCrd.Widget("b"), cancellationToken: TestContext.Current.CancellationToken));
+        var a = h.Emulator.GetObject(TestCrd.Group, TestCrd.Plural, "default", "a")!;
+        Assert.Equal("Stopped", (string?)a["spec"]!["state"]);
+        Assert.Equal(2, (long)a["metadata"]!["generation"]!);
+        Assert.Equal(1, (long)h.Emulator.GetObject(TestCrd.Group, TestCrd.Plural, "default", "b")!["metadata"]!["generation"]!);
+        var refused = await Assert.ThrowsAsync<ServerPower.Sandbox.Kubernetes.Api.KubeApiException>(() =>
+            h.Emulator.ApplyYamlAsync(TestCrd.Widget("c", state: "Foo"), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(422, refused.Code);
+    }
+
     private async Task<List<JsonObject>> WatchLinesAsync(string path)
     {
         using var response = await h.Http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);

@@ -157,4 +157,16 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Empty(h.Emulator.ListObjects("", "secrets", "team-a"));
         Assert.Null(h.Emulator.GetObject("", "namespaces", null, "team-a"));
     }
+
+    [Fact]
+    public async Task Server_side_apply_and_watching_a_table()
+    {
+        var file = await WriteAsync("w2.yaml", TestCrd.Widget("w2"));
+        var applied = await h.Kubectl.MustAsync($"apply --server-side -f {file}");
+        Assert.Contains("widget.sandbox.test.io/w2 serverside-applied", applied.StdOut);
+        Assert.NotNull(h.Emulator.GetObject(TestCrd.Group, TestCrd.Plural, "default", "w2"));
+
+        var watched = await h.Kubectl.RunAsync("get widgets -w --request-timeout=2s");
+        Assert.Matches(@"w2\s+Running", watched.StdOut);
+    }
 }

@@ -25,6 +25,9 @@ public sealed class ResourceRegistry
     public ResourceType? Find(string group, string version, string plural) =>
         current.All.FirstOrDefault(t => t.Group == group && t.Version == version && t.Plural == plural);
 
+    public ResourceType? FindByKind(string group, string version, string kind) =>
+        current.All.FirstOrDefault(t => t.Group == group && t.Version == version && t.Kind == kind);
+
     /// <summary>Any served version of a group/resource (the first, i.e. the storage-preferred one).</summary>
     public ResourceType? FindAnyVersion(string group, string plural) =>
         current.All.FirstOrDefault(t => t.Group == group && t.Plural == plural);
