@@ -1,0 +1,36 @@
+using ServerPower.Api.Resources;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Decision;
+
+/// <summary>Timing of the decision: steady-state resync, poll bounds while converging, and how long a start may take.</summary>
+public sealed record DecisionSettings(TimeSpan ResyncPeriod, TimeSpan MinPoll, TimeSpan MaxPoll, TimeSpan StartEffectTimeout);
+
+/// <summary>What the reconciler learned about the server's provider before deciding.</summary>
+public abstract record ProviderView
+{
+    /// <summary>The PowerProvider is missing or unusable; <paramref name="Reason"/> is a Synced reason.</summary>
+    public sealed record Unresolved(string Reason, string Message) : ProviderView;
+
+    /// <summary>A usable provider; <paramref name="Read"/> is null when state was not read (state-blind or suspended).</summary>
+    public sealed record Resolved(ProviderType Type, ProviderCapabilities Capabilities, ReadResult? Read, TimeSpan? ReassertInterval) : ProviderView;
+}
+
+public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings);
+
+/// <summary>One action to send; <paramref name="OneShotToken"/> is set for a restart or rebuild asked by annotation.</summary>
+public sealed record PlannedAction(ActionType Type, string? OneShotToken);
+
+public sealed record DecisionEvent(bool Warning, string Reason, string Message);
+
+/// <summary>
+/// The outcome of deciding. <see cref="Status"/> is what to write before sending <see cref="Action"/> (a one-shot
+/// carries phase Sending). <see cref="Failed"/> asks the work queue for exponential backoff.
+/// </summary>
+public sealed record Decision(
+    ServerPowerStatus Status,
+    PlannedAction? Action,
+    TimeSpan? RequeueAfter,
+    bool Failed,
+    IReadOnlyList<DecisionEvent> Events,
+    bool ReleaseFinalizer);

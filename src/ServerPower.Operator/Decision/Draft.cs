@@ -1,0 +1,76 @@
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+
+namespace ServerPower.Operator.Decision;
+
+/// <summary>The status being decided, with the small helpers every branch of the decision uses.</summary>
+internal sealed class Draft
+{
+    private readonly List<DecisionEvent> events = [];
+
+    public Draft(DecisionInput input)
+    {
+        Input = input;
+        var meta = input.Server.Metadata;
+        Deleting = meta.DeletionTimestamp is not null && meta.Finalizers?.Contains(Annotations.StopFinalizer) == true
+            && input.Server.Spec.DeletionPolicy == DeletionPolicy.Stop;
+        Desired = Deleting ? DesiredPowerState.Stopped : input.Server.Spec.State;
+        Status = (input.Server.Status ?? new ServerPowerStatus()) with
+        {
+            ObservedGeneration = meta.Generation,
+            DesiredState = Desired,
+        };
+    }
+
+    public DecisionInput Input { get; }
+    public bool Deleting { get; }
+    public DesiredPowerState Desired { get; }
+    public ServerPowerStatus Status { get; set; }
+
+    public string? Annotation(ActionType type) =>
+        Input.Server.Metadata.Annotations?.TryGetValue(type == ActionType.Rebuild ? Annotations.Rebuild : Annotations.Restart, out var token) == true
+            ? token
+            : null;
+
+    public OneShotStatus? OneShotStatus(ActionType type) => type == ActionType.Rebuild ? Status.Rebuild : Status.Restart;
+
+    public void SetOneShot(ActionType type, OneShotStatus value) =>
+        Status = type == ActionType.Rebuild ? Status with { Rebuild = value } : Status with { Restart = value };
+
+    public void Ready(bool ready, string reason, string message) => Set(ConditionTypes.Ready, ready, reason, message);
+
+    public void Synced(bool synced, string reason, string message) => Set(ConditionTypes.Synced, synced, reason, message);
+
+    public void Event(bool warning, string reason, string message) => events.Add(new DecisionEvent(warning, reason, message));
+
+    public Decision Done(TimeSpan? requeueAfter, bool release = false) =>
+        new(Finish(), null, requeueAfter, false, events.ToList(), release);
+
+    public Decision Fail() => new(Finish(), null, null, true, events.ToList(), false);
+
+    public Decision Act(PlannedAction action) => new(Finish(), action, null, false, events.ToList(), false);
+
+    /// <summary>An Uncertain one-shot keeps Ready=False while the annotation still carries its token.</summary>
+    private ServerPowerStatus Finish()
+    {
+        foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
+        {
+            if (OneShotStatus(type) is { Phase: OneShotPhase.Uncertain } uncertain && Annotation(type) == uncertain.Token)
+                Ready(false, Reasons.OneShotUncertain, $"{type} token \"{uncertain.Token}\": {uncertain.Message}");
+        }
+        return Status;
+    }
+
+    private void Set(string type, bool value, string reason, string message)
+    {
+        var condition = new Condition
+        {
+            Type = type,
+            Status = value ? ConditionStatus.True : ConditionStatus.False,
+            Reason = reason,
+            Message = message,
+            ObservedGeneration = Input.Server.Metadata.Generation,
+        };
+        Status = Status with { Conditions = Conditions.Set(Status.Conditions, condition, Input.Now) };
+    }
+}

@@ -1,0 +1,75 @@
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+using ServerPower.Operator.Decision;
+using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Metrics;
+using ServerPower.Operator.Reconciliation;
+using ServerPower.Operator.Runtime;
+using ServerPower.Providers;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Hosting;
+
+/// <summary>
+/// The operator process: Kestrel for /metrics, /healthz and /readyz on one port; the controller host (informers,
+/// leader election, controllers) as a hosted service. Every replica serves health; only the leader reconciles.
+/// </summary>
+public static class OperatorHost
+{
+    /// <summary>Poll bounds while a server converges, and how long a start may take before it is sent again.</summary>
+    public static DecisionSettings Settings(OperatorOptions options) =>
+        new(options.ResyncPeriod, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
+
+    public static WebApplication Build(OperatorOptions options, Action<IServiceCollection>? configure = null)
+    {
+        var kubernetes = KubernetesConfig.Load(options.Kubeconfig);
+        var builder = WebApplication.CreateSlimBuilder();
+        Logging.Configure(builder.Logging, options.LogFormat);
+        builder.WebHost.ConfigureKestrel(k => k.ListenAnyIP(options.Port));
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton<IKubernetes>(new k8s.Kubernetes(kubernetes));
+        services.AddSingleton(TimeProvider.System);
+        services.AddServerPowerProviders();
+        services.AddSingleton(sp => new MeteredProviderFactory(sp.GetRequiredService<IPowerProviderFactory>()));
+        services.AddSingleton(new EndpointPolicy(options.AllowHttpEndpoints, options.AllowLoopbackHttp, options.AllowedEndpointHosts));
+        services.AddSingleton<IResourceClient, KubernetesResourceClient>();
+        services.AddSingleton(sp => new ProviderResolver(sp.GetRequiredService<IResourceClient>(),
+            sp.GetRequiredService<MeteredProviderFactory>(), sp.GetRequiredService<EndpointPolicy>()));
+        services.AddSingleton(Settings(options));
+        services.AddSingleton<IRuntimeMetrics>(new PrometheusRuntimeMetrics());
+        services.AddSingleton(sp => ControllerHost.ForKubernetes(sp.GetRequiredService<IKubernetes>(), HostOptions(options),
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IRuntimeMetrics>()));
+        services.AddSingleton<IEventRecorder>(sp => new KubernetesEventRecorder(sp.GetRequiredService<IKubernetes>(), TimeProvider.System,
+            sp.GetRequiredService<ILogger<KubernetesEventRecorder>>(), sp.GetRequiredService<ControllerHost>().LeaderElection.Identity));
+        services.AddHostedService<OperatorService>();
+        configure?.Invoke(services);
+
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", (ControllerHost host) => host.HasSynced
+            ? Results.Text("ok")
+            : Results.Text("caches not synced", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapMetrics("/metrics");
+        return app;
+    }
+
+    private static ControllerHostOptions HostOptions(OperatorOptions options) => new()
+    {
+        Informer = new InformerOptions { Namespaces = options.Namespaces },
+        LabelSelector = options.LabelSelector,
+        Controller = new ControllerOptions { Workers = options.Workers, ResyncPeriod = options.ResyncPeriod },
+        LeaderElection = new LeaderElectionOptions
+        {
+            Enabled = options.LeaderElection,
+            LeaseName = options.LeaderElectionLease,
+            LeaseNamespace = options.LeaderElectionNamespace,
+        },
+    };
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Decision;
+using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Runtime;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Reconciliation;
+
+/// <summary>
+/// PowerProvider Ready: credentials found and an authenticated probe answered (HEO: its service status).
+/// When the status changes, the provider's servers are enqueued so they pick the change up at once.
+/// </summary>
+public sealed class PowerProviderReconciler(
+    IResourceClient client,
+    ProviderResolver resolver,
+    TimeProvider time,
+    DecisionSettings settings,
+    Action<ObjectKey> enqueueServersOfProvider,
+    ILogger<PowerProviderReconciler> logger) : IReconciler
+{
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var provider = await client.GetProviderAsync(key.Namespace, key.Name, cancellationToken);
+        if (provider is null)
+        {
+            enqueueServersOfProvider(key);
+            return ReconcileResult.Done;
+        }
+
+        var (ready, reason, message) = await ProbeAsync(provider, cancellationToken);
+        var generation = provider.Metadata.Generation;
+        var condition = new Condition
+        {
+            Type = ConditionTypes.Ready,
+            Status = ready ? ConditionStatus.True : ConditionStatus.False,
+            Reason = reason,
+            Message = message,
+            ObservedGeneration = generation,
+        };
+        var status = new PowerProviderStatus
+        {
+            ObservedGeneration = generation,
+            Conditions = Conditions.Set(provider.Status?.Conditions, condition, time.GetUtcNow()),
+        };
+        if (!ServerPowerReconciler.StatusEquals(provider.Status, status))
+        {
+            await client.PatchProviderStatusAsync(provider, status, cancellationToken);
+            logger.LogInformation("{Key}: Ready={Ready} {Reason}: {Message}", key, ready, reason, message);
+            enqueueServersOfProvider(key);
+        }
+        return ReconcileResult.After(ready ? settings.ResyncPeriod : settings.MaxPoll);
+    }
+
+    private async Task<(bool Ready, string Reason, string Message)> ProbeAsync(PowerProviderResource provider, CancellationToken cancellationToken)
+    {
+        var resolution = await resolver.ResolveAsync(provider, cancellationToken);
+        if (resolution is ProviderResolution.Unusable unusable) return (false, unusable.Reason, unusable.Message);
+        var usable = (ProviderResolution.Usable)resolution;
+        var outcome = await usable.Provider.ProbeAsync(cancellationToken);
+        if (outcome.IsAccepted)
+            return (true, Reasons.ProviderReady, $"{provider.Spec.Type} at {usable.Account.Endpoint} answered the probe");
+        return (false, OutcomeReasons.SyncedReason(outcome.Kind), $"probe of {usable.Account.Endpoint} failed: {outcome.Kind}: {outcome.Message}");
+    }
+}

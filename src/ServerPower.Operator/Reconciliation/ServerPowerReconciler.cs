@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Serialization;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Decision;
+using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Runtime;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Reconciliation;
+
+/// <summary>
+/// The side effects around <see cref="ServerPowerDecider"/>: read the object, resolve its provider, observe,
+/// decide, act, and write status only when its content changed. A one-shot is written as Sending, checked
+/// against resourceVersion, before the provider is called: at most once, even across crashes.
+/// </summary>
+public sealed class ServerPowerReconciler(
+    IResourceClient client,
+    ProviderResolver resolver,
+    IEventRecorder events,
+    TimeProvider time,
+    DecisionSettings settings,
+    ILogger<ServerPowerReconciler> logger) : IReconciler
+{
+    /// <summary>How soon to retry after our write lost a race with another writer.</summary>
+    public static readonly TimeSpan ConflictRetry = TimeSpan.FromMilliseconds(200);
+
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var server = await client.GetServerAsync(key.Namespace, key.Name, cancellationToken);
+        if (server is null) return ReconcileResult.Done;
+        try
+        {
+            return await ReconcileAsync(server, cancellationToken);
+        }
+        catch (ConflictException)
+        {
+            logger.LogDebug("{Key}: object changed while reconciling; retrying", key);
+            return ReconcileResult.After(ConflictRetry);
+        }
+    }
+
+    private async Task<ReconcileResult> ReconcileAsync(ServerPowerResource server, CancellationToken cancellationToken)
+    {
+        var deleting = server.Metadata.DeletionTimestamp is not null;
+        var hasFinalizer = server.Metadata.Finalizers?.Contains(Annotations.StopFinalizer) == true;
+        var wantsFinalizer = server.Spec.DeletionPolicy == DeletionPolicy.Stop;
+        if (deleting)
+        {
+            if (!hasFinalizer) return ReconcileResult.Done;
+            if (!wantsFinalizer)
+            {
+                // deletionPolicy turned to Orphan while the object was being deleted: let it go.
+                await SetFinalizerAsync(server, false, cancellationToken);
+                return ReconcileResult.Done;
+            }
+        }
+        else if (hasFinalizer != wantsFinalizer)
+        {
+            server = await SetFinalizerAsync(server, wantsFinalizer, cancellationToken);
+        }
+
+        var (view, provider) = await ObserveAsync(server, cancellationToken);
+        var input = new DecisionInput(server, view, time.GetUtcNow(), settings);
+        var decision = ServerPowerDecider.Decide(input);
+
+        if (decision.Action is { } action && provider is not null)
+        {
+            if (action.OneShotToken is not null)
+                server = await client.PatchServerStatusAsync(server, decision.Status, requireResourceVersion: true, cancellationToken);
+            var outcome = await SendAsync(server, provider, action, cancellationToken);
+            decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, decision, outcome);
+        }
+
+        server = await WriteStatusAsync(server, decision.Status, cancellationToken);
+        foreach (var e in decision.Events)
+            await events.RecordAsync(server, e.Warning, e.Reason, e.Message, cancellationToken);
+        if (decision.ReleaseFinalizer && deleting)
+        {
+            await SetFinalizerAsync(server, false, cancellationToken);
+            return ReconcileResult.Done;
+        }
+        return decision.Failed
+            ? ReconcileResult.Fail(ReadyMessage(decision.Status))
+            : decision.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
+    }
+
+    private async Task<(ProviderView View, IPowerProvider? Provider)> ObserveAsync(ServerPowerResource server, CancellationToken cancellationToken)
+    {
+        var resolution = await resolver.ResolveAsync(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, cancellationToken);
+        if (resolution is not ProviderResolution.Usable usable)
+        {
+            var unusable = (ProviderResolution.Unusable)resolution;
+            return (new ProviderView.Unresolved(unusable.Reason, unusable.Message), null);
+        }
+        var provider = usable.Provider;
+        ReadResult? read = null;
+        if (ServerPowerDecider.ShouldReadState(server, provider.Capabilities))
+            read = await provider.ReadAsync(server.Spec.ServerId, cancellationToken);
+        return (new ProviderView.Resolved(provider.Type, provider.Capabilities, read, usable.ReassertInterval), provider);
+    }
+
+    private async Task<ProviderOutcome> SendAsync(ServerPowerResource server, IPowerProvider provider, PlannedAction action, CancellationToken cancellationToken)
+    {
+        RebuildRequest? rebuild = null;
+        if (action.Type == ActionType.Rebuild)
+        {
+            var spec = server.Spec.Rebuild;
+            SecretValue? password = null;
+            if (spec?.RootPasswordSecretRef is { } secretRef)
+            {
+                var value = await client.GetSecretValueAsync(server.Metadata.NamespaceProperty, secretRef.Name, secretRef.Key, cancellationToken);
+                if (string.IsNullOrEmpty(value))
+                    return new ProviderOutcome(OutcomeKind.Invalid, $"rebuild root password: key \"{secretRef.Key}\" of Secret \"{secretRef.Name}\" not found; nothing was sent");
+                password = new SecretValue(value);
+            }
+            rebuild = new RebuildRequest(spec?.OsId, spec?.Hostname, password, spec?.SshKeyIds, spec?.FirewallGroupId);
+        }
+        logger.LogInformation("{Namespace}/{Name}: sending {Action} to {Provider} server {ServerId}",
+            server.Metadata.NamespaceProperty, server.Metadata.Name, action.Type, provider.Type, server.Spec.ServerId);
+        var outcome = await provider.SendAsync(server.Spec.ServerId, action.Type, rebuild, cancellationToken);
+        logger.LogInformation("{Namespace}/{Name}: {Action} answered {Outcome}: {Message}",
+            server.Metadata.NamespaceProperty, server.Metadata.Name, action.Type, outcome.Kind, outcome.Message);
+        return outcome;
+    }
+
+    private async Task<ServerPowerResource> WriteStatusAsync(ServerPowerResource server, ServerPowerStatus status, CancellationToken cancellationToken)
+    {
+        if (StatusEquals(server.Status, status)) return server;
+        return await client.PatchServerStatusAsync(server, status, requireResourceVersion: false, cancellationToken);
+    }
+
+    /// <summary>Adds or removes our finalizer only (others' finalizers are kept), checked against resourceVersion.</summary>
+    private Task<ServerPowerResource> SetFinalizerAsync(ServerPowerResource server, bool present, CancellationToken cancellationToken)
+    {
+        var finalizers = (server.Metadata.Finalizers ?? []).Where(f => f != Annotations.StopFinalizer).ToList();
+        if (present) finalizers.Add(Annotations.StopFinalizer);
+        return client.SetServerFinalizersAsync(server, finalizers, cancellationToken);
+    }
+
+    /// <summary>Status content equality, as the API server would store it.</summary>
+    public static bool StatusEquals<T>(T? stored, T desired) where T : class =>
+        stored is not null && JsonElement.DeepEquals(ApiJson.ToElement(stored), ApiJson.ToElement(desired));
+
+    private static string ReadyMessage(ServerPowerStatus status) =>
+        status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Synced)?.Message ?? "reconcile failed";
+}

@@ -1,0 +1,44 @@
+using ServerPower.Api.Resources;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Tests.Reconciliation;
+
+/// <summary>A provider edge for reconciler tests: a server whose state the test sets, and a log of what was sent.</summary>
+public sealed class ScriptedProvider(ProviderType type, ProviderCapabilities capabilities) : IPowerProvider, IPowerProviderFactory
+{
+    public ProviderType Type => type;
+    public ProviderCapabilities Capabilities => capabilities;
+    public Dictionary<string, ObservedServer> Servers { get; } = [];
+    public List<(string ServerId, ActionType Action)> Sent { get; } = [];
+    public List<ProviderAccount> Accounts { get; } = [];
+    public Func<ActionType, ProviderOutcome> Answer { get; set; } = _ => ProviderOutcome.Accepted("ok");
+    /// <summary>Runs while an action is "on the wire" (e.g. to look at what Kubernetes holds at that moment).</summary>
+    public Action<ActionType>? OnSend { get; set; }
+    public int Reads { get; private set; }
+
+    public IPowerProvider Get(ProviderAccount account)
+    {
+        Accounts.Add(account);
+        return this;
+    }
+
+    public Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken)
+    {
+        Reads++;
+        return Task.FromResult(Servers.TryGetValue(serverId, out var s)
+            ? ReadResult.Of(s)
+            : ReadResult.Failed(new ProviderOutcome(OutcomeKind.NotFound, $"server {serverId} not found")));
+    }
+
+    public Task<BatchReadResult> ReadAllAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new BatchReadResult(ProviderOutcome.Accepted(), Servers));
+
+    public Task<ProviderOutcome> SendAsync(string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken)
+    {
+        OnSend?.Invoke(action);
+        Sent.Add((serverId, action));
+        return Task.FromResult(Answer(action));
+    }
+
+    public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(ProviderOutcome.Accepted());
+}
