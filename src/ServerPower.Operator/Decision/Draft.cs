@@ -7,6 +7,7 @@ namespace ServerPower.Operator.Decision;
 internal sealed class Draft
 {
     private readonly List<DecisionEvent> events = [];
+    private bool syncFailed;
 
     public Draft(DecisionInput input)
     {
@@ -39,7 +40,13 @@ internal sealed class Draft
 
     public void Ready(bool ready, string reason, string message) => Set(ConditionTypes.Ready, ready, reason, message);
 
-    public void Synced(bool synced, string reason, string message) => Set(ConditionTypes.Synced, synced, reason, message);
+    /// <summary>A failure found earlier in the same decision is not overwritten by a later success.</summary>
+    public void Synced(bool synced, string reason, string message)
+    {
+        if (synced && syncFailed) return;
+        syncFailed |= !synced;
+        Set(ConditionTypes.Synced, synced, reason, message);
+    }
 
     public void Event(bool warning, string reason, string message) => events.Add(new DecisionEvent(warning, reason, message));
 
