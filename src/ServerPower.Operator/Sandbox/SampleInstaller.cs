@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Sandbox.Kubernetes.Api;
+using ServerPower.Sandbox.Providers;
+
+namespace ServerPower.Operator.Sandbox;
+
+/// <summary>
+/// Points config/samples at the simulators: each PowerProvider's endpoint becomes its type's simulator, each
+/// credentials Secret gets that simulator's token, and each ServerPower's server is created at the simulator,
+/// offline (so a sample declared Running is visibly started by the operator).
+/// </summary>
+public static class SampleInstaller
+{
+    public static IReadOnlyList<JsonObject> Load(string samplesDirectory) =>
+        Directory.GetFiles(samplesDirectory, "*.yaml").Order(StringComparer.Ordinal)
+            .Where(f => Path.GetFileName(f) != "kustomization.yaml")
+            .SelectMany(f => YamlJson.ParseDocuments(File.ReadAllText(f)))
+            .ToList();
+
+    /// <summary>Rewrites the documents in place for the simulators and creates their servers there.</summary>
+    public static IReadOnlyList<JsonObject> PointAtSimulators(IReadOnlyList<JsonObject> documents,
+        IReadOnlyDictionary<ProviderType, IProviderSimulator> simulators)
+    {
+        var providerTypes = new Dictionary<string, ProviderType>();
+        var secretTokens = new Dictionary<(string Name, string Key), string>();
+        foreach (var provider in documents.Where(d => Kind(d) == ApiGroup.PowerProviderKind))
+        {
+            var spec = provider["spec"]!.AsObject();
+            var simulator = simulators[Enum.Parse<ProviderType>((string)spec["type"]!)];
+            spec["endpoint"] = simulator.BaseAddress.ToString().TrimEnd('/');
+            var secretRef = spec["credentialsSecretRef"]!;
+            secretTokens[((string)secretRef["name"]!, (string)secretRef["key"]!)] = simulator.Token;
+            providerTypes[Name(provider)] = simulator.Type;
+        }
+        foreach (var secret in documents.Where(d => Kind(d) == "Secret"))
+        {
+            var data = secret["stringData"] as JsonObject ?? [];
+            foreach (var key in data.Select(p => p.Key).ToList())
+            {
+                if (secretTokens.TryGetValue((Name(secret), key), out var token)) data[key] = token;
+            }
+            secret["stringData"] = data;
+        }
+        foreach (var server in documents.Where(d => Kind(d) == ApiGroup.ServerPowerKind))
+        {
+            var spec = server["spec"]!;
+            if (providerTypes.TryGetValue((string)spec["providerRef"]!["name"]!, out var type))
+                simulators[type].AddServer((string)spec["serverId"]!);
+        }
+        return documents;
+    }
+
+    /// <summary>Creates the documents in a namespace: Secrets first, then providers, then servers.</summary>
+    public static async Task<int> ApplyAsync(IKubernetes client, IReadOnlyList<JsonObject> documents, string ns, CancellationToken cancellationToken)
+    {
+        foreach (var secret in documents.Where(d => Kind(d) == "Secret"))
+            await client.CoreV1.CreateNamespacedSecretAsync(KubernetesJson.Deserialize<V1Secret>(secret.ToJsonString()), ns, cancellationToken: cancellationToken);
+        foreach (var kind in new[] { ApiGroup.PowerProviderKind, ApiGroup.ServerPowerKind })
+        {
+            var plural = kind == ApiGroup.ServerPowerKind ? ApiGroup.ServerPowerPlural : ApiGroup.PowerProviderPlural;
+            foreach (var document in documents.Where(d => Kind(d) == kind))
+                await client.CustomObjects.CreateNamespacedCustomObjectAsync(document, ApiGroup.Group, ApiGroup.Version, ns, plural, cancellationToken: cancellationToken);
+        }
+        return documents.Count;
+    }
+
+    private static string Kind(JsonObject document) => (string?)document["kind"] ?? "";
+
+    private static string Name(JsonObject document) => (string)document["metadata"]!["name"]!;
+}

@@ -1,0 +1,96 @@
+using k8s;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Hosting;
+using ServerPower.Sandbox.Kubernetes;
+using ServerPower.Sandbox.Providers;
+
+namespace ServerPower.Operator.Sandbox;
+
+/// <summary>
+/// <c>sandbox</c>: the whole system on one machine. Starts the Kubernetes API emulator and one simulator per
+/// provider type on 127.0.0.1, writes a kubeconfig, installs crds/, applies the samples pointed at the simulators,
+/// and runs the operator in this process (plain http allowed for loopback only) until Ctrl+C.
+/// </summary>
+public static class SandboxCommand
+{
+    public const string Usage = "usage: sandbox [--kubeconfig PATH] [--api-port N] [--port N] [--no-samples]";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        SandboxOptions options;
+        try
+        {
+            options = SandboxOptions.Parse(args);
+        }
+        catch (OptionsException e)
+        {
+            Console.Error.WriteLine($"sandbox: {e.Message}\n{Usage}");
+            return 2;
+        }
+        var root = RepositoryRoot.Find();
+        await using var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { Port = options.ApiPort });
+        var kubeconfig = Path.GetFullPath(options.Kubeconfig);
+        emulator.WriteKubeconfig(kubeconfig);
+        var simulators = new Dictionary<ProviderType, IProviderSimulator>();
+        try
+        {
+            foreach (var type in Enum.GetValues<ProviderType>())
+                simulators[type] = await ProviderSimulators.StartAsync(type);
+            var client = new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+            foreach (var crd in Directory.GetFiles(Path.Combine(root, "crds"), "*.yaml").Order(StringComparer.Ordinal))
+                await emulator.ApplyYamlAsync(await File.ReadAllTextAsync(crd));
+            var samples = 0;
+            if (!options.NoSamples)
+            {
+                var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(root, "config", "samples")), simulators);
+                samples = await SampleInstaller.ApplyAsync(client, documents, "default", CancellationToken.None);
+            }
+
+            var operatorOptions = new OperatorOptions
+            {
+                Kubeconfig = kubeconfig,
+                Port = options.Port,
+                AllowLoopbackHttp = true,
+                LeaderElectionNamespace = "default",
+                ResyncPeriod = TimeSpan.FromMinutes(1),
+            };
+            await using var app = OperatorHost.Build(operatorOptions);
+            await app.StartAsync();
+            var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            PrintWelcome(emulator.BaseAddress, kubeconfig, simulators.Values, samples, urls);
+            await app.WaitForShutdownAsync();
+            return 0;
+        }
+        finally
+        {
+            foreach (var simulator in simulators.Values) await simulator.DisposeAsync();
+        }
+    }
+
+    private static void PrintWelcome(Uri api, string kubeconfig, IEnumerable<IProviderSimulator> simulators, int samples, IEnumerable<string> urls)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, kubeconfig);
+        Console.WriteLine($"""
+
+            ServerPower sandbox is running (Ctrl+C stops it).
+              Kubernetes API emulator: {api}  (kubeconfig: {relative})
+              operator metrics/health: {string.Join(", ", urls)}
+            {string.Join("\n", simulators.Select(s => $"  {s.Type} simulator: {s.BaseAddress}"))}
+              samples applied: {samples} objects
+
+            Try:
+              kubectl --kubeconfig {relative} get serverpowers -A
+              kubectl --kubeconfig {relative} get spw -A -o wide
+              kubectl --kubeconfig {relative} wait --for=condition=Ready spw --all -A --timeout=60s
+              kubectl --kubeconfig {relative} patch spw wenium-web -n default --type merge -p '{"{"}"spec":{"{"}"state":"Stopped"{"}}"}'
+              kubectl --kubeconfig {relative} annotate spw wenium-web -n default --overwrite {Annotations.Restart}=$(date +%s)
+              kubectl --kubeconfig {relative} get events -n default
+              kubectl --kubeconfig {relative} explain serverpower.spec
+
+            """);
+    }
+}
