@@ -1,0 +1,13 @@
+namespace ServerPower.EndToEnd.Tests.Infrastructure;
+
+/// <summary>A Kubernetes API the scenarios run against: the emulator here, k3s where Docker exists.</summary>
+public interface ITestCluster : IAsyncDisposable
+{
+    /// <summary>Null when the cluster can run here; otherwise why the scenarios are skipped.</summary>
+    string? UnavailableReason { get; }
+
+    /// <summary>An admin kubeconfig, for kubectl and for the operator process.</summary>
+    string Kubeconfig { get; }
+
+    Task StartAsync();
+}

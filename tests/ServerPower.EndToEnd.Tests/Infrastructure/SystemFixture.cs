@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using ServerPower.Api.Resources;
+using ServerPower.Operator.Sandbox;
+using ServerPower.Sandbox.Providers;
+
+namespace ServerPower.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// One cluster with our CRDs installed (by kubectl apply -f crds/) and one simulator per provider type, shared by
+/// the scenarios of a test class. Each scenario works in its own namespace with its own operator process.
+/// </summary>
+public abstract class SystemFixture<TCluster> : IAsyncLifetime where TCluster : ITestCluster, new()
+{
+    public TCluster Cluster { get; } = new();
+    public Dictionary<ProviderType, IProviderSimulator> Simulators { get; } = [];
+    public Kubectl Kubectl { get; private set; } = null!;
+    public string Root { get; } = RepositoryRoot.Find();
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Cluster.UnavailableReason is not null) return;
+        await Cluster.StartAsync();
+        Kubectl = new Kubectl(Cluster.Kubeconfig);
+        await Kubectl.RunAsync("apply", "-f", Path.Combine(Root, "crds"));
+        await Kubectl.RunAsync("wait", "--for=condition=Established", "crd/serverpowers.power.serverops.io", "crd/powerproviders.power.serverops.io", "--timeout=60s");
+        var options = new SimulatorOptions { StartDelay = TimeSpan.FromMilliseconds(500), StopDelay = TimeSpan.FromMilliseconds(500), InstallDelay = TimeSpan.FromSeconds(1) };
+        foreach (var type in Enum.GetValues<ProviderType>())
+            Simulators[type] = await ProviderSimulators.StartAsync(type, options);
+    }
+
+    /// <summary>The samples, pointed at the simulators, as one kubectl-appliable List.</summary>
+    public string SamplesManifest()
+    {
+        var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(Root, "config", "samples")), Simulators);
+        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = new JsonArray(documents.Select(d => (JsonNode)d.DeepClone()).ToArray()) }.ToJsonString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var simulator in Simulators.Values) await simulator.DisposeAsync();
+        await Cluster.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class EmulatorSystem : SystemFixture<EmulatorCluster>;
+
+public sealed class K3sSystem : SystemFixture<K3sCluster>;
