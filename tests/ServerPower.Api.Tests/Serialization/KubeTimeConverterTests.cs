@@ -1,0 +1,44 @@
+using System.Text.Json;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Serialization;
+
+namespace ServerPower.Api.Tests.Serialization;
+
+public sealed class KubeTimeConverterTests
+{
+    [Fact]
+    public void Formats_in_UTC_with_second_precision()
+    {
+        var local = new DateTimeOffset(2026, 11, 22, 12, 30, 15, 789, TimeSpan.FromHours(2));
+
+        Assert.Equal("2026-11-22T10:30:15Z", KubeTimeConverter.Format(local));
+    }
+
+    [Theory]
+    [InlineData("2026-11-22T10:30:15Z")]
+    [InlineData("2026-11-22T12:30:15+02:00")]
+    [InlineData("2026-11-22T10:30:15.123456Z")]
+    public void Reads_RFC3339_as_Kubernetes_writes_it(string text)
+    {
+        var condition = ApiJson.Deserialize<Condition>($$"""{"lastTransitionTime": "{{text}}"}""")!;
+
+        Assert.Equal(TimeSpan.Zero, condition.LastTransitionTime.Offset);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 10, 30, 15, TimeSpan.Zero), KubeTimeConverter.Truncate(condition.LastTransitionTime));
+    }
+
+    [Fact]
+    public void A_truncated_time_survives_a_round_trip_equal()
+    {
+        var now = KubeTimeConverter.Truncate(new DateTimeOffset(2026, 11, 22, 10, 30, 15, 999, TimeSpan.FromHours(-5)));
+        var json = ApiJson.Serialize(new Condition { LastTransitionTime = now });
+
+        Assert.Equal(now, ApiJson.Deserialize<Condition>(json)!.LastTransitionTime);
+        Assert.Contains("\"2026-11-22T15:30:15Z\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_null_time_is_refused()
+    {
+        Assert.Throws<JsonException>(() => ApiJson.Deserialize<Condition>("""{"lastTransitionTime": null}"""));
+    }
+}
