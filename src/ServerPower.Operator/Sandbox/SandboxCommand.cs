@@ -73,7 +73,7 @@ public static class SandboxCommand
 
     private static void PrintWelcome(Uri api, string kubeconfig, IEnumerable<IProviderSimulator> simulators, int samples, IEnumerable<string> urls)
     {
-        var relative = Path.GetRelativePath(Environment.CurrentDirectory, kubeconfig);
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, kubeconfig) is var r && r.StartsWith("..", StringComparison.Ordinal) ? kubeconfig : r;
         Console.WriteLine($"""
 
             ServerPower sandbox is running (Ctrl+C stops it).
