@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using ServerPower.Api.Tests.Support;
+using ServerPower.Api.Vocabulary;
+
+namespace ServerPower.Api.Tests.Samples;
+
+/// <summary>The schema validation that accepts the samples does reject broken ones, naming the field.</summary>
+public sealed class SchemaRejectionTests
+{
+    public static TheoryData<string, string, string, string> Cases => new()
+    {
+        // kind, field to break, new JSON value ("delete" removes it), expected "path: error kind"
+        { ApiGroup.ServerPowerKind, "spec.state", "\"Paused\"", "#/spec.state: NotInEnumeration" },
+        { ApiGroup.ServerPowerKind, "spec.serverId", "delete", "#/spec.serverId: PropertyRequired" },
+        { ApiGroup.ServerPowerKind, "spec.providerRef", "delete", "#/spec.providerRef: PropertyRequired" },
+        { ApiGroup.ServerPowerKind, "spec.suspend", "\"yes\"", "#/spec.suspend: BooleanExpected" },
+        { ApiGroup.ServerPowerKind, "spec.serverId", "1234", "#/spec.serverId: StringExpected" },
+        { ApiGroup.ServerPowerKind, "spec.serverId", "\"\"", "#/spec.serverId: StringTooShort" },
+        { ApiGroup.ServerPowerKind, "spec.stop", "{\"gracePeriod\": \"10 minutes\"}", "#/spec.stop.gracePeriod: PatternMismatch" },
+        { ApiGroup.ServerPowerKind, "spec.rebuild", "{\"sshKeyIds\": [\"one\"]}", "#/spec.rebuild.sshKeyIds[0]: IntegerExpected" },
+        { ApiGroup.ServerPowerKind, "spec.sate", "\"Running\"", "#/spec.sate: NoAdditionalPropertiesAllowed" },
+        { ApiGroup.PowerProviderKind, "spec.type", "\"Vultr\"", "#/spec.type: NotInEnumeration" },
+        { ApiGroup.PowerProviderKind, "spec.credentialsSecretRef", "{\"name\": \"token\"}", "#/spec.credentialsSecretRef.key: PropertyRequired" },
+        { ApiGroup.PowerProviderKind, "spec.maxConcurrentActions", "\"four\"", "#/spec.maxConcurrentActions: IntegerExpected" },
+        { ApiGroup.PowerProviderKind, "spec.maxConcurrentActions", "65", "#/spec.maxConcurrentActions: NumberTooBig" },
+        { ApiGroup.PowerProviderKind, "spec.rateLimit", "{\"requestsPerSecond\": 0}", "#/spec.rateLimit.requestsPerSecond: NumberTooSmall" },
+        { ApiGroup.PowerProviderKind, "spec.rateLimit", "{\"burst\": 0}", "#/spec.rateLimit.burst: NumberTooSmall" },
+        { ApiGroup.PowerProviderKind, "spec.endpoint", "\"ftp://files.example.com\"", "#/spec.endpoint: PatternMismatch" },
+    };
+
+    [Theory, MemberData(nameof(Cases))]
+    public void A_broken_sample_is_rejected_with_the_fields_path(string kind, string field, string value, string expected)
+    {
+        var document = Support.Samples.OfKind(kind).First().Document.DeepClone().AsObject();
+        Assert.Empty(SchemaValidator.For(Crd.ForKind(kind)).Validate(document));
+
+        Set(document, field, value);
+        var errors = SchemaValidator.For(Crd.ForKind(kind)).Validate(document);
+
+        Assert.True(errors.Contains(expected), $"expected \"{expected}\", got: [{string.Join(", ", errors)}]");
+    }
+
+    private static void Set(JsonObject document, string path, string value)
+    {
+        var parts = path.Split('.');
+        var parent = parts[..^1].Aggregate(document, (node, part) => node[part]!.AsObject());
+        if (value == "delete") parent.Remove(parts[^1]);
+        else parent[parts[^1]] = JsonNode.Parse(value);
+    }
+}
