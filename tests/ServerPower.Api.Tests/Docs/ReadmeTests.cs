@@ -1,0 +1,45 @@
+using System.Reflection;
+using ServerPower.Api.Tests.Support;
+using ServerPower.Api.Vocabulary;
+
+namespace ServerPower.Api.Tests.Docs;
+
+/// <summary>The README's API tour stays complete as the vocabulary and the CRDs grow.</summary>
+public sealed class ReadmeTests
+{
+    private static readonly string Readme = File.ReadAllText(RepositoryRoot.Combine("README.md"));
+
+    [Fact]
+    public void Every_condition_reason_is_explained()
+    {
+        var missing = typeof(Reasons).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Where(reason => !Readme.Contains($"`{reason}`", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(missing.Count == 0, "README.md does not explain: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Both_annotations_and_the_test_command_are_there()
+    {
+        Assert.Contains(Annotations.Restart, Readme, StringComparison.Ordinal);
+        Assert.Contains(Annotations.Rebuild, Readme, StringComparison.Ordinal);
+        Assert.Contains("dotnet test Operator.sln", Readme, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(ApiGroup.ServerPowerKind)]
+    [InlineData(ApiGroup.PowerProviderKind)]
+    public void Every_spec_and_status_field_is_in_the_tour(string kind)
+    {
+        var prefix = kind.ToLowerInvariant() + ".";
+        var missing = Crd.ForKind(kind).Fields()
+            .Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(f => f.Path[prefix.Length..])
+            .Where(p => p.StartsWith("spec.", StringComparison.Ordinal) || p.StartsWith("status.", StringComparison.Ordinal))
+            .Where(p => !p.Contains("[]", StringComparison.Ordinal))
+            .Where(p => !Readme.Contains(p.Count(c => c == '.') == 1 ? p : p[(p.LastIndexOf('.') + 1)..], StringComparison.Ordinal))
+            .ToList();
+        Assert.True(missing.Count == 0, "README.md does not mention: " + string.Join(", ", missing));
+    }
+}
