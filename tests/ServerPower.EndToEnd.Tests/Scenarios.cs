@@ -79,7 +79,9 @@ public abstract class Scenarios<TCluster>(SystemFixture<TCluster> system) where 
     {
         await using var op = await StartAsync();
         await Kubectl.RunAsync("apply", "-n", ns, "-f", Write(system.SamplesManifest()));
-        await WaitReadyAsync("serverpowers", "120s");
+        await Kubectl.RunAsync("wait", "-n", ns, "--for=condition=Ready", "serverpowers", "--all", "--timeout=120s");
+        var table = await Kubectl.RunAsync("get", "serverpowers", "-n", ns);
+        Assert.DoesNotMatch(@"\sFalse\s", table);
         await Kubectl.RunAsync("wait", "-n", ns, "--for=condition=Ready", "powerproviders", "--all", "--timeout=60s");
     }
 

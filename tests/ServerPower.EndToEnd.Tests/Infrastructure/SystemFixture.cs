@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Sandbox;
 using ServerPower.Sandbox.Providers;
@@ -28,11 +27,11 @@ public abstract class SystemFixture<TCluster> : IAsyncLifetime where TCluster : 
             Simulators[type] = await ProviderSimulators.StartAsync(type, options);
     }
 
-    /// <summary>The samples, pointed at the simulators, as one kubectl-appliable List.</summary>
+    /// <summary>The samples, pointed at the simulators, as multi-document YAML (each document JSON, which is YAML).</summary>
     public string SamplesManifest()
     {
         var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(Root, "config", "samples")), Simulators);
-        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = new JsonArray(documents.Select(d => (JsonNode)d.DeepClone()).ToArray()) }.ToJsonString();
+        return "---\n" + string.Join("\n---\n", documents.Select(d => d.ToJsonString()));
     }
 
     public async ValueTask DisposeAsync()
