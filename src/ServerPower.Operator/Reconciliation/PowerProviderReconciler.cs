@@ -47,7 +47,7 @@ public sealed class PowerProviderReconciler(
         if (!ServerPowerReconciler.StatusEquals(provider.Status, status))
         {
             await client.PatchProviderStatusAsync(provider, status, cancellationToken);
-            logger.LogInformation("{Key}: Ready={Ready} {Reason}: {Message}", key, ready, reason, message);
+            logger.LogInformation("Ready={Ready} {Reason}: {Message}", ready, reason, message);
             enqueueServersOfProvider(key);
         }
         return ReconcileResult.After(ready ? settings.ResyncPeriod : settings.MaxPoll);

@@ -36,7 +36,7 @@ public sealed class ServerPowerReconciler(
         }
         catch (ConflictException)
         {
-            logger.LogDebug("{Key}: object changed while reconciling; retrying", key);
+            logger.LogDebug("the object changed while reconciling; retrying");
             return ReconcileResult.After(ConflictRetry);
         }
     }
@@ -117,11 +117,9 @@ public sealed class ServerPowerReconciler(
             }
             rebuild = new RebuildRequest(spec?.OsId, spec?.Hostname, password, spec?.SshKeyIds, spec?.FirewallGroupId);
         }
-        logger.LogInformation("{Namespace}/{Name}: sending {Action} to {Provider} server {ServerId}",
-            server.Metadata.NamespaceProperty, server.Metadata.Name, action.Type, provider.Type, server.Spec.ServerId);
+        logger.LogInformation("sending {Action} to {Provider} server {ServerId}", action.Type, provider.Type, server.Spec.ServerId);
         var outcome = await provider.SendAsync(server.Spec.ServerId, action.Type, rebuild, cancellationToken);
-        logger.LogInformation("{Namespace}/{Name}: {Action} answered {Outcome}: {Message}",
-            server.Metadata.NamespaceProperty, server.Metadata.Name, action.Type, outcome.Kind, outcome.Message);
+        logger.LogInformation("{Action} answered {Outcome}: {Message}", action.Type, outcome.Kind, outcome.Message);
         return outcome;
     }
 

@@ -111,7 +111,8 @@ public sealed class Controller
             Queue.Add(key); // stopping: keep the key for the next run
             return;
         }
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["key"] = key.ToString(), ["controller"] = Name });
+        // A message-template scope: text logs show "serverpower default/web", JSON logs get key and controller fields.
+        using var scope = logger.BeginScope("{Controller} {Key}", Name, key.ToString());
         var started = time.GetTimestamp();
         ReconcileResult result;
         try
