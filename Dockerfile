@@ -7,7 +7,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 
 # Restore in its own layer: it reruns only when a project file or the central package versions change.
-COPY Directory.Build.props Directory.Packages.props ./
+COPY Operator.sln Directory.Build.props Directory.Packages.props ./
 COPY src/ServerPower.Api/ServerPower.Api.csproj src/ServerPower.Api/
 COPY src/ServerPower.Providers/ServerPower.Providers.csproj src/ServerPower.Providers/
 COPY src/ServerPower.Sandbox/ServerPower.Sandbox.csproj src/ServerPower.Sandbox/
@@ -18,7 +18,7 @@ COPY src/ src/
 # The same command CI runs (.ci/publish.sh; a test keeps them equal). Framework-dependent, not AOT and not
 # trimmed: the KubernetesClient package serializes with reflection-based System.Text.Json, which trimming
 # breaks, and KubernetesClient.Aot has no watch and no leader election.
-RUN dotnet publish src/ServerPower.Operator -c Release -o /app
+RUN dotnet publish src/ServerPower.Operator -c Release -o /app --nologo
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
 WORKDIR /app
