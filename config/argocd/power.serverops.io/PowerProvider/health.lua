@@ -1,4 +1,4 @@
--- Argo CD health of a PowerProvider (power.serverops.io). Lua 5.1 as Argo CD runs it; tests: config/argocd/test.
+-- Argo CD health of a PowerProvider (power.serverops.io). Lua 5.1 as Argo CD runs it; tests: lua5.4 config/argocd/test-health.lua.
 -- Healthy: Ready=True. Degraded: Ready=False (credentials missing, unauthorized, endpoint not allowed or down).
 -- Progressing: before the first status, while Ready is Unknown, and while status.observedGeneration is behind
 --   metadata.generation (a changed spec, e.g. a new credentials Secret, is not yet verified).

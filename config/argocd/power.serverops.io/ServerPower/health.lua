@@ -1,4 +1,4 @@
--- Argo CD health of a ServerPower (power.serverops.io). Lua 5.1 as Argo CD runs it; tests: config/argocd/test.
+-- Argo CD health of a ServerPower (power.serverops.io). Lua 5.1 as Argo CD runs it; tests: lua5.4 config/argocd/test-health.lua.
 -- Healthy: Ready=True and status.observedGeneration == metadata.generation. A server declared Stopped that is
 --   stopped is Healthy, never Suspended: Suspended would stall multi-wave syncs forever.
 -- Suspended: spec.suspend is true (the operator observes and acts on nothing).

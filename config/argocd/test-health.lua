@@ -1,9 +1,10 @@
 -- Runs Argo CD health-check tests the way Argo CD's resource_customizations tests do: for each directory
 -- holding health.lua and health_test.yaml, every test loads testdata/<fixture>.yaml as obj, runs health.lua
 -- and compares the returned status and message.
--- Usage: lua5.4 config/argocd/test/run.lua <dir>...   (no arguments: every such directory under config/argocd)
+-- Fixtures are YAML as in Argo CD; test/yaml.lua decodes the subset they use.
+-- Usage: lua5.4 config/argocd/test-health.lua [dir...]   (no arguments: every such directory under config/argocd)
 local here = arg[0]:match("^(.*)/[^/]*$") or "."
-package.path = here .. "/?.lua;" .. package.path
+package.path = here .. "/test/?.lua;" .. package.path
 local yaml = require("yaml")
 
 local statuses = { Healthy = true, Progressing = true, Degraded = true, Suspended = true, Missing = true, Unknown = true }
@@ -11,7 +12,7 @@ local statuses = { Healthy = true, Progressing = true, Degraded = true, Suspende
 local dirs = {}
 for i = 1, #arg do dirs[#dirs + 1] = arg[i] end
 if #dirs == 0 then
-  local find = io.popen("find '" .. here .. "/..' -name health.lua -printf '%h\\n' | sort")
+  local find = io.popen("find '" .. here .. "' -name health.lua -printf '%h\\n' | sort")
   for dir in find:lines() do dirs[#dirs + 1] = dir end
   find:close()
 end
