@@ -1,0 +1,89 @@
+using ServerPower.Deployment.Tests.Infrastructure;
+using static ServerPower.Deployment.Tests.Chart.DefaultValuesTests;
+
+namespace ServerPower.Deployment.Tests.Chart;
+
+/// <summary><c>helm template</c> with <see cref="Helm.NonDefaultValues"/>: a namespace list, one replica, no leader election.</summary>
+public sealed class NonDefaultValuesTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_namespace_list_grants_a_Role_per_namespace_and_nothing_cluster_wide()
+    {
+        var objects = await Helm.RenderNonDefaultAsync(Cancel);
+
+        Assert.Empty(objects.OfKind("ClusterRole"));
+        Assert.Empty(objects.OfKind("ClusterRoleBinding"));
+        var roles = objects.OfKind("Role").ToList();
+        Assert.Equal(["team-a", "team-b"], roles.Select(r => r.Namespace()).Order().ToList());
+        foreach (var role in roles)
+        {
+            ExpectedRbac.AssertRules(ExpectedRbac.OperatorRules, role["rules"], $"Role in {role.Namespace()}");
+        }
+        var bindings = objects.OfKind("RoleBinding").ToList();
+        Assert.Equal(["team-a", "team-b"], bindings.Select(b => b.Namespace()).Order().ToList());
+        foreach (var binding in bindings)
+        {
+            Assert.Equal("Role", (string?)binding["roleRef"]?["kind"]);
+            Assert.Equal(Helm.Release, (string?)binding["roleRef"]?["name"]);
+            AssertBindsOperatorServiceAccount(binding);
+        }
+    }
+
+    [Fact]
+    public async Task Without_leader_election_there_is_no_Lease_role_and_one_replica()
+    {
+        var objects = await Helm.RenderNonDefaultAsync(Cancel);
+        var deployment = objects.Single("Deployment", Helm.Release);
+
+        Assert.DoesNotContain(objects.OfKind("Role"), r => r.Namespace() == Helm.Namespace);
+        Assert.DoesNotContain(objects.SelectMany(o => o["rules"]?.AsArray() ?? []), r => r!["resources"]!.ToJsonString().Contains("leases"));
+        Assert.Equal(1, (int?)deployment["spec"]?["replicas"]);
+    }
+
+    [Fact]
+    public async Task Arguments_follow_the_values()
+    {
+        var container = Container((await Helm.RenderNonDefaultAsync(Cancel)).Single("Deployment", Helm.Release));
+
+        Assert.Equal(
+            ["--port=9090", "--workers=8", "--resync-period=90s", "--leader-election=false", "--namespaces=team-a,team-b",
+             "--label-selector=serverops.io/fleet=games", "--allow-http-endpoints=true",
+             "--allowed-endpoint-hosts=panel.example.com,wings.example.com", "--log-format=text"],
+            Strings(container["args"]));
+        Assert.Equal("registry.example.com/serverpower:1.2.3", (string?)container["image"]);
+        Assert.Equal("Always", (string?)container["imagePullPolicy"]);
+        Assert.Equal(9090, (int?)container["ports"]?[0]?["containerPort"]);
+    }
+
+    [Fact]
+    public async Task The_ServiceMonitor_scrapes_the_metrics_port_of_this_release()
+    {
+        var objects = await Helm.RenderNonDefaultAsync(Cancel);
+
+        var monitor = objects.Single("ServiceMonitor", Helm.Release);
+        Assert.Equal("monitoring.coreos.com/v1", (string?)monitor["apiVersion"]);
+        Assert.Equal("prometheus", (string?)monitor["metadata"]?["labels"]?["release"]);
+        var endpoint = Assert.Single(monitor["spec"]!["endpoints"]!.AsArray());
+        Assert.Equal("metrics", (string?)endpoint!["port"]);
+        Assert.Equal("/metrics", (string?)endpoint["path"]);
+        var service = objects.Single("Service", Helm.Release + "-metrics");
+        Assert.Equal(9090, (int?)service["spec"]?["ports"]?[0]?["port"]);
+        foreach (var (key, value) in monitor["spec"]!["selector"]!["matchLabels"]!.AsObject())
+        {
+            Assert.Equal((string?)value, (string?)service["metadata"]?["labels"]?[key]);
+        }
+        Assert.Equal([Helm.Namespace], Strings(monitor["spec"]?["namespaceSelector"]?["matchNames"]));
+    }
+
+    [Fact]
+    public async Task Leader_election_alone_can_be_turned_off_for_a_single_replica_watching_everything()
+    {
+        var objects = await Helm.RenderAsync("replicaCount: 1\nleaderElection: {enabled: false}", Cancel);
+
+        var clusterRole = objects.Single("ClusterRole", Helm.Release);
+        ExpectedRbac.AssertRules(ExpectedRbac.OperatorRules, clusterRole["rules"], "ClusterRole");
+        Assert.Empty(objects.OfKind("Role"));
+    }
+}
