@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using ServerPower.Api.Resources;
+using ServerPower.Sandbox.Providers;
+using ServerPower.Sandbox.Providers.Core;
+
+namespace ServerPower.Benchmarks;
+
+/// <summary>One provider account: its simulator and the name of its PowerProvider.</summary>
+public sealed record Account(string Name, IProviderSimulator Simulator);
+
+/// <summary>One ServerPower and where its server lives.</summary>
+public sealed record FleetServer(string Name, string ServerId, Account Account);
+
+/// <summary>The simulators, accounts and servers of a run, and their manifests.</summary>
+public sealed class Fleet : IAsyncDisposable
+{
+    private Fleet(IReadOnlyList<Account> accounts, IReadOnlyList<FleetServer> servers)
+    {
+        Accounts = accounts;
+        Servers = servers;
+    }
+
+    public IReadOnlyList<Account> Accounts { get; }
+
+    public IReadOnlyList<FleetServer> Servers { get; }
+
+    public static async Task<Fleet> StartAsync(BenchmarkOptions options, CancellationToken cancellationToken)
+    {
+        var latency = TimeSpan.FromMilliseconds(options.LatencyMs);
+        var burst = Math.Max(1, (int)Math.Ceiling(options.ProviderRps));
+        var accounts = new List<Account>();
+        for (var i = 0; i < options.Providers; i++)
+        {
+            var type = i % 2 == 0 ? ProviderType.Wenium : ProviderType.Wings;
+            var simulator = await ProviderSimulators.StartAsync(type, new SimulatorOptions
+            {
+                StartDelay = latency,
+                StopDelay = latency,
+                RateLimit = new SimulatorRateLimit(options.ProviderRps, burst, TimeSpan.FromSeconds(1)),
+                RecordRequests = true,
+            }, cancellationToken);
+            accounts.Add(new Account($"{type.ToString().ToLowerInvariant()}-{i}", simulator));
+        }
+        var servers = new List<FleetServer>();
+        for (var n = 0; n < options.Servers; n++)
+        {
+            var account = accounts[n % accounts.Count];
+            var id = account.Simulator.Type == ProviderType.Wenium
+                ? (100_000 + n).ToString(CultureInfo.InvariantCulture)
+                : new Guid(n, 0, 0, new byte[8]).ToString();
+            account.Simulator.AddServer(id, SimPowerState.Offline);
+            servers.Add(new FleetServer($"srv-{n:D5}", id, account));
+        }
+        return new Fleet(accounts, servers);
+    }
+
+    public string ProvidersYaml(string ns, BenchmarkOptions options)
+    {
+        var yaml = new StringBuilder($"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n");
+        var burst = Math.Max(1, (int)Math.Ceiling(options.ProviderRps));
+        foreach (var account in Accounts)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $$"""
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: {{account.Name}}-token, namespace: {{ns}}}
+                stringData: {token: "{{account.Simulator.Token}}"}
+                ---
+                apiVersion: power.serverops.io/v1alpha1
+                kind: PowerProvider
+                metadata: {name: {{account.Name}}, namespace: {{ns}}}
+                spec:
+                  type: {{account.Simulator.Type}}
+                  endpoint: {{account.Simulator.BaseAddress.ToString().TrimEnd('/')}}
+                  credentialsSecretRef: {name: {{account.Name}}-token, key: token}
+                  rateLimit: {requestsPerSecond: {{options.ProviderRps}}, burst: {{burst}}}
+
+                """);
+        }
+        return yaml.ToString();
+    }
+
+    public static string ServerYaml(string ns, FleetServer server, string state) => $$"""
+        apiVersion: power.serverops.io/v1alpha1
+        kind: ServerPower
+        metadata: {name: {{server.Name}}, namespace: {{ns}}}
+        spec:
+          providerRef: {name: {{server.Account.Name}}}
+          serverId: "{{server.ServerId}}"
+          state: {{state}}
+        """;
+
+    /// <summary>Provider requests received so far, by kind (see <see cref="ProviderCalls"/>).</summary>
+    public ProviderCalls Calls(IReadOnlyDictionary<Account, int>? since = null)
+    {
+        long batch = 0, single = 0, other = 0, actions = 0;
+        foreach (var account in Accounts)
+        {
+            foreach (var request in account.Simulator.Requests.Snapshot().Skip(since?.GetValueOrDefault(account) ?? 0))
+            {
+                var path = request.Path.TrimEnd('/');
+                if (request.Method != "GET") actions++;
+                else if (path.EndsWith("/api/servers", StringComparison.Ordinal)) batch++;
+                else if (path.Contains("/api/servers/", StringComparison.Ordinal)) single++;
+                else other++;
+            }
+        }
+        return new ProviderCalls(batch, single, other, actions);
+    }
+
+    /// <summary>A bookmark into every request log, for <see cref="Calls"/>.</summary>
+    public IReadOnlyDictionary<Account, int> Bookmark() =>
+        Accounts.ToDictionary(a => a, a => a.Simulator.Requests.Snapshot().Count);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var account in Accounts) await account.Simulator.DisposeAsync();
+    }
+}

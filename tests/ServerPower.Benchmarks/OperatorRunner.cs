@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace ServerPower.Benchmarks;
+
+/// <summary>The operator as a separate process (dotnet ServerPower.Operator.dll), with its metrics port known.</summary>
+public sealed partial class OperatorRunner : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> tail = new();
+    private readonly int port;
+
+    private OperatorRunner(Process process, int port)
+    {
+        this.process = process;
+        this.port = port;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public bool HasExited => process.HasExited;
+
+    /// <summary>The last lines the operator printed, for a failure message.</summary>
+    public string Tail => string.Join('\n', tail);
+
+    public static OperatorRunner Start(string kubeconfig, string ns, BenchmarkOptions options)
+    {
+        var port = FreePort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "ServerPower.Operator.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+                 {
+                     dll, "--kubeconfig", kubeconfig, "--leader-election", "false", "--port", Text(port),
+                     "--allow-http-endpoints", "true", "--allowed-endpoint-hosts", "127.0.0.1", "--namespaces", ns,
+                     "--workers", Text(options.Workers), "--resync-period", $"{Text(options.ResyncSeconds)}s",
+                 })
+            start.ArgumentList.Add(arg);
+        // As in the end-to-end suite: workstation GC, which is what a 1-CPU container gets anyway.
+        start.Environment["DOTNET_gcServer"] = "0";
+        return new OperatorRunner(Process.Start(start) ?? throw new InvalidOperationException("cannot start the operator"), port);
+    }
+
+    /// <summary>Peak resident set size (VmHWM) from /proc; 0 where /proc is absent.</summary>
+    public long PeakRssBytes()
+    {
+        var status = $"/proc/{process.Id}/status";
+        if (!File.Exists(status)) return 0;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(Digits().Match(line).Value, CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>One gauge from prometheus-net's default metrics; 0 when absent.</summary>
+    public async Task<long> MetricAsync(string name, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", cancellationToken);
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return line is null ? 0 : (long)double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        tail.Enqueue(line);
+        while (tail.Count > 40) tail.TryDequeue(out _);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("[0-9]+")]
+    private static partial Regex Digits();
+}
