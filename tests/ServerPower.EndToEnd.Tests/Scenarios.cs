@@ -7,7 +7,7 @@ namespace ServerPower.EndToEnd.Tests;
 
 /// <summary>
 /// What users do, end to end: the operator as a separate process, the real kubectl as the client, the provider
-/// simulators on 127.0.0.1. Each scenario has its own namespace and operator process (leader election on).
+/// simulators on 127.0.0.1. Each scenario has its own namespace and operator process (leader election on), limited to the chart's RBAC.
 /// </summary>
 public abstract class Scenarios<TCluster>(SystemFixture<TCluster> system) where TCluster : ITestCluster, new()
 {
@@ -18,7 +18,7 @@ public abstract class Scenarios<TCluster>(SystemFixture<TCluster> system) where 
     {
         Assert.SkipWhen(system.Cluster.UnavailableReason is not null, system.Cluster.UnavailableReason ?? "");
         await Kubectl.RunAsync("create", "namespace", ns);
-        return OperatorProcess.Start(system.Cluster.Kubeconfig, "--namespaces", ns, "--leader-election-namespace", ns);
+        return system.StartOperator(ns);
     }
 
     private IProviderSimulator Wenium => system.Simulators[ProviderType.Wenium];
@@ -145,7 +145,7 @@ public abstract class Scenarios<TCluster>(SystemFixture<TCluster> system) where 
         await op.KillAsync();
         await op.DisposeAsync();
 
-        await using var second = OperatorProcess.Start(system.Cluster.Kubeconfig, "--namespaces", ns, "--leader-election-namespace", ns);
+        await using var second = system.StartOperator(ns);
         await WaitForAsync("db", ".status.rebuild.phase", "Uncertain");
         var reason = await Kubectl.RunAsync("get", "serverpower", "db", "-n", ns, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].reason}");
         Assert.Equal("OneShotUncertain", reason);

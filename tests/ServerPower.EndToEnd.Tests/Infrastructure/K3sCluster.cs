@@ -12,6 +12,8 @@ public sealed class K3sCluster : ITestCluster
 
     public string Kubeconfig { get; private set; } = "";
 
+    public string OperatorKubeconfig => Kubeconfig;
+
     public async Task StartAsync()
     {
         if (UnavailableReason is not null) return;

@@ -21,11 +21,17 @@ public abstract class SystemFixture<TCluster> : IAsyncLifetime where TCluster : 
         await Cluster.StartAsync();
         Kubectl = new Kubectl(Cluster.Kubeconfig);
         await Kubectl.RunAsync("apply", "-f", Path.Combine(Root, "crds"));
+        await Kubectl.TryRunAsync("create", "namespace", EmulatorCluster.ReleaseNamespace);
         await Kubectl.RunAsync("wait", "--for=condition=Established", "crd/serverpowers.power.serverops.io", "crd/powerproviders.power.serverops.io", "--timeout=60s");
         var options = new SimulatorOptions { StartDelay = TimeSpan.FromMilliseconds(500), StopDelay = TimeSpan.FromMilliseconds(500), InstallDelay = TimeSpan.FromSeconds(1) };
         foreach (var type in Enum.GetValues<ProviderType>())
             Simulators[type] = await ProviderSimulators.StartAsync(type, options);
     }
+
+    /// <summary>The operator as a separate process, for one namespace, holding its own Lease in the release namespace.</summary>
+    public OperatorProcess StartOperator(string ns) =>
+        OperatorProcess.Start(Cluster.OperatorKubeconfig, "--namespaces", ns,
+            "--leader-election-namespace", EmulatorCluster.ReleaseNamespace, "--leader-election-lease", $"serverpower-{ns}");
 
     /// <summary>The samples, pointed at the simulators, as multi-document YAML (each document JSON, which is YAML).</summary>
     public string SamplesManifest()
