@@ -55,7 +55,7 @@ public sealed record ProviderCalls(long BatchReads, long SingleReads, long Other
     public long Reads => BatchReads + SingleReads + OtherReads;
 }
 
-/// <summary>Write requests to the API server: to serverpowers (main resource and status) and to anything (events, leases...).</summary>
+/// <summary>The operator's write requests to the API server: to serverpowers (main resource and status) and to anything (events, leases...).</summary>
 public sealed record KubeWrites(long ServerPowerMain, long ServerPowerStatus, long All)
 {
     public long ServerPower => ServerPowerMain + ServerPowerStatus;

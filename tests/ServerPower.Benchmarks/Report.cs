@@ -33,7 +33,7 @@ public static class Report
         Row(md, "Kubernetes writes per converged server (serverpowers main + status)",
             Inv($"{r.ConvergenceWrites.ServerPower / n:0.00} ({r.ConvergenceWrites.ServerPowerMain / n:0.00} + {r.ConvergenceWrites.ServerPowerStatus / n:0.00})"),
             "≤ 3", Verdict(r.ConvergenceWrites.ServerPower / n, 3, ""));
-        Row(md, "All Kubernetes writes per server (incl. events, leases, our N patches)", Per(r.ConvergenceWrites.All, n), "", "");
+        Row(md, "All operator Kubernetes writes per server (incl. events)", Per(r.ConvergenceWrites.All, n), "", "");
         Row(md, Inv($"Steady state ({r.SteadySeconds:0} s ≈ {r.SteadyResyncs:0.0} resyncs): Kubernetes writes"), Inv($"{r.SteadyWrites.All}"), "0", r.SteadyWrites.All == 0 ? "met" : Inv($"missed by {r.SteadyWrites.All}"));
         Row(md, "Steady state: provider actions", Inv($"{r.SteadyCalls.Actions}"), "0", r.SteadyCalls.Actions == 0 ? "met" : Inv($"missed by {r.SteadyCalls.Actions}"));
         Row(md, "Steady state: provider reads per server per resync", Inv($"{r.SteadyReadsPerServerPerResync:0.0000}"), "", "");

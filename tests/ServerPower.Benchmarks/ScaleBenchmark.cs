@@ -47,7 +47,7 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         var converged = await WaitAllAsync(emulator, op, s => IsReady(s) && PowerState(s) == "Running", "all Running and Ready", cancellationToken);
         var convergence = clock.Elapsed.TotalSeconds;
         var convergenceCalls = fleet.Calls(mark);
-        var convergenceWrites = Writes(emulator);
+        var convergenceWrites = Writes(emulator, ownPatches: options.Servers);
         log.WriteLine($"converged after {convergence:0.0}s: {convergenceCalls}, {convergenceWrites}");
 
         emulator.ResetWriteCounts();
@@ -57,7 +57,7 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         await Task.Delay(TimeSpan.FromSeconds(options.SteadySeconds), cancellationToken);
         var steadySeconds = clock.Elapsed.TotalSeconds;
         var steadyCalls = fleet.Calls(mark);
-        var steadyWrites = Writes(emulator);
+        var steadyWrites = Writes(emulator, ownPatches: 0);
         log.WriteLine($"steady: {steadyCalls}, {steadyWrites}");
 
         var latencies = await MeasureLatencyAsync(emulator, http, fleet, op, cancellationToken);
@@ -148,10 +148,11 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         }
     }
 
-    private static KubeWrites Writes(KubeApiEmulator emulator) => new(
-        emulator.CountWrites("serverpowers", ""),
+    /// <summary>The operator's writes: the benchmark's own merge patches (to serverpowers, main resource) taken off.</summary>
+    private static KubeWrites Writes(KubeApiEmulator emulator, long ownPatches) => new(
+        emulator.CountWrites("serverpowers", "") - ownPatches,
         emulator.CountWrites("serverpowers", "status"),
-        emulator.CountWrites());
+        emulator.CountWrites() - ownPatches);
 
     private static bool IsReady(JsonObject server) =>
         server["status"]?["conditions"] is JsonArray conditions &&

@@ -1,0 +1,33 @@
+using ServerPower.Benchmarks;
+
+namespace ServerPower.EndToEnd.Tests;
+
+/// <summary>
+/// The scale benchmark at N=50, in process (the operator still a separate process): it must converge everything and
+/// be silent at steady state. No timing assertions: the figures are the benchmark's business, not this test's.
+/// </summary>
+public sealed class BenchmarkSmokeTests
+{
+    [Fact]
+    public async Task BenchmarkSmoke_fifty_servers_converge_and_steady_state_writes_and_acts_nothing()
+    {
+        var options = new BenchmarkOptions
+        {
+            Servers = 50,
+            Providers = 2,
+            LatencyMs = 50,
+            SteadySeconds = 20,
+            LatencySamples = 3,
+            Deadline = TimeSpan.FromMinutes(3),
+        };
+
+        var result = await new ScaleBenchmark(options, TextWriter.Null).RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(50, result.Converged);
+        Assert.Equal(50, result.ConvergenceCalls.Actions);
+        Assert.Equal(0, result.SteadyWrites.All);
+        Assert.Equal(0, result.SteadyCalls.Actions);
+        Assert.Equal(3, result.LatencyMs.Count);
+        Assert.Contains("| Converged Stopped → Running | 50/50 |", Report.Markdown(result), StringComparison.Ordinal);
+    }
+}
