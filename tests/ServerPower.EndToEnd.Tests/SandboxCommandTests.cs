@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using ServerPower.EndToEnd.Tests.Infrastructure;
+
+namespace ServerPower.EndToEnd.Tests;
+
+/// <summary>The README's second command, as a newcomer runs it: every sample becomes READY=True.</summary>
+public sealed class SandboxCommandTests
+{
+    [Fact]
+    public async Task The_sandbox_comes_up_with_every_sample_Ready()
+    {
+        var dir = Directory.CreateTempSubdirectory("sandbox-").FullName;
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "ServerPower.Operator.dll"), "sandbox", "--port", "0" })
+            start.ArgumentList.Add(arg);
+        using var sandbox = Process.Start(start)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        sandbox.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        sandbox.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        sandbox.BeginOutputReadLine();
+        sandbox.BeginErrorReadLine();
+        try
+        {
+            var kubeconfig = Path.Combine(dir, "sandbox.kubeconfig");
+            await Eventually.WaitAsync(() => output.Any(l => l.Contains("sandbox is running", StringComparison.Ordinal)) || sandbox.HasExited,
+                "the sandbox to start");
+            Assert.False(sandbox.HasExited, string.Join('\n', output));
+            Assert.True(File.Exists(kubeconfig), "the sandbox writes ./sandbox.kubeconfig where it was started");
+
+            var kubectl = new Kubectl(kubeconfig);
+            await kubectl.RunAsync("wait", "--for=condition=Ready", "serverpowers", "--all", "-A", "--timeout=120s");
+            var table = await kubectl.RunAsync("get", "serverpowers", "-A");
+            Assert.Equal(5, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" True ", StringComparison.Ordinal)));
+
+            var metrics = output.First(l => l.Contains("operator metrics/health:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries).Last();
+            using var http = new HttpClient();
+            var healthz = await http.GetStringAsync(metrics.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/healthz", TestContext.Current.CancellationToken);
+            Assert.Equal("ok", healthz);
+        }
+        finally
+        {
+            sandbox.Kill(entireProcessTree: true);
+            await sandbox.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
