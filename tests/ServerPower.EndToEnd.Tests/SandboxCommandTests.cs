@@ -7,7 +7,7 @@ namespace ServerPower.EndToEnd.Tests;
 public sealed class SandboxCommandTests
 {
     [Fact]
-    public async Task The_sandbox_comes_up_with_every_sample_Ready()
+    public async Task The_sandbox_comes_up_with_every_sample_Ready_and_serves_health_and_metrics()
     {
         var dir = Directory.CreateTempSubdirectory("sandbox-").FullName;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -34,8 +34,12 @@ public sealed class SandboxCommandTests
 
             var metrics = output.First(l => l.Contains("operator metrics/health:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries).Last();
             using var http = new HttpClient();
-            var healthz = await http.GetStringAsync(metrics.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/healthz", TestContext.Current.CancellationToken);
-            Assert.Equal("ok", healthz);
+            var address = metrics.Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+            Assert.Equal("ok", await http.GetStringAsync(address + "/healthz", TestContext.Current.CancellationToken));
+            var scrape = await http.GetStringAsync(address + "/metrics", TestContext.Current.CancellationToken);
+            Assert.Contains("serverpower_servers{power_state=\"Running\",ready=\"True\"} 3", scrape);
+            Assert.Contains("serverpower_provider_requests_total{provider=\"Wenium\"", scrape);
+            Assert.Contains("serverpower_reconcile_total", scrape);
         }
         finally
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Metrics;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
 
@@ -18,6 +19,7 @@ public sealed class OperatorService(
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        ServerCensus.Register(host);
         var servers = new ServerPowerReconciler(client, resolver, events, TimeProvider.System, settings,
             loggers.CreateLogger<ServerPowerReconciler>());
         var providers = new PowerProviderReconciler(client, resolver, TimeProvider.System, settings,
