@@ -20,6 +20,9 @@ public sealed record BenchmarkResult
     public required ProviderCalls ConvergenceCalls { get; init; }
     public required KubeWrites ConvergenceWrites { get; init; }
 
+    /// <summary>By provider type: servers that got more than one POST while converging (a 429 and its retry count here).</summary>
+    public required IReadOnlyDictionary<string, int> ServersWithRepeatedActions { get; init; }
+
     public required double SteadySeconds { get; init; }
     public required double SteadyResyncs { get; init; }
     public required ProviderCalls SteadyCalls { get; init; }

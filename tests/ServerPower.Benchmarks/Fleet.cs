@@ -110,6 +110,13 @@ public sealed class Fleet : IAsyncDisposable
         return new ProviderCalls(batch, single, other, actions);
     }
 
+    /// <summary>Servers that received more than one POST since the bookmark, by provider type (429-refused ones included).</summary>
+    public IReadOnlyDictionary<string, int> ServersWithRepeatedActions(IReadOnlyDictionary<Account, int> since) =>
+        Accounts.GroupBy(a => a.Simulator.Type.ToString()).ToDictionary(
+            g => g.Key,
+            g => g.Sum(a => a.Simulator.Requests.Snapshot().Skip(since.GetValueOrDefault(a)).Where(r => r.Method == "POST")
+                .GroupBy(r => r.Path).Count(p => p.Count() > 1)));
+
     /// <summary>A bookmark into every request log, for <see cref="Calls"/>.</summary>
     public IReadOnlyDictionary<Account, int> Bookmark() =>
         Accounts.ToDictionary(a => a, a => a.Simulator.Requests.Snapshot().Count);

@@ -29,6 +29,8 @@ public static class Report
         Row(md, "Rate-limit bound (⌈N/P⌉ actions ÷ R)", Inv($"{r.RateLimitBoundSeconds:0.0} s"), "", "");
         Row(md, "Convergence ÷ bound", Inv($"{r.ConvergenceRatio:0.00}×"), "≤ 1.20×", Verdict(r.ConvergenceRatio, 1.2, "×"));
         Row(md, "Provider actions per server (POST)", Per(r.ConvergenceCalls.Actions, n), "1", "");
+        Row(md, "Servers that got more than one POST (by provider type)",
+            string.Join(", ", r.ServersWithRepeatedActions.Select(p => Inv($"{p.Key} {p.Value}"))), "0", "");
         Row(md, "Provider reads per server: batch / single / other", Inv($"{r.ConvergenceCalls.BatchReads / n:0.000} / {r.ConvergenceCalls.SingleReads / n:0.000} / {r.ConvergenceCalls.OtherReads / n:0.000}"), "", "");
         Row(md, "Kubernetes writes per converged server (serverpowers main + status)",
             Inv($"{r.ConvergenceWrites.ServerPower / n:0.00} ({r.ConvergenceWrites.ServerPowerMain / n:0.00} + {r.ConvergenceWrites.ServerPowerStatus / n:0.00})"),

@@ -48,6 +48,7 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         var convergence = clock.Elapsed.TotalSeconds;
         var convergenceCalls = fleet.Calls(mark);
         var convergenceWrites = Writes(emulator, ownPatches: options.Servers);
+        var repeated = fleet.ServersWithRepeatedActions(mark);
         log.WriteLine($"converged after {convergence:0.0}s: {convergenceCalls}, {convergenceWrites}");
 
         emulator.ResetWriteCounts();
@@ -79,6 +80,7 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
             RateLimitBoundSeconds = perAccount / options.ProviderRps,
             ConvergenceCalls = convergenceCalls,
             ConvergenceWrites = convergenceWrites,
+            ServersWithRepeatedActions = repeated,
             SteadySeconds = steadySeconds,
             SteadyResyncs = steadySeconds / options.ResyncSeconds,
             SteadyCalls = steadyCalls,
