@@ -50,7 +50,7 @@ public sealed class PowerProviderReconciler(
             logger.LogInformation("Ready={Ready} {Reason}: {Message}", ready, reason, message);
             enqueueServersOfProvider(key);
         }
-        return ReconcileResult.After(ready ? settings.ResyncPeriod : settings.MaxPoll);
+        return ServerPowerReconciler.Requeue(ready ? settings.ResyncPeriod : settings.MaxPoll, settings);
     }
 
     private async Task<(bool Ready, string Reason, string Message)> ProbeAsync(PowerProviderResource provider, CancellationToken cancellationToken)

@@ -81,9 +81,8 @@ public sealed class ServerPowerReconciler(
             await SetFinalizerAsync(server, false, cancellationToken);
             return ReconcileResult.Done;
         }
-        return decision.Failed
-            ? ReconcileResult.Fail(ReadyMessage(decision.Status))
-            : decision.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
+        if (decision.Failed) return ReconcileResult.Fail(ReadyMessage(decision.Status));
+        return Requeue(decision.RequeueAfter, settings);
     }
 
     private async Task<(ProviderView View, IPowerProvider? Provider)> ObserveAsync(ServerPowerResource server, CancellationToken cancellationToken)
@@ -136,6 +135,13 @@ public sealed class ServerPowerReconciler(
         if (present) finalizers.Add(Annotations.StopFinalizer);
         return client.SetServerFinalizersAsync(server, finalizers, cancellationToken);
     }
+
+    /// <summary>
+    /// The controller already re-checks every object each resync period (with jitter), so a requeue that far out
+    /// would only schedule the same work twice: it is left to the resync.
+    /// </summary>
+    public static ReconcileResult Requeue(TimeSpan? after, DecisionSettings settings) =>
+        after is { } delay && delay < settings.ResyncPeriod ? ReconcileResult.After(delay) : ReconcileResult.Done;
 
     /// <summary>Status content equality, as the API server would store it.</summary>
     public static bool StatusEquals<T>(T? stored, T desired) where T : class =>
