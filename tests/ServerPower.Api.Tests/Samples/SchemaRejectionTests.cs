@@ -11,6 +11,7 @@ public sealed class SchemaRejectionTests
     {
         // kind, field to break, new JSON value ("delete" removes it), expected "path: error kind"
         { ApiGroup.ServerPowerKind, "spec.state", "\"Paused\"", "#/spec.state: NotInEnumeration" },
+        { ApiGroup.ServerPowerKind, "spec.state", "\"Sideways\"", "#/spec.state: NotInEnumeration" },
         { ApiGroup.ServerPowerKind, "spec.serverId", "delete", "#/spec.serverId: PropertyRequired" },
         { ApiGroup.ServerPowerKind, "spec.providerRef", "delete", "#/spec.providerRef: PropertyRequired" },
         { ApiGroup.ServerPowerKind, "spec.suspend", "\"yes\"", "#/spec.suspend: BooleanExpected" },
