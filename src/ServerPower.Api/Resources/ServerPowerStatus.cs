@@ -25,6 +25,12 @@ public sealed record LastAction
     public DateTimeOffset RequestTime { get; init; }
     [JsonPropertyName("result")] public ActionResult Result { get; init; }
     [JsonPropertyName("message")] public string? Message { get; init; }
+    /// <summary>
+    /// The first time after this action that the provider reported the declared state. From then on a difference is
+    /// drift and is acted on at once; before it, the action's effect is still awaited.
+    /// </summary>
+    [JsonPropertyName("settledTime"), JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? SettledTime { get; init; }
 }
 
 /// <summary>The last one-shot token seen and what became of it.</summary>

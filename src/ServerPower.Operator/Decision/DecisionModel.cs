@@ -19,7 +19,15 @@ public abstract record ProviderView
 public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings);
 
 /// <summary>One action to send; <paramref name="OneShotToken"/> is set for a restart or rebuild asked by annotation.</summary>
-public sealed record PlannedAction(ActionType Type, string? OneShotToken);
+public sealed record PlannedAction(ActionType Type, string? OneShotToken)
+{
+    /// <summary>
+    /// A destructive action (a one-shot, or kill): the decided status, which records it as being sent, must be written
+    /// checked against the resourceVersion it was decided from before the provider is called. A stale view or a second
+    /// writer then gets a conflict instead of sending it twice.
+    /// </summary>
+    public bool Guarded => OneShotToken is not null || Type == ActionType.Kill;
+}
 
 public sealed record DecisionEvent(bool Warning, string Reason, string Message);
 

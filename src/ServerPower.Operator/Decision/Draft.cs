@@ -35,8 +35,15 @@ internal sealed class Draft
 
     public OneShotStatus? OneShotStatus(ActionType type) => type == ActionType.Rebuild ? Status.Rebuild : Status.Restart;
 
-    public void SetOneShot(ActionType type, OneShotStatus value) =>
+    public void SetOneShot(ActionType type, OneShotStatus value)
+    {
+        value = value with { Message = Text.BoundOrNull(value.Message) };
         Status = type == ActionType.Rebuild ? Status with { Rebuild = value } : Status with { Restart = value };
+    }
+
+    /// <summary>The reason of a deletion that cannot stop the server: what blocks it and how to let go.</summary>
+    public string CannotStopForDeletion(string why) =>
+        $"{why}; the server cannot be stopped before deletion: fix this, or set spec.deletionPolicy: Orphan to delete the object without stopping the server";
 
     public void Ready(bool ready, string reason, string message) => Set(ConditionTypes.Ready, ready, reason, message);
 
@@ -48,7 +55,7 @@ internal sealed class Draft
         Set(ConditionTypes.Synced, synced, reason, message);
     }
 
-    public void Event(bool warning, string reason, string message) => events.Add(new DecisionEvent(warning, reason, message));
+    public void Event(bool warning, string reason, string message) => events.Add(new DecisionEvent(warning, reason, Text.Bound(message)));
 
     public Decision Done(TimeSpan? requeueAfter, bool release = false) =>
         new(Finish(), null, requeueAfter, false, events.ToList(), release);
@@ -75,7 +82,7 @@ internal sealed class Draft
             Type = type,
             Status = value ? ConditionStatus.True : ConditionStatus.False,
             Reason = reason,
-            Message = message,
+            Message = Text.Bound(message),
             ObservedGeneration = Input.Server.Metadata.Generation,
         };
         Status = Status with { Conditions = Conditions.Set(Status.Conditions, condition, Input.Now) };

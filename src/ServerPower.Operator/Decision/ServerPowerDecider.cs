@@ -9,14 +9,22 @@ namespace ServerPower.Operator.Decision;
 /// The reconcile decision: a pure function of (object, provider view, clock, settings). Deciding again on its own
 /// output with an unchanged world gives an equal status, so a settled server costs no writes.
 /// <list type="bullet">
+/// <item>First, whatever else happens: one-shot tokens present when the object is first seen (no status yet) are
+/// adopted (Skipped), never executed, even when this pass stops early (suspended, provider missing, read failed).</item>
 /// <item>spec.suspend: observe nothing, act on nothing (Ready=False Suspended).</item>
+/// <item>An invalid annotation value gives Synced=False InvalidSpec and that one-shot is ignored; the declared state
+/// and deletion go on.</item>
 /// <item>One action per reconcile, in this order: a one-shot left in Sending becomes Uncertain (never resent);
 /// then a new rebuild token; then a new restart token; then the declared power state.</item>
-/// <item>A one-shot token seen on an object never reconciled before is adopted (Skipped), not executed.</item>
-/// <item>An accepted start or stop is not resent while its effect is expected (start: StartEffectTimeout;
-/// stop: stop.gracePeriod, then Kill where configured and supported, else the stop is sent again).</item>
+/// <item>An accepted action's effect is awaited until the provider reports the declared state (lastAction.settledTime)
+/// or its window passes (start: StartEffectTimeout; stop: stop.gracePeriod). After that, any difference is drift
+/// and is acted on at the first observation.</item>
+/// <item>Kill only escalates a Stop that was accepted and outlived stop.gracePeriod while the server did not report
+/// Stopped (Stopping included); it is written (Guarded) before it is sent. An interrupted kill is followed by a stop.</item>
 /// <item>State-blind providers (HEO) get the declared action when it changes, is first seen, failed, or
 /// reassertInterval elapsed; Ready=True ActionAccepted reports that the provider cannot tell state.</item>
+/// <item>Deletion is never blocked by the operator's own rules; where the server cannot be stopped, Ready says why and
+/// that deletionPolicy Orphan lets the object go.</item>
 /// </list>
 /// </summary>
 public static class ServerPowerDecider
@@ -28,28 +36,28 @@ public static class ServerPowerDecider
     {
         var d = new Draft(input);
         var spec = input.Server.Spec;
+        var invalid = InvalidTokens(input.Server);
+        AdoptAtFirstSight(d, invalid);
         if (spec.Suspend)
         {
             d.Ready(false, Reasons.Suspended, "spec.suspend is true: the operator observes and changes nothing");
             if (d.Deleting) d.Event(false, "FinalizerReleased", "suspended: the server was not stopped before deletion");
             return d.Done(input.Settings.ResyncPeriod, release: d.Deleting);
         }
+        foreach (var (_, message) in invalid)
+        {
+            d.Synced(false, Reasons.InvalidSpec, message);
+            d.Event(true, Reasons.InvalidSpec, message);
+        }
         if (input.Provider is ProviderView.Unresolved unresolved)
         {
             d.Synced(false, unresolved.Reason, unresolved.Message);
-            d.Ready(false, Reasons.ProviderError, unresolved.Message);
-            d.Event(true, unresolved.Reason, unresolved.Message);
             var release = d.Deleting && unresolved.Reason == Reasons.ProviderNotFound;
+            d.Ready(false, Reasons.ProviderError, d.Deleting && !release ? d.CannotStopForDeletion(unresolved.Message) : unresolved.Message);
+            d.Event(true, unresolved.Reason, unresolved.Message);
             return d.Done(input.Settings.MaxPoll, release: release);
         }
         var provider = (ProviderView.Resolved)input.Provider;
-
-        if (InvalidToken(input.Server) is { } invalid)
-        {
-            d.Synced(false, Reasons.InvalidSpec, invalid);
-            d.Event(true, Reasons.InvalidSpec, invalid);
-            return d.Done(input.Settings.ResyncPeriod);
-        }
 
         ResolveInterruptedOneShots(d);
 
@@ -64,10 +72,10 @@ public static class ServerPowerDecider
                 _ => null,
             };
             if (observed is null) return ReadFailed(d, read.Outcome);
-            d.Status = d.Status with { PowerState = observed.Power, ProviderState = observed.RawState };
+            d.Status = d.Status with { PowerState = observed.Power, ProviderState = Text.BoundOrNull(observed.RawState, Text.MaxStateLength) };
         }
 
-        if (OneShot(d, provider, observed) is { } oneShot) return oneShot;
+        if (OneShot(d, provider, observed, invalid) is { } oneShot) return oneShot;
         return provider.Capabilities.CanReadState
             ? Converge(d, provider, observed!)
             : ConvergeBlind(d, provider);
@@ -82,7 +90,7 @@ public static class ServerPowerDecider
         var blind = !provider.Capabilities.CanReadState;
         var result = outcome.IsAccepted ? ActionResult.Accepted
             : outcome.MayHaveReachedProvider ? ActionResult.Uncertain : ActionResult.Failed;
-        var message = outcome.Message.Length > 0 ? outcome.Message : outcome.Kind.ToString();
+        var message = Text.Bound(outcome.Message.Length > 0 ? outcome.Message : outcome.Kind.ToString());
         d.Status = d.Status with
         {
             LastAction = new LastAction
@@ -133,11 +141,18 @@ public static class ServerPowerDecider
                 return d.Done(input.Settings.ResyncPeriod);
         }
         d.Synced(false, OutcomeReasons.SyncedReason(outcome.Kind), $"{action.Type}: {outcome.Kind}: {message}");
+        if (d.Deleting && action.Type == ActionType.Stop && outcome.Kind == OutcomeKind.NotFound)
+        {
+            d.Ready(false, Reasons.ProviderError, $"the provider does not know the server ({message}); nothing to stop");
+            return d.Done(null, release: true);
+        }
         if (result == ActionResult.Uncertain && action.OneShotToken is not null)
             d.Ready(false, Reasons.OneShotUncertain, UncertainMessage(action.Type));
+        else if (d.Deleting && outcome.Kind is OutcomeKind.Forbidden or OutcomeKind.Unauthorized or OutcomeKind.Invalid)
+            d.Ready(false, Reasons.ProviderError, d.CannotStopForDeletion($"{action.Type} failed: {message}"));
         else
             d.Ready(false, Reasons.ProviderError, $"{action.Type} failed: {message}");
-        if (outcome.Kind == OutcomeKind.RateLimited && outcome.RetryAfter is { } retryAfter) return d.Done(retryAfter);
+        if (outcome.Kind == OutcomeKind.RateLimited && outcome.RetryAfter is { } retryAfter) return d.Done(NotSooner(d, retryAfter));
         // A one-shot is never resent, so there is nothing to retry quickly for it.
         return OutcomeReasons.IsTransient(outcome) && action.OneShotToken is null ? d.Fail() : d.Done(input.Settings.MaxPoll);
     }
@@ -145,12 +160,14 @@ public static class ServerPowerDecider
     private static Decision ReadFailed(Draft d, ProviderOutcome outcome)
     {
         var reason = OutcomeReasons.SyncedReason(outcome.Kind);
-        d.Synced(false, reason, $"reading state failed: {outcome.Kind}: {outcome.Message}");
-        d.Ready(false, Reasons.ProviderError, $"cannot read the server's state: {outcome.Message}");
-        d.Event(true, reason, $"reading state failed: {outcome.Message}");
+        var message = Text.Bound(outcome.Message);
+        d.Synced(false, reason, $"reading state failed: {outcome.Kind}: {message}");
+        var ready = $"cannot read the server's state: {message}";
+        d.Ready(false, Reasons.ProviderError, d.Deleting && outcome.Kind != OutcomeKind.NotFound ? d.CannotStopForDeletion(ready) : ready);
+        d.Event(true, reason, $"reading state failed: {message}");
         if (d.Deleting && outcome.Kind == OutcomeKind.NotFound)
             return d.Done(null, release: true);
-        if (outcome.Kind == OutcomeKind.RateLimited && outcome.RetryAfter is { } retryAfter) return d.Done(retryAfter);
+        if (outcome.Kind == OutcomeKind.RateLimited && outcome.RetryAfter is { } retryAfter) return d.Done(NotSooner(d, retryAfter));
         return OutcomeReasons.IsTransient(outcome) ? d.Fail() : d.Done(d.Input.Settings.MaxPoll);
     }
 
@@ -167,16 +184,31 @@ public static class ServerPowerDecider
         }
     }
 
-    private static Decision? OneShot(Draft d, ProviderView.Resolved provider, ObservedServer? observed)
+    /// <summary>
+    /// Tokens present when the object is first seen (it has no status yet, or a status without observedGeneration and
+    /// one-shot records) are recorded as Skipped before anything else is decided, so that no early return of this or a
+    /// later pass (suspended, provider or Secret missing, read failing, another annotation invalid) can leave them to be
+    /// executed later. A restore into a new cluster therefore never restarts or rebuilds servers.
+    /// </summary>
+    private static void AdoptAtFirstSight(Draft d, IReadOnlyDictionary<ActionType, string> invalid)
+    {
+        var stored = d.Input.Server.Status;
+        if (stored is not null && (stored.ObservedGeneration is not null || stored.Restart is not null || stored.Rebuild is not null)) return;
+        foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
+        {
+            if (d.Annotation(type) is { } token && !invalid.ContainsKey(type))
+                d.SetOneShot(type, new OneShotStatus { Token = token, Phase = OneShotPhase.Skipped, Message = "adopted at first sight; not executed" });
+        }
+    }
+
+    private static Decision? OneShot(Draft d, ProviderView.Resolved provider, ObservedServer? observed, IReadOnlyDictionary<ActionType, string> invalid)
     {
         var server = d.Input.Server;
-        var firstSeen = server.Status?.ObservedGeneration is null && server.Status?.Restart is null && server.Status?.Rebuild is null;
         foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
         {
             var token = d.Annotation(type);
-            if (token is null || token == d.OneShotStatus(type)?.Token) continue;
-            string? skip = firstSeen ? "adopted at first sight; not executed"
-                : server.Spec.ManagementPolicy == ManagementPolicy.Observe ? "managementPolicy is Observe: the operator never acts"
+            if (token is null || invalid.ContainsKey(type) || token == d.OneShotStatus(type)?.Token) continue;
+            string? skip = server.Spec.ManagementPolicy == ManagementPolicy.Observe ? "managementPolicy is Observe: the operator never acts"
                 : d.Deleting ? "the object is being deleted"
                 : type == ActionType.Restart && d.Desired == DesiredPowerState.Stopped ? "the declared state is Stopped: nothing to restart"
                 : type == ActionType.Restart && observed?.Power == PowerState.Stopped ? "the server was stopped: it is started instead of restarted"
@@ -184,7 +216,7 @@ public static class ServerPowerDecider
             if (skip is not null)
             {
                 d.SetOneShot(type, new OneShotStatus { Token = token, Phase = OneShotPhase.Skipped, Message = skip });
-                if (!firstSeen) d.Event(false, $"{type}Skipped", $"{type} token \"{token}\" skipped: {skip}");
+                d.Event(false, $"{type}Skipped", $"{type} token \"{token}\" skipped: {skip}");
                 continue;
             }
             string? fail = !provider.Capabilities.Supports(type) ? $"{type} is not supported by {provider.Type}; nothing was sent"
@@ -199,11 +231,8 @@ public static class ServerPowerDecider
                 if (fail.StartsWith("spec.", StringComparison.Ordinal)) d.Synced(false, Reasons.InvalidSpec, fail);
                 continue;
             }
-            if (observed?.Power is PowerState.Busy or PowerState.Starting or PowerState.Stopping)
-            {
-                d.Ready(false, Reasons.ActionPending, $"{type} waits until the server leaves state {observed.RawState}");
-                return d.Done(Poll(d));
-            }
+            // In transition the one-shot waits; the declared state is still looked after (a stop may need its kill).
+            if (observed?.Power is PowerState.Busy or PowerState.Starting or PowerState.Stopping) return null;
             if (type == ActionType.Rebuild && !provider.Capabilities.RebuildUsesSpec && server.Spec.Rebuild is not null)
                 d.Event(false, "RebuildSpecIgnored", $"{provider.Type} reinstalls the server as configured there; spec.rebuild is ignored");
             d.SetOneShot(type, new OneShotStatus { Token = token, Phase = OneShotPhase.Sending });
@@ -217,22 +246,17 @@ public static class ServerPowerDecider
     {
         var settings = d.Input.Settings;
         var desired = d.Desired == DesiredPowerState.Running ? PowerState.Running : PowerState.Stopped;
-        var observe = d.Input.Server.Spec.ManagementPolicy == ManagementPolicy.Observe;
+        var last = d.Status.LastAction;
         d.Synced(true, Reasons.ReconcileSucceeded, $"state read from {provider.Type}");
+        if (observed.Power == desired)
+        {
+            if (last is { Result: ActionResult.Accepted, SettledTime: null } && Settles(d, last, desired))
+                d.Status = d.Status with { LastAction = last with { SettledTime = KubeTimeConverter.Truncate(d.Input.Now) } };
+            d.Ready(true, Reasons.InDesiredState, $"the server is {observed.Power}");
+            return d.Done(settings.ResyncPeriod, release: d.Deleting);
+        }
         switch (observed.Power)
         {
-            case var p when p == desired:
-                d.Ready(true, Reasons.InDesiredState, $"the server is {observed.Power}");
-                return d.Done(settings.ResyncPeriod, release: d.Deleting);
-            case PowerState.Starting:
-                d.Ready(false, Reasons.Starting, "the server is starting");
-                return d.Done(Poll(d));
-            case PowerState.Stopping:
-                d.Ready(false, Reasons.Stopping, "the server is stopping");
-                return d.Done(Poll(d));
-            case PowerState.Busy:
-                d.Ready(false, Reasons.ActionPending, $"the provider reports {observed.RawState}; waiting");
-                return d.Done(Poll(d));
             case PowerState.Suspended:
                 d.Ready(false, Reasons.ServerSuspended, $"the server is suspended at {provider.Type}");
                 return d.Done(settings.MaxPoll);
@@ -240,56 +264,112 @@ public static class ServerPowerDecider
                 d.Ready(false, Reasons.ProviderError, $"the provider reported an unknown state \"{observed.RawState}\"");
                 return d.Done(settings.MaxPoll);
         }
-        if (observe)
+        if (d.Input.Server.Spec.ManagementPolicy == ManagementPolicy.Observe)
         {
-            d.Ready(false, Reasons.NotInDesiredState, $"the server is {observed.Power}, declared {d.Desired}; managementPolicy Observe never acts");
-            return d.Done(settings.ResyncPeriod);
+            var (reason, text) = observed.Power switch
+            {
+                PowerState.Starting => (Reasons.Starting, "the server is starting"),
+                PowerState.Stopping => (Reasons.Stopping, "the server is stopping"),
+                PowerState.Busy => (Reasons.ActionPending, $"the provider reports {observed.RawState}"),
+                _ => (Reasons.NotInDesiredState, $"the server is {observed.Power}, declared {d.Desired}"),
+            };
+            d.Ready(false, reason, $"{text}; managementPolicy Observe never acts");
+            return d.Done(reason == Reasons.NotInDesiredState ? settings.ResyncPeriod : Poll(d));
         }
+        return desired == PowerState.Stopped ? ConvergeStopped(d, provider, observed) : ConvergeRunning(d, provider, observed);
+    }
 
-        var wanted = desired == PowerState.Running ? ActionType.Start : ActionType.Stop;
+    /// <summary>
+    /// Whether the declared state now observed is the action's effect. A restart or rebuild passes through other
+    /// states, so the server seen Running right after one (before it went down, or a provider's cached answer) settles
+    /// it only once a different state was stored since, or after the start window.
+    /// </summary>
+    private static bool Settles(Draft d, LastAction last, PowerState desired) =>
+        last.Type is not (ActionType.Restart or ActionType.Rebuild)
+        || d.Input.Server.Status?.PowerState is { } stored && stored != desired
+        || d.Input.Now - last.RequestTime >= d.Input.Settings.StartEffectTimeout;
+
+    /// <summary>The last action is accepted, its effect not yet seen, and it is one of <paramref name="types"/>.</summary>
+    private static bool Awaited(LastAction? last, params ActionType[] types) =>
+        last is { Result: ActionResult.Accepted, SettledTime: null } && types.Contains(last.Type);
+
+    private static Decision ConvergeRunning(Draft d, ProviderView.Resolved provider, ObservedServer observed)
+    {
+        var settings = d.Input.Settings;
         var last = d.Status.LastAction;
-        var elapsed = last is null ? TimeSpan.MaxValue : d.Input.Now - last.RequestTime;
-        var stop = d.Input.Server.Spec.Stop ?? new StopSpec();
-        var grace = GoDuration.TryParse(stop.GracePeriod, out var g) ? g : TimeSpan.FromMinutes(10);
-        var window = wanted == ActionType.Start ? settings.StartEffectTimeout : grace;
-        var expected = last is { Result: ActionResult.Accepted } && last.Type switch
+        var awaited = Awaited(last, ActionType.Start, ActionType.Restart, ActionType.Rebuild);
+        var inWindow = awaited && d.Input.Now - last!.RequestTime < settings.StartEffectTimeout;
+        if (inWindow || observed.Power is PowerState.Starting or PowerState.Stopping or PowerState.Busy)
         {
-            ActionType.Start => wanted == ActionType.Start,
-            ActionType.Stop or ActionType.Kill => wanted == ActionType.Stop,
-            _ => true, // a restart or rebuild passes through other states
-        };
-        if (expected && elapsed < window)
-        {
-            var verb = wanted == ActionType.Start ? Reasons.Starting : Reasons.Stopping;
-            d.Ready(false, Reasons.ActionPending, $"{last!.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server ({verb.ToLowerInvariant()})");
+            var (reason, text) = observed.Power switch
+            {
+                PowerState.Starting => (Reasons.Starting, "the server is starting"),
+                PowerState.Stopping => (Reasons.Stopping, "the server is stopping; it is started once it has stopped"),
+                PowerState.Busy => (Reasons.ActionPending, $"the provider reports {observed.RawState}; waiting"),
+                _ => (Reasons.ActionPending, $"{last!.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (starting)"),
+            };
+            d.Ready(false, reason, text);
             return d.Done(Poll(d));
         }
+        if (awaited)
+            d.Event(true, "StartTimedOut", $"the server did not start within {GoDuration.Format(settings.StartEffectTimeout)}; sending start again");
+        return Send(d, provider, ActionType.Start, $"the server is {observed.Power}, declared {d.Desired}");
+    }
 
-        var action = wanted;
-        if (expected && wanted == ActionType.Stop)
+    private static Decision ConvergeStopped(Draft d, ProviderView.Resolved provider, ObservedServer observed)
+    {
+        var last = d.Status.LastAction;
+        var stop = d.Input.Server.Spec.Stop ?? new StopSpec();
+        var grace = GoDuration.TryParse(stop.GracePeriod, out var g) ? g : TimeSpan.FromMinutes(10);
+        var awaited = Awaited(last, ActionType.Stop, ActionType.Kill);
+        if (awaited && d.Input.Now - last!.RequestTime < grace)
         {
-            if (stop.OnTimeout == StopTimeoutAction.Kill && provider.Capabilities.Supports(ActionType.Kill))
-            {
-                action = ActionType.Kill;
-                d.Event(true, "StopTimedOut", $"the server did not stop within {stop.GracePeriod}; killing it");
-            }
-            else
-            {
-                var why = stop.OnTimeout == StopTimeoutAction.Kill ? $"{provider.Type} has no kill; " : "";
-                d.Event(true, "StopTimedOut", $"the server did not stop within {stop.GracePeriod}; {why}sending stop again");
-            }
+            var stopping = observed.Power == PowerState.Stopping;
+            d.Ready(false, stopping ? Reasons.Stopping : Reasons.ActionPending,
+                $"{last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (stopping, grace period {stop.GracePeriod})");
+            return d.Done(Poll(d));
         }
-        else if (expected)
+        if (!awaited && observed.Power is PowerState.Starting or PowerState.Busy)
         {
-            d.Event(true, "StartTimedOut", $"the server did not start within {GoDuration.Format(window)}; sending start again");
+            d.Ready(false, observed.Power == PowerState.Starting ? Reasons.Starting : Reasons.ActionPending,
+                $"the provider reports {observed.RawState}; it is stopped once that ends");
+            return d.Done(Poll(d));
         }
+        if (!awaited) return Send(d, provider, ActionType.Stop, $"the server is {observed.Power}, declared {d.Desired}");
+
+        // A stop (or kill) was accepted and has outlived the grace period while the server did not report Stopped.
+        if (last!.Type == ActionType.Stop && stop.OnTimeout == StopTimeoutAction.Kill && provider.Capabilities.Supports(ActionType.Kill))
+        {
+            d.Event(true, "StopTimedOut", $"the server did not stop within {stop.GracePeriod}; killing it");
+            return Send(d, provider, ActionType.Kill, $"the server is still {observed.Power} {stop.GracePeriod} after the stop");
+        }
+        var why = last.Type == ActionType.Kill ? "the kill did not stop it either; "
+            : stop.OnTimeout == StopTimeoutAction.Kill ? $"{provider.Type} has no kill; " : "";
+        d.Event(true, "StopTimedOut", $"the server did not stop within {stop.GracePeriod}; {why}sending stop again");
+        return Send(d, provider, ActionType.Stop, $"the server is still {observed.Power}");
+    }
+
+    private static Decision Send(Draft d, ProviderView.Resolved provider, ActionType action, string why)
+    {
         if (!provider.Capabilities.Supports(action))
         {
             d.Ready(false, Reasons.Unsupported, $"{action} is not supported by {provider.Type}");
-            return d.Done(settings.ResyncPeriod);
+            return d.Done(d.Input.Settings.ResyncPeriod);
         }
-        d.Ready(false, Reasons.ActionPending, $"sending {action}: the server is {observed.Power}, declared {d.Desired}");
-        return d.Act(new PlannedAction(action, null));
+        d.Ready(false, Reasons.ActionPending, $"sending {action}: {why}");
+        var planned = new PlannedAction(action, null);
+        if (planned.Guarded)
+        {
+            d.Status = d.Status with
+            {
+                LastAction = new LastAction
+                {
+                    Type = action, RequestTime = KubeTimeConverter.Truncate(d.Input.Now), Result = ActionResult.Uncertain,
+                    Message = $"sending {action}; if this stays, the operator stopped before the provider answered",
+                },
+            };
+        }
+        return d.Act(planned);
     }
 
     private static Decision ConvergeBlind(Draft d, ProviderView.Resolved provider)
@@ -322,16 +402,22 @@ public static class ServerPowerDecider
         return d.Act(new PlannedAction(wanted, null));
     }
 
-    private static string? InvalidToken(ServerPowerResource server)
+    /// <summary>The one-shot annotations whose value breaks the token rule, with the message that says so.</summary>
+    private static IReadOnlyDictionary<ActionType, string> InvalidTokens(ServerPowerResource server)
     {
-        foreach (var key in new[] { Annotations.Rebuild, Annotations.Restart })
+        var invalid = new Dictionary<ActionType, string>();
+        foreach (var (type, key) in new[] { (ActionType.Rebuild, Annotations.Rebuild), (ActionType.Restart, Annotations.Restart) })
         {
             if (server.Metadata.Annotations?.TryGetValue(key, out var value) != true) continue;
             if (value is null || value.Length > Annotations.MaxTokenLength || !OneShotTokens.IsValid(value))
-                return $"annotation {key} must be {OneShotTokens.Rule}; nothing was sent";
+                invalid[type] = $"annotation {key} must be {OneShotTokens.Rule}; it is ignored and nothing is sent for it";
         }
-        return null;
+        return invalid;
     }
+
+    /// <summary>A provider's Retry-After of zero, or a date in the past, never turns into an immediate retry.</summary>
+    private static TimeSpan NotSooner(Draft d, TimeSpan retryAfter) =>
+        retryAfter < d.Input.Settings.MinPoll ? d.Input.Settings.MinPoll : retryAfter;
 
     private static TimeSpan Poll(Draft d)
     {

@@ -23,6 +23,8 @@ public sealed class ServerPowerReconciler(
     DecisionSettings settings,
     ILogger<ServerPowerReconciler> logger) : IReconciler
 {
+    private readonly StatusWriteRetry outcomeWriter = new(time, logger);
+
     /// <summary>How soon to retry after our write lost a race with another writer.</summary>
     public static readonly TimeSpan ConflictRetry = TimeSpan.FromMilliseconds(200);
 
@@ -67,13 +69,18 @@ public sealed class ServerPowerReconciler(
 
         if (decision.Action is { } action && provider is not null)
         {
-            if (action.OneShotToken is not null)
+            if (action.Guarded)
                 server = await client.PatchServerStatusAsync(server, decision.Status, requireResourceVersion: true, cancellationToken);
             var outcome = await SendAsync(server, provider, action, cancellationToken);
             decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, decision, outcome);
+            // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
+            // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
+            server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None), cancellationToken);
         }
-
-        server = await WriteStatusAsync(server, decision.Status, cancellationToken);
+        else
+        {
+            server = await WriteStatusAsync(server, decision.Status, cancellationToken);
+        }
         foreach (var e in decision.Events)
             await events.RecordAsync(server, e.Warning, e.Reason, e.Message, cancellationToken);
         if (decision.ReleaseFinalizer && deleting)

@@ -21,7 +21,8 @@ public sealed class ServerPowerDeciderTests
         { DesiredPowerState.Stopped, PowerState.Stopped, null, "True", Reasons.InDesiredState },
         { DesiredPowerState.Stopped, PowerState.Running, ActionType.Stop, "False", Reasons.ActionPending },
         { DesiredPowerState.Stopped, PowerState.Starting, null, "False", Reasons.Starting },
-        { DesiredPowerState.Stopped, PowerState.Stopping, null, "False", Reasons.Stopping },
+        // Stopping without a stop of ours: a stop is sent so that stop.gracePeriod (and a kill after it) applies.
+        { DesiredPowerState.Stopped, PowerState.Stopping, ActionType.Stop, "False", Reasons.ActionPending },
         { DesiredPowerState.Stopped, PowerState.Busy, null, "False", Reasons.ActionPending },
         { DesiredPowerState.Stopped, PowerState.Suspended, null, "False", Reasons.ServerSuspended },
         { DesiredPowerState.Stopped, PowerState.Unknown, null, "False", Reasons.ProviderError },
@@ -155,7 +156,7 @@ public sealed class ServerPowerDeciderTests
     [InlineData("0123456789012345678901234567890123456789012345678901234567890123")]
     public void A_wrong_or_oversized_annotation_is_InvalidSpec_and_nothing_is_sent(string token)
     {
-        var r = Decide(Server(annotations: Restart(token)), Observed(PowerState.Stopped));
+        var r = Decide(Server(annotations: Restart(token)), Observed(PowerState.Running));
         Assert.Null(r.Action);
         Assert.Equal(Reasons.InvalidSpec, Synced(r.Status)?.Reason);
         Assert.Contains(Annotations.Restart, Synced(r.Status)?.Message);

@@ -21,6 +21,9 @@ public sealed class InMemoryResourceClient : IResourceClient
     /// <summary>Runs just before a write is applied (e.g. to simulate another writer).</summary>
     public Action<string>? BeforeWrite { get; set; }
 
+    /// <summary>Runs just after a status write was applied: throwing here is an answer lost after the commit.</summary>
+    public Action<string>? AfterWrite { get; set; }
+
     public void Put(ServerPowerResource server) => servers[Key(server.Metadata)] = Stamp(server);
 
     public void Put(PowerProviderResource provider) => providers[Key(provider.Metadata)] = Stamp(provider);
@@ -47,6 +50,7 @@ public sealed class InMemoryResourceClient : IResourceClient
         var stored = Current(server.Metadata, requireResourceVersion, $"status{(requireResourceVersion ? "+rv" : "")}:{server.Metadata.Name}");
         stored.Status = status;
         Put(stored);
+        AfterWrite?.Invoke($"status{(requireResourceVersion ? "+rv" : "")}:{server.Metadata.Name}");
         return Task.FromResult(Server(stored.Metadata.NamespaceProperty, stored.Metadata.Name));
     }
 

@@ -1,0 +1,64 @@
+using System.Net;
+using k8s.Autorest;
+using Microsoft.Extensions.Logging;
+using ServerPower.Operator.Kubernetes;
+
+namespace ServerPower.Operator.Reconciliation;
+
+/// <summary>
+/// Retries the status write that records a provider call's outcome: on a 429 (API priority and fairness, honouring
+/// Retry-After), a 5xx, a lost answer or a transport error, within its own deadline and independent of the
+/// reconcile's token. The write is a merge patch without a resourceVersion, so repeating it after an answer was lost
+/// (the change committed) is harmless. A conflict or a 4xx is not retried: it is not transient.
+/// </summary>
+public sealed class StatusWriteRetry(TimeProvider time, ILogger logger)
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+
+    public async Task<T> WriteAsync<T>(Func<Task<T>> write, CancellationToken reconcileToken)
+    {
+        _ = reconcileToken; // deliberately not used: the outcome is recorded even while the reconcile is cancelled.
+        var until = time.GetUtcNow() + Deadline;
+        var delay = FirstDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await write();
+            }
+            catch (Exception e) when (RetryDelay(e) is { } wanted && time.GetUtcNow() + Max(wanted, delay) < until)
+            {
+                var wait = Max(wanted, delay);
+                logger.LogWarning("recording the provider's answer failed (attempt {Attempt}): {Error}; retrying in {DelayMs} ms",
+                    attempt, e.Message, (long)wait.TotalMilliseconds);
+                await Task.Delay(wait, time, CancellationToken.None);
+                delay = Min(delay * 2, MaxDelay);
+            }
+        }
+    }
+
+    /// <summary>How long the API server asked us to wait (zero when it did not say); null when not transient.</summary>
+    private static TimeSpan? RetryDelay(Exception e) => e switch
+    {
+        HttpOperationException { Response: { } response } when (int)response.StatusCode == 429 || (int)response.StatusCode >= 500 =>
+            RetryAfter(response),
+        HttpOperationException => null,
+        ConflictException => null,
+        HttpRequestException or IOException or TimeoutException => TimeSpan.Zero,
+        TaskCanceledException => TimeSpan.Zero, // HttpClient's own timeout; our token is never passed to the write
+        _ => null,
+    };
+
+    private static TimeSpan RetryAfter(HttpResponseMessageWrapper response)
+    {
+        if (response.StatusCode != (HttpStatusCode)429) return TimeSpan.Zero;
+        var header = response.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Retry-After", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+        return int.TryParse(header, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

@@ -1,0 +1,142 @@
+using System.Net;
+using k8s.Autorest;
+using ServerPower.Api.Resources;
+using ServerPower.Operator.Runtime;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Tests.Reconciliation;
+
+/// <summary>
+/// The status write that records a destructive call's outcome must land: a 429, a 5xx, an answer lost after the
+/// change was committed, or the reconcile being cancelled mid-call must not leave a one-shot in Sending (which the
+/// next pass would report as Uncertain) nor send anything twice.
+/// </summary>
+public sealed class OutcomeRecordingTests
+{
+    public static TheoryData<string> Faults => new() { "429", "500", "lost-answer", "transport", "reconcile-cancelled" };
+
+    [Theory, MemberData(nameof(Faults))]
+    public async Task A_restart_whose_final_status_write_meets_a_fault_still_ends_Done(string fault)
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+
+        using var reconcile = new CancellationTokenSource();
+        var sent = false;
+        var failures = fault == "reconcile-cancelled" ? 0 : 2;
+        f.Provider.OnSend = _ =>
+        {
+            sent = true;
+            if (fault == "reconcile-cancelled") reconcile.Cancel();
+        };
+        f.Kube.BeforeWrite = write =>
+        {
+            if (!sent || write != "status:mc" || failures == 0 || fault == "lost-answer") return;
+            failures--;
+            throw Fault(fault);
+        };
+        f.Kube.AfterWrite = write =>
+        {
+            if (!sent || write != "status:mc" || failures == 0 || fault != "lost-answer") return;
+            failures--;
+            throw Fault("504");
+        };
+
+        var task = f.Reconciler.ReconcileAsync(ReconcilerFixture.Key, reconcile.Token);
+        await AdvanceUntilDone(f, task);
+
+        Assert.Equal([("1234", ActionType.Restart)], f.Provider.Sent);
+        Assert.Equal(OneShotPhase.Done, f.Server.Status?.Restart?.Phase);
+        Assert.Equal(0, failures);
+
+        // And the next pass neither resends nor turns it Uncertain.
+        f.Kube.BeforeWrite = null;
+        f.Kube.AfterWrite = null;
+        await f.ReconcileAsync();
+        Assert.Single(f.Provider.Sent);
+        Assert.Equal(OneShotPhase.Done, f.Server.Status?.Restart?.Phase);
+    }
+
+    [Fact]
+    public async Task A_kill_is_written_checked_against_resourceVersion_before_it_is_sent()
+    {
+        var f = new ReconcilerFixture(ProviderType.Wings, new ProviderCapabilities(true, true,
+            new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Kill }));
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s =>
+        {
+            s.Spec = s.Spec with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } };
+            s.Status = new ServerPowerStatus
+            {
+                ObservedGeneration = 1,
+                LastAction = new LastAction { Type = ActionType.Stop, RequestTime = f.Time.GetUtcNow().AddMinutes(-11), Result = ActionResult.Accepted },
+            };
+        });
+        LastAction? seenWhileSending = null;
+        f.Provider.OnSend = _ => seenWhileSending = f.Server.Status?.LastAction;
+
+        await f.ReconcileAsync();
+
+        Assert.Equal([("1234", ActionType.Kill)], f.Provider.Sent);
+        Assert.Equal(ActionType.Kill, seenWhileSending?.Type);
+        Assert.Equal(ActionResult.Uncertain, seenWhileSending?.Result);
+        Assert.Contains("status+rv:mc", f.Kube.Writes);
+        Assert.Equal(ActionResult.Accepted, f.Server.Status?.LastAction?.Result);
+    }
+
+    [Fact]
+    public async Task A_kill_decided_from_a_stale_object_is_not_sent()
+    {
+        var f = new ReconcilerFixture(ProviderType.Wings, new ProviderCapabilities(true, true,
+            new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Kill }));
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s =>
+        {
+            s.Spec = s.Spec with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } };
+            s.Status = new ServerPowerStatus
+            {
+                ObservedGeneration = 1,
+                LastAction = new LastAction { Type = ActionType.Stop, RequestTime = f.Time.GetUtcNow().AddMinutes(-11), Result = ActionResult.Accepted },
+            };
+        });
+        // Another writer (e.g. an old leader) changes the object between our read and our guarded write.
+        f.Kube.BeforeWrite = write =>
+        {
+            if (write != "status+rv:mc") return;
+            f.Kube.BeforeWrite = null;
+            f.Kube.Put(f.Server);
+        };
+
+        var result = await f.ReconcileAsync();
+
+        Assert.Empty(f.Provider.Sent);
+        Assert.False(result.Failed);
+    }
+
+    private static Exception Fault(string fault) => fault switch
+    {
+        "transport" => new HttpRequestException("connection reset by peer"),
+        _ => new HttpOperationException($"status {fault}")
+        {
+            Response = new HttpResponseMessageWrapper(Response(int.Parse(fault, System.Globalization.CultureInfo.InvariantCulture)), ""),
+        },
+    };
+
+    private static HttpResponseMessage Response(int code)
+    {
+        var response = new HttpResponseMessage((HttpStatusCode)code);
+        if (code == 429) response.Headers.TryAddWithoutValidation("Retry-After", "1");
+        return response;
+    }
+
+    /// <summary>Moves the fake clock until the reconcile (waiting on retry delays) has finished.</summary>
+    private static async Task<ReconcileResult> AdvanceUntilDone(ReconcilerFixture f, Task<ReconcileResult> task)
+    {
+        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
+        {
+            f.Time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+        }
+        return await task;
+    }
+}
