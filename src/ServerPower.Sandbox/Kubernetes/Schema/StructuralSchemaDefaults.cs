@@ -27,7 +27,7 @@ internal static class StructuralSchemaDefaults
             var defaultPath = Child(path, "default");
             if (!insideMeta && HasUnknownFields(value, s, embedded))
             {
-                errors.Add(FieldError.Invalid(defaultPath, value, "must not have unknown fields"));
+                errors.Add(InvalidValue(defaultPath, value, "must not have unknown fields"));
             }
             errors.AddRange(ValidateValue(value, s, defaultPath));
         }

@@ -67,6 +67,20 @@ internal static class StructuralSchemaNode
         new(field, "FieldValueInvalid",
             $"Invalid value: []string{{{string.Join(", ", values.Select(v => JsonSerializer.Serialize(v)))}}}: {detail}");
 
+    /// <summary>An Invalid error for any JSON value: scalars as <see cref="FieldError"/> prints them, maps and lists with Go's %#v.</summary>
+    public static FieldError InvalidValue(string field, JsonNode? value, string detail) => value is JsonObject or JsonArray
+        ? new FieldError(field, "FieldValueInvalid", $"Invalid value: {GoSyntax(value)}: {detail}")
+        : FieldError.Invalid(field, value, detail);
+
+    private static string GoSyntax(JsonNode? value) => value switch
+    {
+        null => "interface {}(nil)",
+        JsonObject o => "map[string]interface {}{" + string.Join(", ", o.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"{JsonSerializer.Serialize(kv.Key)}:{GoSyntax(kv.Value)}")) + "}",
+        JsonArray a => "[]interface {}{" + string.Join(", ", a.Select(GoSyntax)) + "}",
+        _ => FieldError.Format(value),
+    };
+
     public static FieldError NotSupported(string field, string value, params string[] supported) =>
         FieldError.NotSupported(field, JsonValue.Create(value), supported.Select(s => (JsonNode?)JsonValue.Create(s)));
 }
