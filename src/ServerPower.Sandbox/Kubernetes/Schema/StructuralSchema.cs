@@ -153,7 +153,10 @@ public static class StructuralSchema
             }
         }
         var junctors = new List<JsonObject>();
-        if (s["not"] is JsonObject not) junctors.Add(not);
+        if (s["not"] is JsonObject not)
+        {
+            junctors.Add(not);
+        }
         foreach (var junctor in new[] { "allOf", "anyOf", "oneOf" })
         {
             junctors.AddRange(Clauses(s, junctor).Select(c => c.Schema));
@@ -176,7 +179,10 @@ public static class StructuralSchema
                 break;
         }
         children.AddRange(Properties(s).Select(p => p.Schema));
-        if (s["additionalProperties"] is JsonObject additional) children.Add(additional);
+        if (s["additionalProperties"] is JsonObject additional)
+        {
+            children.Add(additional);
+        }
         return children.Select(Unsupported).FirstOrDefault(u => u is not null);
     }
 }
