@@ -36,6 +36,7 @@ public static class CrdInstaller
         {
             errors.Add(FieldError.Invalid("spec.versions", versions.Count, "must have exactly one version marked as storage version"));
         }
+        errors.AddRange(Schema.StructuralSchema.Check(spec));
         if (errors.Count > 0)
         {
             throw KubeStatus.Invalid(BuiltinResources.CustomResourceDefinitions, name, errors);
