@@ -18,16 +18,13 @@ public abstract record ProviderView
 
 public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings);
 
-/// <summary>One action to send; <paramref name="OneShotToken"/> is set for a restart or rebuild asked by annotation.</summary>
-public sealed record PlannedAction(ActionType Type, string? OneShotToken)
-{
-    /// <summary>
-    /// A destructive action (a one-shot, or kill): the decided status, which records it as being sent, must be written
-    /// checked against the resourceVersion it was decided from before the provider is called. A stale view or a second
-    /// writer then gets a conflict instead of sending it twice.
-    /// </summary>
-    public bool Guarded => OneShotToken is not null || Type == ActionType.Kill;
-}
+/// <summary>
+/// One action to send; <paramref name="OneShotToken"/> is set for a restart or rebuild asked by annotation. The decided
+/// status records it as being sent (lastAction with result Uncertain, a one-shot in Sending) and must be written,
+/// checked against the resourceVersion it was decided from, before the provider is called: a stale view or a second
+/// writer then gets a conflict instead of sending anything, and a crash leaves a record of what may have been sent.
+/// </summary>
+public sealed record PlannedAction(ActionType Type, string? OneShotToken);
 
 public sealed record DecisionEvent(bool Warning, string Reason, string Message);
 

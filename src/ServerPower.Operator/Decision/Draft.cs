@@ -1,4 +1,5 @@
 using ServerPower.Api.Resources;
+using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 
 namespace ServerPower.Operator.Decision;
@@ -62,7 +63,24 @@ internal sealed class Draft
 
     public Decision Fail() => new(Finish(), null, null, true, events.ToList(), false);
 
-    public Decision Act(PlannedAction action) => new(Finish(), action, null, false, events.ToList(), false);
+    /// <summary>
+    /// Sends <paramref name="action"/>, first recorded as lastAction with result Uncertain: if the operator stops before
+    /// the answer is recorded, that is what the next pass finds, so an earlier stop is never escalated to a kill across
+    /// a start, restart, rebuild or kill that may have happened.
+    /// </summary>
+    public Decision Act(PlannedAction action)
+    {
+        Status = Status with
+        {
+            LastAction = new LastAction
+            {
+                Type = action.Type, Token = action.OneShotToken, RequestTime = KubeTimeConverter.Truncate(Input.Now),
+                Result = ActionResult.Uncertain,
+                Message = $"sending {action.Type}; if this stays, the operator stopped before the provider answered",
+            },
+        };
+        return new(Finish(), action, null, false, events.ToList(), false);
+    }
 
     /// <summary>An Uncertain one-shot keeps Ready=False while the annotation still carries its token.</summary>
     private ServerPowerStatus Finish()

@@ -20,7 +20,9 @@ namespace ServerPower.Operator.Decision;
 /// or its window passes (start: StartEffectTimeout; stop: stop.gracePeriod). After that, any difference is drift
 /// and is acted on at the first observation.</item>
 /// <item>Kill only escalates a Stop that was accepted and outlived stop.gracePeriod while the server did not report
-/// Stopped (Stopping included); it is written (Guarded) before it is sent. An interrupted kill is followed by a stop.</item>
+/// Stopped (Stopping included). An interrupted kill is followed by a stop.</item>
+/// <item>Every action is recorded (lastAction Uncertain, a one-shot Sending) in the status returned with it, which the
+/// reconciler writes checked against resourceVersion before sending.</item>
 /// <item>State-blind providers (HEO) get the declared action when it changes, is first seen, failed, or
 /// reassertInterval elapsed; Ready=True ActionAccepted reports that the provider cannot tell state.</item>
 /// <item>Deletion is never blocked by the operator's own rules; where the server cannot be stopped, Ready says why and
@@ -357,19 +359,7 @@ public static class ServerPowerDecider
             return d.Done(d.Input.Settings.ResyncPeriod);
         }
         d.Ready(false, Reasons.ActionPending, $"sending {action}: {why}");
-        var planned = new PlannedAction(action, null);
-        if (planned.Guarded)
-        {
-            d.Status = d.Status with
-            {
-                LastAction = new LastAction
-                {
-                    Type = action, RequestTime = KubeTimeConverter.Truncate(d.Input.Now), Result = ActionResult.Uncertain,
-                    Message = $"sending {action}; if this stays, the operator stopped before the provider answered",
-                },
-            };
-        }
-        return d.Act(planned);
+        return d.Act(new PlannedAction(action, null));
     }
 
     private static Decision ConvergeBlind(Draft d, ProviderView.Resolved provider)

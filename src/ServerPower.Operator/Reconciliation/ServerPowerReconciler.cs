@@ -69,8 +69,9 @@ public sealed class ServerPowerReconciler(
 
         if (decision.Action is { } action && provider is not null)
         {
-            if (action.Guarded)
-                server = await client.PatchServerStatusAsync(server, decision.Status, requireResourceVersion: true, cancellationToken);
+            // Recorded before it is sent, checked against the resourceVersion it was decided from: a stale view or another
+            // writer gets a conflict (and a requeue) instead of a second request.
+            server = await client.PatchServerStatusAsync(server, decision.Status, requireResourceVersion: true, cancellationToken);
             var outcome = await SendAsync(server, provider, action, cancellationToken);
             decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, decision, outcome);
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being

@@ -85,7 +85,6 @@ public sealed class SafetyRegressionTests
         var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } });
         var kill = Decide(server, Observed(PowerState.Running, Wings));
         Assert.Equal(ActionType.Kill, kill.Action);
-        Assert.True(kill.Decision.Action!.Guarded);
         Assert.Equal(ActionType.Kill, kill.Status.LastAction?.Type);
         Assert.Equal(ActionResult.Uncertain, kill.Status.LastAction?.Result);
 
@@ -93,6 +92,31 @@ public sealed class SafetyRegressionTests
         var next = Decide(Server(DesiredPowerState.Stopped, kill.Status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } }),
             Observed(PowerState.Running, Wings), T0.AddSeconds(5));
         Assert.Equal(ActionType.Stop, next.Action);
+    }
+
+    /// <summary>
+    /// Found by <see cref="DecisionProperties"/>: a rebuild (or a start) sent and then lost by a crash left lastAction at
+    /// an old accepted stop, so declaring Stopped later killed the server at once, without a graceful stop. Every
+    /// action is now recorded as lastAction Uncertain in the status written before it is sent.
+    /// </summary>
+    [Theory]
+    [InlineData(ActionType.Rebuild)]
+    [InlineData(ActionType.Start)]
+    public void An_action_lost_by_a_crash_after_an_old_stop_is_followed_by_a_stop_not_a_kill(ActionType lost)
+    {
+        var oldStop = Accepted(ActionType.Stop, T0.AddMinutes(-60));
+        var killOnTimeout = (Func<ServerPowerSpec, ServerPowerSpec>)(s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } });
+        var sending = lost == ActionType.Rebuild
+            ? Decide(Server(DesiredPowerState.Running, new ServerPowerStatus { ObservedGeneration = 1, LastAction = oldStop }, s => killOnTimeout(s with { Rebuild = new RebuildSpec { OsId = "x" } }), Rebuild("r1")), Observed(PowerState.Running, Wings))
+            : Decide(Server(DesiredPowerState.Running, new ServerPowerStatus { ObservedGeneration = 1, LastAction = oldStop }, killOnTimeout), Observed(PowerState.Stopped, Wings));
+        Assert.Equal(lost, sending.Action);
+        Assert.Equal(new LastAction { Type = lost, Token = sending.Decision.Action!.OneShotToken, RequestTime = T0, Result = ActionResult.Uncertain },
+            sending.Status.LastAction! with { Message = null });
+
+        // The operator crashed before recording the answer; later the user declares Stopped.
+        var later = Decide(Server(DesiredPowerState.Stopped, sending.Status, killOnTimeout, lost == ActionType.Rebuild ? Rebuild("r1") : null),
+            Observed(PowerState.Running, Wings), T0.AddMinutes(30));
+        Assert.Equal(ActionType.Stop, later.Action);
     }
 
     [Fact]

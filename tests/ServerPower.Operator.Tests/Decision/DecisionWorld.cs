@@ -1,0 +1,214 @@
+using k8s.Models;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Serialization;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Decision;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Tests.Decision;
+
+/// <summary>One step of a generated history: a user edit, a change in the world, a clock step or a reconcile.</summary>
+public abstract record Step
+{
+    public sealed record Declare(DesiredPowerState State) : Step;
+    public sealed record Annotate(ActionType Type, string Token) : Step;
+    public sealed record Suspend(bool On) : Step;
+    public sealed record Delete : Step;
+    public sealed record Orphan : Step;
+    public sealed record World(PowerState Power) : Step;
+    public sealed record Wait(int Seconds) : Step;
+    /// <summary>
+    /// One reconcile. <paramref name="View"/>: 0 read ok, 1 read fails (503), 2 PowerProvider missing, 3 credentials
+    /// missing, 4 server not found, 5 read rate-limited. <paramref name="Answer"/> is the provider's answer to an action:
+    /// 0 accepted, 1 refused, 2 lost (timeout after sending), 3 rate limited, 4 forbidden, 5 not found, 6 operator crash
+    /// after the request left. <paramref name="Stale"/>: decide from the status as it was before the previous reconcile.
+    /// </summary>
+    public sealed record Reconcile(int View, int Answer, bool Stale) : Step;
+}
+
+/// <summary>
+/// A model of one ServerPower over time for property tests of the pure decision: the object as the API server would
+/// store it (with a resourceVersion checked on guarded writes), a provider server, a clock, and every request sent.
+/// It plays the reconciler's protocol exactly: decide; for a guarded action write the decided status first (checked
+/// against the version decided from); send; record the answer.
+/// </summary>
+public sealed class DecisionWorld
+{
+    public static readonly DecisionSettings Settings = Cases.Settings;
+    private static readonly ProviderCapabilities Wings = Cases.Wings with { RebuildUsesSpec = false };
+
+    private readonly Dictionary<string, string> annotations = [];
+    private readonly HashSet<(ActionType, string)> adoptedAtFirstSight = [];
+    /// <summary>Each new annotation value is one request; re-applying the same value is not a new one.</summary>
+    private readonly Dictionary<ActionType, (string Token, int Request)> requests = [];
+    private readonly Dictionary<int, int> sentPerRequest = [];
+    private int nextRequest;
+    private ServerPowerStatus? status;
+    private ServerPowerStatus? previousStatus;
+    private long version = 1;
+    private long previousVersion = 1;
+
+    public DateTimeOffset Now { get; private set; } = Cases.T0;
+    public DesiredPowerState Declared { get; private set; } = DesiredPowerState.Running;
+    public bool Suspended { get; private set; }
+    public bool Deleting { get; private set; }
+    public DeletionPolicy DeletionPolicy { get; private set; } = DeletionPolicy.Stop;
+    public bool Released { get; private set; }
+    public PowerState Power { get; private set; } = PowerState.Running;
+    public List<(DateTimeOffset At, ActionType Type, string? Token, bool Accepted)> Requests { get; } = [];
+    public List<string> Violations { get; } = [];
+    public List<string> Trace { get; } = [];
+    public TimeSpan Grace { get; } = TimeSpan.FromMinutes(10);
+
+    public void Apply(Step step)
+    {
+        if (Released) return;
+        switch (step)
+        {
+            case Step.Declare d: Declared = d.State; break;
+            case Step.Annotate a:
+                var key = a.Type == ActionType.Rebuild ? Annotations.Rebuild : Annotations.Restart;
+                annotations[key] = a.Token;
+                // The value present when the object is first seen must never run; a value set later is a new request
+                // (even one equal to an earlier value), so only the last value before the first status counts.
+                adoptedAtFirstSight.RemoveWhere(t => t.Item1 == a.Type);
+                if (!requests.TryGetValue(a.Type, out var current) || current.Token != a.Token) requests[a.Type] = (a.Token, ++nextRequest);
+                if (status is null && OneShotTokens.IsValid(a.Token)) adoptedAtFirstSight.Add((a.Type, a.Token));
+                break;
+            case Step.Suspend s: Suspended = s.On; break;
+            case Step.Delete: Deleting = true; Released |= DeletionPolicy == DeletionPolicy.Orphan; break;
+            case Step.Orphan: DeletionPolicy = DeletionPolicy.Orphan; if (Deleting) Released = true; break;
+            case Step.World w: Power = w.Power; break;
+            case Step.Wait w: Now = Now.AddSeconds(w.Seconds); break;
+            case Step.Reconcile r: Reconcile(r); break;
+        }
+    }
+
+    private ServerPowerResource Object(ServerPowerStatus? stored) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = "mc", NamespaceProperty = "games", Generation = 1, Annotations = new Dictionary<string, string>(annotations),
+            DeletionTimestamp = Deleting ? Cases.T0.UtcDateTime : null,
+            Finalizers = DeletionPolicy == DeletionPolicy.Stop ? [Annotations.StopFinalizer] : null,
+        },
+        Spec = new ServerPowerSpec
+        {
+            ProviderRef = new LocalObjectReference { Name = "p" }, ServerId = "1", State = Declared, Suspend = Suspended,
+            DeletionPolicy = DeletionPolicy, Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill },
+        },
+        Status = stored is null ? null : ApiJson.Deserialize<ServerPowerStatus>(ApiJson.Serialize(stored)),
+    };
+
+    private ProviderView View(int view) => view switch
+    {
+        1 => new ProviderView.Resolved(ProviderType.Wings, Wings, ReadResult.Failed(new ProviderOutcome(OutcomeKind.Unavailable, "503")), null),
+        2 => new ProviderView.Unresolved(Reasons.ProviderNotFound, "PowerProvider \"p\" not found"),
+        3 => new ProviderView.Unresolved(Reasons.CredentialsMissing, "Secret not found"),
+        4 => new ProviderView.Resolved(ProviderType.Wings, Wings, ReadResult.Failed(new ProviderOutcome(OutcomeKind.NotFound, "404")), null),
+        5 => new ProviderView.Resolved(ProviderType.Wings, Wings, ReadResult.Failed(new ProviderOutcome(OutcomeKind.RateLimited, "429", TimeSpan.Zero)), null),
+        _ => new ProviderView.Resolved(ProviderType.Wings, Wings, ReadResult.Of(new ObservedServer(Power, Power.ToString().ToLowerInvariant())), null),
+    };
+
+    private void Reconcile(Step.Reconcile r)
+    {
+        var (decidedFrom, decidedVersion) = r.Stale && previousStatus is not null ? (previousStatus, previousVersion) : (status, version);
+        var server = Object(decidedFrom);
+        var input = new DecisionInput(server, View(r.View), Now, Settings);
+        var decision = ServerPowerDecider.Decide(input);
+        var last = server.Status?.LastAction;
+        Trace.Add($"{Now:HH:mm:ss} {r} power={Power} declared={Declared} deleting={Deleting} last={last?.Type}/{last?.Result}@{last?.RequestTime:HH:mm:ss} settled={last?.SettledTime:HH:mm:ss} -> {decision.Action?.Type}");
+        Check(decision.RequeueAfter is null || decision.RequeueAfter >= Settings.MinPoll, $"requeue after {decision.RequeueAfter}");
+        CheckDrift(server, input, decision);
+
+        if (decision.Action is { } action)
+        {
+            if (decidedVersion != version) return; // 409: the object changed since it was read; nothing is sent
+            Write(decision.Status);
+            decidedVersion = version; // the reconciler goes on with the object its write returned
+            CheckKill(action, input);
+            var answer = r.Answer switch
+            {
+                1 => new ProviderOutcome(OutcomeKind.Invalid, "refused"),
+                2 => new ProviderOutcome(OutcomeKind.Unavailable, "no answer", MayHaveReachedProvider: true),
+                3 => new ProviderOutcome(OutcomeKind.RateLimited, "slow down", TimeSpan.Zero),
+                4 => new ProviderOutcome(OutcomeKind.Forbidden, "no access"),
+                5 => new ProviderOutcome(OutcomeKind.NotFound, "gone"),
+                _ => ProviderOutcome.Accepted("ok"),
+            };
+            Requests.Add((Now, action.Type, action.OneShotToken, answer.IsAccepted || r.Answer == 6));
+            if (action.OneShotToken is { } token)
+            {
+                var request = requests[action.Type];
+                Check(request.Token == token, $"{action.Type} token {token} sent while the annotation says {request.Token}");
+                sentPerRequest[request.Request] = sentPerRequest.GetValueOrDefault(request.Request) + 1;
+                Check(sentPerRequest[request.Request] <= 1, $"{action.Type} token {token} sent twice for one annotation change");
+                Check(!adoptedAtFirstSight.Contains((action.Type, token)), $"{action.Type} token {token} present at first sight was executed");
+            }
+            if (r.Answer == 6) return; // the operator crashed: nothing more is written
+            if (answer.IsAccepted) Power = Effect(action.Type);
+            decision = ServerPowerDecider.AfterAction(input with { Now = Now }, decision, answer);
+            Check(decision.RequeueAfter is null || decision.RequeueAfter >= Settings.MinPoll, $"requeue after {decision.RequeueAfter}");
+            if (!answer.IsAccepted)
+            {
+                var oneShot = action.Type == ActionType.Rebuild ? decision.Status.Rebuild : decision.Status.Restart;
+                Check(action.OneShotToken is null || oneShot?.Phase != OneShotPhase.Done, "an unaccepted one-shot was recorded Done");
+            }
+        }
+        if (decidedVersion != version) return; // a stale status patch would still land (merge, no resourceVersion)
+        Write(decision.Status);
+        if (decision.ReleaseFinalizer && Deleting) Released = true;
+        CheckDeletion(server, decision);
+    }
+
+    private PowerState Effect(ActionType type) => type switch
+    {
+        ActionType.Start => PowerState.Starting,
+        ActionType.Stop => PowerState.Stopping,
+        ActionType.Kill => PowerState.Stopped,
+        _ => PowerState.Stopping,
+    };
+
+    private void Write(ServerPowerStatus next)
+    {
+        previousStatus = status;
+        previousVersion = version;
+        status = next;
+        version++;
+    }
+
+    /// <summary>
+    /// Kill only escalates a Stop the provider accepted at least the grace period ago, with no start, restart, rebuild or
+    /// kill accepted since that stop (a later, repeated stop does not restart the clock).
+    /// </summary>
+    private void CheckKill(PlannedAction action, DecisionInput input)
+    {
+        if (action.Type != ActionType.Kill) return;
+        var sinceOtherAction = Requests.Skip(Requests.FindLastIndex(q => q.Accepted && q.Type != ActionType.Stop) + 1);
+        var stop = sinceOtherAction.FirstOrDefault(q => q.Accepted && q.Type == ActionType.Stop);
+        Check(stop.Type == ActionType.Stop && stop.Accepted && Now - stop.At >= Grace,
+            $"kill without an accepted stop at least {Grace} before it and no other action since");
+        Check(input.Provider is ProviderView.Resolved { Read.Server.Power: not PowerState.Stopped }, "kill of a server that reports Stopped");
+    }
+
+    /// <summary>A managed server that settled and then drifted is acted on at the first reconcile that sees it.</summary>
+    private void CheckDrift(ServerPowerResource server, DecisionInput input, ServerPower.Operator.Decision.Decision decision)
+    {
+        if (server.Status is not { } stored || Suspended || Deleting || input.Provider is not ProviderView.Resolved { Read.Server: { } observed }) return;
+        var settled = stored.LastAction is not { Result: ActionResult.Accepted, SettledTime: null };
+        var pendingOneShot = annotations.Count > 0;
+        if (settled && !pendingOneShot && Declared == DesiredPowerState.Running && observed.Power == PowerState.Stopped)
+            Check(decision.Action?.Type == ActionType.Start, "a settled server that drifted to Stopped was not started at once");
+    }
+
+    private void CheckDeletion(ServerPowerResource server, ServerPower.Operator.Decision.Decision decision)
+    {
+        if (!Deleting || server.Metadata.Finalizers is null) return;
+        if (Suspended) Check(decision.ReleaseFinalizer, "a suspended object being deleted kept its finalizer");
+    }
+
+    private void Check(bool holds, string violation)
+    {
+        if (!holds) Violations.Add($"{Now:HH:mm:ss} {violation}\n  trace:\n  " + string.Join("\n  ", Trace.TakeLast(12)));
+    }
+}
