@@ -131,16 +131,34 @@ public static partial class CelValidator
         }
     }
 
-    private static string EvaluationError(Exception e, CelRule rule) => e switch
+    /// <summary>
+    /// cel-go's wording where the package's exception has a counterpart. The package wraps an error inside
+    /// <c>||</c> and <c>&amp;&amp;</c>, and passes an absent field to functions as a marker, so the whole chain is read.
+    /// </summary>
+    private static string EvaluationError(Exception e, CelRule rule)
     {
-        CelNoSuchOverloadException or CelUnboundFunctionException =>
-            $"'no such overload: {e.Message}': call arguments did not match a supported operator, function or macro signature for rule: {rule.ErrorString}",
-        CelNoSuchFieldException when SelectedField().Match(e.Message) is { Success: true } m => $"no such key: {m.Groups[1].Value} evaluating rule: {rule.ErrorString}",
-        CelDivideByZeroException => $"division by zero evaluating rule: {rule.ErrorString}",
-        CelModulusByZeroException => $"modulus by zero evaluating rule: {rule.ErrorString}",
-        RegexMatchTimeoutException => $"regular expression timed out evaluating rule: {rule.ErrorString}",
-        _ => $"{e.Message.TrimEnd('.')} evaluating rule: {rule.ErrorString}",
-    };
+        var chain = new List<Exception>();
+        for (var x = e; x is not null; x = x.InnerException) chain.Add(x);
+        if (chain.OfType<CelNoSuchFieldException>().FirstOrDefault() is { } missing)
+        {
+            var key = SelectedField().Match(missing.Message) is { Success: true } m ? $": {m.Groups[1].Value}" : "";
+            return $"no such key{key} evaluating rule: {rule.ErrorString}";
+        }
+        if (chain.Any(x => x.Message.Contains("CelNoSuchField", StringComparison.Ordinal)))
+        {
+            return $"no such key evaluating rule: {rule.ErrorString}";
+        }
+        var cause = chain[^1];
+        return cause switch
+        {
+            CelNoSuchOverloadException or CelUnboundFunctionException or InvalidCastException =>
+                $"'no such overload: {cause.Message}': call arguments did not match a supported operator, function or macro signature for rule: {rule.ErrorString}",
+            CelDivideByZeroException => $"division by zero evaluating rule: {rule.ErrorString}",
+            CelModulusByZeroException => $"modulus by zero evaluating rule: {rule.ErrorString}",
+            RegexMatchTimeoutException => $"regular expression timed out evaluating rule: {rule.ErrorString}",
+            _ => $"{cause.Message.TrimEnd('.')} evaluating rule: {rule.ErrorString}",
+        };
+    }
 
     [GeneratedRegex("select field '([^']*)'")]
     private static partial Regex SelectedField();
