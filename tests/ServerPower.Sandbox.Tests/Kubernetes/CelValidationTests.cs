@@ -225,7 +225,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
 
     private static readonly JsonObject GadgetSchema = JsonNode.Parse("""
         {"type": "object",
-         "x-kubernetes-validations": [{"rule": "self.metadata.name.size() <= 20", "message": "the name is too long for a gadget"}],
+         "x-kubernetes-validations": [{"rule": "self.metadata.name.size() <= 20 && self.kind == 'Gadget'", "message": "the name is too long for a gadget"}],
          "properties": {
           "spec": {"type": "object",
            "x-kubernetes-validations": [

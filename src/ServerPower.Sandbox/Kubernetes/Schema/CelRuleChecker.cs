@@ -25,6 +25,8 @@ public sealed class CelRuleChecker(JsonObject? selfSchema, JsonObject? rootSchem
         ["properties"] = new JsonObject { ["name"] = new JsonObject { ["type"] = "string" }, ["generateName"] = new JsonObject { ["type"] = "string" } },
     };
 
+    private static readonly JsonObject RootString = new() { ["type"] = "string" };
+
     public List<(IToken At, string Message)> Errors { get; } = [];
 
     /// <summary>True when the expression reads oldSelf: a transition rule.</summary>
@@ -142,6 +144,7 @@ public sealed class CelRuleChecker(JsonObject? selfSchema, JsonObject? rootSchem
     {
         if (schema is null) return null;
         if (ReferenceEquals(schema, rootSchema) && name == "metadata") return RootMetadata;
+        if (ReferenceEquals(schema, rootSchema) && name is "apiVersion" or "kind") return RootString;
         if (schema["properties"]?[name] is JsonObject property) return property;
         if (schema["additionalProperties"] is JsonObject map) return map;
         var type = schema["type"]?.ToString();
