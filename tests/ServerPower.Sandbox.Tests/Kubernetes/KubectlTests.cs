@@ -80,7 +80,7 @@ public sealed class KubectlTests : IAsyncLifetime
         var bad = await WriteAsync("bad.yaml", TestCrd.Widget("bad", state: "Foo"));
         var invalid = await h.Kubectl.RunAsync($"apply -f {bad}");
         Assert.NotEqual(0, invalid.ExitCode);
-        Assert.Contains("The Widget \"bad\" is invalid: spec.state: Unsupported value: \"Foo\": supported values: \"Running\", \"Stopped\"", invalid.StdErr);
+        Assert.Contains("The Widget \"bad\" is invalid: \n* spec.state: Unsupported value: \"Foo\": supported values: \"Running\", \"Stopped\"\n* <nil>: Invalid value: \"null\": some validation rules were not checked", invalid.StdErr);
 
         var unknown = await WriteAsync("unknown.yaml", TestCrd.Widget("unknown", extraSpec: "  bogus: 1\n"));
         var strict = await h.Kubectl.RunAsync($"apply -f {unknown}");

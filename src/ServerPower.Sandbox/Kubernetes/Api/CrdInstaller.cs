@@ -37,6 +37,7 @@ public static class CrdInstaller
             errors.Add(FieldError.Invalid("spec.versions", versions.Count, "must have exactly one version marked as storage version"));
         }
         errors.AddRange(Schema.StructuralSchema.Check(spec));
+        errors.AddRange(Schema.CelRules.AdmissionErrors(versions));
         if (errors.Count > 0)
         {
             throw KubeStatus.Invalid(BuiltinResources.CustomResourceDefinitions, name, errors);
@@ -86,6 +87,7 @@ public static class CrdInstaller
         return KubeVersionOrder.Sort(served.Keys).Select(version =>
         {
             var v = served[version];
+            var schema = v["schema"]?["openAPIV3Schema"]?.DeepClone().AsObject();
             return new ResourceType
             {
                 Group = group,
@@ -98,7 +100,8 @@ public static class CrdInstaller
                 ShortNames = Strings(names["shortNames"]),
                 Categories = Strings(names["categories"]),
                 HasStatus = v["subresources"]?["status"] is not null,
-                Schema = v["schema"]?["openAPIV3Schema"]?.DeepClone().AsObject(),
+                Schema = schema,
+                Rules = schema is null ? null : Schema.CelRules.Compile(schema, "").Root,
                 Columns = Columns(v["additionalPrinterColumns"]),
                 OpenApiName = $"{string.Join('.', group.Split('.').Reverse())}.{version}.{kind}",
                 MultiVersion = multiVersion,

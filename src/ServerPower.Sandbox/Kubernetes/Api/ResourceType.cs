@@ -30,6 +30,8 @@ public sealed record ResourceType
     public bool HasStatus { get; init; }
     /// <summary>The openAPIV3Schema of a CRD version; null for built-ins (no validation).</summary>
     public JsonObject? Schema { get; init; }
+    /// <summary>The schema's x-kubernetes-validations, compiled once when the CRD was written; null when it has none.</summary>
+    public Schema.CelRuleNode? Rules { get; init; }
     /// <summary>Table columns after the Name column; empty = the default "Created At" / Age column.</summary>
     public IReadOnlyList<PrinterColumn> Columns { get; init; } = [];
     /// <summary>Name of the OpenAPI component that describes this kind.</summary>

@@ -34,6 +34,7 @@ public static partial class Admission
                 var dropped = SchemaPruner.PruneRoot(obj, type.Schema);
                 SchemaDefaulter.ApplyRoot(obj, type.Schema);
                 var errors = SchemaValidator.ValidateRoot(obj, type.Schema);
+                CelValidator.Validate(type.Rules, obj, previous, errors);
                 if (errors.Count > 0)
                 {
                     throw KubeStatus.Invalid(type, name, errors);

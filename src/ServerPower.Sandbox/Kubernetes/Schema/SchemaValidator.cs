@@ -7,8 +7,8 @@ namespace ServerPower.Sandbox.Kubernetes.Schema;
 /// <summary>
 /// Validates an object against a CRD's structural openAPIV3Schema with the texts kube-openapi and
 /// apimachinery print: types, enum, required, pattern, minimum/maximum (exclusive too), min/maxLength,
-/// min/maxItems, min/maxProperties, nullable, int-or-string. CEL rules (x-kubernetes-validations)
-/// are evaluated only for a tiny subset, see <see cref="CelSubset"/>.
+/// min/maxItems, min/maxProperties, nullable, int-or-string. CEL rules (x-kubernetes-validations) are
+/// evaluated afterwards by <see cref="CelValidator"/>.
 /// </summary>
 public static class SchemaValidator
 {
@@ -36,7 +36,6 @@ public static class SchemaValidator
                 Validate(value, ps, key, errors);
             }
         }
-        CelSubset.Validate(obj, schema, "", errors);
         return errors;
     }
 
@@ -85,7 +84,6 @@ public static class SchemaValidator
                 ValidateObject(obj, schema, path, errors);
                 break;
         }
-        CelSubset.Validate(value, schema, path, errors);
     }
 
     private static void ValidateString(string s, JsonNode value, JsonObject schema, string path, List<FieldError> errors)
