@@ -153,22 +153,60 @@ public sealed class ControllerTests
     }
 
     [Fact]
-    public async Task Stopping_keeps_an_interrupted_key_queued()
+    public async Task Stopping_lets_the_reconcile_in_flight_finish_and_takes_no_new_key()
     {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool? cancelledAtEnd = null;
+        var reconciler = new RecordingReconciler(async (key, _, ct) =>
+        {
+            if (key != A) return ReconcileResult.Done;
+            await release.Task.WaitAsync(ct);
+            cancelledAtEnd = ct.IsCancellationRequested;
+            return ReconcileResult.Done;
+        });
+        var metrics = new RecordingMetrics();
+        var (controller, queue) = Build(reconciler, options: new ControllerOptions { Workers = 2 }, metrics: metrics);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = controller.RunAsync(cts.Token);
+        controller.Enqueue(A);
+        await Eventually.Until(() => reconciler.Calls(A) == 1, "a in flight");
+
+        await cts.CancelAsync();
+        controller.Enqueue(B);
+        release.SetResult();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+
+        Assert.False(cancelledAtEnd);
+        Assert.Equal(["success"], metrics.Reconciles.Select(r => r.Result));
+        Assert.Equal(0, reconciler.Calls(B));
+        Assert.Equal(1, queue.Length); // b, kept for the next run
+        Assert.False(queue.IsProcessing(A));
+    }
+
+    [Fact]
+    public async Task A_reconcile_that_outlasts_the_drain_timeout_is_cancelled_and_its_key_kept()
+    {
+        CancellationToken seen = default;
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reconciler = new RecordingReconciler(async (_, _, ct) =>
         {
+            seen = ct;
             started.TrySetResult();
             await Task.Delay(Timeout.Infinite, ct);
             return ReconcileResult.Done;
         });
-        var (controller, queue) = Build(reconciler);
+        var options = new ControllerOptions { DrainTimeout = TimeSpan.FromSeconds(20) };
+        var (controller, queue) = Build(reconciler, options: options);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = controller.RunAsync(cts.Token);
         controller.Enqueue(A);
         await started.Task.WaitAsync(Eventually.Deadline, Ct);
 
         await cts.CancelAsync();
+        time.Advance(options.DrainTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(seen.IsCancellationRequested);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(seen.IsCancellationRequested);
         await run.WaitAsync(Eventually.Deadline, Ct);
 
         Assert.Equal(1, queue.Length);

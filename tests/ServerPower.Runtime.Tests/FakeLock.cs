@@ -3,23 +3,66 @@ using k8s.LeaderElection;
 namespace ServerPower.Runtime.Tests;
 
 /// <summary>
-/// An in-memory <see cref="ILock"/>. While open, create and update succeed; while closed, the lease looks freshly
-/// renewed by someone else and every write fails, so the holder loses leadership at its renew deadline.
+/// An in-memory <see cref="ILock"/> over a lease that several locks (replicas) may share. While open, create and
+/// update succeed; while closed, the lease looks freshly renewed by someone else and every write fails, so the holder
+/// loses leadership at its renew deadline. <see cref="Fail"/> makes this replica's next calls of one operation throw,
+/// as a broken connection to the API server would.
 /// </summary>
-internal sealed class FakeLock(string identity) : ILock
+internal sealed class FakeLock : ILock
 {
-    private volatile bool open = true;
-    private LeaderElectionRecord? record;
+    private readonly Lease lease;
+    private readonly Lock gate = new();
+    private LockOperation failing;
+    private int failuresLeft;
+    private Func<Exception> error = () => new HttpRequestException("connection refused");
+    private int failedCalls;
+    private int writes;
 
-    public string Identity => identity;
+    public FakeLock(string identity) : this(identity, new Lease())
+    {
+    }
 
-    public void Open() => open = true;
+    private FakeLock(string identity, Lease lease)
+    {
+        Identity = identity;
+        this.lease = lease;
+    }
 
-    public void Close() => open = false;
+    public string Identity { get; }
+
+    /// <summary>Another replica's lock on the same lease.</summary>
+    public FakeLock SharedWith(string identity) => new(identity, lease);
+
+    /// <summary>A copy of the lease's record as stored (null before the first create).</summary>
+    public LeaderElectionRecord? Record => lease.Read();
+
+    /// <summary>Successful creates and updates through this lock.</summary>
+    public int Writes => Volatile.Read(ref writes);
+
+    /// <summary>Calls that threw because of <see cref="Fail"/>.</summary>
+    public int FailedCalls => Volatile.Read(ref failedCalls);
+
+    public void Open() => lease.Open = true;
+
+    public void Close() => lease.Open = false;
+
+    /// <summary>The next <paramref name="times"/> calls of <paramref name="operation"/> throw the error.</summary>
+    public void Fail(LockOperation operation, int times, Func<Exception> exception)
+    {
+        lock (gate)
+        {
+            failing = operation;
+            failuresLeft = times;
+            error = exception;
+        }
+    }
+
+    public void Heal() => Fail(LockOperation.Get, 0, error);
 
     public Task<LeaderElectionRecord> GetAsync(CancellationToken cancellationToken = default)
     {
-        if (!open)
+        ThrowIfFailing(LockOperation.Get);
+        if (!lease.Open)
         {
             return Task.FromResult(new LeaderElectionRecord
             {
@@ -29,19 +72,74 @@ internal sealed class FakeLock(string identity) : ILock
                 LeaseDurationSeconds = 15,
             });
         }
-        return Task.FromResult(record!);
+        return Task.FromResult(lease.Read()!);
     }
 
     public Task<bool> CreateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default) => Write(record);
 
-    public Task<bool> UpdateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default) => Write(record);
+    public Task<bool> UpdateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing(LockOperation.Update);
+        return Write(record);
+    }
 
     public string Describe() => "fake lock";
 
+    private void ThrowIfFailing(LockOperation operation)
+    {
+        lock (gate)
+        {
+            if (failing != operation || failuresLeft <= 0) return;
+            failuresLeft--;
+            failedCalls++;
+            throw error();
+        }
+    }
+
     private Task<bool> Write(LeaderElectionRecord value)
     {
-        if (!open) return Task.FromResult(false);
-        record = value;
+        if (!lease.Write(value)) return Task.FromResult(false);
+        Interlocked.Increment(ref writes);
         return Task.FromResult(true);
     }
+
+    private sealed class Lease
+    {
+        private readonly Lock gate = new();
+        private LeaderElectionRecord? record;
+        private volatile bool open = true;
+
+        public bool Open
+        {
+            get => open;
+            set => open = value;
+        }
+
+        public LeaderElectionRecord? Read()
+        {
+            lock (gate) return record is null ? null : Copy(record);
+        }
+
+        public bool Write(LeaderElectionRecord value)
+        {
+            if (!Open) return false;
+            lock (gate) record = Copy(value);
+            return true;
+        }
+
+        private static LeaderElectionRecord Copy(LeaderElectionRecord r) => new()
+        {
+            HolderIdentity = r.HolderIdentity,
+            LeaseDurationSeconds = r.LeaseDurationSeconds,
+            AcquireTime = r.AcquireTime,
+            RenewTime = r.RenewTime,
+            LeaderTransitions = r.LeaderTransitions,
+        };
+    }
+}
+
+public enum LockOperation
+{
+    Get,
+    Update,
 }

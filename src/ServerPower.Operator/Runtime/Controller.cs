@@ -6,8 +6,9 @@ namespace ServerPower.Operator.Runtime;
 /// Runs workers that take keys from a <see cref="WorkQueue"/> and reconcile them (controller-runtime semantics):
 /// failure or exception → rate-limited requeue; <see cref="ReconcileResult.RequeueAfter"/> → forget and add after
 /// the delay; success → forget. While running, every known key is enqueued at start and then every resync period
-/// with jitter. <see cref="RunAsync"/> may be called again after it returned (leadership regained); the queue and
-/// its keys survive in between.
+/// with jitter. Stopping drains: no new key is taken, reconciles in flight finish within a drain timeout.
+/// <see cref="RunAsync"/> may be called again after it returned (leadership regained); the queue and its keys survive
+/// in between.
 /// </summary>
 public sealed class Controller
 {
@@ -18,6 +19,7 @@ public sealed class Controller
     private readonly IRuntimeMetrics metrics;
     private readonly TimeProvider time;
     private readonly Random random;
+    private int inFlight;
 
     public Controller(string name, WorkQueue queue, IReconciler reconciler, Func<IEnumerable<ObjectKey>> knownKeys,
         ControllerOptions? options, ILogger logger, IRuntimeMetrics? metrics = null, TimeProvider? time = null,
@@ -30,6 +32,7 @@ public sealed class Controller
         this.options = options ?? new ControllerOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(this.options.Workers);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(this.options.ResyncPeriod, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.options.DrainTimeout, TimeSpan.Zero);
         this.logger = logger;
         this.metrics = metrics ?? NullRuntimeMetrics.Instance;
         this.time = time ?? TimeProvider.System;
@@ -49,10 +52,12 @@ public sealed class Controller
     }
 
     /// <summary>
-    /// Runs the workers and the resync timer until the token is cancelled; a reconcile in flight then sees the
-    /// cancelled token and its key stays queued. The resync timer exists when this method returns its task.
+    /// Runs the workers and the resync timer until <paramref name="stopping"/> is cancelled. Then workers take no new
+    /// key, and a reconcile in flight runs on to its end (its outcome is recorded) for up to
+    /// <see cref="ControllerOptions.DrainTimeout"/>; after that its token is cancelled and its key stays queued.
+    /// Returns when every worker has ended. The resync timer exists when this method returns its task.
     /// </summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken stopping)
     {
         EnqueueAll();
         ITimer? resync = null;
@@ -65,11 +70,21 @@ public sealed class Controller
         resync.Change(NextResyncDelay(), Timeout.InfiniteTimeSpan);
         await using (resync.ConfigureAwait(false))
         {
-            logger.LogInformation("Controller {Controller} starting {Workers} workers", Name, options.Workers);
-            var workers = Enumerable.Range(0, options.Workers)
-                .Select(_ => Task.Run(() => WorkerAsync(cancellationToken), CancellationToken.None));
-            await Task.WhenAll(workers).ConfigureAwait(false);
-            logger.LogInformation("Controller {Controller} stopped its workers", Name);
+            using var abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+            var drain = stopping.Register(() =>
+            {
+                logger.LogInformation("Controller {Controller} stopping: takes no new key; {InFlight} reconciles in flight "
+                    + "get up to {DrainTimeout} to finish", Name, Volatile.Read(ref inFlight), options.DrainTimeout);
+                abort.CancelAfter(options.DrainTimeout);
+            });
+            await using (drain.ConfigureAwait(false))
+            {
+                logger.LogInformation("Controller {Controller} starting {Workers} workers", Name, options.Workers);
+                var workers = Enumerable.Range(0, options.Workers)
+                    .Select(_ => Task.Run(() => WorkerAsync(stopping, abort.Token), CancellationToken.None));
+                await Task.WhenAll(workers).ConfigureAwait(false);
+                logger.LogInformation("Controller {Controller} stopped its workers", Name);
+            }
         }
     }
 
@@ -79,14 +94,14 @@ public sealed class Controller
         return options.ResyncPeriod * factor;
     }
 
-    private async Task WorkerAsync(CancellationToken cancellationToken)
+    private async Task WorkerAsync(CancellationToken stopping, CancellationToken abort)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        while (!stopping.IsCancellationRequested)
         {
             ObjectKey? next;
             try
             {
-                next = await Queue.GetAsync(cancellationToken).ConfigureAwait(false);
+                next = await Queue.GetAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -95,7 +110,7 @@ public sealed class Controller
             if (next is not { } key) return;
             try
             {
-                await ProcessAsync(key, cancellationToken).ConfigureAwait(false);
+                await ProcessAsync(key, stopping, abort).ConfigureAwait(false);
             }
             finally
             {
@@ -104,9 +119,10 @@ public sealed class Controller
         }
     }
 
-    private async Task ProcessAsync(ObjectKey key, CancellationToken cancellationToken)
+    /// <summary>Reconciles one key unless stopping; the reconcile itself is only interrupted by <paramref name="abort"/>.</summary>
+    private async Task ProcessAsync(ObjectKey key, CancellationToken stopping, CancellationToken abort)
     {
-        if (cancellationToken.IsCancellationRequested)
+        if (stopping.IsCancellationRequested)
         {
             Queue.Add(key); // stopping: keep the key for the next run
             return;
@@ -115,12 +131,15 @@ public sealed class Controller
         using var scope = logger.BeginScope("{Controller} {Key}", Name, key.ToString());
         var started = time.GetTimestamp();
         ReconcileResult result;
+        Interlocked.Increment(ref inFlight);
         try
         {
-            result = await reconciler.ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
+            result = await reconciler.ReconcileAsync(key, abort).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
+            logger.LogWarning("Reconcile of {Key} cancelled: it outlasted the drain timeout {DrainTimeout}", key,
+                options.DrainTimeout);
             Queue.Add(key);
             return;
         }
@@ -128,6 +147,10 @@ public sealed class Controller
         {
             logger.LogError(e, "Reconcile of {Key} threw", key);
             result = ReconcileResult.Fail(e.GetType().Name);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
         }
         var outcome = Apply(key, result);
         metrics.ReconcileCompleted(Name, outcome, time.GetElapsedTime(started));

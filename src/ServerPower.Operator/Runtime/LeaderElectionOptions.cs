@@ -19,6 +19,9 @@ public sealed record LeaderElectionOptions
 
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Bound on releasing the lease at shutdown (one GET and one PUT).</summary>
+    public TimeSpan ReleaseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     public string ResolveIdentity()
     {
         if (!string.IsNullOrEmpty(Identity)) return Identity;
