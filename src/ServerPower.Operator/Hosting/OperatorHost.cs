@@ -39,7 +39,9 @@ public static class OperatorHost
         services.AddServerPowerProviders();
         services.AddSingleton(sp => new MeteredProviderFactory(sp.GetRequiredService<IPowerProviderFactory>()));
         services.AddSingleton(new EndpointPolicy(options.AllowHttpEndpoints, options.AllowLoopbackHttp, options.AllowedEndpointHosts));
-        services.AddSingleton<IResourceClient, KubernetesResourceClient>();
+        // Reconcilers read ServerPower and PowerProvider from the informers' caches; Secrets and writes go to the API.
+        services.AddSingleton<IResourceClient>(sp => new CachedResourceClient(new KubernetesResourceClient(sp.GetRequiredService<IKubernetes>()),
+            sp.GetRequiredService<ControllerHost>().Servers.Store, sp.GetRequiredService<ControllerHost>().Providers.Store));
         services.AddSingleton(sp => new ProviderResolver(sp.GetRequiredService<IResourceClient>(),
             sp.GetRequiredService<MeteredProviderFactory>(), sp.GetRequiredService<EndpointPolicy>()));
         services.AddSingleton(Settings(options));

@@ -25,6 +25,7 @@ public sealed class PowerProviderReconciler(
         var provider = await client.GetProviderAsync(key.Namespace, key.Name, cancellationToken);
         if (provider is null)
         {
+            resolver.Forget(key.Namespace, key.Name);
             enqueueServersOfProvider(key);
             return ReconcileResult.Done;
         }
@@ -55,7 +56,8 @@ public sealed class PowerProviderReconciler(
 
     private async Task<(bool Ready, string Reason, string Message)> ProbeAsync(PowerProviderResource provider, CancellationToken cancellationToken)
     {
-        var resolution = await resolver.ResolveAsync(provider, cancellationToken);
+        // The account's resync: its Secrets are read again here, so a rotated token takes effect now.
+        var resolution = await resolver.ResolveAsync(provider, refreshCredentials: true, cancellationToken);
         if (resolution is ProviderResolution.Unusable unusable) return (false, unusable.Reason, unusable.Message);
         var usable = (ProviderResolution.Usable)resolution;
         var outcome = await usable.Provider.ProbeAsync(cancellationToken);

@@ -8,10 +8,20 @@ namespace ServerPower.Operator.Reconciliation;
 
 /// <summary>
 /// Resolves a PowerProvider (same namespace only) and its credentials Secret into a provider account.
-/// Secrets are read on demand (RBAC: get only) and never leave this class except inside <see cref="SecretValue"/>.
+/// Secrets are read with get (RBAC: get only) once per account and reused by all its servers; read again when the
+/// PowerProvider changes, at the account's resync (the PowerProvider reconciler refreshes them), and at once after the
+/// provider answered Unauthorized (<see cref="Forget"/>). A settled fleet therefore reads no Secret per server resync.
+/// Credentials never leave this class except inside <see cref="SecretValue"/>.
 /// </summary>
 public sealed class ProviderResolver(IResourceClient client, IPowerProviderFactory factory, EndpointPolicy policy)
 {
+    private sealed record Credentials(string? ResourceVersion, string Token, string? CaBundle);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Credentials> credentials = new();
+
+    /// <summary>The next resolution of this account reads its Secrets again (after Unauthorized, or deletion).</summary>
+    public void Forget(string ns, string providerName) => credentials.TryRemove((ns, providerName), out _);
+
     public async Task<ProviderResolution> ResolveAsync(string ns, string providerName, CancellationToken cancellationToken)
     {
         var resource = await client.GetProviderAsync(ns, providerName, cancellationToken);
@@ -20,7 +30,10 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
         return await ResolveAsync(resource, cancellationToken);
     }
 
-    public async Task<ProviderResolution> ResolveAsync(PowerProviderResource resource, CancellationToken cancellationToken)
+    public async Task<ProviderResolution> ResolveAsync(PowerProviderResource resource, CancellationToken cancellationToken) =>
+        await ResolveAsync(resource, refreshCredentials: false, cancellationToken);
+
+    public async Task<ProviderResolution> ResolveAsync(PowerProviderResource resource, bool refreshCredentials, CancellationToken cancellationToken)
     {
         var spec = resource.Spec;
         var ns = resource.Metadata.NamespaceProperty;
@@ -40,21 +53,28 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
             reassert = interval;
         }
 
-        var secretRef = spec.CredentialsSecretRef;
-        var credential = await client.GetSecretValueAsync(ns, secretRef.Name, secretRef.Key, cancellationToken);
-        if (string.IsNullOrEmpty(credential))
-            return Unusable(Reasons.CredentialsMissing, $"key \"{secretRef.Key}\" of Secret \"{secretRef.Name}\" not found or empty");
-
-        string? caBundle = null;
-        if (spec.CaBundleSecretRef is { } caRef)
+        var cacheKey = (ns, name);
+        if (refreshCredentials || !credentials.TryGetValue(cacheKey, out var held) || held.ResourceVersion != resource.Metadata.ResourceVersion)
         {
-            caBundle = await client.GetSecretValueAsync(ns, caRef.Name, caRef.Key, cancellationToken);
-            if (string.IsNullOrEmpty(caBundle))
-                return Unusable(Reasons.CredentialsMissing, $"CA bundle key \"{caRef.Key}\" of Secret \"{caRef.Name}\" not found or empty");
+            credentials.TryRemove(cacheKey, out _);
+            var secretRef = spec.CredentialsSecretRef;
+            var credential = await client.GetSecretValueAsync(ns, secretRef.Name, secretRef.Key, cancellationToken);
+            if (string.IsNullOrEmpty(credential))
+                return Unusable(Reasons.CredentialsMissing, $"key \"{secretRef.Key}\" of Secret \"{secretRef.Name}\" not found or empty");
+
+            string? caBundle = null;
+            if (spec.CaBundleSecretRef is { } caRef)
+            {
+                caBundle = await client.GetSecretValueAsync(ns, caRef.Name, caRef.Key, cancellationToken);
+                if (string.IsNullOrEmpty(caBundle))
+                    return Unusable(Reasons.CredentialsMissing, $"CA bundle key \"{caRef.Key}\" of Secret \"{caRef.Name}\" not found or empty");
+            }
+            held = new Credentials(resource.Metadata.ResourceVersion, credential.Trim(), caBundle);
+            credentials[cacheKey] = held;
         }
 
-        var account = new ProviderAccount($"{ns}/{name}", spec.Type, endpoint, new SecretValue(credential.Trim()),
-            spec.RateLimit, spec.MaxConcurrentActions, caBundle);
+        var account = new ProviderAccount($"{ns}/{name}", spec.Type, endpoint, new SecretValue(held.Token),
+            spec.RateLimit, spec.MaxConcurrentActions, held.CaBundle);
         return new ProviderResolution.Usable(resource, account, factory.Get(account), reassert);
     }
 }

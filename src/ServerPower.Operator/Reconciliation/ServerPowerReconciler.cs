@@ -64,6 +64,8 @@ public sealed class ServerPowerReconciler(
         }
 
         var (view, provider) = await ObserveAsync(server, cancellationToken);
+        if (view is ProviderView.Resolved { Read.Outcome.Kind: OutcomeKind.Unauthorized })
+            resolver.Forget(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name);
         var input = new DecisionInput(server, view, time.GetUtcNow(), settings);
         var decision = ServerPowerDecider.Decide(input);
 
@@ -74,13 +76,16 @@ public sealed class ServerPowerReconciler(
             server = await client.PatchServerStatusAsync(server, decision.Status, requireResourceVersion: true, cancellationToken);
             var outcome = await SendAsync(server, provider, action, cancellationToken);
             decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, decision, outcome);
+            if (outcome.Kind == OutcomeKind.Unauthorized) resolver.Forget(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name);
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
             // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
             server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None), cancellationToken);
         }
         else
         {
-            server = await WriteStatusAsync(server, decision.Status, cancellationToken);
+            // Decided from a possibly stale (cached) view: checked against its resourceVersion, so it never overwrites
+            // what a newer reconcile recorded (a conflict requeues the key).
+            server = await WriteStatusAsync(server, decision.Status, cancellationToken, requireResourceVersion: true);
         }
         foreach (var e in decision.Events)
             await events.RecordAsync(server, e.Warning, e.Reason, e.Message, cancellationToken);
@@ -130,10 +135,11 @@ public sealed class ServerPowerReconciler(
         return outcome;
     }
 
-    private async Task<ServerPowerResource> WriteStatusAsync(ServerPowerResource server, ServerPowerStatus status, CancellationToken cancellationToken)
+    private async Task<ServerPowerResource> WriteStatusAsync(ServerPowerResource server, ServerPowerStatus status, CancellationToken cancellationToken,
+        bool requireResourceVersion = false)
     {
         if (StatusEquals(server.Status, status)) return server;
-        return await client.PatchServerStatusAsync(server, status, requireResourceVersion: false, cancellationToken);
+        return await client.PatchServerStatusAsync(server, status, requireResourceVersion, cancellationToken);
     }
 
     /// <summary>Adds or removes our finalizer only (others' finalizers are kept), checked against resourceVersion.</summary>

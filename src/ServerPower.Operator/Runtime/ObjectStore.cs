@@ -51,9 +51,13 @@ public sealed class ObjectStore<T> where T : class, IKubernetesObject<V1ObjectMe
         }
     }
 
-    /// <summary>Stores the object and returns the one it replaced.</summary>
+    /// <summary>
+    /// Stores the object, trimmed of what no reconciler reads (managedFields and kubectl's last-applied annotation,
+    /// which together are often most of an object's size), and returns the one it replaced.
+    /// </summary>
     internal T? Set(T obj)
     {
+        Trim(obj.Metadata);
         var key = ObjectKey.From(obj.Metadata);
         lock (gate)
         {
@@ -73,6 +77,14 @@ public sealed class ObjectStore<T> where T : class, IKubernetesObject<V1ObjectMe
             Unindex(key, old);
             return old;
         }
+    }
+
+    public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    private static void Trim(V1ObjectMeta meta)
+    {
+        meta.ManagedFields = null;
+        meta.Annotations?.Remove(LastAppliedAnnotation);
     }
 
     private void Unindex(ObjectKey key, T obj)

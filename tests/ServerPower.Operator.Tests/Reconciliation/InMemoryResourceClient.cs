@@ -42,8 +42,13 @@ public sealed class InMemoryResourceClient : IResourceClient
     public Task<PowerProviderResource?> GetProviderAsync(string ns, string name, CancellationToken cancellationToken) =>
         Task.FromResult(providers.TryGetValue((ns, name), out var json) ? ApiJson.Deserialize<PowerProviderResource>(json) : null);
 
-    public Task<string?> GetSecretValueAsync(string ns, string name, string key, CancellationToken cancellationToken) =>
-        Task.FromResult(secrets.GetValueOrDefault((ns, name, key)));
+    public int SecretReads { get; private set; }
+
+    public Task<string?> GetSecretValueAsync(string ns, string name, string key, CancellationToken cancellationToken)
+    {
+        SecretReads++;
+        return Task.FromResult(secrets.GetValueOrDefault((ns, name, key)));
+    }
 
     public Task<ServerPowerResource> PatchServerStatusAsync(ServerPowerResource server, ServerPowerStatus status, bool requireResourceVersion, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public sealed class ReconcilerFixture : IEventRecorder
     public ScriptedProvider Provider { get; }
     public List<(bool Warning, string Reason, string Message)> Events { get; } = [];
     public ServerPowerReconciler Reconciler { get; }
+    public ProviderResolver Resolver { get; }
     public DecisionSettings Settings { get; } = new(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
 
     public ReconcilerFixture(ProviderType type = ProviderType.Wenium, ProviderCapabilities? capabilities = null)
@@ -35,7 +36,8 @@ public sealed class ReconcilerFixture : IEventRecorder
             Metadata = new V1ObjectMeta { Name = "main", NamespaceProperty = Ns },
             Spec = new PowerProviderSpec { Type = type, Endpoint = "https://provider.example.com/api", CredentialsSecretRef = new SecretKeyReference { Name = "token", Key = "token" } },
         });
-        var resolver = new ProviderResolver(Kube, Provider, EndpointPolicy.Default);
+        Resolver = new ProviderResolver(Kube, Provider, EndpointPolicy.Default);
+        var resolver = Resolver;
         Reconciler = new ServerPowerReconciler(Kube, resolver, this, Time, Settings, NullLogger<ServerPowerReconciler>.Instance);
     }
 

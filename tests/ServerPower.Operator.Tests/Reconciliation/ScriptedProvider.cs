@@ -15,6 +15,8 @@ public sealed class ScriptedProvider(ProviderType type, ProviderCapabilities cap
     /// <summary>Runs while an action is "on the wire" (e.g. to look at what Kubernetes holds at that moment).</summary>
     public Action<ActionType>? OnSend { get; set; }
     public int Reads { get; private set; }
+    /// <summary>A failure to answer reads with, given the account in use; null reads normally.</summary>
+    public Func<ProviderAccount, ProviderOutcome?> ReadAnswer { get; set; } = _ => null;
 
     public IPowerProvider Get(ProviderAccount account)
     {
@@ -25,6 +27,7 @@ public sealed class ScriptedProvider(ProviderType type, ProviderCapabilities cap
     public Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken)
     {
         Reads++;
+        if (Accounts.Count > 0 && ReadAnswer(Accounts[^1]) is { } failure) return Task.FromResult(ReadResult.Failed(failure));
         return Task.FromResult(Servers.TryGetValue(serverId, out var s)
             ? ReadResult.Of(s)
             : ReadResult.Failed(new ProviderOutcome(OutcomeKind.NotFound, $"server {serverId} not found")));

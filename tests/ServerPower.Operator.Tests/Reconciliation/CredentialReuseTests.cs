@@ -1,0 +1,61 @@
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Tests.Reconciliation;
+
+/// <summary>Credentials are read once per account and reused; a rotation takes effect at the account's resync or at once after Unauthorized.</summary>
+public sealed class CredentialReuseTests
+{
+    [Fact]
+    public async Task A_settled_server_reads_no_Secret_per_resync()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        var reads = f.Kube.SecretReads;
+        Assert.Equal(1, reads);
+
+        for (var i = 0; i < 5; i++)
+        {
+            f.Time.Advance(TimeSpan.FromMinutes(5));
+            await f.ReconcileAsync();
+        }
+
+        Assert.Equal(reads, f.Kube.SecretReads);
+    }
+
+    [Fact]
+    public async Task A_rotated_token_is_used_at_once_after_the_provider_answered_Unauthorized()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        f.Kube.PutSecret(ReconcilerFixture.Ns, "token", "token", "rotated-token");
+        f.Provider.ReadAnswer = account => account.Credential.Reveal() == "rotated-token" ? null : new ProviderOutcome(OutcomeKind.Unauthorized, "bad token");
+
+        f.Time.Advance(TimeSpan.FromMinutes(5));
+        await f.ReconcileAsync();
+        Assert.Equal(Reasons.Unauthorized, f.Condition(ConditionTypes.Synced)?.Reason);
+
+        f.Time.Advance(TimeSpan.FromSeconds(30));
+        await f.ReconcileAsync();
+        Assert.Equal("rotated-token", f.Provider.Accounts[^1].Credential.Reveal());
+        Assert.Equal("True", f.Condition(ConditionTypes.Synced)?.Status);
+    }
+
+    [Fact]
+    public async Task A_rotated_token_is_used_after_the_accounts_resync()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        f.Kube.PutSecret(ReconcilerFixture.Ns, "token", "token", "rotated-token");
+
+        var provider = f.Kube.Provider(ReconcilerFixture.Ns, "main");
+        await f.Resolver.ResolveAsync(provider, refreshCredentials: true, CancellationToken.None);
+        await f.ReconcileAsync();
+
+        Assert.Equal("rotated-token", f.Provider.Accounts[^1].Credential.Reveal());
+    }
+}
