@@ -44,7 +44,7 @@ public sealed class ChangePredicateTests
         var handler = new EnqueueHandler<ServerPowerResource>(keys.Add);
 
         handler.OnUpdate(Base(), Base(), relist: true);
-        handler.OnAdd(Base());
+        handler.OnAdd(Base(), false);
         handler.OnDelete(Base());
 
         Assert.Equal(3, keys.Count);

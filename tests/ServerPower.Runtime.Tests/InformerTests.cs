@@ -208,7 +208,7 @@ public sealed class InformerTests
             get { lock (calls) return [.. calls]; }
         }
 
-        public void OnAdd(ServerPowerResource obj) => Record($"add {Key(obj)}");
+        public void OnAdd(ServerPowerResource obj, bool relist) => Record($"add {Key(obj)}");
 
         public void OnUpdate(ServerPowerResource oldObj, ServerPowerResource newObj, bool relist) =>
             Record($"update {Key(newObj)} {oldObj.Metadata.ResourceVersion}->{newObj.Metadata.ResourceVersion}{(relist ? " relist" : "")}");

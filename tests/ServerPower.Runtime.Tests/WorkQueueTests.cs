@@ -176,3 +176,47 @@ public sealed class WorkQueueTests
 
     private static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
 }
+
+public sealed class WorkQueuePriorityTests
+{
+    private static ObjectKey K(int i) => new("ns", $"s{i}");
+
+    [Fact]
+    public async Task Work_a_person_caused_goes_ahead_of_background_work()
+    {
+        using var queue = new WorkQueue("q");
+        for (var i = 0; i < 100; i++) queue.AddBackground(K(i));
+        queue.Add(K(500));
+
+        Assert.Equal(K(500), await queue.GetAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(K(0), await queue.GetAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task A_background_key_added_again_in_front_moves_to_the_front_and_is_handed_out_once()
+    {
+        using var queue = new WorkQueue("q");
+        for (var i = 0; i < 5; i++) queue.AddBackground(K(i));
+        queue.Add(K(3));
+
+        var order = new List<ObjectKey>();
+        for (var i = 0; i < 5; i++)
+        {
+            var key = (await queue.GetAsync(TestContext.Current.CancellationToken))!.Value;
+            order.Add(key);
+            queue.Done(key);
+        }
+
+        Assert.Equal([K(3), K(0), K(1), K(2), K(4)], order);
+        Assert.Equal(0, queue.Length);
+    }
+
+    [Fact]
+    public async Task A_waiting_worker_gets_a_background_key_at_once()
+    {
+        using var queue = new WorkQueue("q");
+        var get = queue.GetAsync(TestContext.Current.CancellationToken);
+        queue.AddBackground(K(1));
+        Assert.Equal(K(1), await get.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+    }
+}

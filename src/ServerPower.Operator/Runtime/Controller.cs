@@ -46,9 +46,10 @@ public sealed class Controller
     /// <summary>Asks for a reconcile of the key (deduplicated while queued). Works whether or not workers run.</summary>
     public void Enqueue(ObjectKey key) => Queue.Add(key);
 
+    /// <summary>Every known key, behind work already asked for (resync and start of a term are background work).</summary>
     public void EnqueueAll()
     {
-        foreach (var key in knownKeys()) Queue.Add(key);
+        foreach (var key in knownKeys()) Queue.AddBackground(key);
     }
 
     /// <summary>

@@ -39,8 +39,8 @@ public sealed class ControllerHost
         Servers.Store.AddIndex(ProviderRefIndex, s => [ProviderIndexValue(s.Metadata.NamespaceProperty, s.Spec.ProviderRef.Name)]);
         ServerQueue = new WorkQueue(ServerControllerName, options.Queue, this.time, this.metrics);
         ProviderQueue = new WorkQueue(ProviderControllerName, options.Queue, this.time, this.metrics);
-        Servers.AddHandler(new EnqueueHandler<ServerPowerResource>(ServerQueue.Add));
-        Providers.AddHandler(new EnqueueHandler<PowerProviderResource>(ProviderQueue.Add));
+        Servers.AddHandler(new EnqueueHandler<ServerPowerResource>(ServerQueue.Add, ServerQueue.AddBackground));
+        Providers.AddHandler(new EnqueueHandler<PowerProviderResource>(ProviderQueue.Add, ProviderQueue.AddBackground));
     }
 
     /// <summary>The host on a real API server: custom-object list+watch with the label selector, and a Lease.</summary>

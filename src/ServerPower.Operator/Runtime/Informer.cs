@@ -121,7 +121,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
         foreach (var item in listed.Values)
         {
             var old = Store.Set(item);
-            if (old is null) Notify(h => h.OnAdd(item));
+            if (old is null) Notify(h => h.OnAdd(item, true));
             else Notify(h => h.OnUpdate(old, item, true));
         }
         foreach (var key in Store.Keys())
@@ -176,7 +176,7 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
             case WatchEventKind.Added:
             case WatchEventKind.Modified:
                 var old = Store.Set(obj);
-                if (old is null) Notify(h => h.OnAdd(obj));
+                if (old is null) Notify(h => h.OnAdd(obj, false));
                 else Notify(h => h.OnUpdate(old, obj, false));
                 break;
             case WatchEventKind.Deleted:

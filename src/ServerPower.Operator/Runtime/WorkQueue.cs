@@ -9,6 +9,8 @@ namespace ServerPower.Operator.Runtime;
 /// <item><see cref="AddRateLimited"/> waits the larger of the key's exponential backoff and the overall token bucket.</item>
 /// <item><see cref="AddAfter"/> delays an add; while a key waits, an earlier ready time wins over a later one.</item>
 /// <item>Keys are never dropped: there is no retry limit.</item>
+/// <item>Two priorities: <see cref="Add"/> (and every timed re-add) goes ahead of <see cref="AddBackground"/> (resync
+/// and relist), so a person's change, or the follow-up observation of an action, never waits behind a resync pass.</item>
 /// </list>
 /// After <see cref="ShutDown"/> new adds are ignored and <see cref="GetAsync"/> returns null at once.
 /// </summary>
@@ -16,7 +18,9 @@ public sealed class WorkQueue : IDisposable
 {
     private readonly Lock gate = new();
     private readonly Queue<ObjectKey> ready = new();
+    private readonly Queue<ObjectKey> background = new();
     private readonly HashSet<ObjectKey> dirty = [];
+    private readonly HashSet<ObjectKey> backgroundKeys = [];
     private readonly HashSet<ObjectKey> processing = [];
     private readonly Dictionary<ObjectKey, DateTimeOffset> waiting = [];
     private readonly LinkedList<TaskCompletionSource<ObjectKey?>> getters = new();
@@ -44,7 +48,7 @@ public sealed class WorkQueue : IDisposable
     /// <summary>Keys ready to be handed to a worker (the depth metric).</summary>
     public int Length
     {
-        get { lock (gate) return ready.Count; }
+        get { lock (gate) return ready.Count + background.Count; }
     }
 
     /// <summary>Keys waiting for an <see cref="AddAfter"/> or a backoff delay.</summary>
@@ -61,6 +65,23 @@ public sealed class WorkQueue : IDisposable
     public void Add(ObjectKey key)
     {
         lock (gate) AddLocked(key);
+        ReportDepth();
+    }
+
+    /// <summary>
+    /// Adds a key behind every key added with <see cref="Add"/> (and every timed re-add): resync and relist work waits
+    /// while work a person caused, and follow-up observations of actions, go first. Adding the key again with
+    /// <see cref="Add"/> while it waits here moves it to the front queue.
+    /// </summary>
+    public void AddBackground(ObjectKey key)
+    {
+        lock (gate)
+        {
+            if (shuttingDown || !dirty.Add(key) || processing.Contains(key)) return;
+            background.Enqueue(key);
+            backgroundKeys.Add(key);
+            DispatchLocked();
+        }
         ReportDepth();
     }
 
@@ -115,10 +136,8 @@ public sealed class WorkQueue : IDisposable
         lock (gate)
         {
             if (shuttingDown) return null;
-            if (ready.TryDequeue(out var key))
+            if (TakeLocked() is { } key)
             {
-                dirty.Remove(key);
-                processing.Add(key);
                 ReportDepthLocked();
                 return key;
             }
@@ -178,9 +197,42 @@ public sealed class WorkQueue : IDisposable
 
     private void AddLocked(ObjectKey key)
     {
-        if (shuttingDown || !dirty.Add(key)) return;
+        if (shuttingDown) return;
+        if (!dirty.Add(key))
+        {
+            // Already waiting: a key waiting in the background moves to the front queue (its old entry is skipped).
+            if (backgroundKeys.Remove(key) && !processing.Contains(key)) HandOutLocked(key);
+            return;
+        }
         if (processing.Contains(key)) return;
         HandOutLocked(key);
+    }
+
+    /// <summary>The next dirty, not-processing key: front queue first. Entries made stale by a promotion are skipped.</summary>
+    private ObjectKey? TakeLocked()
+    {
+        while (ready.TryDequeue(out var key) || background.TryDequeue(out key))
+        {
+            if (!dirty.Contains(key) || processing.Contains(key)) continue;
+            dirty.Remove(key);
+            backgroundKeys.Remove(key);
+            processing.Add(key);
+            return key;
+        }
+        return null;
+    }
+
+    /// <summary>Hands queued keys to waiting workers (after a background add, which does not go through HandOut).</summary>
+    private void DispatchLocked()
+    {
+        while (getters.First is { } first && TakeLocked() is { } key)
+        {
+            getters.RemoveFirst();
+            if (first.Value.TrySetResult(key)) continue;
+            processing.Remove(key);
+            dirty.Add(key);
+            ready.Enqueue(key);
+        }
     }
 
     /// <summary>Gives a dirty, not-processing key to a waiting worker, or queues it.</summary>
@@ -232,5 +284,5 @@ public sealed class WorkQueue : IDisposable
         lock (gate) ReportDepthLocked();
     }
 
-    private void ReportDepthLocked() => metrics.QueueDepth(Name, ready.Count);
+    private void ReportDepthLocked() => metrics.QueueDepth(Name, ready.Count + background.Count);
 }
