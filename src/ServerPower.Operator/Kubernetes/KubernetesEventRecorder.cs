@@ -16,11 +16,16 @@ public sealed class KubernetesEventRecorder(IKubernetes client, TimeProvider tim
     public const int Burst = 20;
 
     private readonly ConcurrentDictionary<string, ObjectHistory> histories = new();
+    private long lastSweepTicks;
+
+    /// <summary>How many objects have a recent-event history (bounded: histories older than the window are dropped).</summary>
+    public int TrackedObjects => histories.Count;
 
     public async Task RecordAsync(IKubernetesObject<V1ObjectMeta> regarding, bool warning, string reason, string message, CancellationToken cancellationToken)
     {
         var meta = regarding.Metadata;
         var now = time.GetUtcNow();
+        SweepIfDue(now);
         var history = histories.GetOrAdd($"{meta.Uid}", _ => new ObjectHistory());
         if (!history.Allow(reason + "\n" + message, now)) return;
         var e = new Corev1Event
@@ -51,15 +56,40 @@ public sealed class KubernetesEventRecorder(IKubernetes client, TimeProvider tim
         }
     }
 
+    /// <summary>Once per window, forgets objects with no event inside it (deleted objects included): memory stays bounded.</summary>
+    private void SweepIfDue(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref lastSweepTicks);
+        if (now.UtcTicks - last < RepeatWindow.Ticks || Interlocked.CompareExchange(ref lastSweepTicks, now.UtcTicks, last) != last) return;
+        foreach (var (uid, history) in histories)
+        {
+            if (history.IsEmptyAfterPruning(now)) histories.TryRemove(uid, out _);
+        }
+    }
+
     private sealed class ObjectHistory
     {
         private readonly Dictionary<string, DateTimeOffset> recent = [];
+
+        public bool IsEmptyAfterPruning(DateTimeOffset now)
+        {
+            lock (recent)
+            {
+                Prune(now);
+                return recent.Count == 0;
+            }
+        }
+
+        private void Prune(DateTimeOffset now)
+        {
+            foreach (var old in recent.Where(p => now - p.Value >= RepeatWindow).Select(p => p.Key).ToList()) recent.Remove(old);
+        }
 
         public bool Allow(string key, DateTimeOffset now)
         {
             lock (recent)
             {
-                foreach (var old in recent.Where(p => now - p.Value >= RepeatWindow).Select(p => p.Key).ToList()) recent.Remove(old);
+                Prune(now);
                 if (recent.ContainsKey(key) || recent.Count >= Burst) return false;
                 recent[key] = now;
                 return true;
