@@ -1,9 +1,11 @@
 using System.Collections;
 using ServerPower.Operator.Hosting;
-using ServerPower.Operator.Sandbox;
 
-if (args.Length > 0 && args[0] == "sandbox")
-    return await SandboxCommand.RunAsync(args[1..]);
+if (OptionsParser.WantsHelp(args))
+{
+    Console.WriteLine(OptionsParser.Usage);
+    return 0;
+}
 
 try
 {
@@ -18,4 +20,9 @@ catch (OptionsException e)
 {
     Console.Error.WriteLine($"serverpower-operator: {e.Message}");
     return 2;
+}
+catch (IOException e) when (PortInUse.Matches(e))
+{
+    Console.Error.WriteLine($"serverpower-operator: {PortInUse.Message(e)}");
+    return 1;
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using ServerPower.Operator.Sandbox;
+using ServerPower.Sandbox.Command;
 using ServerPower.Sandbox.Kubernetes;
 
 namespace ServerPower.Benchmarks;

@@ -11,7 +11,7 @@ public sealed class SandboxCommandTests
     {
         var dir = Directory.CreateTempSubdirectory("sandbox-").FullName;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "ServerPower.Operator.dll"), "sandbox", "--port", "0" })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "ServerPower.Sandbox.dll"), "--port", "0" })
             start.ArgumentList.Add(arg);
         using var sandbox = Process.Start(start)!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();

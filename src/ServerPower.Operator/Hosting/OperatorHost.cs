@@ -23,14 +23,18 @@ public static class OperatorHost
 {
     /// <summary>Poll bounds while a server converges, and how long a start may take before it is sent again.</summary>
     public static DecisionSettings Settings(OperatorOptions options) =>
-        new(options.ResyncPeriod, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5));
+        new(options.ResyncPeriod, options.MinPoll, options.MaxPoll, options.StartTimeout);
 
     public static WebApplication Build(OperatorOptions options, Action<IServiceCollection>? configure = null)
     {
         var kubernetes = KubernetesConfig.Load(options.Kubeconfig);
         var builder = WebApplication.CreateSlimBuilder();
         Logging.Configure(builder.Logging, options.LogFormat);
-        builder.WebHost.ConfigureKestrel(k => k.ListenAnyIP(options.Port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            if (options.ListenOnLoopback) k.Listen(System.Net.IPAddress.Loopback, options.Port);
+            else k.ListenAnyIP(options.Port);
+        });
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -66,7 +70,7 @@ public static class OperatorHost
     {
         Informer = new InformerOptions { Namespaces = options.Namespaces },
         LabelSelector = options.LabelSelector,
-        Controller = new ControllerOptions { Workers = options.Workers, ResyncPeriod = options.ResyncPeriod },
+        Controller = new ControllerOptions { Workers = options.Workers, ResyncPeriod = options.ResyncPeriod, DrainTimeout = options.DrainTimeout },
         LeaderElection = new LeaderElectionOptions
         {
             Enabled = options.LeaderElection,

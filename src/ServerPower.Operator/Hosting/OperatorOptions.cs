@@ -8,8 +8,17 @@ public sealed record OperatorOptions
     public string? LabelSelector { get; init; }
     public int Workers { get; init; } = 4;
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Shortest and longest wait between observations while a server converges (the wait grows with the action's age).</summary>
+    public TimeSpan MinPoll { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan MaxPoll { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long an accepted start may take to show before it is sent again.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long a reconcile in flight may run on after leadership is lost or shutdown began.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
     /// <summary>One port for /metrics, /healthz and /readyz.</summary>
     public int Port { get; init; } = 8080;
+    /// <summary>Listen on 127.0.0.1 only (the sandbox); otherwise on every address (a pod).</summary>
+    public bool ListenOnLoopback { get; init; }
     public bool LeaderElection { get; init; } = true;
     public string? LeaderElectionNamespace { get; init; }
     public string LeaderElectionLease { get; init; } = "serverpower-operator";

@@ -12,8 +12,29 @@ public static class OptionsParser
     [
         "namespaces", "label-selector", "workers", "resync-period", "port", "leader-election",
         "leader-election-namespace", "leader-election-lease", "allow-http-endpoints", "allowed-endpoint-hosts",
-        "log-format", "kubeconfig",
+        "log-format", "kubeconfig", "min-poll", "max-poll", "start-timeout", "drain-timeout",
     ];
+
+    public const string Usage = """
+        usage: serverpower-operator [--name value | --name=value] ...   (or environment SERVERPOWER_NAME=value)
+          --kubeconfig PATH                  default: KUBECONFIG, ~/.kube/config, then in-cluster
+          --namespaces a,b                   watch only these namespaces (default: all)
+          --label-selector SELECTOR          reconcile only objects whose labels match
+          --workers N                        concurrent reconciles (4)
+          --resync-period DURATION           steady-state re-check of every server (5m, at least 10s)
+          --min-poll / --max-poll DURATION   wait between observations while converging (2s / 30s)
+          --start-timeout DURATION           an accepted start not seen running is sent again after this (5m)
+          --drain-timeout DURATION           a reconcile in flight may finish this long after leadership is lost (20s)
+          --port N                           /metrics, /healthz and /readyz (8080)
+          --leader-election true|false       (true) --leader-election-namespace NS --leader-election-lease NAME
+          --allow-http-endpoints true|false  plain-http provider endpoints (false)
+          --allowed-endpoint-hosts a,b       provider hosts allowed (default: any)
+          --log-format text|json             (text)
+          --help                             this text
+        """;
+
+    /// <summary>True when the arguments ask for the usage text (printed, exit code 0).</summary>
+    public static bool WantsHelp(IReadOnlyList<string> args) => args.Any(a => a is "--help" or "-h");
 
     public static OperatorOptions Parse(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment)
     {
@@ -53,7 +74,15 @@ public static class OptionsParser
             AllowedEndpointHosts = List(values, "allowed-endpoint-hosts"),
             LogFormat = values.GetValueOrDefault("log-format") ?? defaults.LogFormat,
             Kubeconfig = values.GetValueOrDefault("kubeconfig"),
+            MinPoll = Duration(values, "min-poll", defaults.MinPoll),
+            MaxPoll = Duration(values, "max-poll", defaults.MaxPoll),
+            StartTimeout = Duration(values, "start-timeout", defaults.StartTimeout),
+            DrainTimeout = Duration(values, "drain-timeout", defaults.DrainTimeout),
         };
+        if (options.MinPoll < TimeSpan.FromMilliseconds(100) || options.MaxPoll < options.MinPoll)
+            throw new OptionsException("--min-poll must be at least 100ms and --max-poll at least --min-poll");
+        if (options.StartTimeout < options.MinPoll)
+            throw new OptionsException("--start-timeout must be at least --min-poll");
         if (options.LogFormat is not ("text" or "json"))
             throw new OptionsException($"--log-format must be 'text' or 'json', not '{options.LogFormat}'");
         if (options.ResyncPeriod < TimeSpan.FromSeconds(10))

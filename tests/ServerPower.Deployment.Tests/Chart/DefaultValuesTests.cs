@@ -58,7 +58,8 @@ public sealed class DefaultValuesTests
 
         Assert.Equal(2, (int?)deployment["spec"]?["replicas"]);
         Assert.Equal(
-            ["--port=8080", "--workers=4", "--resync-period=5m", "--leader-election=true",
+            ["--port=8080", "--workers=4", "--resync-period=5m", "--min-poll=2s", "--max-poll=30s", "--start-timeout=5m", "--drain-timeout=20s",
+             "--leader-election=true",
              "--leader-election-lease=serverpower-operator", "--allow-http-endpoints=false", "--log-format=json"],
             Strings(container["args"]));
         Assert.Equal("ghcr.io/serverops/serverpower-operator:0.1.0", (string?)container["image"]);

@@ -48,7 +48,8 @@ public sealed class NonDefaultValuesTests
         var container = Container((await Helm.RenderNonDefaultAsync(Cancel)).Single("Deployment", Helm.Release));
 
         Assert.Equal(
-            ["--port=9090", "--workers=8", "--resync-period=90s", "--leader-election=false", "--namespaces=team-a,team-b",
+            ["--port=9090", "--workers=8", "--resync-period=90s", "--min-poll=2s", "--max-poll=30s", "--start-timeout=5m", "--drain-timeout=20s",
+             "--leader-election=false", "--namespaces=team-a,team-b",
              "--label-selector=serverops.io/fleet=games", "--allow-http-endpoints=true",
              "--allowed-endpoint-hosts=panel.example.com,wings.example.com", "--log-format=text"],
             Strings(container["args"]));

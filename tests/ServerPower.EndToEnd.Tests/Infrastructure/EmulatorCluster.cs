@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ServerPower.Operator.Sandbox;
+using ServerPower.Sandbox.Command;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Kubernetes.Rbac;
 

@@ -1,5 +1,5 @@
 using ServerPower.Api.Resources;
-using ServerPower.Operator.Sandbox;
+using ServerPower.Sandbox.Command;
 using ServerPower.Sandbox.Providers;
 
 namespace ServerPower.EndToEnd.Tests.Infrastructure;

@@ -42,3 +42,27 @@ public sealed class OptionsParserTests
         Assert.DoesNotContain('\n', error.Message);
     }
 }
+
+public sealed class TimingOptionsTests
+{
+    [Fact]
+    public void Decision_timings_come_from_arguments_and_environment()
+    {
+        var options = ServerPower.Operator.Hosting.OptionsParser.Parse(["--min-poll", "1s", "--max-poll=45s"],
+            new Dictionary<string, string> { ["SERVERPOWER_START_TIMEOUT"] = "2m", ["SERVERPOWER_DRAIN_TIMEOUT"] = "10s" });
+        var settings = ServerPower.Operator.Hosting.OperatorHost.Settings(options);
+
+        Assert.Equal(TimeSpan.FromSeconds(1), settings.MinPoll);
+        Assert.Equal(TimeSpan.FromSeconds(45), settings.MaxPoll);
+        Assert.Equal(TimeSpan.FromMinutes(2), settings.StartEffectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.DrainTimeout);
+    }
+
+    [Fact]
+    public void A_max_poll_below_min_poll_is_one_clear_error()
+    {
+        var e = Assert.Throws<ServerPower.Operator.Hosting.OptionsException>(() =>
+            ServerPower.Operator.Hosting.OptionsParser.Parse(["--min-poll", "10s", "--max-poll", "5s"], new Dictionary<string, string>()));
+        Assert.Contains("--max-poll", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ServerPower.Operator.Hosting;
 
-namespace ServerPower.Operator.Sandbox;
+namespace ServerPower.Sandbox.Command;
 
 /// <summary>Options of the sandbox command.</summary>
 public sealed record SandboxOptions(string Kubeconfig, int ApiPort, int Port, bool NoSamples)

@@ -6,7 +6,7 @@ using ServerPower.Api.Vocabulary;
 using ServerPower.Sandbox.Kubernetes.Api;
 using ServerPower.Sandbox.Providers;
 
-namespace ServerPower.Operator.Sandbox;
+namespace ServerPower.Sandbox.Command;
 
 /// <summary>
 /// Points config/samples at the simulators: each PowerProvider's endpoint becomes its type's simulator, each

@@ -1,4 +1,4 @@
-namespace ServerPower.Operator.Sandbox;
+namespace ServerPower.Sandbox.Command;
 
 /// <summary>The checkout the sandbox runs from: the nearest directory, upwards, holding crds/ and Operator.sln.</summary>
 public static class RepositoryRoot

@@ -1,4 +1,5 @@
 using k8s;
+using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ using ServerPower.Operator.Hosting;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Providers;
 
-namespace ServerPower.Operator.Sandbox;
+namespace ServerPower.Sandbox.Command;
 
 /// <summary>
 /// <c>sandbox</c>: the whole system on one machine. Starts the Kubernetes API emulator and one simulator per
@@ -17,10 +18,28 @@ namespace ServerPower.Operator.Sandbox;
 /// </summary>
 public static class SandboxCommand
 {
-    public const string Usage = "usage: sandbox [--kubeconfig PATH] [--api-port N] [--port N] [--no-samples]";
+    public const string Usage = "usage: dotnet run --project src/ServerPower.Sandbox -- [--kubeconfig PATH] [--api-port N] [--port N] [--no-samples]";
 
     public static async Task<int> RunAsync(string[] args)
     {
+        try
+        {
+            return await RunOrThrowAsync(args);
+        }
+        catch (IOException e) when (PortInUse.Matches(e))
+        {
+            Console.Error.WriteLine($"sandbox: {PortInUse.Message(e)} (--api-port and --port choose the ports; 0 picks free ones)");
+            return 1;
+        }
+    }
+
+    private static async Task<int> RunOrThrowAsync(string[] args)
+    {
+        if (OptionsParser.WantsHelp(args))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
         SandboxOptions options;
         try
         {
@@ -54,6 +73,7 @@ public static class SandboxCommand
             {
                 Kubeconfig = kubeconfig,
                 Port = options.Port,
+                ListenOnLoopback = true,
                 AllowLoopbackHttp = true,
                 LeaderElectionNamespace = "default",
                 ResyncPeriod = TimeSpan.FromMinutes(1),

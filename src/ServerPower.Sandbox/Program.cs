@@ -1,0 +1,3 @@
+using ServerPower.Sandbox.Command;
+
+return await SandboxCommand.RunAsync(args);
