@@ -3,11 +3,11 @@ using System.Net;
 namespace ServerPower.Operator.Reconciliation;
 
 /// <summary>
-/// Which provider endpoints the operator may call (DESIGN.md section 6): https only, except loopback when
+/// Which provider endpoints the operator may call: https only, except loopback when
 /// <see cref="AllowLoopbackHttp"/> (the sandbox) or any host when <see cref="AllowHttp"/>; and, when an allowlist
 /// is given, only its hosts.
 /// </summary>
-public sealed record EndpointPolicy(bool AllowHttp, bool AllowLoopbackHttp, IReadOnlyList<string> AllowedHosts)
+public sealed partial record EndpointPolicy(bool AllowHttp, bool AllowLoopbackHttp, IReadOnlyList<string> AllowedHosts)
 {
     public static EndpointPolicy Default { get; } = new(false, false, []);
 
@@ -16,12 +16,24 @@ public sealed record EndpointPolicy(bool AllowHttp, bool AllowLoopbackHttp, IRea
     {
         if (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)
             return $"endpoint scheme '{endpoint.Scheme}' is not allowed; use https";
+        if (endpoint.UserInfo.Length > 0)
+            return "the endpoint must not carry a user name or password; put the API token in the credentials Secret";
+        if (endpoint.Query.Length > 0)
+            return "the endpoint must not have a query string (the operator builds every request path itself)";
+        if (endpoint.Fragment.Length > 0)
+            return "the endpoint must not have a fragment (#...)";
         if (endpoint.Scheme == Uri.UriSchemeHttp && !AllowHttp && !(AllowLoopbackHttp && IsLoopback(endpoint)))
             return "plain http endpoints are not allowed; use https (or start the operator with --allow-http-endpoints)";
         if (AllowedHosts.Count > 0 && !AllowedHosts.Contains(endpoint.Host, StringComparer.OrdinalIgnoreCase))
             return $"endpoint host '{endpoint.Host}' is not in the operator's allowed endpoint hosts";
         return null;
     }
+
+    /// <summary>The URL text with any user name and password replaced, for messages: credentials never reach status or logs.</summary>
+    public static string Redact(string url) => UserInfo().Replace(url, "$1***@");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")]
+    private static partial System.Text.RegularExpressions.Regex UserInfo();
 
     private static bool IsLoopback(Uri endpoint) =>
         endpoint.IsLoopback || (IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));

@@ -42,7 +42,10 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
 
         var endpointText = string.IsNullOrWhiteSpace(spec.Endpoint) ? PowerProviderSpec.DefaultEndpoint(spec.Type) : spec.Endpoint;
         if (endpointText is null) return Unusable(Reasons.InvalidSpec, $"spec.endpoint is required for type {spec.Type}");
-        if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint)) return Unusable(Reasons.InvalidSpec, $"spec.endpoint \"{endpointText}\" is not an absolute URL");
+        if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint))
+            return Unusable(Reasons.InvalidSpec, $"spec.endpoint \"{EndpointPolicy.Redact(endpointText)}\" is not an absolute URL");
+        if (endpoint.UserInfo.Length > 0 || endpoint.Query.Length > 0 || endpoint.Fragment.Length > 0)
+            return Unusable(Reasons.InvalidSpec, $"spec.endpoint: {policy.Check(endpoint)}");
         if (policy.Check(endpoint) is { } refused) return Unusable(Reasons.EndpointNotAllowed, refused);
 
         TimeSpan? reassert = null;
@@ -61,6 +64,11 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
             var credential = await client.GetSecretValueAsync(ns, secretRef.Name, secretRef.Key, cancellationToken);
             if (string.IsNullOrEmpty(credential))
                 return Unusable(Reasons.CredentialsMissing, $"key \"{secretRef.Key}\" of Secret \"{secretRef.Name}\" not found or empty");
+            credential = credential.Trim();
+            if (credential.Length == 0)
+                return Unusable(Reasons.CredentialsMissing, $"key \"{secretRef.Key}\" of Secret \"{secretRef.Name}\" holds only white space");
+            if (credential.Any(char.IsControl))
+                return Unusable(Reasons.CredentialsMissing, $"key \"{secretRef.Key}\" of Secret \"{secretRef.Name}\" contains control characters (a stray line break inside the token?); nothing is sent with it");
 
             string? caBundle = null;
             if (spec.CaBundleSecretRef is { } caRef)
@@ -69,7 +77,7 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
                 if (string.IsNullOrEmpty(caBundle))
                     return Unusable(Reasons.CredentialsMissing, $"CA bundle key \"{caRef.Key}\" of Secret \"{caRef.Name}\" not found or empty");
             }
-            held = new Credentials(resource.Metadata.ResourceVersion, credential.Trim(), caBundle);
+            held = new Credentials(resource.Metadata.ResourceVersion, credential, caBundle);
             credentials[cacheKey] = held;
         }
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace ServerPower.Deployment.Tests.Infrastructure;
 
-/// <summary>Exactly what the operator calls (DESIGN.md section 6: least privilege), written out independently of the chart.</summary>
+/// <summary>Exactly what the operator calls (least privilege), written out independently of the chart.</summary>
 public static class ExpectedRbac
 {
     /// <summary>Its two kinds (update/patch for finalizers), their status, Secrets get only, events of both APIs.</summary>
