@@ -220,3 +220,35 @@ public sealed class WorkQueuePriorityTests
         Assert.Equal(K(1), await get.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
     }
 }
+
+public sealed class WorkQueueStallTests
+{
+    [Fact]
+    public async Task A_queue_whose_workers_finish_nothing_while_work_waits_is_stalled_and_recovers()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var queue = new WorkQueue("q", time: time);
+        var limit = TimeSpan.FromMinutes(5);
+        Assert.False(queue.IsStalled(limit));
+
+        queue.Add(new ObjectKey("ns", "a"));
+        var key = (await queue.GetAsync(TestContext.Current.CancellationToken))!.Value; // a worker takes it and hangs
+        queue.Add(new ObjectKey("ns", "b"));
+        time.Advance(TimeSpan.FromMinutes(4));
+        Assert.False(queue.IsStalled(limit));
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.True(queue.IsStalled(limit));
+
+        queue.Done(key);
+        Assert.False(queue.IsStalled(limit));
+    }
+
+    [Fact]
+    public void An_idle_queue_is_never_stalled()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var queue = new WorkQueue("q", time: time);
+        time.Advance(TimeSpan.FromHours(3));
+        Assert.False(queue.IsStalled(TimeSpan.FromMinutes(5)));
+    }
+}

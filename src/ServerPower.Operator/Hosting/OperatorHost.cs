@@ -58,10 +58,17 @@ public static class OperatorHost
         configure?.Invoke(services);
 
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", (ControllerHost host) => host.HasSynced
-            ? Results.Text("ok")
-            : Results.Text("caches not synced", statusCode: StatusCodes.Status503ServiceUnavailable));
+        // A reconcile runs for at most drain timeout + provider timeouts; a queue that finished nothing for far longer
+        // while work waited is wedged, and the liveness probe should restart the process.
+        var stallLimit = TimeSpan.FromMinutes(5) + options.DrainTimeout;
+        app.MapGet("/healthz", (ControllerHost host) => host.IsStalled(stallLimit)
+            ? Results.Text($"reconcile queue made no progress for {stallLimit.TotalMinutes:0.#} minutes", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok"));
+        app.MapGet("/readyz", (ControllerHost host) => !host.HasSynced
+            ? Results.Text("caches not synced", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : host.IsStalled(stallLimit)
+                ? Results.Text("reconcile queue made no progress", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ok"));
         app.MapMetrics("/metrics");
         return app;
     }

@@ -62,6 +62,12 @@ public sealed class ControllerHost
 
     public LeaderElection LeaderElection { get; }
 
+    /// <summary>
+    /// While this replica leads, a queue whose workers finished nothing for <paramref name="limit"/> although work was
+    /// waiting or in flight: the operator is wedged and should be restarted (its liveness probe fails).
+    /// </summary>
+    public bool IsStalled(TimeSpan limit) => LeaderElection.IsLeader && (ServerQueue.IsStalled(limit) || ProviderQueue.IsStalled(limit));
+
     /// <summary>Both caches listed once (a readiness signal).</summary>
     public bool HasSynced => Servers.HasSynced && Providers.HasSynced;
 

@@ -30,6 +30,7 @@ public sealed class WorkQueue : IDisposable
     private readonly IRuntimeMetrics metrics;
     private readonly ITimer timer;
     private DateTimeOffset? timerDue;
+    private DateTimeOffset lastProgress;
     private bool shuttingDown;
 
     public WorkQueue(string name, WorkQueueOptions? options = null, TimeProvider? time = null, IRuntimeMetrics? metrics = null)
@@ -41,6 +42,21 @@ public sealed class WorkQueue : IDisposable
         backoff = new ItemBackoff(options.BaseDelay, options.MaxDelay);
         bucket = new TokenBucket(options.QueriesPerSecond, options.Burst, this.time);
         timer = this.time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        lastProgress = this.time.GetUtcNow();
+    }
+
+    /// <summary>
+    /// True when work is waiting or in flight and no key has been finished for longer than <paramref name="limit"/>:
+    /// the workers are wedged (a hung call, a deadlock). Health checks use it so a liveness probe restarts the process.
+    /// </summary>
+    public bool IsStalled(TimeSpan limit)
+    {
+        lock (gate)
+        {
+            var busy = processing.Count > 0 || ready.Count + background.Count > 0;
+            if (!busy) lastProgress = time.GetUtcNow();
+            return busy && time.GetUtcNow() - lastProgress > limit;
+        }
     }
 
     public string Name { get; }
@@ -160,6 +176,7 @@ public sealed class WorkQueue : IDisposable
     {
         lock (gate)
         {
+            lastProgress = time.GetUtcNow();
             processing.Remove(key);
             if (dirty.Contains(key)) HandOutLocked(key);
         }
