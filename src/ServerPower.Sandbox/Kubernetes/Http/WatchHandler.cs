@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ServerPower.Sandbox.Kubernetes.Api;
+using ServerPower.Sandbox.Kubernetes.Faults;
 using ServerPower.Sandbox.Kubernetes.Storage;
 
 namespace ServerPower.Sandbox.Kubernetes.Http;
@@ -74,22 +75,21 @@ public sealed class WatchHandler(EmulatorState state)
             var budget = new EventBudget(abortAfterEvents);
             if (budget.Spent)
             {
-                ctx.Abort();
-                return;
+                await body.FlushAsync(token);
+                throw Aborted(budget);
             }
             foreach (var e in initial)
             {
                 if (await WriteEventAsync(body, r, e, labels, fields, table, token) && budget.Count())
                 {
                     await body.FlushAsync(token);
-                    ctx.Abort();
-                    return;
+                    throw Aborted(budget);
                 }
             }
             await body.FlushAsync(token);
             if (await PumpAsync(body, r, watcher, labels, fields, table, bookmarks, budget, token))
             {
-                ctx.Abort();
+                throw Aborted(budget);
             }
         }
         catch (OperationCanceledException)
@@ -150,10 +150,15 @@ public sealed class WatchHandler(EmulatorState state)
         return false;
     }
 
+    private static InjectedFaultException Aborted(EventBudget budget) =>
+        new($"watch aborted by an injected fault after {budget.Written} events");
+
     /// <summary>Events a faulted watch may still write; unlimited without a fault.</summary>
     private sealed class EventBudget(int? limit)
     {
         private int written;
+
+        public int Written => written;
 
         public bool Spent => limit is { } n && written >= n;
 
