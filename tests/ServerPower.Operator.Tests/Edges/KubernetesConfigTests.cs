@@ -27,7 +27,6 @@ public sealed class KubernetesConfigTests
         Assert.True(KubernetesConfig.RequestTimeout * 2 <= renewDeadline);
         Assert.Equal(HttpKeepAlivePingPolicy.Always, handler.KeepAlivePingPolicy);
         Assert.True(handler.KeepAlivePingDelay + handler.KeepAlivePingTimeout < renewDeadline);
-        Assert.True(handler.EnableMultipleHttp2Connections);
     }
 
     [Fact]
@@ -48,10 +47,11 @@ public sealed class KubernetesConfigTests
         }, Ct);
         var dir = Directory.CreateTempSubdirectory("black-hole-");
         var kubeconfig = Path.Combine(dir.FullName, "kubeconfig");
-        await File.WriteAllTextAsync(kubeconfig, $$"""
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        await File.WriteAllTextAsync(kubeconfig, $$$"""
             apiVersion: v1
             kind: Config
-            clusters: [{name: c, cluster: {server: "http://127.0.0.1:{{((IPEndPoint)listener.LocalEndpoint).Port}}"}}]
+            clusters: [{name: c, cluster: {server: "http://127.0.0.1:{{{port}}}"}}]
             users: [{name: u, user: {token: t}}]
             contexts: [{name: c, context: {cluster: c, user: u}}]
             current-context: c
