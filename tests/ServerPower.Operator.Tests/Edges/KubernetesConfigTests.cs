@@ -81,8 +81,9 @@ public sealed class KubernetesConfigTests
         var dir = Directory.CreateTempSubdirectory("token-file-");
         var tokenFile = Path.Combine(dir.FullName, "token");
         await File.WriteAllTextAsync(tokenFile, "token-one\n", Ct);
-        using var client = KubernetesConfig.CreateClient(KubernetesConfig.Load(
-            emulator.WriteKubeconfigWithTokenFile(Path.Combine(dir.FullName, "kubeconfig"), tokenFile)));
+        var versions = new VersionRecorder();
+        using var client = new k8s.Kubernetes(KubernetesConfig.Load(
+            emulator.WriteKubeconfigWithTokenFile(Path.Combine(dir.FullName, "kubeconfig"), tokenFile)), versions);
 
         await client.CoreV1.ReadNamespaceAsync("default", cancellationToken: Ct);
         emulator.AcceptToken(identity, "token-two");
@@ -92,7 +93,22 @@ public sealed class KubernetesConfigTests
 
         Assert.Equal(1, emulator.CountRequestsWithToken("token-one"));
         Assert.Equal(1, emulator.CountRequestsWithToken("token-two"));
+        Assert.Equal([HttpVersion.Version20, HttpVersion.Version20], versions.Versions); // HTTP/2 by ALPN, as with kube-apiserver
         dir.Delete(recursive: true);
+    }
+
+    private sealed class VersionRecorder : DelegatingHandler
+    {
+        private readonly ConcurrentQueue<Version> versions = new();
+
+        public IReadOnlyList<Version> Versions => [.. versions];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            versions.Enqueue(response.Version);
+            return response;
+        }
     }
 
     /// <summary>As the kubelet updates a projected token: a new file renamed over the old one (a new write time).</summary>
