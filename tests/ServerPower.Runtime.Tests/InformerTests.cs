@@ -1,3 +1,7 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
@@ -121,8 +125,45 @@ public sealed class InformerTests
         await run.WaitAsync(Eventually.Deadline, Ct);
     }
 
-    [Fact]
-    public async Task Other_errors_relist_after_a_backoff()
+    public static TheoryData<string> ResumableFailures => new() { "io", "connection", "429", "500-status" };
+
+    private static Exception Failure(string kind) => kind switch
+    {
+        "io" => new IOException("The response ended prematurely."),
+        "connection" => new HttpRequestException("Connection refused"),
+        "429" => new HttpOperationException("429") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.TooManyRequests), "") },
+        "500-status" => new KubernetesException(new V1Status { Code = 500, Reason = "InternalError" }),
+        "403" => new HttpOperationException("403") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.Forbidden), "") },
+        _ => new System.Text.Json.JsonException("cannot read the event"),
+    };
+
+    [Theory, MemberData(nameof(ResumableFailures))]
+    public async Task A_watch_that_breaks_at_the_transport_or_is_refused_resumes_from_the_last_version_without_relisting(string failure)
+    {
+        server.ListResult = (_, _) => new([Resources.Server("ns", "one", "5"), Resources.Server("ns", "two", "6")], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token);
+        await Eventually.Until(() => server.Watches.Count == 1, "first watch");
+        var before = time.GetUtcNow();
+
+        server.Watch(0).Send(WatchEventKind.Modified, Resources.Server("ns", "one", "11", generation: 2));
+        server.Watch(0).Fail(Failure(failure));
+        await Eventually.Until(() => server.Watches.Count == 2, "resumed watch",
+            pump: () => time.Advance(TimeSpan.FromMilliseconds(100)));
+
+        Assert.True(time.GetUtcNow() - before >= TimeSpan.FromMilliseconds(800), "resumed before the backoff");
+        Assert.Equal("11", server.Watch(1).ResourceVersion);
+        Assert.Equal(1, server.ListCount());
+        Assert.Equal(["add ns/one", "add ns/two", "update ns/one 5->11"], handler.Calls);
+        Assert.Equal(2L, informer.Store.Get(new ObjectKey("ns", "one"))?.Metadata.Generation);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Theory]
+    [InlineData("403")]
+    [InlineData("unreadable")]
+    public async Task Other_errors_relist_after_a_backoff(string failure)
     {
         server.ListResult = (_, _) => new([], "10", null);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -130,7 +171,7 @@ public sealed class InformerTests
         await Eventually.Until(() => server.Watches.Count == 1, "first watch");
         var before = time.GetUtcNow();
 
-        server.Watch(0).Fail(new IOException("connection reset"));
+        server.Watch(0).Fail(Failure(failure));
         await Eventually.Until(() => server.ListCount() == 2, "relist",
             pump: () => time.Advance(TimeSpan.FromMilliseconds(100)));
 

@@ -1,7 +1,10 @@
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
+using ServerPower.Operator.Hosting;
+using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Runtime;
 using ServerPower.Sandbox.Kubernetes;
+using ServerPower.Sandbox.Kubernetes.Faults;
 
 namespace ServerPower.Runtime.Tests;
 
@@ -56,6 +59,58 @@ public sealed class LeaseOnEmulatorTests
         await Eventually.Until(() => second.IsLeader, "second leads");
         await secondCts.CancelAsync();
         await secondRun.WaitAsync(Eventually.Deadline, Ct);
+        dir.Delete(recursive: true);
+    }
+
+    public static TheoryData<string> TransportFaults => new() { "get-dropped", "update-dropped", "update-dropped-after-commit", "get-hangs" };
+
+    /// <summary>
+    /// The API server side of the same story: the emulator drops the connection of a lease GET or PUT (before or after
+    /// the renewal is stored), or never answers a GET. The operator's client (<see cref="KubernetesConfig"/>: per-call
+    /// timeout, HTTP/2 with keep-alive pings over TLS) turns each into a failed attempt, and the next renewal, within
+    /// the renew deadline, keeps the lease.
+    /// </summary>
+    [Theory, MemberData(nameof(TransportFaults))]
+    public async Task A_lease_request_failing_at_the_transport_at_the_server_does_not_end_leadership(string fault)
+    {
+        await using var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { Https = true }, Ct);
+        var dir = Directory.CreateTempSubdirectory("runtime-tests-");
+        using var client = KubernetesConfig.CreateClient(KubernetesConfig.Load(emulator.WriteKubeconfig(Path.Combine(dir.FullName, "kubeconfig"))));
+        var options = new LeaderElectionOptions
+        {
+            LeaseName = "serverpower-operator",
+            LeaseNamespace = "default",
+            Identity = "only",
+            LeaseDuration = TimeSpan.FromSeconds(15),
+            RenewDeadline = TimeSpan.FromSeconds(10),
+            RetryPeriod = TimeSpan.FromMilliseconds(200),
+        };
+        var election = LeaderElection.ForLease(client, options, NullLogger.Instance);
+        var changes = new List<bool>();
+        election.LeadershipChanged += leading =>
+        {
+            lock (changes) changes.Add(leading);
+        };
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = election.RunAsync(WaitForStop, cts.Token);
+        await Eventually.Until(() => election.IsLeader, "leading");
+
+        using var injected = fault switch
+        {
+            "get-dropped" => emulator.Faults.DropConnection("get", "leases", times: 2),
+            "update-dropped" => emulator.Faults.DropConnection("update", "leases", times: 2),
+            "update-dropped-after-commit" => emulator.Faults.DropConnection("update", "leases", afterCommit: true, times: 2),
+            _ => emulator.Faults.Hang("get", "leases"),
+        };
+        await Eventually.Until(() => !injected.Active, "the faults struck");
+        var renewalsAfter = emulator.CountRequests("leases", "", "update") + 2;
+        await Eventually.Until(() => emulator.CountRequests("leases", "", "update") >= renewalsAfter, "renewing again");
+
+        Assert.True(election.IsLeader);
+        lock (changes) Assert.Equal([true], changes);
+        Assert.Equal(FieldManager.Name, Assert.Single(emulator.RequestCounts.Keys, k => k is { Resource: "leases", Verb: "update" }).FieldManager);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
         dir.Delete(recursive: true);
     }
 

@@ -38,7 +38,7 @@ public static class OperatorHost
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton<IKubernetes>(new k8s.Kubernetes(kubernetes));
+        services.AddSingleton(KubernetesConfig.CreateClient(kubernetes));
         services.AddSingleton(TimeProvider.System);
         services.AddServerPowerProviders();
         services.AddSingleton(sp => new MeteredProviderFactory(sp.GetRequiredService<IPowerProviderFactory>()));

@@ -48,7 +48,7 @@ public sealed class KubernetesEventRecorder(IKubernetes client, TimeProvider tim
         };
         try
         {
-            await client.CoreV1.CreateNamespacedEventAsync(e, meta.NamespaceProperty, cancellationToken: cancellationToken);
+            await client.CoreV1.CreateNamespacedEventAsync(e, meta.NamespaceProperty, fieldManager: FieldManager.Name, cancellationToken: cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

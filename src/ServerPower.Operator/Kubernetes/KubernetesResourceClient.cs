@@ -11,7 +11,10 @@ using ServerPower.Api.Vocabulary;
 
 namespace ServerPower.Operator.Kubernetes;
 
-/// <summary><see cref="IResourceClient"/> on KubernetesClient. Status goes to the status subresource as a merge patch.</summary>
+/// <summary>
+/// <see cref="IResourceClient"/> on KubernetesClient. Status goes to the status subresource as a merge patch; every
+/// write names the operator's field manager.
+/// </summary>
 public sealed class KubernetesResourceClient(IKubernetes client) : IResourceClient
 {
     public async Task<ServerPowerResource?> GetServerAsync(string ns, string name, CancellationToken cancellationToken) =>
@@ -40,7 +43,7 @@ public sealed class KubernetesResourceClient(IKubernetes client) : IResourceClie
         if (requireResourceVersion) patch["metadata"] = new JsonObject { ["resourceVersion"] = server.Metadata.ResourceVersion };
         var result = await SendAsync(() => client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             Merge(patch), ApiGroup.Group, ApiGroup.Version, server.Metadata.NamespaceProperty, ApiGroup.ServerPowerPlural,
-            server.Metadata.Name, cancellationToken: cancellationToken));
+            server.Metadata.Name, fieldManager: FieldManager.Name, cancellationToken: cancellationToken));
         return Read<ServerPowerResource>(result);
     }
 
@@ -56,7 +59,7 @@ public sealed class KubernetesResourceClient(IKubernetes client) : IResourceClie
         };
         var result = await SendAsync(() => client.CustomObjects.PatchNamespacedCustomObjectAsync(
             Merge(patch), ApiGroup.Group, ApiGroup.Version, server.Metadata.NamespaceProperty, ApiGroup.ServerPowerPlural,
-            server.Metadata.Name, cancellationToken: cancellationToken));
+            server.Metadata.Name, fieldManager: FieldManager.Name, cancellationToken: cancellationToken));
         return Read<ServerPowerResource>(result);
     }
 
@@ -64,7 +67,7 @@ public sealed class KubernetesResourceClient(IKubernetes client) : IResourceClie
     {
         var result = await SendAsync(() => client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             Merge(StatusPatch(provider.Status, status)), ApiGroup.Group, ApiGroup.Version, provider.Metadata.NamespaceProperty,
-            ApiGroup.PowerProviderPlural, provider.Metadata.Name, cancellationToken: cancellationToken));
+            ApiGroup.PowerProviderPlural, provider.Metadata.Name, fieldManager: FieldManager.Name, cancellationToken: cancellationToken));
         return Read<PowerProviderResource>(result);
     }
 

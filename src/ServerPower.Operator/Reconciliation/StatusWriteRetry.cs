@@ -47,7 +47,10 @@ public sealed class StatusWriteRetry(TimeProvider time, ILogger logger)
         HttpOperationException => null,
         ConflictException => null,
         HttpRequestException or IOException or TimeoutException => TimeSpan.Zero,
-        TaskCanceledException => TimeSpan.Zero, // HttpClient's own timeout; our token is never passed to the write
+        // KubernetesClient's per-call timeout (HttpClientTimeout) cancels its own linked token: a TaskCanceledException
+        // from HttpClient, or a plain OperationCanceledException when it struck while the answer was being read. Our
+        // token is never passed to the write, so any cancellation here is that timeout.
+        OperationCanceledException => TimeSpan.Zero,
         _ => null,
     };
 

@@ -1,4 +1,6 @@
+using System.Net;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
@@ -8,9 +10,12 @@ namespace ServerPower.Operator.Runtime;
 /// client-go's reflector and shared informer for one kind: LIST (paged), then WATCH from the list's resourceVersion,
 /// advancing the version on every event including BOOKMARK. A watch that ends normally is resumed from the last
 /// version; a 410 Expired relists at once; a watch quiet for longer than its server timeout plus a margin is
-/// cancelled by a watchdog and resumed; any other error relists after a jittered exponential backoff (0.8 s → 30 s).
-/// A relist replaces the store like a DeltaFIFO Replace: added objects → OnAdd, existing ones → OnUpdate(relist: true),
-/// vanished ones → OnDelete.
+/// cancelled by a watchdog and resumed. A watch that breaks at the transport (connection reset or aborted mid-stream,
+/// refused connection) or is refused with 429 or a 5xx is resumed, as client-go's reflector does, from the last
+/// version it delivered, after a jittered exponential backoff (0.8 s → 30 s, back to 0.8 s once a watch made
+/// progress): no relist, no OnUpdate for every object. Any other error (a LIST failing, an answer that cannot be
+/// read, a 4xx) relists after that backoff. A relist replaces the store like a DeltaFIFO Replace: added objects →
+/// OnAdd, existing ones → OnUpdate(relist: true), vanished ones → OnDelete.
 /// </summary>
 public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -88,10 +93,24 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
             }
             catch (Exception e)
             {
+                var resume = version is not null && CanResumeWatch(e);
+                if (resume && ResourceVersion(scope) is { } last && last != version)
+                {
+                    backoff = options.InitialBackoff; // the failed watch delivered events: it was healthy until it broke
+                    version = last;
+                }
                 var delay = Jittered(backoff);
                 backoff = backoff * 2 > options.MaxBackoff ? options.MaxBackoff : backoff * 2;
-                logger.LogWarning(e, "List/watch of {Kind} in {Scope} failed; relisting in {Delay}", kind, Describe(scope), delay);
-                version = null;
+                if (resume)
+                {
+                    logger.LogWarning("Watch of {Kind} in {Scope} failed ({Error}); resuming from resourceVersion {Version} in {Delay}",
+                        kind, Describe(scope), e.Message, version, delay);
+                }
+                else
+                {
+                    logger.LogWarning(e, "List/watch of {Kind} in {Scope} failed; relisting in {Delay}", kind, Describe(scope), delay);
+                    version = null;
+                }
                 try
                 {
                     await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
@@ -167,6 +186,21 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
         }
         return (version, false);
     }
+
+    /// <summary>
+    /// Whether a failed watch may be resumed from the last version (client-go: a stream that breaks is a closed watch;
+    /// a refused connection and 429 are retried; a 5xx is retried): transport failures, 429, 5xx.
+    /// </summary>
+    private static bool CanResumeWatch(Exception e) => e switch
+    {
+        IOException or HttpRequestException => true,
+        HttpOperationException { Response: { } response } => IsRetriable(response.StatusCode),
+        KubernetesException { Status.Code: { } code } => IsRetriable((HttpStatusCode)code),
+        OperationCanceledException => true, // not ours (that returns): the client's own timeout while connecting
+        _ => false,
+    };
+
+    private static bool IsRetriable(HttpStatusCode code) => code == HttpStatusCode.TooManyRequests || (int)code >= 500;
 
     private void Apply(WatchEvent<T> e)
     {

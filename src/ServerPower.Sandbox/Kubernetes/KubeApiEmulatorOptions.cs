@@ -8,12 +8,19 @@ public sealed class KubeApiEmulatorOptions
     /// <summary>Port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; set; }
 
+    /// <summary>
+    /// Serve HTTPS (HTTP/1.1 and HTTP/2 by ALPN) with a serving certificate issued by a CA made at startup
+    /// (<see cref="KubeApiEmulator.CertificateAuthorityPem"/>); plain HTTP/1.1 when false.
+    /// </summary>
+    public bool Https { get; set; }
+
     /// <summary>Bearer token that may do everything (written into <see cref="KubeApiEmulator.WriteKubeconfig"/>).</summary>
     public string AdminToken { get; set; } = "sandbox-admin-token";
 
     /// <summary>
     /// Requests without credentials act as the admin. kubectl (client-go) never sends user credentials to a
-    /// plain-http server (it reads them only for TLS), so this is what makes kubectl work; set false to answer 401.
+    /// plain-http server (it reads them only for TLS), so this is what makes kubectl work over HTTP; set false to
+    /// answer 401 (over HTTPS kubectl sends its token).
     /// </summary>
     public bool AnonymousIsAdmin { get; set; } = true;
 

@@ -50,4 +50,6 @@ public abstract class SystemFixture<TCluster> : IAsyncLifetime where TCluster : 
 
 public sealed class EmulatorSystem : SystemFixture<EmulatorCluster>;
 
+public sealed class SecureEmulatorSystem : SystemFixture<SecureEmulatorCluster>;
+
 public sealed class K3sSystem : SystemFixture<K3sCluster>;

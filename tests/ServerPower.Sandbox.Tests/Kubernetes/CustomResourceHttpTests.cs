@@ -299,6 +299,7 @@ public sealed class CustomResourceHttpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, deleted.Status);
         Assert.NotNull(deleted.Body!["metadata"]!["deletionTimestamp"]);
         Assert.Equal(0, (int)deleted.Body["metadata"]!["deletionGracePeriodSeconds"]!);
+        Assert.Equal(2, (long)deleted.Body["metadata"]!["generation"]!); // custom resources: the deletion bumps it
         Assert.NotNull(h.Emulator.GetObject(TestCrd.Group, TestCrd.Plural, "default", "w1"));
 
         var addFinalizer = await h.SendAsync(HttpMethod.Patch, $"{Widgets}/w1",

@@ -15,8 +15,7 @@ public sealed class EmulatorHarness : IAsyncDisposable
         Emulator = emulator;
         Dir = dir;
         Kubeconfig = emulator.WriteKubeconfig(Path.Combine(dir, "kubeconfig"));
-        Http = new HttpClient { BaseAddress = emulator.BaseAddress };
-        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", emulator.AdminToken);
+        Http = emulator.CreateHttpClient();
         Kubectl = new Kubectl(Kubeconfig, Path.Combine(dir, "cache"));
     }
 

@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ServerPower.Sandbox.Kubernetes.Api;
+using ServerPower.Sandbox.Kubernetes.Faults;
+using ServerPower.Sandbox.Kubernetes.Rbac;
 using ServerPower.Sandbox.Kubernetes.Storage;
 
 namespace ServerPower.Sandbox.Kubernetes.Http;
 
-/// <summary>What every handler shares: the store, the served types, the clock.</summary>
+/// <summary>What every handler shares: the store, the served types, the clock, the tokens, counters and faults.</summary>
 public sealed class EmulatorState(KubeApiEmulatorOptions options)
 {
     public KubeApiEmulatorOptions Options { get; } = options;
@@ -14,6 +16,9 @@ public sealed class EmulatorState(KubeApiEmulatorOptions options)
     public TimeProvider Time => Options.TimeProvider;
     public TableBuilder Tables { get; } = new(options.TimeProvider);
     public WriteCounter Writes { get; } = new();
+    public RequestCounter Requests { get; } = new();
+    public ApiFaults Faults { get; } = new();
+    public Authorizer Authorizer { get; } = new(options.AdminToken, options.Identities, options.AnonymousIsAdmin);
 
     /// <summary>The object's JSON as served in <paramref name="type"/>'s version (CRDs use the None conversion).</summary>
     public byte[] Present(ResourceType type, StoredObject stored)

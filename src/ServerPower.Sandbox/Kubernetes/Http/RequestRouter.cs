@@ -2,11 +2,15 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ServerPower.Sandbox.Kubernetes.Api;
+using ServerPower.Sandbox.Kubernetes.Faults;
 using ServerPower.Sandbox.Kubernetes.Rbac;
 
 namespace ServerPower.Sandbox.Kubernetes.Http;
 
-/// <summary>Maps kube-apiserver URLs to discovery, OpenAPI and resource handlers; authenticates and authorizes.</summary>
+/// <summary>
+/// Maps kube-apiserver URLs to discovery, OpenAPI and resource handlers; authenticates and authorizes, counts
+/// resource requests and applies the scripted faults (<see cref="ApiFaults"/>).
+/// </summary>
 public sealed class RequestRouter
 {
     private readonly EmulatorState state;
@@ -22,7 +26,7 @@ public sealed class RequestRouter
     {
         this.state = state;
         this.stopping = stopping;
-        authorizer = new Authorizer(state.Options.AdminToken, state.Options.Identities, state.Options.AnonymousIsAdmin);
+        authorizer = state.Authorizer;
         discovery = new Discovery(state);
         openApi = new OpenApiDocuments(state);
         reader = new ResourceReader(state);
@@ -88,8 +92,62 @@ public sealed class RequestRouter
             throw KubeStatus.PathNotFound();
         }
         Authorize(identity, request, ctx);
-        await DispatchAsync(ctx, request);
+        state.Requests.Add(new RequestKey(request.Type.Plural, request.Subresource, request.Verb, ctx.Request.Query["fieldManager"].ToString()));
+        var fault = state.Faults.Take(request.Verb, request.Type.Plural, request.Subresource, request.Namespace, request.Name);
+        if (fault is not null && await FailBeforeAsync(ctx, fault))
+        {
+            return;
+        }
+        await DispatchAsync(ctx, request, fault);
     }
+
+    /// <summary>Applies a fault that strikes before the request is processed; false when it strikes later, or not here.</summary>
+    private async Task<bool> FailBeforeAsync(HttpContext ctx, ApiFaultRule fault)
+    {
+        switch (fault.Kind)
+        {
+            case ApiFaultKind.TooManyRequests:
+                ctx.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (fault.StatusBody)
+                {
+                    var details = new JsonObject { ["retryAfterSeconds"] = fault.RetryAfterSeconds };
+                    await WriteAsync(ctx, ApiResult.Json(429, KubeStatus.Failure(429, "TooManyRequests", TooManyRequestsText, details)));
+                }
+                else
+                {
+                    // API priority and fairness rejects with net/http's http.Error: plain text, not a Status.
+                    ctx.Response.StatusCode = 429;
+                    ctx.Response.ContentType = "text/plain; charset=utf-8";
+                    ctx.Response.Headers.XContentTypeOptions = "nosniff";
+                    await ctx.Response.WriteAsync(TooManyRequestsText + "\n", ctx.RequestAborted);
+                }
+                return true;
+            case ApiFaultKind.InternalError:
+                var causes = new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = "injected fault" }) };
+                await WriteAsync(ctx, ApiResult.Json(500, KubeStatus.Failure(500, "InternalError", "Internal error occurred: injected fault", causes)));
+                return true;
+            case ApiFaultKind.DropConnection:
+                ctx.Abort();
+                return true;
+            case ApiFaultKind.Hang:
+                using (var hung = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping))
+                {
+                    try
+                    {
+                        await Task.Delay(Timeout.Infinite, hung.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }
+                ctx.Abort();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private const string TooManyRequestsText = "Too many requests, please try again later.";
 
     private static bool IsWatch(HttpContext ctx) => ctx.Request.Query["watch"].ToString() is "true" or "1";
 
@@ -103,7 +161,7 @@ public sealed class RequestRouter
         Authorizer.Authorize(identity, new RequestAttributes(r.Verb, r.Type.Group, r.Type.Plural, r.Subresource, r.Namespace, name));
     }
 
-    private async Task DispatchAsync(HttpContext ctx, ApiRequest r)
+    private async Task DispatchAsync(HttpContext ctx, ApiRequest r, ApiFaultRule? fault)
     {
         var q = ctx.Request.Query;
         var table = TableBuilder.Wants(ctx.Request.Headers.Accept.ToString());
@@ -111,12 +169,12 @@ public sealed class RequestRouter
         {
             state.Writes.Add(new WriteKey(r.Type.Plural, r.Subresource, r.Verb));
         }
-        var options = WriteOptions.From(q);
+        var options = WriteOptions.From(q, ctx.Request.Headers.UserAgent.ToString());
         ApiResult result;
         switch (r.Verb)
         {
             case "watch":
-                await watches.ServeAsync(ctx, r, table, stopping);
+                await watches.ServeAsync(ctx, r, table, fault?.Kind == ApiFaultKind.AbortWatch ? fault.AfterEvents : null, stopping);
                 return;
             case "get":
                 result = reader.Get(r, table, q["includeObject"]);
@@ -142,6 +200,17 @@ public sealed class RequestRouter
                 break;
             default:
                 throw KubeStatus.MethodNotAllowed();
+        }
+        switch (fault?.Kind)
+        {
+            case ApiFaultKind.DropConnectionAfterCommit:
+                ctx.Abort();
+                return;
+            case ApiFaultKind.TimeoutAfterCommit:
+                // What the server's timeout filter answers when the handler (here: the committed write) outlived the request.
+                result = ApiResult.Json(504, KubeStatus.Failure(504, "Timeout",
+                    "Timeout: request did not complete within requested timeout - context deadline exceeded", new JsonObject()));
+                break;
         }
         await WriteAsync(ctx, result);
     }

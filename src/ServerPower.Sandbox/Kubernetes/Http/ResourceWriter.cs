@@ -8,8 +8,8 @@ namespace ServerPower.Sandbox.Kubernetes.Http;
 
 /// <summary>
 /// create, update, patch, delete and deletecollection with the real server's rules: optimistic concurrency on
-/// metadata.resourceVersion, the status subresource split, generation on spec changes only, finalizers,
-/// no-op writes that change nothing (no new resourceVersion, no event).
+/// metadata.resourceVersion, the status subresource split, generation on spec changes only (and when deletion starts),
+/// finalizers, no-op writes that change nothing (no new resourceVersion, no event), managedFields manager entries.
 /// </summary>
 public sealed class ResourceWriter(EmulatorState state)
 {
@@ -30,11 +30,11 @@ public sealed class ResourceWriter(EmulatorState state)
         }
         lock (Store.Gate)
         {
-            return CreateLocked(r, body, o);
+            return CreateLocked(r, body, o, "Update");
         }
     }
 
-    private ApiResult CreateLocked(ApiRequest r, JsonObject body, WriteOptions o)
+    private ApiResult CreateLocked(ApiRequest r, JsonObject body, WriteOptions o, string operation)
     {
         var type = r.Type;
         CheckKind(type, body);
@@ -87,6 +87,7 @@ public sealed class ResourceWriter(EmulatorState state)
             body.Remove("status");
         }
         var warnings = CheckUnknownFields(type, Admission.Admit(type, body, null, Now), o);
+        ManagedFields.Record(meta, o.Manager, operation, type.ApiVersion, "", Now);
         if (o.DryRun)
         {
             meta["resourceVersion"] = "";
@@ -122,7 +123,7 @@ public sealed class ResourceWriter(EmulatorState state)
             {
                 throw KubeStatus.Conflict(r.Type, r.Name);
             }
-            return Commit(r, current, body, o, 200);
+            return Commit(r, current, body, o, 200, "Update");
         }
     }
 
@@ -153,7 +154,7 @@ public sealed class ResourceWriter(EmulatorState state)
                 if (media == "application/apply-patch+yaml" && r.Subresource.Length == 0 && patch is JsonObject applied)
                 {
                     ObjectMeta.Of(applied)["name"] = r.Name;
-                    return CreateLocked(r with { Name = "" }, applied, o);
+                    return CreateLocked(r with { Name = "" }, applied, o, "Apply");
                 }
                 throw KubeStatus.NotFound(r.Type, r.Name);
             }
@@ -175,7 +176,7 @@ public sealed class ResourceWriter(EmulatorState state)
             {
                 throw KubeStatus.BadRequest($"the name of the object ({ObjectMeta.Name(patched)}) does not match the name on the URL ({r.Name})");
             }
-            return Commit(r, current, patched, o, 200);
+            return Commit(r, current, patched, o, 200, media == "application/apply-patch+yaml" ? "Apply" : "Update");
         }
     }
 
@@ -232,7 +233,7 @@ public sealed class ResourceWriter(EmulatorState state)
     }
 
     /// <summary>Shared by update and patch: applies the subresource split, system metadata, admission and generation, then stores.</summary>
-    private ApiResult Commit(ApiRequest r, StoredObject currentStored, JsonObject candidate, WriteOptions o, int code)
+    private ApiResult Commit(ApiRequest r, StoredObject currentStored, JsonObject candidate, WriteOptions o, int code, string operation)
     {
         var type = r.Type;
         var current = state.PresentObject(type, currentStored);
@@ -260,6 +261,7 @@ public sealed class ResourceWriter(EmulatorState state)
             else meta.Remove(key);
         }
         meta.Remove("managedFields");
+        if (oldMeta["managedFields"] is { } managedFields) meta["managedFields"] = managedFields.DeepClone();
         meta.Remove("selfLink");
         result["apiVersion"] = type.ApiVersion;
         result["kind"] = type.Kind;
@@ -278,6 +280,7 @@ public sealed class ResourceWriter(EmulatorState state)
         {
             return new ApiResult(code, state.Present(type, currentStored), warnings);
         }
+        ManagedFields.Record(meta, o.Manager, operation, type.ApiVersion, r.Subresource, Now);
         if (o.DryRun)
         {
             return ApiResult.Json(code, result, warnings);
@@ -315,6 +318,12 @@ public sealed class ResourceWriter(EmulatorState state)
             return obj;
         }
         var meta = ObjectMeta.Of(obj);
+        // kube-apiserver's markAsDeleting: custom resources have no graceful deletion, so the generation is bumped
+        // when the deletion timestamp is first set (for any object that has a generation).
+        if (ObjectMeta.Generation(obj) > 0)
+        {
+            meta["generation"] = ObjectMeta.Generation(obj) + 1;
+        }
         meta["deletionTimestamp"] = Now;
         meta["deletionGracePeriodSeconds"] = 0;
         if (type.Behavior == ResourceBehavior.Namespace)

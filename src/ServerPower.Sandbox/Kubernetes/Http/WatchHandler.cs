@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ServerPower.Sandbox.Kubernetes.Api;
+using ServerPower.Sandbox.Kubernetes.Faults;
 using ServerPower.Sandbox.Kubernetes.Storage;
 
 namespace ServerPower.Sandbox.Kubernetes.Http;
@@ -11,11 +12,12 @@ namespace ServerPower.Sandbox.Kubernetes.Http;
 /// <summary>
 /// Streams watch events as newline-delimited JSON: resourceVersion "" or "0" starts with synthetic ADDED
 /// events, a given version resumes from the retained window (ERROR 410 Expired when it is older),
-/// BOOKMARKs when allowed, and the stream ends after timeoutSeconds.
+/// BOOKMARKs when allowed, and the stream ends after timeoutSeconds. An injected fault may abort the connection
+/// after a number of events, as a broken connection or a restarting server would.
 /// </summary>
 public sealed class WatchHandler(EmulatorState state)
 {
-    public async Task ServeAsync(HttpContext ctx, ApiRequest r, bool table, CancellationToken stopping)
+    public async Task ServeAsync(HttpContext ctx, ApiRequest r, bool table, int? abortAfterEvents, CancellationToken stopping)
     {
         var query = ctx.Request.Query;
         var labels = LabelSelector.Parse(query["labelSelector"]);
@@ -70,12 +72,25 @@ public sealed class WatchHandler(EmulatorState state)
             using var timeoutCts = timeout is { } span ? new CancellationTokenSource(span, state.Time) : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, stopping, timeoutCts.Token);
             var token = linked.Token;
+            var budget = new EventBudget(abortAfterEvents);
+            if (budget.Spent)
+            {
+                await body.FlushAsync(token);
+                throw Aborted(budget);
+            }
             foreach (var e in initial)
             {
-                await WriteEventAsync(body, r, e, labels, fields, table, token);
+                if (await WriteEventAsync(body, r, e, labels, fields, table, token) && budget.Count())
+                {
+                    await body.FlushAsync(token);
+                    throw Aborted(budget);
+                }
             }
             await body.FlushAsync(token);
-            await PumpAsync(body, r, watcher, labels, fields, table, bookmarks, token);
+            if (await PumpAsync(body, r, watcher, labels, fields, table, bookmarks, budget, token))
+            {
+                throw Aborted(budget);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -94,8 +109,9 @@ public sealed class WatchHandler(EmulatorState state)
         }
     }
 
-    private async Task PumpAsync(Stream body, ApiRequest r, Watcher watcher, LabelSelector labels, FieldSelector fields,
-        bool table, bool bookmarks, CancellationToken token)
+    /// <summary>Streams live events; true when the fault's event budget is spent and the connection must be aborted.</summary>
+    private async Task<bool> PumpAsync(Stream body, ApiRequest r, Watcher watcher, LabelSelector labels, FieldSelector fields,
+        bool table, bool bookmarks, EventBudget budget, CancellationToken token)
     {
         var reader = watcher.Reader;
         while (!token.IsCancellationRequested)
@@ -103,7 +119,13 @@ public sealed class WatchHandler(EmulatorState state)
             var wrote = false;
             while (reader.TryRead(out var e))
             {
-                wrote |= await WriteEventAsync(body, r, e, labels, fields, table, token);
+                var written = await WriteEventAsync(body, r, e, labels, fields, table, token);
+                wrote |= written;
+                if (written && budget.Count())
+                {
+                    await body.FlushAsync(token);
+                    return true;
+                }
             }
             if (wrote)
             {
@@ -111,19 +133,40 @@ public sealed class WatchHandler(EmulatorState state)
             }
             if (!bookmarks)
             {
-                if (!await reader.WaitToReadAsync(token)) return;
+                if (!await reader.WaitToReadAsync(token)) return false;
                 continue;
             }
             using var tick = new CancellationTokenSource(state.Options.BookmarkInterval, state.Time);
             using var waitCts = CancellationTokenSource.CreateLinkedTokenSource(token, tick.Token);
             try
             {
-                if (!await reader.WaitToReadAsync(waitCts.Token)) return;
+                if (!await reader.WaitToReadAsync(waitCts.Token)) return false;
             }
             catch (OperationCanceledException) when (tick.IsCancellationRequested && !token.IsCancellationRequested)
             {
                 await WriteBookmarkAsync(body, r, watcher, token);
             }
+        }
+        return false;
+    }
+
+    private static InjectedFaultException Aborted(EventBudget budget) =>
+        new($"watch aborted by an injected fault after {budget.Written} events");
+
+    /// <summary>Events a faulted watch may still write; unlimited without a fault.</summary>
+    private sealed class EventBudget(int? limit)
+    {
+        private int written;
+
+        public int Written => written;
+
+        public bool Spent => limit is { } n && written >= n;
+
+        /// <summary>Counts one written event; true when that spent the budget.</summary>
+        public bool Count()
+        {
+            written++;
+            return Spent;
         }
     }
 

@@ -1,0 +1,81 @@
+using ServerPower.Api.Resources;
+using ServerPower.EndToEnd.Tests.Infrastructure;
+using ServerPower.Sandbox.Kubernetes.Faults;
+using ServerPower.Sandbox.Providers;
+using ServerPower.Sandbox.Providers.Core;
+
+namespace ServerPower.EndToEnd.Tests;
+
+/// <summary>
+/// The operator process and kubectl over the emulator's production-like transport: HTTPS with HTTP/2 and a cluster CA
+/// (certificate-authority-data in both kubeconfigs), the operator authenticating with a kubeconfig tokenFile that is
+/// rotated (and the old token revoked) mid-scenario, while the emulator cuts the operator's watch and refuses a status
+/// write with API priority and fairness' 429.
+/// </summary>
+[Collection("emulator")]
+public sealed class SecureTransportScenarios(SecureEmulatorSystem system) : IClassFixture<SecureEmulatorSystem>
+{
+    private readonly string ns = $"e2e-tls-{Guid.NewGuid().ToString("N")[..8]}";
+    private Kubectl Kubectl => system.Kubectl;
+    private SecureEmulatorCluster Cluster => system.Cluster;
+    private IProviderSimulator Wenium => system.Simulators[ProviderType.Wenium];
+
+    private Task<string> JsonPathAsync(string name, string path) =>
+        Kubectl.RunAsync("get", "serverpower", name, "-n", ns, "-o", $"jsonpath={{{path}}}");
+
+    [Fact]
+    public async Task Over_https_with_a_rotated_token_and_API_faults_a_restart_is_sent_once_and_ends_Done()
+    {
+        await Kubectl.RunAsync("create", "namespace", ns);
+        // The operator's first ServerPower watch in this namespace is cut after two events; it must resume, not relist.
+        using var cutWatch = Cluster.Emulator.Faults.Add(new ApiFaultRule(ApiFaultKind.AbortWatch, "watch", "serverpowers")
+        {
+            Namespace = ns, AfterEvents = 2,
+        });
+        await using var op = system.StartOperator(ns);
+        var id = Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Wenium.AddServer(id, SimPowerState.Running);
+        var manifest = Path.Combine(Path.GetTempPath(), $"e2e-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(manifest, $$"""
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: wenium-token}
+            stringData: {token: "{{Wenium.Token}}"}
+            ---
+            apiVersion: power.serverops.io/v1alpha1
+            kind: PowerProvider
+            metadata: {name: wenium}
+            spec:
+              type: Wenium
+              endpoint: {{Wenium.BaseAddress.ToString().TrimEnd('/')}}
+              credentialsSecretRef: {name: wenium-token, key: token}
+            ---
+            apiVersion: power.serverops.io/v1alpha1
+            kind: ServerPower
+            metadata: {name: game}
+            spec:
+              providerRef: {name: wenium}
+              serverId: "{{id}}"
+              state: Running
+            """, TestContext.Current.CancellationToken);
+        await Kubectl.RunAsync("apply", "-n", ns, "-f", manifest);
+        File.Delete(manifest);
+        await Kubectl.RunAsync("wait", "-n", ns, "--for=condition=Ready", "serverpower/game", "--timeout=90s");
+        Assert.Equal(1, cutWatch.Hits);
+
+        var token = await Cluster.RotateOperatorTokenAsync(Cluster.OperatorIdentity.Token);
+        // The restart is recorded as Sending first (one status patch); the patch recording the provider's answer gets a 429.
+        using var throttled = Cluster.Emulator.Faults.Add(new ApiFaultRule(ApiFaultKind.TooManyRequests, "patch", "serverpowers/status")
+        {
+            Namespace = ns, Skip = 1, RetryAfterSeconds = 1,
+        });
+        await Kubectl.RunAsync("annotate", "serverpower", "game", "-n", ns, "power.serverops.io/restart=after-rotation");
+        await Eventually.WaitAsync(() => JsonPathAsync("game", ".status.restart.phase"), v => v == "Done", "restart phase Done");
+
+        Assert.Equal(1, throttled.Hits);
+        Assert.Single(Wenium.Requests.Matching("POST", $"/servers/{id}/action"),
+            r => r.Body?.Contains("\"reboot\"", StringComparison.Ordinal) == true);
+        Assert.True(Cluster.Emulator.CountRequestsWithToken(token) > 0, "the operator re-read its rotated token file");
+        Assert.False(op.HasExited, op.Log);
+    }
+}

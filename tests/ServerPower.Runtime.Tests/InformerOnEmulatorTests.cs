@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Runtime;
+using ServerPower.Sandbox.Command;
+using ServerPower.Sandbox.Kubernetes;
+
+namespace ServerPower.Runtime.Tests;
+
+/// <summary>The informer on KubernetesClient against the API emulator, whose watch is cut mid-stream.</summary>
+public sealed class InformerOnEmulatorTests
+{
+    private const string Ns = "fleet";
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_watch_aborted_mid_stream_resumes_from_the_last_version_without_a_relist_or_an_enqueue_per_object()
+    {
+        await using var emulator = await KubeApiEmulator.StartAsync(cancellationToken: Ct);
+        foreach (var crd in Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "crds"), "*.yaml"))
+            await emulator.ApplyYamlAsync(await File.ReadAllTextAsync(crd, Ct), cancellationToken: Ct);
+        var servers = string.Concat(new[] { "a", "b", "c" }.Select(n => $$"""
+            ---
+            apiVersion: power.serverops.io/v1alpha1
+            kind: ServerPower
+            metadata: {name: {{n}}, namespace: {{Ns}}}
+            spec: {providerRef: {name: p}, serverId: "{{n}}", state: Running}
+
+            """));
+        await emulator.ApplyYamlAsync($"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {Ns}}}\n{servers}", cancellationToken: Ct);
+        var dir = Directory.CreateTempSubdirectory("informer-tests-");
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(emulator.WriteKubeconfig(Path.Combine(dir.FullName, "kubeconfig")));
+        using var client = new k8s.Kubernetes(config);
+        var informer = new Informer<ServerPowerResource>(ApiGroup.ServerPowerKind,
+            new CustomObjectListWatcher<ServerPowerResource>(client, ApiGroup.Group, ApiGroup.Version, ApiGroup.ServerPowerPlural),
+            new InformerOptions { Namespaces = [Ns] }, NullLogger.Instance);
+        var enqueued = new ConcurrentQueue<ObjectKey>();
+        informer.AddHandler(new EnqueueHandler<ServerPowerResource>(enqueued.Enqueue));
+        // The first watch is cut after one event, as a connection reset or a restarting API server would.
+        var abort = emulator.Faults.AbortWatch("serverpowers", afterEvents: 1);
+        emulator.ResetRequestCounts();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = informer.RunAsync(cts.Token);
+        await informer.Synced.WaitAsync(Eventually.Deadline, Ct);
+        await Eventually.Until(() => emulator.CountRequests("serverpowers", "", "watch") == 1, "the first watch");
+
+        await SetStateAsync(emulator, "a", "Stopped");
+        await Eventually.Until(() => emulator.CountRequests("serverpowers", "", "watch") == 2, "the watch resumed after the abort");
+        await SetStateAsync(emulator, "b", "Stopped");
+        await Eventually.Until(() => informer.Store.Get(new ObjectKey(Ns, "b"))?.Spec.State == DesiredPowerState.Stopped, "b's change");
+
+        Assert.Equal(1, abort.Hits);
+        Assert.Equal(1, emulator.CountRequests("serverpowers", "", "list"));
+        Assert.Equal(["a", "b", "c", "a", "b"], enqueued.Select(k => k.Name));
+        Assert.Equal(DesiredPowerState.Stopped, informer.Store.Get(new ObjectKey(Ns, "a"))?.Spec.State);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+        dir.Delete(recursive: true);
+    }
+
+    private static async Task SetStateAsync(KubeApiEmulator emulator, string name, string state)
+    {
+        using var http = emulator.CreateHttpClient();
+        using var body = new StringContent(new JsonObject { ["spec"] = new JsonObject { ["state"] = state } }.ToJsonString(),
+            System.Text.Encoding.UTF8, "application/merge-patch+json");
+        using var response = await http.PatchAsync($"/apis/power.serverops.io/v1alpha1/namespaces/{Ns}/serverpowers/{name}", body, Ct);
+        response.EnsureSuccessStatusCode();
+    }
+}
