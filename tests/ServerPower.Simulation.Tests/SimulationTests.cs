@@ -19,8 +19,9 @@ public sealed class SimulationTests
         if (options.Replay)
         {
             var seed = report.Results[0];
-            output?.WriteLine($"setup: {seed.Setup}");
-            foreach (var line in seed.Trace) output?.WriteLine(line);
+            var trace = new[] { $"setup: {seed.Setup}" }.Concat(seed.Trace).Append($"violation: {seed.Violation?.ToString() ?? "none"}").ToList();
+            if (Environment.GetEnvironmentVariable("SIM_TRACE_FILE") is { Length: > 0 } file) await File.WriteAllLinesAsync(file, trace, TestContext.Current.CancellationToken);
+            else foreach (var line in trace) output?.WriteLine(line);
         }
         output?.WriteLine(report.SummaryLine);
         Console.WriteLine(report.SummaryLine);

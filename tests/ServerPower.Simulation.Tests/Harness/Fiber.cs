@@ -15,7 +15,7 @@ internal sealed class Fiber(int id, OperatorProcess process, ObjectKey key, IRea
     public OperatorProcess Process { get; } = process;
     public ObjectKey Key { get; } = key;
 
-    /// <summary>Why the work queue handed the key out: watch, resync, requeue, backoff, startup.</summary>
+    /// <summary>Why the work queue handed the key out: watch (others' change), watch-own, resync, requeue, backoff, startup.</summary>
     public IReadOnlySet<string> Triggers { get; } = triggers;
 
     /// <summary>Called once, when the reconcile returned or threw.</summary>

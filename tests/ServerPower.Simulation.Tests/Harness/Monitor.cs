@@ -20,7 +20,8 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
     /// <summary>Status timestamps have whole seconds (Kubernetes time), so a wait may look up to 1 s longer to the operator.</summary>
     private static readonly TimeSpan TimestampPrecision = TimeSpan.FromSeconds(1);
 
-    private static readonly HashSet<string> TimerTriggers = ["resync", "requeue", "backoff"];
+    /// <summary>Reconciles the operator starts by itself (not for a user's change, a restart or another writer).</summary>
+    private static readonly HashSet<string> OperatorDriven = ["resync", "requeue", "backoff", "watch-own"];
 
     private readonly Dictionary<string, List<ProviderRequest>> requests = [];
     private readonly Dictionary<(string ServerId, ActionType Type, string Token), List<ProviderRequest>> oneShots = [];
@@ -228,9 +229,13 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
             Report("P4", "lastAction Accepted without an accepted request", $"status.lastAction says {Describe(last)}, but the provider never accepted such a request");
     }
 
-    /// <summary>P6: requests per server per minute stay bounded.</summary>
+    /// <summary>
+    /// P6: requests per server per minute stay bounded. Counted: requests of reconciles the operator started by itself;
+    /// those a user's edit, another writer or a process start asked for are the world's doing, not a loop.
+    /// </summary>
     private void CheckRate(ProviderRequest request)
     {
+        if (!request.Fiber.Triggers.All(OperatorDriven.Contains)) return;
         if (!lastMinute.TryGetValue(request.ServerId, out var window)) lastMinute[request.ServerId] = window = new();
         window.Enqueue(request);
         while (window.Peek().At <= request.At - TimeSpan.FromMinutes(1)) window.Dequeue();
@@ -240,15 +245,15 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         var top = groups[0].First().Outcome;
         var kind = top.Kind == OutcomeKind.RateLimited ? $"request loop on 429 with Retry-After {RetryAfterClass(top.RetryAfter)}" : $"request loop on {top.Kind}";
         Report("P6", kind, $"{window.Count} provider requests for server {request.ServerId} within one minute: "
-            + string.Join(", ", groups.Select(g => $"{g.Key} ×{g.Count()}")));
+            + string.Join(", ", groups.Select(g => $"{g.Key} ×{g.Count()}")) + " (requests of reconciles the operator started by itself)");
     }
 
-    /// <summary>P6: a Retry-After longer than the resync period is honoured by timer-driven reconciles of the same process.</summary>
+    /// <summary>P6: a Retry-After longer than the resync period is honoured by the reconciles the same process starts by itself.</summary>
     private void CheckRetryAfterHonoured(ProviderRequest request)
     {
         var process = request.Fiber.Process;
         if (retryAfter.TryGetValue(request.ServerId, out var wait) && request.At < wait.Until && wait.Process == process
-            && !process.Deposed && request.Fiber.Triggers.All(TimerTriggers.Contains))
+            && !process.Deposed && request.Fiber.Triggers.All(OperatorDriven.Contains))
         {
             Report("P6", "Retry-After longer than the resync period not honoured",
                 $"the provider answered 429 with Retry-After {wait.Request.Outcome.RetryAfter?.TotalMinutes:0.#} min at {Trace.Stamp(wait.Request.At)}, "

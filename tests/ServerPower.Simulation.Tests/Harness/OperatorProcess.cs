@@ -17,6 +17,9 @@ internal sealed class OperatorProcess(int id, ServerPowerReconciler reconciler, 
     /// <summary>The metadata the informer last delivered, per key (null: deleted).</summary>
     public Dictionary<ObjectKey, V1ObjectMeta?> Informer { get; } = [];
 
+    /// <summary>The count of others' writes the informer had seen, per key (see <see cref="SimKube.ExternalWrites"/>).</summary>
+    public Dictionary<ObjectKey, long> InformerExternal { get; } = [];
+
     /// <summary>Frozen until then (GC pause, network partition): nothing in the process runs.</summary>
     public DateTimeOffset PausedUntil { get; set; }
 

@@ -36,6 +36,7 @@ internal sealed class Operators(
         foreach (var key in kube.ServerKeys)
         {
             process.Informer[key] = kube.Server(key)!.Metadata;
+            process.InformerExternal[key] = kube.ExternalWrites(key);
             process.Queue.Add(key, "startup");
         }
         ScheduleResync(process);
@@ -194,8 +195,12 @@ internal sealed class Operators(
         var now = kube.Server(key)?.Metadata;
         var before = process.Informer.GetValueOrDefault(key);
         process.Informer[key] = now;
+        // "watch-own": the change that passes the predicate was the operator's own write (e.g. its finalizer).
+        var external = kube.ExternalWrites(key);
+        var byOthers = external != process.InformerExternal.GetValueOrDefault(key);
+        process.InformerExternal[key] = external;
         if (before is null && now is null) return;
-        if (ChangePredicate.ShouldEnqueue(before, now)) process.Queue.Add(key, "watch");
+        if (ChangePredicate.ShouldEnqueue(before, now)) process.Queue.Add(key, byOthers ? "watch" : "watch-own");
     }
 
     private TimeSpan WatchDelay() => TimeSpan.FromMilliseconds(sim.Rng.Next(5, 300));

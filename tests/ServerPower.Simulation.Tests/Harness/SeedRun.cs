@@ -42,7 +42,7 @@ internal sealed class SeedRun
         kube.ServerChanged = operators.OnServerChanged;
         kube.ProviderChanged = operators.OnProviderChanged;
         scenario = new Scenario(sim);
-        user = new UserModel(sim, kube, scenario);
+        user = new UserModel(sim, kube, world, scenario);
     }
 
     public SeedResult Run()
@@ -57,8 +57,11 @@ internal sealed class SeedRun
             if (++sim.Stats.Steps > StepBudget)
                 monitor.Report("harness", "step budget exhausted", $"more than {StepBudget} steps: a loop the invariants did not name");
         }
-        if (monitor.Violation is null)
-            LivenessCheck.Run(sim, kube, world, scenario, user, monitor, end is { } last ? last - SimContext.Start - ChaosPhase : CalmPhase);
+        if (monitor.Violation is null && end is { } last)
+        {
+            if (sim.Now < last) sim.Clock.SetUtcNow(last);
+            LivenessCheck.Run(sim, kube, world, scenario, user, monitor, last - SimContext.Start - ChaosPhase);
+        }
         return new SeedResult(sim.Seed, sim.Stats, monitor.Violation, sim.Trace.All, string.Join("; ", setup));
     }
 
@@ -147,6 +150,11 @@ internal sealed class SeedRun
         world.Heal();
         var heal = sim.Chance(0.6);
         sim.Log($"calm phase: no more faults, world events or user actions{(heal ? "; the user repairs the PowerProvider and its Secret" : "")}");
+        if (sim.Chance(0.3))
+        {
+            sim.Log("the user tears the application down");
+            user.TearDown();
+        }
         if (heal)
         {
             if (!kube.ProviderExists(scenario.ProviderKey)) user.PutProvider();

@@ -22,6 +22,7 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
     private readonly Dictionary<ObjectKey, List<string?>> history = [];
     private readonly Dictionary<ObjectKey, string> providers = [];
     private readonly Dictionary<(string Ns, string Name), Dictionary<string, string>> secrets = [];
+    private readonly Dictionary<ObjectKey, long> externalWrites = [];
     private long version = 100;
     private int uids;
     private int foreignWrites;
@@ -35,6 +36,9 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
     // ---- The side of users, other controllers and the world: immediate, never faulty. ----
 
     public IReadOnlyList<ObjectKey> ServerKeys => servers.Keys.ToList();
+
+    /// <summary>How many writes by anyone but the operator the object has had (tells its own watch events from others').</summary>
+    public long ExternalWrites(ObjectKey key) => externalWrites.GetValueOrDefault(key);
 
     public ServerPowerResource? Server(ObjectKey key) => servers.TryGetValue(key, out var json) ? Read<ServerPowerResource>(json) : null;
 
@@ -51,6 +55,7 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
         server.Metadata.Generation = 1;
         server.Metadata.CreationTimestamp = sim.Now.UtcDateTime;
         server.Status = null;
+        externalWrites[key] = ExternalWrites(key) + 1;
         Commit(key, null, server);
     }
 
@@ -62,6 +67,7 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
         change(after);
         if (!JsonElement.DeepEquals(ApiJson.ToElement(before.Spec), ApiJson.ToElement(after.Spec)))
             after.Metadata.Generation = (before.Metadata.Generation ?? 1) + 1;
+        externalWrites[key] = ExternalWrites(key) + 1;
         Commit(key, before, after);
     }
 
@@ -70,6 +76,7 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
     {
         var before = Server(key);
         if (before is null) return;
+        externalWrites[key] = ExternalWrites(key) + 1;
         if (before.Metadata.Finalizers is not { Count: > 0 })
         {
             Remove(key, before);

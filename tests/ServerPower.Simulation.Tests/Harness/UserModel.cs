@@ -9,7 +9,7 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// toggle suspend, change stop and deletion policies, delete objects and re-apply their manifests (GitOps: the
 /// old tokens come back with them), and delete or replace the PowerProvider and its Secret.
 /// </summary>
-internal sealed class UserModel(SimContext sim, SimKube kube, Scenario scenario)
+internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld world, Scenario scenario)
 {
     private static readonly string[] InvalidTokens = ["bad token!", "-leading-dash", new string('x', 70), ""];
     private readonly Dictionary<ObjectKey, ServerPowerResource> manifests = [];
@@ -41,6 +41,13 @@ internal sealed class UserModel(SimContext sim, SimKube kube, Scenario scenario)
 
     public bool CredentialsValid => kube.ProviderExists(scenario.ProviderKey)
         && kube.Secret(Scenario.Ns, Scenario.SecretName, Scenario.SecretKey) == ProviderWorld.ValidCredential;
+
+    /// <summary>The end of the chaos phase, sometimes: the application is torn down (kubectl delete of every object).</summary>
+    public void TearDown()
+    {
+        foreach (var (key, _) in scenario.Servers)
+            if (kube.Server(key) is { Metadata.DeletionTimestamp: null }) Delete(key);
+    }
 
     /// <summary>One random action.</summary>
     public void Act()
@@ -103,6 +110,7 @@ internal sealed class UserModel(SimContext sim, SimKube kube, Scenario scenario)
             if (kube.Server(key) is not { Metadata.DeletionTimestamp: not null } live || live.Spec.DeletionPolicy != DeletionPolicy.Stop) continue;
             var why = live.Spec.ManagementPolicy == ManagementPolicy.Observe ? "managementPolicy is Observe"
                 : kube.ProviderExists(scenario.ProviderKey) && !CredentialsValid ? "the credentials are broken"
+                : world.Servers[live.Spec.ServerId].Gone ? "the server is gone at the provider"
                 : null;
             if (why is not null) Edit(key, $"spec.deletionPolicy (the server cannot be stopped: {why})", s => s.Spec = s.Spec with { DeletionPolicy = DeletionPolicy.Orphan });
         }
