@@ -14,6 +14,9 @@ internal sealed class FiberScheduler(SimContext sim)
     /// <summary>The fiber whose code is running now; edges ask it who is calling.</summary>
     public Fiber? Current { get; private set; }
 
+    /// <summary>Called each time a fiber parks (after its wake-up is booked): where process faults strike mid-reconcile.</summary>
+    public Action<Fiber>? Parked { get; set; }
+
     public Fiber Start(OperatorProcess process, ObjectKey key, IReadOnlySet<string> triggers,
         Func<CancellationToken, Task<ReconcileResult>> body, Action<Fiber> onFinished)
     {
@@ -30,6 +33,7 @@ internal sealed class FiberScheduler(SimContext sim)
         fiber.Where = where;
         sim.Agenda.At(sim.Now + latency, () => Wake(fiber, resume));
         fiber.Resume = resume;
+        Parked?.Invoke(fiber);
         await resume.Task;
         cancellationToken.ThrowIfCancellationRequested();
         return fiber;

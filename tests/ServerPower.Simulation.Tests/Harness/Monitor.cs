@@ -255,7 +255,7 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         if (retryAfter.TryGetValue(request.ServerId, out var wait) && request.At < wait.Until && wait.Process == process
             && !process.Deposed && request.Fiber.Triggers.All(OperatorDriven.Contains))
         {
-            Report("P6", "Retry-After longer than the resync period not honoured",
+            Report("P6", $"Retry-After longer than the resync period not honoured (queued by {string.Join("+", request.Fiber.Triggers)})",
                 $"the provider answered 429 with Retry-After {wait.Request.Outcome.RetryAfter?.TotalMinutes:0.#} min at {Trace.Stamp(wait.Request.At)}, "
                 + $"yet {request.Fiber.Name} (queued by {string.Join("+", request.Fiber.Triggers)}) called it again at {Trace.Stamp(request.At)}");
             return;

@@ -23,6 +23,7 @@ internal sealed class Operators(
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
     private int nextId;
+    private (string What, Action Strike, int Countdown)? armed;
 
     public OperatorProcess? Leader { get; private set; }
 
@@ -73,6 +74,30 @@ internal sealed class Operators(
                 if (key.Namespace == provider.Namespace && kube.Server(key)?.Spec.ProviderRef.Name == provider.Name)
                     process.Queue.Add(key, "watch");
         });
+    }
+
+    /// <summary>
+    /// A process fault that strikes at an await of a reconcile in flight (the interesting moment), at the leader's
+    /// next few parks; sometimes at once, whatever the process is doing.
+    /// </summary>
+    public void Arm(string what, Action strike)
+    {
+        if (sim.Chance(0.2)) strike();
+        else armed = (what, strike, sim.Rng.Next(1, 12));
+    }
+
+    /// <summary>Called at every park of every fiber.</summary>
+    public void OnParked(Fiber fiber)
+    {
+        if (armed is not { } fault || fiber.Process != Leader) return;
+        if (fault.Countdown > 1)
+        {
+            armed = fault with { Countdown = fault.Countdown - 1 };
+            return;
+        }
+        armed = null;
+        sim.Log($"{fiber.Name} is at \"{fiber.Where}\" when the {fault.What} strikes");
+        fault.Strike();
     }
 
     public void Crash()

@@ -41,6 +41,7 @@ internal sealed class SeedRun
         operators = new Operators(sim, fibers, kube, factory, new SimEvents(sim, fibers), monitor, settings);
         kube.ServerChanged = operators.OnServerChanged;
         kube.ProviderChanged = operators.OnProviderChanged;
+        fibers.Parked = operators.OnParked;
         scenario = new Scenario(sim);
         user = new UserModel(sim, kube, world, scenario);
     }
@@ -94,8 +95,8 @@ internal sealed class SeedRun
         var userEvery = sim.Between(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(120));
         Note($"users act every ~{userEvery.TotalSeconds:0} s");
         Recurring(userEvery, user.Act);
-        Recurring(faults.CrashEvery, operators.Crash);
-        Recurring(faults.PauseEvery, operators.Freeze);
+        Recurring(faults.CrashEvery, () => operators.Arm("crash", operators.Crash));
+        Recurring(faults.PauseEvery, () => operators.Arm("freeze", operators.Freeze));
         Recurring(faults.ForeignWriteEvery, () =>
         {
             var (key, _) = sim.Pick(scenario.Servers.ToArray());
