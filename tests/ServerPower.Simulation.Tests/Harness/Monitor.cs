@@ -80,7 +80,7 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         fiber.LastWritten = desired;
         var uid = after.Metadata.Uid!;
         firstStatus.TryAdd(uid, Reasons(desired));
-        CheckNothingUnreadableIsSuccess(after);
+        CheckNothingUnreadableIsSuccess(after, fiber);
         // The operator recorded that the server reached its declared state, from a read made after its last action.
         var declared = Declared(after.Spec);
         if (after.Status?.PowerState == declared && fiber.LastRead is { Observed.Power: var seen } read && seen == declared
@@ -216,17 +216,18 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
     }
 
     /// <summary>P4: a one-shot is Done, or lastAction Accepted, only after the provider really answered Accepted.</summary>
-    private void CheckNothingUnreadableIsSuccess(ServerPowerResource stored)
+    private void CheckNothingUnreadableIsSuccess(ServerPowerResource stored, Fiber writer)
     {
         var status = stored.Status;
         var id = stored.Spec.ServerId;
+        var how = writer.Process.Deposed ? " (written by a deposed leader)" : !writer.ReadFresh ? " (written after a stale read)" : "";
         foreach (var (type, oneShot) in new[] { (ActionType.Restart, status?.Restart), (ActionType.Rebuild, status?.Rebuild) })
         {
             if (oneShot is { Phase: OneShotPhase.Done } done && !accepted.Contains((id, type, done.Token)))
-                Report("P4", "one-shot Done without an accepted request", $"status.{type.ToString().ToLowerInvariant()} says token \"{done.Token}\" is Done, but no {type} with that token was accepted by the provider");
+                Report("P4", "one-shot Done without an accepted request" + how, $"status.{type.ToString().ToLowerInvariant()} says token \"{done.Token}\" is Done, but no {type} with that token was accepted by the provider");
         }
         if (status?.LastAction is { Result: ActionResult.Accepted } last && !accepted.Contains((id, last.Type, last.Token)))
-            Report("P4", "lastAction Accepted without an accepted request", $"status.lastAction says {Describe(last)}, but the provider never accepted such a request");
+            Report("P4", "lastAction Accepted without an accepted request" + how, $"status.lastAction says {Describe(last)}, but the provider never accepted such a request (status written by {writer.Name})");
     }
 
     /// <summary>
@@ -243,7 +244,9 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         var groups = window.GroupBy(r => (r.IsRead ? "read" : r.Action.ToString()) + " " + r.Outcome.Kind + (r.Outcome.Kind == OutcomeKind.RateLimited ? $" Retry-After {RetryAfterClass(r.Outcome.RetryAfter)}" : ""))
             .OrderByDescending(g => g.Count()).ToList();
         var top = groups[0].First().Outcome;
-        var kind = top.Kind == OutcomeKind.RateLimited ? $"request loop on 429 with Retry-After {RetryAfterClass(top.RetryAfter)}" : $"request loop on {top.Kind}";
+        var kind = top.Kind == OutcomeKind.RateLimited ? $"request loop on 429 with Retry-After {RetryAfterClass(top.RetryAfter)}"
+            : top.IsAccepted ? "polling at the minimum interval without backoff"
+            : $"request loop on {top.Kind}";
         Report("P6", kind, $"{window.Count} provider requests for server {request.ServerId} within one minute: "
             + string.Join(", ", groups.Select(g => $"{g.Key} ×{g.Count()}")) + " (requests of reconciles the operator started by itself)");
     }

@@ -1,16 +1,15 @@
 using k8s.Models;
-using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
 
 namespace ServerPower.Simulation.Tests.Harness;
 
 /// <summary>One operator process: its own reconciler instance, work queue, informer cache and workers.</summary>
-internal sealed class OperatorProcess(int id, ServerPowerReconciler reconciler, WorkQueueModel queue)
+internal sealed class OperatorProcess(int id, IReconciler reconciler, WorkQueueModel queue)
 {
     public const int Workers = 4;
 
     public int Id { get; } = id;
-    public ServerPowerReconciler Reconciler { get; } = reconciler;
+    public IReconciler Reconciler { get; } = reconciler;
     public WorkQueueModel Queue { get; } = queue;
     public List<Fiber> InFlight { get; } = [];
 

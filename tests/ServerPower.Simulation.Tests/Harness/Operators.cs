@@ -19,7 +19,7 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// </summary>
 internal sealed class Operators(
     SimContext sim, FiberScheduler fibers, SimKube kube, IPowerProviderFactory factory, IEventRecorder events,
-    Monitor monitor, DecisionSettings settings)
+    Monitor monitor, DecisionSettings settings, Func<MutantEdges, IReconciler, IReconciler>? mutate = null)
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
     private int nextId;
@@ -31,7 +31,8 @@ internal sealed class Operators(
     {
         if (Leader is not null) return;
         var resolver = new ProviderResolver(kube, factory, EndpointPolicy.Default);
-        var reconciler = new ServerPowerReconciler(kube, resolver, events, sim.Clock, settings, NullLogger<ServerPowerReconciler>.Instance);
+        IReconciler reconciler = new ServerPowerReconciler(kube, resolver, events, sim.Clock, settings, NullLogger<ServerPowerReconciler>.Instance);
+        if (mutate is not null) reconciler = mutate(new MutantEdges(kube, fibers, monitor, resolver), reconciler);
         var process = new OperatorProcess(++nextId, reconciler, new WorkQueueModel(sim));
         Leader = process;
         foreach (var key in kube.ServerKeys)

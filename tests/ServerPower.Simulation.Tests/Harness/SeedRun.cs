@@ -14,7 +14,7 @@ internal sealed class SeedRun
 {
     public static readonly TimeSpan ChaosPhase = TimeSpan.FromMinutes(30);
     public static readonly TimeSpan CalmPhase = TimeSpan.FromMinutes(20);
-    private const long StepBudget = 400_000;
+    private const long StepBudget = 100_000;
 
     private readonly SimContext sim;
     private readonly FaultPlan faults;
@@ -27,7 +27,8 @@ internal sealed class SeedRun
     private readonly List<string> setup = [];
     private DateTimeOffset? end;
 
-    public SeedRun(int seed, bool keepFullTrace = false)
+    /// <param name="mutate">Wraps each process's reconciler in a deliberately broken one (the harness's self-tests).</param>
+    public SeedRun(int seed, bool keepFullTrace = false, Func<MutantEdges, Operator.Runtime.IReconciler, Operator.Runtime.IReconciler>? mutate = null)
     {
         sim = new SimContext(seed, keepFullTrace);
         var settings = OperatorHost.Settings(new OperatorOptions());
@@ -38,7 +39,7 @@ internal sealed class SeedRun
         kube = new SimKube(sim, fibers, faults, monitor);
         monitor.Stored = kube.Server;
         var factory = new SimProviderFactory(sim, fibers, world, faults, monitor);
-        operators = new Operators(sim, fibers, kube, factory, new SimEvents(sim, fibers), monitor, settings);
+        operators = new Operators(sim, fibers, kube, factory, new SimEvents(sim, fibers), monitor, settings, mutate);
         kube.ServerChanged = operators.OnServerChanged;
         kube.ProviderChanged = operators.OnProviderChanged;
         fibers.Parked = operators.OnParked;
