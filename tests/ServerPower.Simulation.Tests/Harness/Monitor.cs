@@ -166,7 +166,8 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         if (earlier.Count > 1)
         {
             var deposed = earlier.Any(r => r.Fiber.Process.Deposed) ? " (one by a deposed leader)" : "";
-            Report("P1", $"one-shot sent twice{deposed}",
+            var carriedOut = earlier.Count(r => r.Applied);
+            Report("P1", $"one-shot sent twice{deposed}, carried out {(carriedOut > 1 ? "twice" : carriedOut == 1 ? "once" : "never")}",
                 $"{type} token \"{token}\" reached the provider {earlier.Count} times: "
                 + string.Join("; ", earlier.Select(r => $"{Trace.Stamp(r.At)} by {r.Fiber.Name} → {r.Outcome.Kind}")));
         }

@@ -81,10 +81,10 @@ internal sealed class Operators(
     /// A process fault that strikes at an await of a reconcile in flight (the interesting moment), at the leader's
     /// next few parks; sometimes at once, whatever the process is doing.
     /// </summary>
-    public void Arm(string what, Action strike)
+    public void Arm(string what, Action strike, double atOnce = 0.2, int withinParks = 12)
     {
-        if (sim.Chance(0.2)) strike();
-        else armed = (what, strike, sim.Rng.Next(1, 12));
+        if (sim.Chance(atOnce)) strike();
+        else armed = (what, strike, sim.Rng.Next(1, withinParks));
     }
 
     /// <summary>Called at every park of every fiber.</summary>
@@ -130,10 +130,12 @@ internal sealed class Operators(
     }
 
     /// <summary>The leader freezes; past the lease a standby takes over and the old one thaws later, deposed.</summary>
-    public void Freeze()
+    public void Freeze() => Freeze(sim.Chance(0.6));
+
+    public void Freeze(bool pastTheLease)
     {
         if (Leader is not { } process || process.PausedUntil > sim.Now) return;
-        var pause = sim.Chance(0.4) ? sim.Between(TimeSpan.FromSeconds(1), LeaseDuration - TimeSpan.FromSeconds(1)) : sim.Between(LeaseDuration + TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(10));
+        var pause = !pastTheLease ? sim.Between(TimeSpan.FromSeconds(1), LeaseDuration - TimeSpan.FromSeconds(1)) : sim.Between(LeaseDuration + TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(10));
         process.PausedUntil = sim.Now + pause;
         sim.Fault($"operator {process} freezes for {pause.TotalSeconds:0.#} s with {process.InFlight.Count} reconcile(s) in flight ({string.Join(", ", process.InFlight.Select(f => f.Where))})");
         sim.Agenda.At(process.PausedUntil, () => sim.Log($"operator {process} thaws{(process.Deposed ? " without its lease: it carries on with what it had in flight" : "")}"));

@@ -96,6 +96,12 @@ internal sealed class SeedRun
         var userEvery = sim.Between(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(120));
         Note($"users act every ~{userEvery.TotalSeconds:0} s");
         Recurring(userEvery, user.Act);
+        // The first sight of an object is where adoption is decided: sometimes the leader freezes right there.
+        if (faults.PauseEvery is not null)
+            user.Created = () =>
+            {
+                if (!faults.Calm && sim.Chance(0.3)) operators.Arm("freeze", () => operators.Freeze(pastTheLease: true), atOnce: 0, withinParks: 6);
+            };
         Recurring(faults.CrashEvery, () => operators.Arm("crash", operators.Crash));
         Recurring(faults.PauseEvery, () => operators.Arm("freeze", operators.Freeze));
         Recurring(faults.ForeignWriteEvery, () =>

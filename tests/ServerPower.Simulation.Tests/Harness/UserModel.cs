@@ -15,6 +15,9 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
     private readonly Dictionary<ObjectKey, ServerPowerResource> manifests = [];
     private int tokens;
 
+    /// <summary>Called after an object is created or re-created (a moment worth a fault: the first sight).</summary>
+    public Action? Created { get; set; }
+
     public string NewToken(string prefix) => $"{prefix}{++tokens}";
 
     public static string InvalidToken(SimContext sim) => sim.Pick(InvalidTokens);
@@ -25,6 +28,7 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
         manifests[key] = Copy(manifest);
         kube.Create(Copy(manifest));
         sim.Log($"user: creates {key.Name}: {Summary(manifest)}");
+        Created?.Invoke();
     }
 
     public void PutProvider()
@@ -154,6 +158,7 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
     {
         kube.Create(Copy(manifests[key]));
         sim.Log($"user: re-applies the manifest of {key.Name}: {Summary(manifests[key])}");
+        Created?.Invoke();
     }
 
     private static ServerPowerResource Copy(ServerPowerResource s) =>
