@@ -31,6 +31,7 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
     private readonly Dictionary<string, long> specStateSince = [];
     private readonly Dictionary<string, long> reached = [];
     private readonly Dictionary<string, long> lastSend = [];
+    private readonly Dictionary<string, (long Seq, string Writer, bool Deposed)> lastDubiousWrite = [];
     private readonly Dictionary<string, Queue<ProviderRequest>> lastMinute = [];
     private readonly Dictionary<string, (DateTimeOffset Until, OperatorProcess Process, ProviderRequest Request)> retryAfter = [];
 
@@ -79,6 +80,7 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         if (desired.Rebuild is { Phase: OneShotPhase.Sending } rebuild) fiber.SendingTokens[ActionType.Rebuild] = rebuild.Token;
         fiber.LastWritten = desired;
         var uid = after.Metadata.Uid!;
+        if (fiber.Process.Deposed || !fiber.ReadFresh) lastDubiousWrite[uid] = (sim.NextSeq(), fiber.Name, fiber.Process.Deposed);
         firstStatus.TryAdd(uid, Reasons(desired));
         CheckNothingUnreadableIsSuccess(after, fiber);
         // The operator recorded that the server reached its declared state, from a read made after its last action.
@@ -132,8 +134,10 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         var wrote = fiber.LastWritten ?? server.Status;
         var ready = Conditions.Find(wrote?.Conditions, ConditionTypes.Ready);
         var synced = Conditions.Find(wrote?.Conditions, ConditionTypes.Synced);
+        var last = wrote?.LastAction;
+        var window = declared == PowerState.Running ? settings.StartEffectTimeout : Grace(server);
         var kind = synced?.Reason == Api.Vocabulary.Reasons.InvalidSpec ? "drift ignored while an annotation is invalid"
-            : ready?.Reason == Api.Vocabulary.Reasons.ActionPending ? "drift correction waits out the last action's window"
+            : last is { Result: ActionResult.Accepted } && sim.Now - last.RequestTime < window + TimestampPrecision ? "drift correction waits out the last action's window"
             : $"drift not corrected ({ready?.Reason})";
         Report("P7", kind,
             $"server {read.ServerId} reported {seen.Power} while declared {declared}; the operator had recorded it {declared} "
@@ -167,9 +171,12 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         {
             var deposed = earlier.Any(r => r.Fiber.Process.Deposed) ? " (one by a deposed leader)" : "";
             var carriedOut = earlier.Count(r => r.Applied);
-            Report("P1", $"one-shot sent twice{deposed}, carried out {(carriedOut > 1 ? "twice" : carriedOut == 1 ? "once" : "never")}",
+            var dubious = uid is not null && lastDubiousWrite.TryGetValue(uid, out var w) && w.Seq > earlier[0].Seq ? w : default;
+            var between = dubious.Writer is null ? "" : $" after a status write {(dubious.Deposed ? "by a deposed leader" : "from a stale read")}";
+            Report("P1", $"one-shot sent twice{deposed}{between}, carried out {(carriedOut > 1 ? "twice" : carriedOut == 1 ? "once" : "never")}",
                 $"{type} token \"{token}\" reached the provider {earlier.Count} times: "
-                + string.Join("; ", earlier.Select(r => $"{Trace.Stamp(r.At)} by {r.Fiber.Name} → {r.Outcome.Kind}")));
+                + string.Join("; ", earlier.Select(r => $"{Trace.Stamp(r.At)} by {r.Fiber.Name} → {r.Outcome.Kind}"))
+                + (dubious.Writer is null ? "" : $"; in between, {dubious.Writer} wrote status{(dubious.Deposed ? " as a deposed leader" : " from a stale read")}"));
         }
     }
 
