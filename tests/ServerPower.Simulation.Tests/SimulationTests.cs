@@ -23,6 +23,9 @@ public sealed class SimulationTests
             if (Environment.GetEnvironmentVariable("SIM_TRACE_FILE") is { Length: > 0 } file) await File.WriteAllLinesAsync(file, trace, TestContext.Current.CancellationToken);
             else foreach (var line in trace) output?.WriteLine(line);
         }
+        if (Environment.GetEnvironmentVariable("SIM_VERBOSE") == "1")
+            foreach (var seed in report.Results)
+                output?.WriteLine($"seed {seed.Seed}: steps {seed.Stats.Steps} reconciles {seed.Stats.Reconciles} provider requests {seed.Stats.ProviderRequests}: {seed.Violation?.ToString() ?? "ok"}");
         output?.WriteLine(report.SummaryLine);
         Console.WriteLine(report.SummaryLine);
         Assert.True(report.Violations == 0, report.FailureText);

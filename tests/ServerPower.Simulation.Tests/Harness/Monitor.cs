@@ -271,7 +271,8 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
                 + $"yet {request.Fiber.Name} (queued by {string.Join("+", request.Fiber.Triggers)}) called it again at {Trace.Stamp(request.At)}");
             return;
         }
-        if (request.Outcome.IsAccepted) retryAfter.Remove(request.ServerId);
+        // Any answer but 429 (or no answer at all) shows the provider no longer limits: the wait is over.
+        if (request.Outcome.Kind is not (OutcomeKind.RateLimited or OutcomeKind.Unavailable)) retryAfter.Remove(request.ServerId);
         if (request.Outcome is { Kind: OutcomeKind.RateLimited, RetryAfter: { } ra } && ra > settings.ResyncPeriod && !process.Deposed)
         {
             retryAfter[request.ServerId] = (request.At + ra, process, request);

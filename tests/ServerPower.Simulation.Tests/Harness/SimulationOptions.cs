@@ -4,7 +4,7 @@ namespace ServerPower.Simulation.Tests.Harness;
 
 /// <summary>
 /// Which seeds to run: SIM_SEEDS=N runs seeds 1..N (SIM_FIRST_SEED moves the start); SIM_SEED=n replays one seed
-/// and prints its whole trace (to the file SIM_TRACE_FILE names, if set).
+/// and prints its whole trace (to the file SIM_TRACE_FILE names, if set); SIM_VERBOSE=1 prints one line per seed.
 /// </summary>
 internal sealed record SimulationOptions(int FirstSeed, int Count, bool Replay)
 {
