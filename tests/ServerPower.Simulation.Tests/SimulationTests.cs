@@ -5,6 +5,8 @@ namespace ServerPower.Simulation.Tests;
 /// <summary>
 /// Seeded, deterministic simulations of the real ServerPowerReconciler (real ProviderResolver, real decision)
 /// against in-memory edges with injected faults, checking the operator's promises after every step.
+/// SIM_SEEDS=N runs seeds 1..N (SIM_FIRST_SEED moves the start), SIM_SEED=n replays one seed with its whole trace
+/// (SIM_TRACE_FILE=path writes it to a file), SIM_VERBOSE=1 prints one line per seed.
 /// </summary>
 public sealed class SimulationTests
 {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using ServerPower.Api.Resources;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Reconciliation;

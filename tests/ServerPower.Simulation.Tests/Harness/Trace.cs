@@ -7,20 +7,14 @@ internal sealed class Trace(bool keepAll)
 
     private readonly Queue<string> recent = new();
     private readonly List<string> all = [];
-    private long count;
-
-    public long Count => count;
 
     public void Add(DateTimeOffset at, string text)
     {
-        count++;
         var line = $"{Stamp(at)} {text}";
         if (keepAll) all.Add(line);
         recent.Enqueue(line);
         if (recent.Count > Tail) recent.Dequeue();
     }
-
-    public IReadOnlyList<string> Last => recent.ToList();
 
     public IReadOnlyList<string> All => keepAll ? all : recent.ToList();
 
