@@ -1,0 +1,44 @@
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+
+namespace ServerPower.Simulation.Tests.Harness;
+
+/// <summary>
+/// After the calm phase (no faults, no world events, users quiet), what must have happened:
+/// P5: every deletion completed (deletionPolicy Orphan always; Stop once the server could be stopped, and the user
+/// set Orphan where it could not), whatever the annotations or suspend say.
+/// P7 (liveness): a managed, unsuspended server whose provider can report state is in its declared state.
+/// </summary>
+internal static class LivenessCheck
+{
+    public static void Run(SimContext sim, SimKube kube, ProviderWorld world, Scenario scenario, UserModel user, Monitor monitor, TimeSpan calm)
+    {
+        foreach (var (key, serverId) in scenario.Servers)
+        {
+            if (kube.Server(key) is not { } live) continue;
+            var server = world.Servers[serverId];
+            var spec = live.Spec;
+            var annotations = live.Metadata.Annotations ?? new Dictionary<string, string>();
+            var invalid = annotations.Any(a => a.Key is Annotations.Restart or Annotations.Rebuild && !UserModel.Valid(a.Value));
+            var facts = $"{UserModel.Summary(live)}; status {SimKube.Describe(live)}; server {server}; "
+                + $"PowerProvider {(kube.ProviderExists(scenario.ProviderKey) ? "present" : "missing")}, credentials {(user.CredentialsValid ? "valid" : "broken")}";
+            if (live.Metadata.DeletionTimestamp is not null)
+            {
+                var context = new List<string> { $"deletionPolicy {spec.DeletionPolicy}" };
+                if (invalid) context.Add("an annotation is invalid");
+                if (spec.Suspend) context.Add("suspended");
+                monitor.Report("P5", $"deletion never completes ({string.Join(", ", context)})",
+                    $"{key.Name} is still there {calm.TotalMinutes:0} min into the calm phase, deletion requested at {Trace.Stamp(new DateTimeOffset(live.Metadata.DeletionTimestamp.Value, TimeSpan.Zero))}: {facts}");
+                return;
+            }
+            var manages = !spec.Suspend && spec.ManagementPolicy == ManagementPolicy.Manage && user.CredentialsValid
+                && SimCapabilities.Of(scenario.ProviderType).CanReadState && !server.Gone;
+            if (manages && server.Power != Monitor.Declared(spec))
+            {
+                monitor.Report("P7", invalid ? "declared state never reached while an annotation is invalid" : "declared state never reached",
+                    $"{key.Name}: server {serverId} is {server} {calm.TotalMinutes:0} min into the calm phase, declared {spec.State}: {facts}");
+                return;
+            }
+        }
+    }
+}

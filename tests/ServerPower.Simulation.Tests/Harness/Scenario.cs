@@ -1,0 +1,43 @@
+using ServerPower.Api.Resources;
+using ServerPower.Operator.Runtime;
+
+namespace ServerPower.Simulation.Tests.Harness;
+
+/// <summary>The names of one seed's world: one namespace, one PowerProvider and its Secret, one or two servers.</summary>
+internal sealed class Scenario
+{
+    public const string Ns = "games";
+    public const string ProviderName = "main";
+    public const string SecretName = "creds";
+    public const string SecretKey = "token";
+
+    public Scenario(SimContext sim)
+    {
+        ProviderType = sim.Rng.Next(8) switch
+        {
+            < 3 => ProviderType.Wenium,
+            < 5 => ProviderType.PterodactylPanel,
+            < 7 => ProviderType.Wings,
+            _ => ProviderType.Heo,
+        };
+        var names = new[] { ("mc", "1001"), ("web", "1002") };
+        Servers = names.Take(sim.Chance(0.3) ? 2 : 1).Select(n => (new ObjectKey(Ns, n.Item1), n.Item2)).ToList();
+    }
+
+    public ProviderType ProviderType { get; }
+
+    public ObjectKey ProviderKey { get; } = new(Ns, ProviderName);
+
+    public IReadOnlyList<(ObjectKey Key, string ServerId)> Servers { get; }
+
+    public PowerProviderResource Provider() => new()
+    {
+        Metadata = new() { Name = ProviderName, NamespaceProperty = Ns },
+        Spec = new PowerProviderSpec
+        {
+            Type = ProviderType,
+            Endpoint = "https://provider.example.com/api",
+            CredentialsSecretRef = new SecretKeyReference { Name = SecretName, Key = SecretKey },
+        },
+    };
+}

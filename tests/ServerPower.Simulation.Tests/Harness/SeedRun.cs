@@ -1,0 +1,201 @@
+using k8s.Models;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Hosting;
+
+namespace ServerPower.Simulation.Tests.Harness;
+
+/// <summary>
+/// One seed: a random world, users and faults around the real reconciler for a chaos phase, then a calm phase
+/// (faults off, world healed, users quiet) at whose end liveness is checked. Everything is drawn from the seed's one
+/// <see cref="Random"/> and happens on the agenda's simulated clock, so a seed replays exactly.
+/// </summary>
+internal sealed class SeedRun
+{
+    public static readonly TimeSpan ChaosPhase = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan CalmPhase = TimeSpan.FromMinutes(20);
+    private const long StepBudget = 100_000;
+
+    private readonly SimContext sim;
+    private readonly FaultPlan faults;
+    private readonly ProviderWorld world;
+    private readonly Monitor monitor;
+    private readonly SimKube kube;
+    private readonly Operators operators;
+    private readonly Scenario scenario;
+    private readonly UserModel user;
+    private readonly List<string> setup = [];
+    private DateTimeOffset? end;
+
+    /// <param name="mutate">Wraps each process's reconciler in a deliberately broken one (the harness's self-tests).</param>
+    public SeedRun(int seed, bool keepFullTrace = false, Func<MutantEdges, Operator.Runtime.IReconciler, Operator.Runtime.IReconciler>? mutate = null)
+    {
+        sim = new SimContext(seed, keepFullTrace);
+        var settings = OperatorHost.Settings(new OperatorOptions());
+        faults = new FaultPlan(sim);
+        world = new ProviderWorld(sim);
+        monitor = new Monitor(sim, settings);
+        var fibers = new FiberScheduler(sim);
+        kube = new SimKube(sim, fibers, faults, monitor);
+        monitor.Stored = kube.Server;
+        var factory = new SimProviderFactory(sim, fibers, world, faults, monitor);
+        operators = new Operators(sim, fibers, kube, factory, new SimEvents(sim, fibers), monitor, settings, mutate);
+        kube.ServerChanged = operators.OnServerChanged;
+        kube.ProviderChanged = operators.OnProviderChanged;
+        fibers.Parked = operators.OnParked;
+        scenario = new Scenario(sim);
+        user = new UserModel(sim, kube, world, scenario);
+    }
+
+    public SeedResult Run()
+    {
+        SetUp();
+        while (monitor.Violation is null && sim.Agenda.TryPeek(out var when))
+        {
+            if (end is { } e && when > e) break;
+            if (when > sim.Now) sim.Clock.SetUtcNow(when);
+            sim.Agenda.Dequeue().Action();
+            operators.Dispatch();
+            if (++sim.Stats.Steps > StepBudget)
+                monitor.Report("harness", "step budget exhausted", $"more than {StepBudget} steps: a loop the invariants did not name");
+        }
+        if (monitor.Violation is null && end is { } last)
+        {
+            if (sim.Now < last) sim.Clock.SetUtcNow(last);
+            LivenessCheck.Run(sim, kube, world, scenario, user, monitor, last - SimContext.Start - ChaosPhase);
+        }
+        return new SeedResult(sim.Seed, sim.Stats, monitor.Violation, sim.Trace.All, string.Join("; ", setup));
+    }
+
+    private void SetUp()
+    {
+        Note($"provider {scenario.ProviderType}; servers {string.Join(", ", scenario.Servers.Select(s => $"{s.Key.Name}={s.ServerId}"))}");
+        Note(faults.Describe());
+
+        // Provider side: the account and its servers.
+        foreach (var (_, id) in scenario.Servers) world.Add(id, sim.Chance(0.5) ? PowerState.Running : PowerState.Stopped);
+        if (sim.Chance(0.15)) Later("PowerProvider created late", sim.Between(TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10)), user.PutProvider);
+        else user.PutProvider();
+        if (sim.Chance(0.15)) Later("Secret created late", sim.Between(TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10)), () => user.PutSecret(ProviderWorld.ValidCredential));
+        else user.PutSecret(ProviderWorld.ValidCredential);
+        if (sim.Chance(0.15))
+            Later("provider failing at first", sim.Between(TimeSpan.Zero, TimeSpan.FromSeconds(10)),
+                () => faults.StartStorm(sim.Pick(ProviderFault.ServerError, ProviderFault.RateLimited, ProviderFault.Timeout, ProviderFault.Unreadable),
+                    sim.Between(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)), faults.DrawRetryAfter()));
+
+        // The objects, often with one-shot tokens already on them.
+        foreach (var (key, _) in scenario.Servers)
+        {
+            var manifest = Manifest(key);
+            Note($"{key.Name}: {UserModel.Summary(manifest)}");
+            sim.Agenda.At(sim.Now + sim.Between(TimeSpan.Zero, TimeSpan.FromSeconds(30)), () => user.Apply(manifest));
+        }
+        sim.Agenda.At(sim.Now + sim.Between(TimeSpan.Zero, TimeSpan.FromSeconds(20)), operators.StartLeader);
+
+        // The chaos phase's recurring events.
+        var userEvery = sim.Between(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(120));
+        Note($"users act every ~{userEvery.TotalSeconds:0} s");
+        Recurring(userEvery, user.Act);
+        // The first sight of an object is where adoption is decided: sometimes the leader freezes right there.
+        if (faults.PauseEvery is not null)
+            user.Created = () =>
+            {
+                if (!faults.Calm && sim.Chance(0.3)) operators.Arm("freeze", () => operators.Freeze(pastTheLease: true), atOnce: 0, withinParks: 6);
+            };
+        Recurring(faults.CrashEvery, () => operators.Arm("crash", operators.Crash));
+        Recurring(faults.PauseEvery, () => operators.Arm("freeze", operators.Freeze));
+        Recurring(faults.ForeignWriteEvery, () =>
+        {
+            var (key, _) = sim.Pick(scenario.Servers.ToArray());
+            if (kube.Server(key) is null) return;
+            sim.Fault($"another controller writes a label on {key.Name}");
+            kube.ForeignWrite(key);
+        });
+        Recurring(faults.ServerEventEvery, WorldEvent);
+        Recurring(faults.StormEvery, () => faults.StartStorm(
+            sim.Pick(ProviderFault.ServerError, ProviderFault.RateLimited, ProviderFault.RateLimited, ProviderFault.Timeout, ProviderFault.Unreadable),
+            sim.Between(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(8)), faults.DrawRetryAfter()));
+        sim.Agenda.At(SimContext.Start + ChaosPhase, BeginCalm);
+    }
+
+    private ServerPowerResource Manifest(Operator.Runtime.ObjectKey key)
+    {
+        var annotations = new Dictionary<string, string>();
+        if (sim.Chance(0.4)) annotations[Annotations.Restart] = user.NewToken("r");
+        if (sim.Chance(0.25)) annotations[Annotations.Rebuild] = user.NewToken("b");
+        if (sim.Chance(0.12)) annotations[sim.Chance(0.5) ? Annotations.Restart : Annotations.Rebuild] = UserModel.InvalidToken(sim);
+        return new ServerPowerResource
+        {
+            Metadata = new V1ObjectMeta { Name = key.Name, NamespaceProperty = key.Namespace, Annotations = annotations },
+            Spec = new ServerPowerSpec
+            {
+                ProviderRef = new LocalObjectReference { Name = Scenario.ProviderName },
+                ServerId = scenario.Servers.First(s => s.Key == key).ServerId,
+                State = sim.Chance(0.5) ? DesiredPowerState.Running : DesiredPowerState.Stopped,
+                Suspend = sim.Chance(0.2),
+                ManagementPolicy = sim.Chance(0.05) ? ManagementPolicy.Observe : ManagementPolicy.Manage,
+                Stop = sim.Chance(0.7) ? UserModel.RandomStop(sim) : null,
+                Rebuild = sim.Chance(0.9) ? new RebuildSpec { OsId = "debian-12" } : null,
+                DeletionPolicy = sim.Chance(0.4) ? DeletionPolicy.Stop : DeletionPolicy.Orphan,
+            },
+        };
+    }
+
+    private void WorldEvent()
+    {
+        var server = world.Servers[sim.Pick(scenario.Servers.ToArray()).ServerId];
+        var roll = sim.Rng.NextDouble();
+        if (roll < 0.5) world.Crash(server);
+        else if (roll < 0.65) world.ConsoleStart(server);
+        else if (roll < 0.97) world.SetStuck(server, !server.Stuck);
+        else if (!server.Gone) world.Delete(server);
+    }
+
+    private void BeginCalm()
+    {
+        faults.Calm = true;
+        faults.EndStorms();
+        world.Heal();
+        var heal = sim.Chance(0.6);
+        sim.Log($"calm phase: no more faults, world events or user actions{(heal ? "; the user repairs the PowerProvider and its Secret" : "")}");
+        if (sim.Chance(0.3))
+        {
+            sim.Log("the user tears the application down");
+            user.TearDown();
+        }
+        if (heal)
+        {
+            if (!kube.ProviderExists(scenario.ProviderKey)) user.PutProvider();
+            if (kube.Secret(Scenario.Ns, Scenario.SecretName, Scenario.SecretKey) != ProviderWorld.ValidCredential) user.PutSecret(ProviderWorld.ValidCredential);
+        }
+        sim.Agenda.At(sim.Now + TimeSpan.FromMinutes(5), user.OrphanUnstoppableDeletions);
+        var calmEnd = sim.Now + CalmPhase;
+        // A Retry-After the operator must honour may reach past the planned end: give it time after that.
+        if (monitor.LatestRetryAfterEnd + TimeSpan.FromMinutes(10) > calmEnd) calmEnd = monitor.LatestRetryAfterEnd + TimeSpan.FromMinutes(10);
+        end = calmEnd;
+    }
+
+    private void Recurring(TimeSpan? every, Action action)
+    {
+        if (every is not { } mean) return;
+        void Next() => sim.Agenda.At(sim.Now + sim.Exponential(mean), () =>
+        {
+            if (faults.Calm) return;
+            action();
+            Next();
+        });
+        Next();
+    }
+
+    private void Later(string what, TimeSpan after, Action action)
+    {
+        Note($"{what} (+{after.TotalSeconds:0} s)");
+        sim.Agenda.At(sim.Now + after, action);
+    }
+
+    private void Note(string text)
+    {
+        setup.Add(text);
+        sim.Log("setup: " + text);
+    }
+}

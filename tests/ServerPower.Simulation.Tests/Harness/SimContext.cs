@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace ServerPower.Simulation.Tests.Harness;
+
+/// <summary>
+/// What every part of one seed's run shares: the one seeded random source, the simulated clock, the agenda of
+/// timed events, the step trace and the counters. Nothing in a run reads the wall clock.
+/// </summary>
+internal sealed class SimContext(int seed, bool keepFullTrace)
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+
+    private long sequence;
+
+    public int Seed { get; } = seed;
+    public Random Rng { get; } = new(seed);
+    public FakeTimeProvider Clock { get; } = new(Start);
+    public Agenda Agenda { get; } = new();
+    public Trace Trace { get; } = new(keepFullTrace);
+    public SimStats Stats { get; } = new();
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    /// <summary>A global order of everything that happened, for "before/after" questions the invariants ask.</summary>
+    public long NextSeq() => ++sequence;
+
+    public bool Chance(double probability) => Rng.NextDouble() < probability;
+
+    public TimeSpan Between(TimeSpan min, TimeSpan max) => min + (max - min) * Rng.NextDouble();
+
+    public TimeSpan Exponential(TimeSpan mean) => mean * -Math.Log(1 - Rng.NextDouble());
+
+    public T Pick<T>(params T[] items) => items[Rng.Next(items.Length)];
+
+    public void Log(string text) => Trace.Add(Now, text);
+
+    public void Fault(string text)
+    {
+        Stats.Faults++;
+        Log("FAULT " + text);
+    }
+}
