@@ -12,8 +12,13 @@ public abstract record ProviderView
     /// <summary>The PowerProvider is missing or unusable; <paramref name="Reason"/> is a Synced reason.</summary>
     public sealed record Unresolved(string Reason, string Message) : ProviderView;
 
-    /// <summary>A usable provider; <paramref name="Read"/> is null when state was not read (state-blind or suspended).</summary>
-    public sealed record Resolved(ProviderType Type, ProviderCapabilities Capabilities, ReadResult? Read, TimeSpan? ReassertInterval) : ProviderView;
+    /// <summary>
+    /// A usable provider; <paramref name="Read"/> is null when state was not read (state-blind, suspended, or
+    /// throttled). <paramref name="ThrottledFor"/>: the provider asked (429 Retry-After) that nothing of this account
+    /// be sent for this long; nothing was read and nothing may be sent.
+    /// </summary>
+    public sealed record Resolved(ProviderType Type, ProviderCapabilities Capabilities, ReadResult? Read, TimeSpan? ReassertInterval,
+        TimeSpan? ThrottledFor = null) : ProviderView;
 }
 
 public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings);

@@ -18,5 +18,5 @@ public static class OutcomeReasons
 
     /// <summary>Transient failures are retried with the work queue's exponential backoff.</summary>
     public static bool IsTransient(ProviderOutcome outcome) =>
-        outcome.Kind is OutcomeKind.Unavailable || (outcome.Kind is OutcomeKind.RateLimited && outcome.RetryAfter is null);
+        outcome.Kind is OutcomeKind.Unavailable or OutcomeKind.RateLimited;
 }

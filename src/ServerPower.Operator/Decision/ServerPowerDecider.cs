@@ -62,6 +62,11 @@ public static class ServerPowerDecider
         var provider = (ProviderView.Resolved)input.Provider;
 
         ResolveInterruptedOneShots(d);
+        if (provider.ThrottledFor is { } wait)
+        {
+            d.Synced(false, Reasons.RateLimited, $"{provider.Type} asked (429 Retry-After) that this account wait; nothing is sent before {KubeTimeConverter.Format(input.Now + wait)}");
+            return d.Done(NotSooner(d, wait));
+        }
 
         ObservedServer? observed = null;
         if (provider.Capabilities.CanReadState)
@@ -154,7 +159,7 @@ public static class ServerPowerDecider
             d.Ready(false, Reasons.ProviderError, d.CannotStopForDeletion($"{action.Type} failed: {message}"));
         else
             d.Ready(false, Reasons.ProviderError, $"{action.Type} failed: {message}");
-        if (outcome.Kind == OutcomeKind.RateLimited && outcome.RetryAfter is { } retryAfter) return d.Done(NotSooner(d, retryAfter));
+        if (RetryAfter(d, outcome) is { } retryAfter) return d.Done(retryAfter);
         // A one-shot is never resent, so there is nothing to retry quickly for it.
         return OutcomeReasons.IsTransient(outcome) && action.OneShotToken is null ? d.Fail() : d.Done(input.Settings.MaxPoll);
     }
@@ -169,7 +174,7 @@ public static class ServerPowerDecider
         d.Event(true, reason, $"reading state failed: {message}");
         if (d.Deleting && outcome.Kind == OutcomeKind.NotFound)
             return d.Done(null, release: true);
-        if (outcome.Kind == OutcomeKind.RateLimited && outcome.RetryAfter is { } retryAfter) return d.Done(NotSooner(d, retryAfter));
+        if (RetryAfter(d, outcome) is { } retryAfter) return d.Done(retryAfter);
         return OutcomeReasons.IsTransient(outcome) ? d.Fail() : d.Done(d.Input.Settings.MaxPoll);
     }
 
@@ -408,6 +413,14 @@ public static class ServerPowerDecider
     /// <summary>A provider's Retry-After of zero, or a date in the past, never turns into an immediate retry.</summary>
     private static TimeSpan NotSooner(Draft d, TimeSpan retryAfter) =>
         retryAfter < d.Input.Settings.MinPoll ? d.Input.Settings.MinPoll : retryAfter;
+
+    /// <summary>
+    /// A 429 whose Retry-After says to wait longer than the shortest poll is waited out exactly. One without a useful
+    /// Retry-After (none, zero, a date in the past) is a failure: the work queue's backoff grows with each repeat, so
+    /// an endless 429 never becomes a steady stream of requests.
+    /// </summary>
+    private static TimeSpan? RetryAfter(Draft d, ProviderOutcome outcome) =>
+        outcome.Kind == OutcomeKind.RateLimited && outcome.RetryAfter is { } wait && wait > d.Input.Settings.MinPoll ? wait : null;
 
     private static TimeSpan Poll(Draft d)
     {

@@ -25,6 +25,9 @@ public static class OperatorHost
     public static DecisionSettings Settings(OperatorOptions options) =>
         new(options.ResyncPeriod, options.MinPoll, options.MaxPoll, options.StartTimeout);
 
+    /// <summary>The first retry delay after a failed reconcile; doubling to 5 min.</summary>
+    public static readonly TimeSpan QueueBaseDelay = TimeSpan.FromSeconds(1);
+
     public static WebApplication Build(OperatorOptions options, Action<IServiceCollection>? configure = null)
     {
         var kubernetes = KubernetesConfig.Load(options.Kubeconfig);
@@ -76,6 +79,9 @@ public static class OperatorHost
     private static ControllerHostOptions HostOptions(OperatorOptions options) => new()
     {
         Informer = new InformerOptions { Namespaces = options.Namespaces },
+        // Reconciles call providers: a failure backs off from 1 s (not client-go's 5 ms), so failures interleaved with
+        // successes (which reset the backoff) never make more than a few provider calls a minute per server.
+        Queue = new WorkQueueOptions { BaseDelay = QueueBaseDelay },
         LabelSelector = options.LabelSelector,
         Controller = new ControllerOptions { Workers = options.Workers, ResyncPeriod = options.ResyncPeriod, DrainTimeout = options.DrainTimeout },
         LeaderElection = new LeaderElectionOptions

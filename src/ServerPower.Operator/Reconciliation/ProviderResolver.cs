@@ -19,8 +19,30 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Credentials> credentials = new();
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), DateTimeOffset> notBefore = new();
+
     /// <summary>The next resolution of this account reads its Secrets again (after Unauthorized, or deletion).</summary>
-    public void Forget(string ns, string providerName) => credentials.TryRemove((ns, providerName), out _);
+    public void Forget(string ns, string providerName)
+    {
+        credentials.TryRemove((ns, providerName), out _);
+        notBefore.TryRemove((ns, providerName), out _);
+    }
+
+    /// <summary>
+    /// The provider answered 429 with Retry-After: nothing of this account is called before <paramref name="until"/>,
+    /// however long that is (longer than the resync period included), whichever server or pass asks.
+    /// </summary>
+    public void Throttle(string ns, string providerName, DateTimeOffset until) =>
+        notBefore.AddOrUpdate((ns, providerName), until, (_, current) => current > until ? current : until);
+
+    /// <summary>How long this account must still wait before its provider may be called; null when it need not.</summary>
+    public TimeSpan? ThrottledFor(string ns, string providerName, DateTimeOffset now)
+    {
+        if (!notBefore.TryGetValue((ns, providerName), out var until)) return null;
+        if (until > now) return until - now;
+        notBefore.TryRemove(KeyValuePair.Create((ns, providerName), until));
+        return null;
+    }
 
     public async Task<ProviderResolution> ResolveAsync(string ns, string providerName, CancellationToken cancellationToken)
     {

@@ -25,9 +25,6 @@ public sealed class ServerPowerReconciler(
 {
     private readonly StatusWriteRetry outcomeWriter = new(time, logger);
 
-    /// <summary>How soon to retry after our write lost a race with another writer.</summary>
-    public static readonly TimeSpan ConflictRetry = TimeSpan.FromMilliseconds(200);
-
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var server = await client.GetServerAsync(key.Namespace, key.Name, cancellationToken);
@@ -39,7 +36,7 @@ public sealed class ServerPowerReconciler(
         catch (ConflictException)
         {
             logger.LogDebug("the object changed while reconciling; retrying");
-            return ReconcileResult.After(ConflictRetry);
+            return ReconcileResult.Conflicted;
         }
     }
 
@@ -64,8 +61,6 @@ public sealed class ServerPowerReconciler(
         }
 
         var (view, provider) = await ObserveAsync(server, cancellationToken);
-        if (view is ProviderView.Resolved { Read.Outcome.Kind: OutcomeKind.Unauthorized })
-            resolver.Forget(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name);
         var input = new DecisionInput(server, view, time.GetUtcNow(), settings);
         var decision = ServerPowerDecider.Decide(input);
 
@@ -76,7 +71,7 @@ public sealed class ServerPowerReconciler(
             server = await client.PatchServerStatusAsync(server, decision.Status, requireResourceVersion: true, cancellationToken);
             var outcome = await SendAsync(server, provider, action, cancellationToken);
             decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, decision, outcome);
-            if (outcome.Kind == OutcomeKind.Unauthorized) resolver.Forget(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name);
+            Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
             // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
             server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None), cancellationToken);
@@ -107,10 +102,24 @@ public sealed class ServerPowerReconciler(
             return (new ProviderView.Unresolved(unusable.Reason, unusable.Message), null);
         }
         var provider = usable.Provider;
+        var (ns, name) = (server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name);
+        if (resolver.ThrottledFor(ns, name, time.GetUtcNow()) is { } wait)
+            return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, wait), provider);
         ReadResult? read = null;
         if (ServerPowerDecider.ShouldReadState(server, provider.Capabilities))
+        {
             read = await provider.ReadAsync(server.Spec.ServerId, cancellationToken);
+            Remember(ns, name, read.Outcome);
+        }
         return (new ProviderView.Resolved(provider.Type, provider.Capabilities, read, usable.ReassertInterval), provider);
+    }
+
+    /// <summary>What the account learns from an answer: Unauthorized re-reads the Secret; a Retry-After holds the whole account.</summary>
+    private void Remember(string ns, string providerName, ProviderOutcome outcome)
+    {
+        if (outcome.Kind == OutcomeKind.Unauthorized) resolver.Forget(ns, providerName);
+        if (outcome.Kind == OutcomeKind.RateLimited && outcome.RetryAfter is { } wait && wait > TimeSpan.Zero)
+            resolver.Throttle(ns, providerName, time.GetUtcNow() + wait);
     }
 
     private async Task<ProviderOutcome> SendAsync(ServerPowerResource server, IPowerProvider provider, PlannedAction action, CancellationToken cancellationToken)

@@ -159,6 +159,12 @@ public sealed class Controller
 
     private string Apply(ObjectKey key, ReconcileResult result)
     {
+        if (result.Conflict)
+        {
+            logger.LogDebug("Reconcile of {Key} met a conflict; retrying with backoff", key);
+            Queue.AddRateLimited(key);
+            return "conflict";
+        }
         if (result.Failed)
         {
             logger.LogWarning("Reconcile of {Key} failed ({Error}); retry {Retry} with backoff", key, result.Error,

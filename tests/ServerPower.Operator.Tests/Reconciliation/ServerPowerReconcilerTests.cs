@@ -90,7 +90,7 @@ public sealed class ServerPowerReconcilerTests
         var result = await f.ReconcileAsync();
 
         Assert.Empty(f.Provider.Sent);
-        Assert.NotNull(result.RequeueAfter);
+        Assert.True(result.Conflict);
     }
 
     [Fact]

@@ -5,12 +5,12 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// <summary>
 /// The controller's work queue with the semantics of src/ServerPower.Operator/Runtime/WorkQueue.cs on the simulated
 /// clock: a key is queued once while it waits (dirty), never handed to two workers (processing), re-queued after
-/// Done if added meanwhile; AddAfter keeps the earlier due time; failures back off per key 5 ms doubling to 5 min.
+/// Done if added meanwhile; AddAfter keeps the earlier due time; failures back off per key from the operator's configured base delay (OperatorHost.QueueBaseDelay), doubling to 5 min.
 /// Each key remembers why it was queued (watch, resync, requeue, backoff, startup).
 /// </summary>
 internal sealed class WorkQueueModel(SimContext sim)
 {
-    private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan BaseDelay = ServerPower.Operator.Hosting.OperatorHost.QueueBaseDelay;
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(5);
 
     private readonly List<ObjectKey> ready = [];
