@@ -103,6 +103,12 @@ internal abstract class HttpPowerProvider : IPowerProvider
         var outcome = await Context.Pipeline.ExecuteAsync(kind, async attemptToken =>
         {
             var response = await Context.Http.SendAsync(request, attemptToken);
+            if (response.Unreadable is not null)
+            {
+                value = default;
+                return HttpOutcomes.Unreadable(response);
+            }
+
             (var mapped, value) = map(response);
             return mapped;
         }, cancellationToken);

@@ -20,4 +20,15 @@ internal static class HttpOutcomes
         };
         return new ProviderOutcome(kind, message, response.RetryAfter);
     }
+
+    /// <summary>
+    /// An answer the operator cannot read (a redirect, an HTML page, a success without the documented success
+    /// field, a body that is not the documented JSON, a body over the size bound) is never success: Unavailable,
+    /// and the request may have been executed.
+    /// </summary>
+    public static ProviderOutcome Unreadable(ProviderResponse response, string? why = null)
+    {
+        var reason = why ?? response.Unreadable ?? response.MediaType ?? (response.Body.Length == 0 ? "empty body" : "no content type");
+        return new ProviderOutcome(OutcomeKind.Unavailable, $"unreadable answer (HTTP {response.StatusCode}, {reason})", MayHaveReachedProvider: true);
+    }
 }

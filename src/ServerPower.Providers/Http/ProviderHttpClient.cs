@@ -34,7 +34,10 @@ internal sealed class ProviderHttpClient(
             "{Account}: {Method} {Path} answered {Status} in {ElapsedMs} ms",
             account.Key, request.Method, PathOnly(request.PathAndQuery), (int)response.StatusCode,
             (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
-        return new ProviderResponse((int)response.StatusCode, body, RetryAfter(response));
+        var status = (int)response.StatusCode;
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var unreadable = status is >= 300 and < 400 ? "redirect not followed" : null;
+        return new ProviderResponse(status, body, RetryAfter(response), mediaType, unreadable);
     }
 
     private HttpRequestMessage Build(ProviderRequest request)

@@ -179,13 +179,44 @@ public abstract class ProviderSimulator : IProviderSimulator
             context.Response.Headers.RetryAfter = Seconds(retryAfter);
         }
 
-        if (fault.Body is not null)
+        foreach (var (name, value) in fault.Headers ?? new Dictionary<string, string>())
         {
-            context.Response.ContentType = "application/json";
+            context.Response.Headers[name] = value;
+        }
+
+        if (fault.StreamedBodyBytes is { } bytes)
+        {
+            await StreamAsync(context, bytes);
+        }
+        else if (fault.Body is not null)
+        {
+            context.Response.ContentType = fault.ContentType ?? "application/json";
             await context.Response.WriteAsync(fault.Body, context.RequestAborted);
         }
 
         return false;
+    }
+
+    /// <summary>Writes a JSON array of <paramref name="bytes"/> bytes in chunks; stops quietly when the client goes away.</summary>
+    private static async Task StreamAsync(HttpContext context, long bytes)
+    {
+        context.Response.ContentType = "application/json";
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)' ');
+        chunk[0] = (byte)'[';
+        try
+        {
+            for (var written = 0L; written < bytes; written += chunk.Length)
+            {
+                var length = (int)Math.Min(chunk.Length, bytes - written);
+                await context.Response.Body.WriteAsync(chunk.AsMemory(0, length), context.RequestAborted);
+                chunk[0] = (byte)' ';
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            // The client stopped reading: that is what a bounded reader does.
+        }
     }
 
     protected static string BodyOf(HttpContext context) => context.Items[BodyKey] as string ?? "";
