@@ -102,7 +102,7 @@ internal abstract class HttpPowerProvider : IPowerProvider
         T? value = default;
         var outcome = await Context.Pipeline.ExecuteAsync(kind, async attemptToken =>
         {
-            var response = await Context.Http.SendAsync(request, attemptToken);
+            var response = await Context.Http.SendAsync(request, once: kind == CallKind.DestructiveAction, attemptToken);
             if (response.Unreadable is not null)
             {
                 value = default;

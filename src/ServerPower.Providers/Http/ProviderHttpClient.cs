@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text.Json;
@@ -19,14 +20,17 @@ internal sealed class ProviderHttpClient(
 {
     public static readonly string UserAgent = $"serverpower-operator/{Version()}";
 
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-
     private readonly string baseAddress = account.Endpoint.AbsoluteUri.TrimEnd('/');
 
-    public async Task<ProviderResponse> SendAsync(ProviderRequest request, CancellationToken cancellationToken)
+    /// <param name="once">
+    /// The request must never be sent twice (a destructive action): it goes on a connection of its own, never a
+    /// reused one, and tells the provider to close it.
+    /// </param>
+    public async Task<ProviderResponse> SendAsync(ProviderRequest request, bool once, CancellationToken cancellationToken)
     {
         using var message = Build(request);
-        var client = httpClientFactory.CreateClient(clientName);
+        message.Headers.ConnectionClose = once ? true : null;
+        var client = httpClientFactory.CreateClient(once ? ProviderHttpClients.OnceName(clientName) : clientName);
         var started = timeProvider.GetTimestamp();
         using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -50,10 +54,19 @@ internal sealed class ProviderHttpClient(
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Credential.Reveal());
         }
 
+        // HTTP/1.1 exactly, no 100-continue, and content on every request that is not a read (empty when the
+        // provider documents none: on the wire that is the same "Content-Length: 0" a body-less POST carries):
+        // with content the handler never resends the request by itself, and SendOnceContent refuses a second copy.
+        message.Version = HttpVersion.Version11;
+        message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        message.Headers.ExpectContinue = false;
         if (request.JsonBody is not null)
         {
-            message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request.JsonBody));
-            message.Content.Headers.ContentType = Json;
+            message.Content = new SendOnceContent(JsonSerializer.SerializeToUtf8Bytes(request.JsonBody), "application/json");
+        }
+        else if (request.Method != HttpMethod.Get)
+        {
+            message.Content = new SendOnceContent([], mediaType: null);
         }
 
         return message;

@@ -9,7 +9,9 @@ namespace ServerPower.Providers.Http;
 /// Configures our named clients: no HttpClient timeout (the pipeline owns timeouts), a SocketsHttpHandler that
 /// never follows redirects (a 3xx is an unreadable answer: following it would send the request, its Bearer token
 /// and, with 307/308, its body to wherever the Location points) and keeps no cookies, and, for a name with a CA
-/// bundle, trust of exactly that bundle (custom root trust; host name still checked).
+/// bundle, trust of exactly that bundle (custom root trust; host name still checked). A "-once" client never
+/// reuses a connection (pooled lifetime zero), so a request sent at most once never meets a keep-alive
+/// connection the provider closed while it was idle.
 /// </summary>
 internal sealed class ProviderHttpClientConfigurator(ProviderHttpClients clients) : IConfigureNamedOptions<HttpClientFactoryOptions>
 {
@@ -24,10 +26,11 @@ internal sealed class ProviderHttpClientConfigurator(ProviderHttpClients clients
 
         options.HttpClientActions.Add(client => client.Timeout = Timeout.InfiniteTimeSpan);
         var pem = clients.BundleFor(name);
-        options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = Handler(pem));
+        var once = ProviderHttpClients.IsOnce(name);
+        options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = Handler(pem, once));
     }
 
-    private static SocketsHttpHandler Handler(string? pem)
+    private static SocketsHttpHandler Handler(string? pem, bool once)
     {
         var handler = new SocketsHttpHandler
         {
@@ -35,6 +38,11 @@ internal sealed class ProviderHttpClientConfigurator(ProviderHttpClients clients
             UseCookies = false,
             UseProxy = true,
         };
+        if (once)
+        {
+            handler.PooledConnectionLifetime = TimeSpan.Zero;
+        }
+
         if (pem is not null)
         {
             var roots = new X509Certificate2Collection();
