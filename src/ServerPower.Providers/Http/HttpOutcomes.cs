@@ -24,11 +24,15 @@ internal static class HttpOutcomes
     /// <summary>
     /// An answer the operator cannot read (a redirect, an HTML page, a success without the documented success
     /// field, a body that is not the documented JSON, a body over the size bound) is never success: Unavailable,
-    /// and the request may have been executed.
+    /// and the request may have been executed. <paramref name="why"/> says what was missing when the body was JSON.
     /// </summary>
     public static ProviderOutcome Unreadable(ProviderResponse response, string? why = null)
     {
-        var reason = why ?? response.Unreadable ?? response.MediaType ?? (response.Body.Length == 0 ? "empty body" : "no content type");
+        var reason = response.Unreadable
+            ?? (JsonRead.Parse(response.Body) is null ? NotJson(response) : why ?? "not the documented answer");
         return new ProviderOutcome(OutcomeKind.Unavailable, $"unreadable answer (HTTP {response.StatusCode}, {reason})", MayHaveReachedProvider: true);
     }
+
+    private static string NotJson(ProviderResponse response) =>
+        response.MediaType ?? (string.IsNullOrWhiteSpace(response.Body) ? "empty body" : "body is not JSON");
 }
