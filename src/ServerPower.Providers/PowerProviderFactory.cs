@@ -59,7 +59,7 @@ public sealed class PowerProviderFactory : IPowerProviderFactory
     private IPowerProvider Create(ProviderAccount account)
     {
         var logger = loggerFactory.CreateLogger($"ServerPower.Providers.{account.Type}");
-        var http = new ProviderHttpClient(httpClientFactory, clientNames.NameFor(account.CaBundlePem), account, timeProvider, logger);
+        var http = new ProviderHttpClient(httpClientFactory, clientNames.NameFor(account.CaBundlePem), account, options, timeProvider, logger);
         var context = new ProviderContext(account, http, new ProviderPipeline(account, options, timeProvider, logger), options, timeProvider, logger);
         return account.Type switch
         {

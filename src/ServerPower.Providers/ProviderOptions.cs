@@ -6,6 +6,12 @@ public sealed class ProviderOptions
     /// <summary>Longest time one HTTP attempt (send and read the answer) may take.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Largest answer body read. A larger answer is not read further (a 300 MB answer is never buffered) and is an
+    /// unreadable answer: Unavailable, and an action may have been executed.
+    /// </summary>
+    public int MaxResponseBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Attempts in total for retryable calls (reads, probe, start, stop). 1 disables retries.</summary>
     public int MaxAttempts { get; set; } = 3;
 
