@@ -24,8 +24,6 @@ public abstract class ProviderSimulator : IProviderSimulator
 
     private readonly TokenBucketRateLimiter? bucket;
     private WebApplication? app;
-    private long streamedBytes;
-    private int streamsEnded;
 
     protected ProviderSimulator(SimulatorOptions options)
     {
@@ -57,12 +55,6 @@ public abstract class ProviderSimulator : IProviderSimulator
     public ServerStore Servers { get; }
 
     public SimulatorOptions Options { get; }
-
-    /// <summary>Bytes written so far by streamed-body faults (<see cref="FaultRule.StreamedBodyBytes"/>).</summary>
-    public long StreamedBytes => Interlocked.Read(ref streamedBytes);
-
-    /// <summary>Streamed-body faults that have ended, by writing everything or because the client went away.</summary>
-    public int StreamsEnded => Volatile.Read(ref streamsEnded);
 
     protected TimeProvider Time => Options.TimeProvider;
 
@@ -206,7 +198,7 @@ public abstract class ProviderSimulator : IProviderSimulator
     }
 
     /// <summary>Writes a JSON array of <paramref name="bytes"/> bytes in chunks; stops quietly when the client goes away.</summary>
-    private async Task StreamAsync(HttpContext context, long bytes)
+    private static async Task StreamAsync(HttpContext context, long bytes)
     {
         context.Response.ContentType = "application/json";
         var chunk = new byte[64 * 1024];
@@ -216,20 +208,20 @@ public abstract class ProviderSimulator : IProviderSimulator
         {
             for (var written = 0L; written < bytes && !context.RequestAborted.IsCancellationRequested; written += chunk.Length)
             {
+                // A completed flush means the connection is gone: later writes would be dropped, not sent.
                 var length = (int)Math.Min(chunk.Length, bytes - written);
-                await context.Response.Body.WriteAsync(chunk.AsMemory(0, length), context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
-                Interlocked.Add(ref streamedBytes, length);
+                var flushed = await context.Response.BodyWriter.WriteAsync(chunk.AsMemory(0, length), context.RequestAborted);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
+
                 chunk[0] = (byte)' ';
             }
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException)
         {
             // The client stopped reading: that is what a bounded reader does.
-        }
-        finally
-        {
-            Interlocked.Increment(ref streamsEnded);
         }
     }
 
