@@ -12,6 +12,12 @@ public sealed class ProviderOptions
     /// </summary>
     public int MaxResponseBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Longest message (and raw provider state) that leaves the provider layer, after secrets are redacted; longer
+    /// text is cut and ends in "…". Status fields and events built from it stay small.
+    /// </summary>
+    public int MaxMessageLength { get; set; } = 256;
+
     /// <summary>Attempts in total for retryable calls (reads, probe, start, stop). 1 disables retries.</summary>
     public int MaxAttempts { get; set; } = 3;
 

@@ -86,10 +86,13 @@ internal sealed class ProviderPipeline
     private ProviderOutcome Failed(ProviderOutcome outcome)
     {
         var redacted = Redacted(outcome);
-        logger.LogWarning("{Account}: provider call failed: {Kind}: {Message}", accountKey, redacted.Kind, redacted.Message);
+        logger.LogWarning(
+            "{Account}: provider call failed: {Kind}: {Message}",
+            accountKey, redacted.Kind, ProviderText.Bound(redacted.Message, options.MaxMessageLength));
         return redacted;
     }
 
+    /// <summary>The token redacted; the cut to the message bound is the adapter's, after it redacted its own secrets.</summary>
     private ProviderOutcome Redacted(ProviderOutcome outcome) => outcome with { Message = redactor.Redact(outcome.Message) };
 
     private ResiliencePipeline<ProviderOutcome> Build(ProviderAccount account, TimeProvider timeProvider)

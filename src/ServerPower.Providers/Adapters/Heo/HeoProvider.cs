@@ -22,7 +22,7 @@ internal sealed class HeoProvider(ProviderContext context) : HttpPowerProvider(c
 
     public override ProviderCapabilities Capabilities => Caps;
 
-    public override Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
+    protected override Task<ProviderOutcome> ProbeCoreAsync(CancellationToken cancellationToken) =>
         CallAsync(Resilience.CallKind.Read, ProviderRequest.Get("/v1/status", authenticated: false), response =>
         {
             var root = JsonRead.Parse(response.Body);

@@ -25,7 +25,7 @@ internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPo
 
     public override ProviderCapabilities Capabilities => Caps;
 
-    public override Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
+    protected override Task<ProviderOutcome> ProbeCoreAsync(CancellationToken cancellationToken) =>
         CallAsync(CallKind.Read, ProviderRequest.Get("/api/client/account"), PanelAnswers.MapRead, cancellationToken);
 
     protected override async Task<ReadResult> ReadOneAsync(string serverId, CancellationToken cancellationToken)

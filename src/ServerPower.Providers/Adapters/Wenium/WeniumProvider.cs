@@ -26,7 +26,7 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
 
     public override ProviderCapabilities Capabilities => Caps;
 
-    public override Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
+    protected override Task<ProviderOutcome> ProbeCoreAsync(CancellationToken cancellationToken) =>
         CallAsync(CallKind.Read, ProviderRequest.Get("/user"), response => MapRead(response, "authenticated"), cancellationToken);
 
     protected override async Task<ReadResult> ReadOneAsync(string serverId, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ internal sealed class WingsProvider(ProviderContext context) : HttpPowerProvider
 
     public override ProviderCapabilities Capabilities => Caps;
 
-    public override Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
+    protected override Task<ProviderOutcome> ProbeCoreAsync(CancellationToken cancellationToken) =>
         CallAsync(CallKind.Read, ProviderRequest.Get("/api/system"), response =>
         {
             var outcome = MapRead(response);
