@@ -30,6 +30,19 @@ public sealed class ProviderOptions
     /// </summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Shortest wait after a 429 whose Retry-After is missing, zero or in the past; it doubles on each 429 in a
+    /// row (up to <see cref="RateLimitMaxFloorDelay"/>), and a Retry-After shorter than it is raised to it.
+    /// Until the wait has passed, the whole account sends nothing: calls answer RateLimited, NotSent, at once.
+    /// </summary>
+    public TimeSpan RateLimitFloorDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest the doubling floor delay grows to (a longer Retry-After is still honoured in full).</summary>
+    public TimeSpan RateLimitMaxFloorDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>RetryAfter of an action refused at once because every action slot of the account is in use.</summary>
+    public TimeSpan ActionSlotRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The circuit opens when at least this share of calls failed in the sampling window...</summary>
     public double BreakerFailureRatio { get; set; } = 0.8;
 
