@@ -34,6 +34,11 @@ internal abstract class HttpPowerProvider : IPowerProvider
 
     public async Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken)
     {
+        if (Capabilities.CanReadState && ServerIds.Problem(serverId) is { } problem)
+        {
+            return ReadResult.Failed(Clean(ProviderOutcome.Refused(OutcomeKind.Invalid, problem)));
+        }
+
         var result = await ReadCoreAsync(serverId, cancellationToken);
         return new ReadResult(Clean(result.Outcome), result.Server is { } server ? Clean(server) : null);
     }
@@ -57,6 +62,11 @@ internal abstract class HttpPowerProvider : IPowerProvider
         if (!Capabilities.Supports(action))
         {
             return ProviderOutcome.Unsupported($"{Type} has no {action.ToString().ToLowerInvariant()} action");
+        }
+
+        if (ServerIds.Problem(serverId) is { } problem)
+        {
+            return Clean(ProviderOutcome.Refused(OutcomeKind.Invalid, problem));
         }
 
         var outcome = await SendSupportedAsync(serverId, action, rebuild, cancellationToken);
@@ -113,7 +123,8 @@ internal abstract class HttpPowerProvider : IPowerProvider
     protected static CallKind KindOf(ActionType action) =>
         action is ActionType.Start or ActionType.Stop ? CallKind.IdempotentAction : CallKind.DestructiveAction;
 
-    protected static string Escape(string serverId) => Uri.EscapeDataString(serverId);
+    /// <summary>The id as one escaped path segment (ids that would change the path never get here).</summary>
+    protected static string Escape(string serverId) => ServerIds.Segment(serverId);
 
     /// <summary>One call: each attempt sends <paramref name="request"/> afresh and maps the answer; the value of the last attempt is kept.</summary>
     protected async Task<(ProviderOutcome Outcome, T? Value)> CallAsync<T>(

@@ -33,10 +33,10 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
     {
         if (!IsServerId(serverId))
         {
-            return ReadResult.Failed(new ProviderOutcome(OutcomeKind.Invalid, $"Wenium server ids are integers, not '{serverId}'"));
+            return ReadResult.Failed(NotAnInteger(serverId));
         }
 
-        var (outcome, server) = await CallAsync(CallKind.Read, ProviderRequest.Get($"/servers/{serverId}"), MapServer, cancellationToken);
+        var (outcome, server) = await CallAsync(CallKind.Read, ProviderRequest.Get($"/servers/{Escape(serverId)}"), MapServer, cancellationToken);
         return ReadResultOf(outcome, server);
     }
 
@@ -74,15 +74,15 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
     {
         if (!IsServerId(serverId))
         {
-            return new ProviderOutcome(OutcomeKind.Invalid, $"Wenium server ids are integers, not '{serverId}'");
+            return NotAnInteger(serverId);
         }
 
         if (action == ActionType.Rebuild && string.IsNullOrWhiteSpace(rebuild?.OsId))
         {
-            return new ProviderOutcome(OutcomeKind.Invalid, "a Wenium rebuild needs os_id (spec.rebuild.osId); nothing was sent");
+            return ProviderOutcome.Refused(OutcomeKind.Invalid, "a Wenium rebuild needs os_id (spec.rebuild.osId); nothing was sent");
         }
 
-        var request = ProviderRequest.Post($"/servers/{serverId}/action", Body(action, rebuild));
+        var request = ProviderRequest.Post($"/servers/{Escape(serverId)}/action", Body(action, rebuild));
         return await CallAsync(KindOf(action), request, MapAction, cancellationToken);
     }
 
@@ -176,6 +176,9 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
         server.Property("status") is { ValueKind: JsonValueKind.String } status
             ? new ObservedServer(WeniumStates.Map(status.GetString()!), status.GetString()!)
             : null;
+
+    private static ProviderOutcome NotAnInteger(string serverId) =>
+        ProviderOutcome.Refused(OutcomeKind.Invalid, $"Wenium server ids are integers, not '{serverId}'; nothing was sent");
 
     private static bool IsServerId(string serverId) =>
         long.TryParse(serverId, NumberStyles.None, CultureInfo.InvariantCulture, out _);
