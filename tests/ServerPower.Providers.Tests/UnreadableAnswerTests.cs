@@ -92,6 +92,64 @@ public sealed class UnreadableAnswerTests
         }
     }
 
+    public static TheoryData<ProviderType, string, int> HtmlErrors()
+    {
+        var data = new TheoryData<ProviderType, string, int>();
+        foreach (var type in Enum.GetValues<ProviderType>())
+        {
+            foreach (var status in (int[])[400, 401, 403, 404, 409, 500, 502])
+            {
+                data.Add(type, "restart", status);
+                data.Add(type, type == ProviderType.Heo ? "probe" : "read", status);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// Every provider documents JSON error bodies; an HTML error page comes from something in between (a proxy,
+    /// a wrong endpoint) and says nothing about the server: a 404 page must not read as "server not found".
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(HtmlErrors))]
+    public async Task An_html_error_page_is_unreadable_not_the_providers_answer(ProviderType type, string call, int status)
+    {
+        await using var simulator = await ProviderSimulators.StartAsync(type, cancellationToken: Ct);
+        var serverId = ServerIdFor(type);
+        simulator.Servers.Add(serverId, SimPowerState.Running);
+        using var harness = new ProviderHarness(options =>
+        {
+            options.MaxAttempts = 1;
+            options.CoalesceBatchReads = false;
+        });
+        simulator.Faults.Add(new FaultRule { StatusCode = status, Body = Html, ContentType = "text/html" });
+
+        var outcome = await Call(harness.For(simulator), call, serverId);
+
+        Assert.Equal(new ProviderOutcome(OutcomeKind.Unavailable, $"unreadable answer (HTTP {status}, text/html)", MayHaveReachedProvider: true), outcome);
+    }
+
+    [Fact]
+    public async Task A_429_page_is_still_rate_limiting()
+    {
+        await using var simulator = await ProviderSimulators.StartAsync(ProviderType.Wings, cancellationToken: Ct);
+        using var harness = new ProviderHarness(options => options.MaxAttempts = 1);
+        simulator.Faults.Add(new FaultRule { StatusCode = 429, Body = Html, ContentType = "text/html", RetryAfter = TimeSpan.FromMinutes(2) });
+
+        var outcome = await harness.For(simulator).ProbeAsync(Ct);
+
+        Assert.Equal((OutcomeKind.RateLimited, TimeSpan.FromMinutes(2)), (outcome.Kind, outcome.RetryAfter));
+    }
+
+    private static string ServerIdFor(ProviderType type) => type switch
+    {
+        ProviderType.Wenium => "42",
+        ProviderType.PterodactylPanel => "abcd1234",
+        ProviderType.Wings => Uuid,
+        _ => "vps_1",
+    };
+
     private static async Task<ProviderOutcome> Call(IPowerProvider provider, string call, string serverId) => call switch
     {
         "read" => await ReadAsync(provider, serverId),

@@ -134,7 +134,7 @@ internal abstract class HttpPowerProvider : IPowerProvider
         var outcome = await Context.Pipeline.ExecuteAsync(kind, async attemptToken =>
         {
             var response = await Context.Http.SendAsync(request, once: kind == CallKind.DestructiveAction, attemptToken);
-            if (response.Unreadable is not null)
+            if (response.Unreadable is not null || IsForeignErrorPage(response))
             {
                 value = default;
                 return HttpOutcomes.Unreadable(response);
@@ -149,6 +149,15 @@ internal abstract class HttpPowerProvider : IPowerProvider
     protected async Task<ProviderOutcome> CallAsync(
         CallKind kind, ProviderRequest request, Func<ProviderResponse, ProviderOutcome> map, CancellationToken cancellationToken) =>
         (await CallAsync<object>(kind, request, response => (map(response), null), cancellationToken)).Outcome;
+
+    /// <summary>
+    /// Every provider documents JSON (or empty) error bodies: an error page that is not JSON came from something
+    /// in between (a proxy, a wrong endpoint) and says nothing about the server, e.g. a 404 page is not "server
+    /// not found". A 429 stays rate limiting whatever its body.
+    /// </summary>
+    private static bool IsForeignErrorPage(ProviderResponse response) =>
+        !response.IsSuccess && response.StatusCode != 429
+        && !string.IsNullOrWhiteSpace(response.Body) && JsonRead.Parse(response.Body) is null;
 
     protected static ReadResult ReadResultOf(ProviderOutcome outcome, ObservedServer? server) => (outcome.IsAccepted, server) switch
     {
