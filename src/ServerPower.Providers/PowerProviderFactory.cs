@@ -15,12 +15,15 @@ namespace ServerPower.Providers;
 /// <summary>
 /// One provider instance per account: an equal <see cref="ProviderAccount"/> gets the same instance (its rate
 /// limiter, action slots, circuit breaker and batch cache); a changed account (new token, endpoint, limits, CA)
-/// replaces it. A replaced instance is not disposed, since calls may still be using it; it is collected after.
+/// replaces it, so a new rate takes effect at once. A replaced instance is not disposed, since calls may still be
+/// using it; it is collected after. The wait a provider asked for with a 429 is kept per account key (one small
+/// object per PowerProvider ever seen), so it also holds for the replacing instance.
 /// </summary>
 public sealed class PowerProviderFactory : IPowerProviderFactory
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, (ProviderAccount Account, IPowerProvider Provider)> providers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AccountThrottle> throttles = new(StringComparer.Ordinal);
     private readonly IHttpClientFactory httpClientFactory;
     private readonly ProviderHttpClients clientNames;
     private readonly ProviderOptions options;
@@ -50,17 +53,23 @@ public sealed class PowerProviderFactory : IPowerProviderFactory
                 return existing.Provider;
             }
 
-            var provider = Create(account);
+            if (!throttles.TryGetValue(account.Key, out var throttle))
+            {
+                throttle = new AccountThrottle(options, timeProvider);
+                throttles[account.Key] = throttle;
+            }
+
+            var provider = Create(account, throttle);
             providers[account.Key] = (account, provider);
             return provider;
         }
     }
 
-    private IPowerProvider Create(ProviderAccount account)
+    private IPowerProvider Create(ProviderAccount account, AccountThrottle throttle)
     {
         var logger = loggerFactory.CreateLogger($"ServerPower.Providers.{account.Type}");
-        var http = new ProviderHttpClient(httpClientFactory, clientNames.NameFor(account.CaBundlePem), account, timeProvider, logger);
-        var context = new ProviderContext(account, http, new ProviderPipeline(account, options, timeProvider, logger), options, timeProvider, logger);
+        var http = new ProviderHttpClient(httpClientFactory, clientNames.NameFor(account.CaBundlePem), account, options, timeProvider, logger);
+        var context = new ProviderContext(account, http, new ProviderPipeline(account, options, throttle, timeProvider, logger), options, timeProvider, logger);
         return account.Type switch
         {
             ProviderType.Wenium => new WeniumProvider(context),

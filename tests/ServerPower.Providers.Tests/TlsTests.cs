@@ -11,6 +11,8 @@ namespace ServerPower.Providers.Tests;
 /// <summary>A Wings node with a private CA: trusted only when the account carries that CA bundle.</summary>
 public sealed class TlsTests
 {
+    private const string Uuid = "3f0c2a9e-0000-4000-8000-000000000001";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -22,13 +24,22 @@ public sealed class TlsTests
         var withCa = ProviderHarness.AccountFor(simulator, key: "ns/with-ca") with { CaBundlePem = caPem };
         var withoutCa = ProviderHarness.AccountFor(simulator, key: "ns/system-trust");
 
+        simulator.Servers.Add(Uuid, Sandbox.Providers.Core.SimPowerState.Running);
+
         var trusted = await harness.Factory.Get(withCa).ProbeAsync(Ct);
         var untrusted = await harness.Factory.Get(withoutCa).ProbeAsync(Ct);
+
+        // Destructive requests go through a client of their own (connections never reused): same trust.
+        var trustedKill = await harness.Factory.Get(withCa).SendAsync(Uuid, Api.Resources.ActionType.Kill, null, Ct);
+        var untrustedKill = await harness.Factory.Get(withoutCa).SendAsync(Uuid, Api.Resources.ActionType.Kill, null, Ct);
 
         Assert.Equal("https", simulator.BaseAddress.Scheme);
         Assert.Equal(OutcomeKind.Accepted, trusted.Kind);
         Assert.Equal(OutcomeKind.Unavailable, untrusted.Kind);
         Assert.False(untrusted.MayHaveReachedProvider);
+        Assert.Equal(OutcomeKind.Accepted, trustedKill.Kind);
+        Assert.Equal(OutcomeKind.Unavailable, untrustedKill.Kind);
+        Assert.False(untrustedKill.MayHaveReachedProvider);
     }
 
     private static (string CaPem, X509Certificate2 Server) PrivateCa()

@@ -7,16 +7,19 @@ using ServerPower.Providers.Resilience;
 namespace ServerPower.Providers.Adapters;
 
 /// <summary>
-/// What every adapter shares: capability checks before any request, batch-read coalescing, and one call =
-/// one request through the account's resilience pipeline, mapped by the adapter.
+/// What every adapter shares: capability checks before any request, batch-read coalescing, one call = one
+/// request through the account's resilience pipeline, mapped by the adapter, and every message and raw state
+/// that leaves it redacted and cut to <see cref="ProviderOptions.MaxMessageLength"/>.
 /// </summary>
 internal abstract class HttpPowerProvider : IPowerProvider
 {
     private readonly BatchReadCoalescer? coalescer;
+    private readonly SecretRedactor redactor;
 
     protected HttpPowerProvider(ProviderContext context)
     {
         Context = context;
+        redactor = new SecretRedactor([context.Account.Credential.Reveal()]);
         if (Capabilities.CanBatchRead && context.Options.CoalesceBatchReads)
         {
             coalescer = new BatchReadCoalescer(ReadAllAsync, context.Options.BatchReadMaxAge, context.TimeProvider);
@@ -30,6 +33,57 @@ internal abstract class HttpPowerProvider : IPowerProvider
     protected ProviderContext Context { get; }
 
     public async Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken)
+    {
+        if (Capabilities.CanReadState && ServerIds.Problem(serverId) is { } problem)
+        {
+            return ReadResult.Failed(Clean(ProviderOutcome.Refused(OutcomeKind.Invalid, problem)));
+        }
+
+        var result = await ReadCoreAsync(serverId, cancellationToken);
+        return new ReadResult(Clean(result.Outcome), result.Server is { } server ? Clean(server) : null);
+    }
+
+    public async Task<BatchReadResult> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        if (!Capabilities.CanBatchRead)
+        {
+            return new BatchReadResult(ProviderOutcome.Unsupported($"{Type} has no batch read"), new Dictionary<string, ObservedServer>());
+        }
+
+        var (outcome, servers) = await CallAsync(CallKind.Read, BatchReadRequest(), MapBatchRead, cancellationToken);
+        var cleaned = (servers ?? new Dictionary<string, ObservedServer>())
+            .ToDictionary(pair => pair.Key, pair => Clean(pair.Value), StringComparer.Ordinal);
+        return new BatchReadResult(Clean(outcome), cleaned);
+    }
+
+    public async Task<ProviderOutcome> SendAsync(
+        string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken)
+    {
+        if (!Capabilities.Supports(action))
+        {
+            return ProviderOutcome.Unsupported($"{Type} has no {action.ToString().ToLowerInvariant()} action");
+        }
+
+        if (ServerIds.Problem(serverId) is { } problem)
+        {
+            return Clean(ProviderOutcome.Refused(OutcomeKind.Invalid, problem));
+        }
+
+        var outcome = await SendSupportedAsync(serverId, action, rebuild, cancellationToken);
+        var password = rebuild?.RootPassword?.Reveal();
+        return Clean(password is null ? outcome : outcome with { Message = new SecretRedactor([password]).Redact(outcome.Message) });
+    }
+
+    public async Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) => Clean(await ProbeCoreAsync(cancellationToken));
+
+    protected abstract Task<ProviderOutcome> ProbeCoreAsync(CancellationToken cancellationToken);
+
+    protected abstract Task<ReadResult> ReadOneAsync(string serverId, CancellationToken cancellationToken);
+
+    protected abstract Task<ProviderOutcome> SendSupportedAsync(
+        string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken);
+
+    private async Task<ReadResult> ReadCoreAsync(string serverId, CancellationToken cancellationToken)
     {
         if (!Capabilities.CanReadState)
         {
@@ -54,36 +108,12 @@ internal abstract class HttpPowerProvider : IPowerProvider
         return await ReadOneAsync(serverId, cancellationToken);
     }
 
-    public async Task<BatchReadResult> ReadAllAsync(CancellationToken cancellationToken)
-    {
-        if (!Capabilities.CanBatchRead)
-        {
-            return new BatchReadResult(ProviderOutcome.Unsupported($"{Type} has no batch read"), new Dictionary<string, ObservedServer>());
-        }
+    /// <summary>Everything that leaves the provider layer: the token redacted, then cut to the message bound.</summary>
+    private ProviderOutcome Clean(ProviderOutcome outcome) =>
+        outcome with { Message = ProviderText.Bound(redactor.Redact(outcome.Message), Context.Options.MaxMessageLength) };
 
-        var (outcome, servers) = await CallAsync(CallKind.Read, BatchReadRequest(), MapBatchRead, cancellationToken);
-        return new BatchReadResult(outcome, servers ?? new Dictionary<string, ObservedServer>());
-    }
-
-    public async Task<ProviderOutcome> SendAsync(
-        string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken)
-    {
-        if (!Capabilities.Supports(action))
-        {
-            return ProviderOutcome.Unsupported($"{Type} has no {action.ToString().ToLowerInvariant()} action");
-        }
-
-        var outcome = await SendSupportedAsync(serverId, action, rebuild, cancellationToken);
-        var password = rebuild?.RootPassword?.Reveal();
-        return password is null ? outcome : outcome with { Message = new SecretRedactor([password]).Redact(outcome.Message) };
-    }
-
-    public abstract Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken);
-
-    protected abstract Task<ReadResult> ReadOneAsync(string serverId, CancellationToken cancellationToken);
-
-    protected abstract Task<ProviderOutcome> SendSupportedAsync(
-        string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken);
+    private ObservedServer Clean(ObservedServer server) =>
+        server with { RawState = ProviderText.Bound(redactor.Redact(server.RawState), Context.Options.MaxMessageLength) };
 
     protected virtual ProviderRequest BatchReadRequest() => throw new NotSupportedException();
 
@@ -93,7 +123,8 @@ internal abstract class HttpPowerProvider : IPowerProvider
     protected static CallKind KindOf(ActionType action) =>
         action is ActionType.Start or ActionType.Stop ? CallKind.IdempotentAction : CallKind.DestructiveAction;
 
-    protected static string Escape(string serverId) => Uri.EscapeDataString(serverId);
+    /// <summary>The id as one escaped path segment (ids that would change the path never get here).</summary>
+    protected static string Escape(string serverId) => ServerIds.Segment(serverId);
 
     /// <summary>One call: each attempt sends <paramref name="request"/> afresh and maps the answer; the value of the last attempt is kept.</summary>
     protected async Task<(ProviderOutcome Outcome, T? Value)> CallAsync<T>(
@@ -102,7 +133,13 @@ internal abstract class HttpPowerProvider : IPowerProvider
         T? value = default;
         var outcome = await Context.Pipeline.ExecuteAsync(kind, async attemptToken =>
         {
-            var response = await Context.Http.SendAsync(request, attemptToken);
+            var response = await Context.Http.SendAsync(request, once: kind == CallKind.DestructiveAction, attemptToken);
+            if (response.Unreadable is not null || IsForeignErrorPage(response))
+            {
+                value = default;
+                return HttpOutcomes.Unreadable(response);
+            }
+
             (var mapped, value) = map(response);
             return mapped;
         }, cancellationToken);
@@ -112,6 +149,15 @@ internal abstract class HttpPowerProvider : IPowerProvider
     protected async Task<ProviderOutcome> CallAsync(
         CallKind kind, ProviderRequest request, Func<ProviderResponse, ProviderOutcome> map, CancellationToken cancellationToken) =>
         (await CallAsync<object>(kind, request, response => (map(response), null), cancellationToken)).Outcome;
+
+    /// <summary>
+    /// Every provider documents JSON (or empty) error bodies: an error page that is not JSON came from something
+    /// in between (a proxy, a wrong endpoint) and says nothing about the server, e.g. a 404 page is not "server
+    /// not found". A 429 stays rate limiting whatever its body.
+    /// </summary>
+    private static bool IsForeignErrorPage(ProviderResponse response) =>
+        !response.IsSuccess && response.StatusCode != 429
+        && !string.IsNullOrWhiteSpace(response.Body) && JsonRead.Parse(response.Body) is null;
 
     protected static ReadResult ReadResultOf(ProviderOutcome outcome, ObservedServer? server) => (outcome.IsAccepted, server) switch
     {

@@ -15,7 +15,11 @@ public enum OutcomeKind
     Busy,
     /// <summary>The server is suspended at the provider.</summary>
     Suspended,
-    /// <summary>Too many requests; <see cref="ProviderOutcome.RetryAfter"/> says how long to wait when known.</summary>
+    /// <summary>
+    /// Too many requests; <see cref="ProviderOutcome.RetryAfter"/> says how long to wait when known. Either the
+    /// provider answered 429, or the call was refused before sending (<see cref="ProviderOutcome.NotSent"/>):
+    /// the account's own rate limit had no token, every action slot was in use, or a 429 wait is still running.
+    /// </summary>
     RateLimited,
     /// <summary>The provider rejected the request as invalid (bad action, missing parameter).</summary>
     Invalid,

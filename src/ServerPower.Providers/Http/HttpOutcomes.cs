@@ -20,4 +20,19 @@ internal static class HttpOutcomes
         };
         return new ProviderOutcome(kind, message, response.RetryAfter);
     }
+
+    /// <summary>
+    /// An answer the operator cannot read (a redirect, an HTML page, a success without the documented success
+    /// field, a body that is not the documented JSON, a body over the size bound) is never success: Unavailable,
+    /// and the request may have been executed. <paramref name="why"/> says what was missing when the body was JSON.
+    /// </summary>
+    public static ProviderOutcome Unreadable(ProviderResponse response, string? why = null)
+    {
+        var reason = response.Unreadable
+            ?? (JsonRead.Parse(response.Body) is null ? NotJson(response) : why ?? "not the documented answer");
+        return new ProviderOutcome(OutcomeKind.Unavailable, $"unreadable answer (HTTP {response.StatusCode}, {reason})", MayHaveReachedProvider: true);
+    }
+
+    private static string NotJson(ProviderResponse response) =>
+        response.MediaType ?? (string.IsNullOrWhiteSpace(response.Body) ? "empty body" : "body is not JSON");
 }

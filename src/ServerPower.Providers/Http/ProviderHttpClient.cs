@@ -1,5 +1,7 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ServerPower.Providers.Contract;
@@ -8,33 +10,69 @@ namespace ServerPower.Providers.Http;
 
 /// <summary>
 /// Sends one request for one account with the headers every provider gets (Bearer, Accept json, User-Agent)
-/// and reads the whole answer. Never logs headers or bodies; exceptions propagate to the resilience pipeline.
+/// and reads the answer up to <see cref="ProviderOptions.MaxResponseBytes"/>. Never logs headers or bodies;
+/// exceptions propagate to the resilience pipeline.
 /// </summary>
 internal sealed class ProviderHttpClient(
     IHttpClientFactory httpClientFactory,
     string clientName,
     ProviderAccount account,
+    ProviderOptions options,
     TimeProvider timeProvider,
     ILogger logger)
 {
     public static readonly string UserAgent = $"serverpower-operator/{Version()}";
 
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-
     private readonly string baseAddress = account.Endpoint.AbsoluteUri.TrimEnd('/');
 
-    public async Task<ProviderResponse> SendAsync(ProviderRequest request, CancellationToken cancellationToken)
+    /// <param name="once">
+    /// The request must never be sent twice (a destructive action): it goes on a connection of its own, never a
+    /// reused one, and tells the provider to close it.
+    /// </param>
+    public async Task<ProviderResponse> SendAsync(ProviderRequest request, bool once, CancellationToken cancellationToken)
     {
         using var message = Build(request);
-        var client = httpClientFactory.CreateClient(clientName);
+        message.Headers.ConnectionClose = once ? true : null;
+        var client = httpClientFactory.CreateClient(once ? ProviderHttpClients.OnceName(clientName) : clientName);
         var started = timeProvider.GetTimestamp();
         using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var (body, tooLarge) = await ReadBoundedAsync(response.Content, cancellationToken);
         logger.LogDebug(
             "{Account}: {Method} {Path} answered {Status} in {ElapsedMs} ms",
             account.Key, request.Method, PathOnly(request.PathAndQuery), (int)response.StatusCode,
             (long)timeProvider.GetElapsedTime(started).TotalMilliseconds);
-        return new ProviderResponse((int)response.StatusCode, body, RetryAfter(response));
+        var status = (int)response.StatusCode;
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        var unreadable = status is >= 300 and < 400 ? "redirect not followed"
+            : tooLarge ? $"larger than {options.MaxResponseBytes} bytes"
+            : null;
+        return new ProviderResponse(status, body, RetryAfter(response), mediaType, unreadable);
+    }
+
+    /// <summary>Reads the body up to the bound; past it, stops reading (the connection is then dropped, not drained).</summary>
+    private async Task<(string Body, bool TooLarge)> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var limit = Math.Max(0, options.MaxResponseBytes);
+        if (content.Headers.ContentLength > limit)
+        {
+            return ("", true);
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[Math.Min(limit + 1, 16 * 1024)];
+        using var body = new MemoryStream();
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                return ("", true);
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        return (Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length), false);
     }
 
     private HttpRequestMessage Build(ProviderRequest request)
@@ -47,10 +85,19 @@ internal sealed class ProviderHttpClient(
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", account.Credential.Reveal());
         }
 
+        // HTTP/1.1 exactly, no 100-continue, and content on every request that is not a read (empty when the
+        // provider documents none: on the wire that is the same "Content-Length: 0" a body-less POST carries):
+        // with content the handler never resends the request by itself, and SendOnceContent refuses a second copy.
+        message.Version = HttpVersion.Version11;
+        message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        message.Headers.ExpectContinue = false;
         if (request.JsonBody is not null)
         {
-            message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request.JsonBody));
-            message.Content.Headers.ContentType = Json;
+            message.Content = new SendOnceContent(JsonSerializer.SerializeToUtf8Bytes(request.JsonBody), "application/json");
+        }
+        else if (request.Method != HttpMethod.Get)
+        {
+            message.Content = new SendOnceContent([], mediaType: null);
         }
 
         return message;

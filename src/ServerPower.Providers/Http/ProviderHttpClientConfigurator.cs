@@ -6,8 +6,12 @@ using Microsoft.Extensions.Options;
 namespace ServerPower.Providers.Http;
 
 /// <summary>
-/// Configures our named clients: no HttpClient timeout (the pipeline owns timeouts) and, for a name with a CA
-/// bundle, a handler that trusts exactly that bundle (custom root trust; host name still checked).
+/// Configures our named clients: no HttpClient timeout (the pipeline owns timeouts), a SocketsHttpHandler that
+/// never follows redirects (a 3xx is an unreadable answer: following it would send the request, its Bearer token
+/// and, with 307/308, its body to wherever the Location points) and keeps no cookies, and, for a name with a CA
+/// bundle, trust of exactly that bundle (custom root trust; host name still checked). A "-once" client never
+/// reuses a connection (pooled lifetime zero), so a request sent at most once never meets a keep-alive
+/// connection the provider closed while it was idle.
 /// </summary>
 internal sealed class ProviderHttpClientConfigurator(ProviderHttpClients clients) : IConfigureNamedOptions<HttpClientFactoryOptions>
 {
@@ -21,32 +25,49 @@ internal sealed class ProviderHttpClientConfigurator(ProviderHttpClients clients
         }
 
         options.HttpClientActions.Add(client => client.Timeout = Timeout.InfiniteTimeSpan);
-        if (clients.BundleFor(name) is { } pem)
+        var pem = clients.BundleFor(name);
+        var once = ProviderHttpClients.IsOnce(name);
+        options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = Handler(pem, once));
+    }
+
+    private static SocketsHttpHandler Handler(string? pem, bool once)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = true,
+        };
+        if (once)
+        {
+            handler.PooledConnectionLifetime = TimeSpan.Zero;
+        }
+
+        if (pem is not null)
         {
             var roots = new X509Certificate2Collection();
             roots.ImportFromPem(pem);
-            options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = TrustingOnly(roots));
+            handler.SslOptions = TrustingOnly(roots);
         }
+
+        return handler;
     }
 
-    private static SocketsHttpHandler TrustingOnly(X509Certificate2Collection roots) => new()
+    private static SslClientAuthenticationOptions TrustingOnly(X509Certificate2Collection roots) => new()
     {
-        SslOptions = new SslClientAuthenticationOptions
+        RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
         {
-            RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
+                || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
             {
-                if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
-                    || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-                {
-                    return false;
-                }
+                return false;
+            }
 
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(certificate));
-            },
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(new X509Certificate2(certificate));
         },
     };
 }

@@ -5,12 +5,20 @@ using System.Text;
 namespace ServerPower.Providers.Http;
 
 /// <summary>
-/// Names the IHttpClientFactory clients: one with system trust, one per distinct CA bundle. The bundle for a name
-/// is registered here before the first client of that name is created, and read by <see cref="ProviderHttpClientConfigurator"/>.
+/// Names the IHttpClientFactory clients: one with system trust, one per distinct CA bundle, each with a twin
+/// (suffix <see cref="OnceSuffix"/>) whose connections are never reused, for requests sent at most once. The
+/// bundle for a name is registered here before the first client of that name is created, and read by
+/// <see cref="ProviderHttpClientConfigurator"/>.
 /// </summary>
 internal sealed class ProviderHttpClients
 {
     public const string Prefix = "serverpower-provider";
+
+    public const string OnceSuffix = "-once";
+
+    public static string OnceName(string name) => name + OnceSuffix;
+
+    public static bool IsOnce(string name) => name.EndsWith(OnceSuffix, StringComparison.Ordinal);
 
     private readonly ConcurrentDictionary<string, string> bundles = new(StringComparer.Ordinal);
 
@@ -27,5 +35,5 @@ internal sealed class ProviderHttpClients
         return name;
     }
 
-    public string? BundleFor(string name) => bundles.GetValueOrDefault(name);
+    public string? BundleFor(string name) => bundles.GetValueOrDefault(IsOnce(name) ? name[..^OnceSuffix.Length] : name);
 }

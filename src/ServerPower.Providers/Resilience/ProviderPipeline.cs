@@ -1,9 +1,9 @@
+using System.Globalization;
 using System.Net.Http;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
 using ServerPower.Providers.Contract;
@@ -11,62 +11,94 @@ using ServerPower.Providers.Contract;
 namespace ServerPower.Providers.Resilience;
 
 /// <summary>
-/// The resilience of one provider account, built on Polly v8 (outer to inner): retry (reads, start, stop only),
-/// circuit breaker, token bucket, per-attempt timeout; plus a concurrency limit held for a whole action.
-/// One pipeline serves every call kind so the breaker and the bucket are shared; the retry strategy reads the
-/// kind from the resilience context. Microsoft.Extensions.Http.Resilience's handler is not used because its
-/// decisions would see HTTP messages, not the action and the mapped outcome.
+/// The resilience of one provider account. Before anything: a wait the provider asked for with a 429 (the
+/// <see cref="AccountThrottle"/>, shared by every instance of the account) and, for actions, a free action slot.
+/// Then, on Polly v8, retry (reads, start, stop only) around each attempt, and each attempt: the 429 wait again,
+/// the account's <see cref="TokenBucket"/>, the circuit breaker, the per-attempt timeout. Nothing here ever
+/// waits for capacity: no token, no slot or a running 429 wait answer at once RateLimited, NotSent, with how long
+/// to wait. One pipeline serves every call kind so the breaker and the bucket are shared; the retry strategy
+/// reads the kind from the resilience context. Microsoft.Extensions.Http.Resilience's handler is not used because
+/// its decisions would see HTTP messages, not the action and the mapped outcome.
 /// </summary>
 /// <remarks>
 /// Destructive calls are never retried, not even after a connection refused before sending: one code path,
 /// and the reconciler simply tries again on its next pass when the outcome says the request did not arrive.
+/// A refusal before sending (NotSent) is never retried here either: the caller requeues after RetryAfter.
 /// </remarks>
 internal sealed class ProviderPipeline
 {
     private static readonly ResiliencePropertyKey<bool> Retryable = new("serverpower.retryable");
 
-    private readonly ResiliencePipeline<ProviderOutcome> pipeline;
+    private readonly ResiliencePipeline<ProviderOutcome> retry;
+    private readonly ResiliencePipeline<ProviderOutcome> attempt;
     private readonly ConcurrencyLimiter actionSlots;
+    private readonly int slotCount;
+    private readonly TokenBucket? bucket;
+    private readonly string? rateText;
+    private readonly AccountThrottle throttle;
     private readonly ProviderOptions options;
     private readonly SecretRedactor redactor;
     private readonly ILogger logger;
     private readonly string accountKey;
 
-    public ProviderPipeline(ProviderAccount account, ProviderOptions options, TimeProvider timeProvider, ILogger logger)
+    public ProviderPipeline(ProviderAccount account, ProviderOptions options, AccountThrottle throttle, TimeProvider timeProvider, ILogger logger)
     {
         this.options = options;
+        this.throttle = throttle;
         this.logger = logger;
         accountKey = account.Key;
         redactor = new SecretRedactor([account.Credential.Reveal()]);
+        slotCount = Math.Max(1, account.MaxConcurrentActions);
         actionSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
-            PermitLimit = Math.Max(1, account.MaxConcurrentActions),
-            QueueLimit = int.MaxValue,
+            PermitLimit = slotCount,
+            QueueLimit = 0,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
-        pipeline = Build(account, timeProvider);
+        if (account.RateLimit is { } rate)
+        {
+            bucket = new TokenBucket(rate.RequestsPerSecond, rate.Burst, timeProvider);
+            rateText = rate.RequestsPerSecond.ToString("0.######", CultureInfo.InvariantCulture);
+        }
+
+        retry = BuildRetry(timeProvider);
+        attempt = BuildAttempt(timeProvider);
     }
 
-    /// <summary>Runs one call: <paramref name="attempt"/> sends one request and maps its answer.</summary>
+    /// <summary>Runs one call: <paramref name="send"/> sends one request and maps its answer; it runs once per attempt.</summary>
     public async Task<ProviderOutcome> ExecuteAsync(
-        CallKind kind, Func<CancellationToken, Task<ProviderOutcome>> attempt, CancellationToken cancellationToken)
+        CallKind kind, Func<CancellationToken, Task<ProviderOutcome>> send, CancellationToken cancellationToken)
     {
-        using var slot = kind == CallKind.Read ? null : await actionSlots.AcquireAsync(1, cancellationToken);
+        if (throttle.Remaining() is { } wait)
+        {
+            return Waiting(wait);
+        }
+
+        using var slot = kind == CallKind.Read ? null : actionSlots.AttemptAcquire(1);
+        if (slot is { IsAcquired: false })
+        {
+            return ProviderOutcome.Refused(
+                OutcomeKind.RateLimited,
+                $"all {slotCount} action slots of this provider account are in use; nothing was sent",
+                options.ActionSlotRetryAfter);
+        }
+
+        var call = new Call(this, send);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(Retryable, kind != CallKind.DestructiveAction);
         try
         {
-            var outcome = await pipeline.ExecuteAsync(
-                static async (ctx, call) => await call(ctx.CancellationToken), context, attempt);
-            return Redacted(outcome);
+            var outcome = await retry.ExecuteAsync(static (ctx, call) => call.Owner.AttemptAsync(call, ctx.CancellationToken), context, call);
+            return Redacted(outcome with
+            {
+                NotSent = outcome.NotSent && !call.Sent,
+                MayHaveReachedProvider = outcome.MayHaveReachedProvider && call.Sent,
+            });
         }
         catch (BrokenCircuitException)
         {
-            return Failed(new ProviderOutcome(OutcomeKind.Unavailable, "circuit open: the provider failed repeatedly; not called"));
-        }
-        catch (RateLimiterRejectedException rejected)
-        {
-            return Failed(new ProviderOutcome(OutcomeKind.RateLimited, "rate limit of this provider account reached", rejected.RetryAfter));
+            return Failed(new ProviderOutcome(
+                OutcomeKind.Unavailable, "circuit open: the provider failed repeatedly; not called", NotSent: !call.Sent));
         }
         catch (TimeoutRejectedException)
         {
@@ -83,16 +115,71 @@ internal sealed class ProviderPipeline
         }
     }
 
+    /// <summary>One attempt: the account may send (429 wait, token), then the breaker and timeout around the request.</summary>
+    private async ValueTask<ProviderOutcome> AttemptAsync(Call call, CancellationToken cancellationToken)
+    {
+        // A wait this call's own 429 imposed has been waited out by the retry delay; a longer one came from elsewhere.
+        if (throttle.Remaining() is { } wait && throttle.Until > call.WaitedUntil)
+        {
+            return Waiting(wait);
+        }
+
+        if (bucket is not null && !bucket.TryTake(out var next))
+        {
+            return ProviderOutcome.Refused(
+                OutcomeKind.RateLimited, $"rate limit of this provider account ({rateText}/s) reached; nothing was sent", next);
+        }
+
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            var answered = await attempt.ExecuteAsync(
+                static async (ctx, call) =>
+                {
+                    call.Sent = true;
+                    return await call.Send(ctx.CancellationToken);
+                },
+                context,
+                call);
+            return Observe(answered, call);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>A 429 from the provider sets the account's wait (at least the floor); any other answer ends a run of 429s.</summary>
+    private ProviderOutcome Observe(ProviderOutcome outcome, Call call)
+    {
+        if (outcome is not { Kind: OutcomeKind.RateLimited, NotSent: false })
+        {
+            throttle.Answered();
+            return outcome;
+        }
+
+        var (wait, until) = throttle.TooManyRequests(outcome.RetryAfter);
+        call.WaitedUntil = until;
+        logger.LogInformation("{Account}: the provider answered 429; nothing is sent for {WaitMs} ms", accountKey, (long)wait.TotalMilliseconds);
+        return outcome with { RetryAfter = wait };
+    }
+
+    private static ProviderOutcome Waiting(TimeSpan wait) => ProviderOutcome.Refused(
+        OutcomeKind.RateLimited, "the provider asked this account to wait (429); nothing was sent", wait);
+
     private ProviderOutcome Failed(ProviderOutcome outcome)
     {
         var redacted = Redacted(outcome);
-        logger.LogWarning("{Account}: provider call failed: {Kind}: {Message}", accountKey, redacted.Kind, redacted.Message);
+        logger.LogWarning(
+            "{Account}: provider call failed: {Kind}: {Message}",
+            accountKey, redacted.Kind, ProviderText.Bound(redacted.Message, options.MaxMessageLength));
         return redacted;
     }
 
+    /// <summary>The token redacted; the cut to the message bound is the adapter's, after it redacted its own secrets.</summary>
     private ProviderOutcome Redacted(ProviderOutcome outcome) => outcome with { Message = redactor.Redact(outcome.Message) };
 
-    private ResiliencePipeline<ProviderOutcome> Build(ProviderAccount account, TimeProvider timeProvider)
+    private ResiliencePipeline<ProviderOutcome> BuildRetry(TimeProvider timeProvider)
     {
         var builder = new ResiliencePipelineBuilder<ProviderOutcome> { TimeProvider = timeProvider };
         if (options.MaxAttempts > 1)
@@ -117,49 +204,36 @@ internal sealed class ProviderPipeline
             });
         }
 
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<ProviderOutcome>
-        {
-            FailureRatio = options.BreakerFailureRatio,
-            MinimumThroughput = Math.Max(2, options.BreakerMinimumThroughput),
-            SamplingDuration = options.BreakerSamplingDuration,
-            BreakDuration = options.BreakerBreakDuration,
-            ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
-            OnOpened = _ =>
-            {
-                logger.LogWarning("{Account}: circuit opened after repeated failures", accountKey);
-                return ValueTask.CompletedTask;
-            },
-            OnClosed = _ =>
-            {
-                logger.LogInformation("{Account}: circuit closed", accountKey);
-                return ValueTask.CompletedTask;
-            },
-        });
-
-        if (account.RateLimit is { } rate)
-        {
-            var bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = Math.Max(1, rate.Burst),
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1 / Math.Max(0.001, rate.RequestsPerSecond)),
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                AutoReplenishment = true,
-            });
-            builder.AddRateLimiter(new RateLimiterStrategyOptions
-            {
-                RateLimiter = args => bucket.AcquireAsync(1, args.Context.CancellationToken),
-            });
-        }
-
-        builder.AddTimeout(options.RequestTimeout);
         return builder.Build();
     }
+
+    private ResiliencePipeline<ProviderOutcome> BuildAttempt(TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder<ProviderOutcome> { TimeProvider = timeProvider }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ProviderOutcome>
+            {
+                FailureRatio = options.BreakerFailureRatio,
+                MinimumThroughput = Math.Max(2, options.BreakerMinimumThroughput),
+                SamplingDuration = options.BreakerSamplingDuration,
+                BreakDuration = options.BreakerBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
+                OnOpened = _ =>
+                {
+                    logger.LogWarning("{Account}: circuit opened after repeated failures", accountKey);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    logger.LogInformation("{Account}: circuit closed", accountKey);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(options.RequestTimeout)
+            .Build();
 
     private bool IsTransient(Outcome<ProviderOutcome> outcome) => outcome switch
     {
         { Exception: { } exception } => exception is TimeoutRejectedException || IsTransport(exception),
+        { Result.NotSent: true } => false,
         { Result: { Kind: OutcomeKind.Unavailable or OutcomeKind.RateLimited } result } =>
             result.RetryAfter is not { } delay || delay <= options.MaxRetryDelay,
         _ => false,
@@ -179,4 +253,18 @@ internal sealed class ProviderPipeline
     {
         HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError,
     };
+
+    /// <summary>One call across its attempts.</summary>
+    private sealed class Call(ProviderPipeline owner, Func<CancellationToken, Task<ProviderOutcome>> send)
+    {
+        public ProviderPipeline Owner { get; } = owner;
+
+        public Func<CancellationToken, Task<ProviderOutcome>> Send { get; } = send;
+
+        /// <summary>Whether any attempt got past the breaker to send its request.</summary>
+        public bool Sent { get; set; }
+
+        /// <summary>The end of the 429 wait this call's own last answer imposed.</summary>
+        public DateTimeOffset WaitedUntil { get; set; } = DateTimeOffset.MinValue;
+    }
 }

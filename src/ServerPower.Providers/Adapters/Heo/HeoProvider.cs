@@ -7,9 +7,9 @@ namespace ServerPower.Providers.Adapters.Heo;
 /// <summary>
 /// HEO Systems VPS, following seed heo-systems-vps-power.txt: POST /v1/hosting/cloud/vps-custom/{id}/start|stop,
 /// restart = /reset?force=true (a hard reset; without force HEO answers 400 confirmation_required). Success is
-/// 200 {"success": true, "status": "requested"}: accepted, applied later. Errors {"success": false, "error",
-/// "message"}. HEO has no state read (state-blind) and no kill or rebuild. Probe: GET /v1/status (no auth):
-/// "up" is Accepted, anything else Unavailable with the value.
+/// 200 {"success": true, "status": "requested"}: accepted, applied later; a 2xx without "success": true is an
+/// unreadable answer. Errors {"success": false, "error", "message"}. HEO has no state read (state-blind) and no
+/// kill or rebuild. Probe: GET /v1/status (no auth): "up" is Accepted, anything else Unavailable with the value.
 /// </summary>
 internal sealed class HeoProvider(ProviderContext context) : HttpPowerProvider(context)
 {
@@ -22,7 +22,7 @@ internal sealed class HeoProvider(ProviderContext context) : HttpPowerProvider(c
 
     public override ProviderCapabilities Capabilities => Caps;
 
-    public override Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
+    protected override Task<ProviderOutcome> ProbeCoreAsync(CancellationToken cancellationToken) =>
         CallAsync(Resilience.CallKind.Read, ProviderRequest.Get("/v1/status", authenticated: false), response =>
         {
             var root = JsonRead.Parse(response.Body);
@@ -32,9 +32,14 @@ internal sealed class HeoProvider(ProviderContext context) : HttpPowerProvider(c
                 return HttpOutcomes.FromStatus(response, root.String("message") ?? status) with { Kind = OutcomeKind.Unavailable };
             }
 
+            if (status is null)
+            {
+                return HttpOutcomes.Unreadable(response, "no service status");
+            }
+
             return string.Equals(status, "up", StringComparison.OrdinalIgnoreCase)
                 ? ProviderOutcome.Accepted("HEO service status: up")
-                : new ProviderOutcome(OutcomeKind.Unavailable, $"HEO service status: {status ?? "unreadable"}");
+                : new ProviderOutcome(OutcomeKind.Unavailable, $"HEO service status: {status}");
         }, cancellationToken);
 
     protected override Task<ReadResult> ReadOneAsync(string serverId, CancellationToken cancellationToken) =>
@@ -69,8 +74,11 @@ internal sealed class HeoProvider(ProviderContext context) : HttpPowerProvider(c
             return HttpOutcomes.FromStatus(response, text);
         }
 
-        return root.Bool("success") == false
-            ? new ProviderOutcome(OutcomeKind.Invalid, text ?? "HEO answered success: false")
-            : ProviderOutcome.Accepted(message ?? "requested");
+        return root.Bool("success") switch
+        {
+            true => ProviderOutcome.Accepted(message ?? "requested"),
+            false => new ProviderOutcome(OutcomeKind.Invalid, text ?? "HEO answered success: false"),
+            null => HttpOutcomes.Unreadable(response, "no \"success\": true"),
+        };
     }
 }

@@ -6,11 +6,13 @@ namespace ServerPower.Providers.Adapters.PterodactylPanel;
 
 /// <summary>
 /// The panel's two error shapes: the seed's {"status": N, "message"} and upstream's
-/// {"errors": [{"code", "status", "detail"}]}. Success is 200 {"data": {"success", "message"}} or 204/202.
+/// {"errors": [{"code", "status", "detail"}]}. A power action succeeded with the seed's 200
+/// {"data": {"success": true, "message"}} or upstream's 204; a reinstall with upstream's 202 (or 204, or the
+/// seed's shape). Reads answer JSON objects. Anything else in 2xx is an unreadable answer.
 /// </summary>
 internal static class PanelAnswers
 {
-    public static ProviderOutcome Map(ProviderResponse response)
+    public static ProviderOutcome MapAction(ProviderResponse response, bool reinstall)
     {
         var root = JsonRead.Parse(response.Body);
         if (!response.IsSuccess)
@@ -18,11 +20,30 @@ internal static class PanelAnswers
             return HttpOutcomes.FromStatus(response, ErrorMessage(root));
         }
 
+        if (response.StatusCode == 204 || (reinstall && response.StatusCode == 202 && (root is not null || IsEmpty(response))))
+        {
+            return ProviderOutcome.Accepted();
+        }
+
         var data = root.Property("data");
         var message = data.String("message") ?? "";
-        return data.Bool("success") == false
-            ? new ProviderOutcome(OutcomeKind.Invalid, message.Length > 0 ? message : "the panel answered success: false")
-            : ProviderOutcome.Accepted(message);
+        return (response.StatusCode, data.Bool("success")) switch
+        {
+            (200, true) => ProviderOutcome.Accepted(message),
+            (200, false) => new ProviderOutcome(OutcomeKind.Invalid, message.Length > 0 ? message : "the panel answered success: false"),
+            _ => HttpOutcomes.Unreadable(response, "no \"data\": {\"success\": true}"),
+        };
+    }
+
+    public static ProviderOutcome MapRead(ProviderResponse response)
+    {
+        var root = JsonRead.Parse(response.Body);
+        if (!response.IsSuccess)
+        {
+            return HttpOutcomes.FromStatus(response, ErrorMessage(root));
+        }
+
+        return root is { ValueKind: JsonValueKind.Object } ? ProviderOutcome.Accepted() : HttpOutcomes.Unreadable(response);
     }
 
     public static string? ErrorMessage(JsonElement? root)
@@ -40,4 +61,6 @@ internal static class PanelAnswers
     }
 
     public static JsonElement? Attributes(ProviderResponse response) => JsonRead.Parse(response.Body).Property("attributes");
+
+    private static bool IsEmpty(ProviderResponse response) => string.IsNullOrWhiteSpace(response.Body);
 }

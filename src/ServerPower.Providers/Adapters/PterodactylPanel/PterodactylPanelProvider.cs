@@ -8,7 +8,7 @@ namespace ServerPower.Providers.Adapters.PterodactylPanel;
 /// <summary>
 /// Pterodactyl panel, client API. Actions follow seed pterodactyl-panel-client-power.txt:
 /// POST /api/client/servers/{server}/power with {"action": X, "signal": X} (seed and upstream names both sent;
-/// 200 and 204 both accepted). Rebuild is upstream's reinstall (POST .../settings/reinstall): spec.rebuild is
+/// the seed's 200 {"data": {"success": true}} and upstream's 204 both accepted, see <see cref="PanelAnswers"/>). Rebuild is upstream's reinstall (POST .../settings/reinstall): spec.rebuild is
 /// ignored. State: GET .../resources (current_state, is_suspended). A 409 is explained by
 /// GET /api/client/servers/{server}, the one route that answers in conflict states: Suspended or Busy.
 /// Probe: GET /api/client/account, the cheapest authenticated client call (one user row, no server listing).
@@ -25,8 +25,8 @@ internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPo
 
     public override ProviderCapabilities Capabilities => Caps;
 
-    public override Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
-        CallAsync(CallKind.Read, ProviderRequest.Get("/api/client/account"), PanelAnswers.Map, cancellationToken);
+    protected override Task<ProviderOutcome> ProbeCoreAsync(CancellationToken cancellationToken) =>
+        CallAsync(CallKind.Read, ProviderRequest.Get("/api/client/account"), PanelAnswers.MapRead, cancellationToken);
 
     protected override async Task<ReadResult> ReadOneAsync(string serverId, CancellationToken cancellationToken)
     {
@@ -47,7 +47,8 @@ internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPo
         var request = action == ActionType.Rebuild
             ? ProviderRequest.Post($"/api/client/servers/{Escape(serverId)}/settings/reinstall")
             : ProviderRequest.Post($"/api/client/servers/{Escape(serverId)}/power", PowerBody(action));
-        var outcome = await CallAsync(KindOf(action), request, PanelAnswers.Map, cancellationToken);
+        var reinstall = action == ActionType.Rebuild;
+        var outcome = await CallAsync(KindOf(action), request, response => PanelAnswers.MapAction(response, reinstall), cancellationToken);
         return outcome.Kind == OutcomeKind.Busy
             ? (await ExplainConflictAsync(serverId, outcome, cancellationToken)).Outcome
             : outcome;
@@ -61,7 +62,7 @@ internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPo
 
     private static (ProviderOutcome, ObservedServer?) MapResources(ProviderResponse response)
     {
-        var outcome = PanelAnswers.Map(response);
+        var outcome = PanelAnswers.MapRead(response);
         if (!outcome.IsAccepted)
         {
             return (outcome, null);
@@ -74,7 +75,9 @@ internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPo
             return (outcome, new ObservedServer(PowerState.Suspended, raw ?? "suspended"));
         }
 
-        return (outcome, raw is null ? null : new ObservedServer(MapState(raw), raw));
+        return raw is null
+            ? (HttpOutcomes.Unreadable(response, "no current_state"), null)
+            : (outcome, new ObservedServer(MapState(raw), raw));
     }
 
     private static PowerState MapState(string raw) => raw.ToLowerInvariant() switch
@@ -93,7 +96,7 @@ internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPo
         var request = ProviderRequest.Get($"/api/client/servers/{Escape(serverId)}");
         var (_, server) = await CallAsync(CallKind.Read, request, response =>
         {
-            var mapped = PanelAnswers.Map(response);
+            var mapped = PanelAnswers.MapRead(response);
             return (mapped, mapped.IsAccepted ? Explain(PanelAnswers.Attributes(response)) : null);
         }, cancellationToken);
         if (server is null)

@@ -10,8 +10,9 @@ namespace ServerPower.Providers.Adapters.Wenium;
 /// <summary>
 /// Wenium Cloud. Actions follow seed wenium-cloud-power-action.txt: POST /servers/{server}/action with
 /// {"action": start|stop|reboot|rebuild} (+ os_id, hostname, password, ssh_keys, firewall_group_id for rebuild);
-/// a 200 with "status": false is a failure. State: GET /servers/{server}, batch GET /servers, probe GET /user
-/// (answers may be bare objects or wrapped in {status, message, data}: both are read).
+/// success is a 2xx with "status": true, "status": false is a failure, anything else an unreadable answer.
+/// State: GET /servers/{server}, batch GET /servers, probe GET /user (answers may be bare objects or wrapped in
+/// {status, message, data}: both are read; a read answer that is not JSON is unreadable).
 /// </summary>
 internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvider(context)
 {
@@ -25,17 +26,17 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
 
     public override ProviderCapabilities Capabilities => Caps;
 
-    public override Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
-        CallAsync(CallKind.Read, ProviderRequest.Get("/user"), response => MapStatusAnswer(response, "authenticated"), cancellationToken);
+    protected override Task<ProviderOutcome> ProbeCoreAsync(CancellationToken cancellationToken) =>
+        CallAsync(CallKind.Read, ProviderRequest.Get("/user"), response => MapRead(response, "authenticated"), cancellationToken);
 
     protected override async Task<ReadResult> ReadOneAsync(string serverId, CancellationToken cancellationToken)
     {
         if (!IsServerId(serverId))
         {
-            return ReadResult.Failed(new ProviderOutcome(OutcomeKind.Invalid, $"Wenium server ids are integers, not '{serverId}'"));
+            return ReadResult.Failed(NotAnInteger(serverId));
         }
 
-        var (outcome, server) = await CallAsync(CallKind.Read, ProviderRequest.Get($"/servers/{serverId}"), MapServer, cancellationToken);
+        var (outcome, server) = await CallAsync(CallKind.Read, ProviderRequest.Get($"/servers/{Escape(serverId)}"), MapServer, cancellationToken);
         return ReadResultOf(outcome, server);
     }
 
@@ -43,7 +44,7 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
 
     protected override (ProviderOutcome, IReadOnlyDictionary<string, ObservedServer>?) MapBatchRead(ProviderResponse response)
     {
-        var outcome = MapStatusAnswer(response, "");
+        var outcome = MapRead(response, "");
         if (!outcome.IsAccepted)
         {
             return (outcome, null);
@@ -51,6 +52,11 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
 
         var root = JsonRead.Parse(response.Body);
         var items = root is { ValueKind: JsonValueKind.Array } ? root : root.Property("data");
+        if (items is not { ValueKind: JsonValueKind.Array })
+        {
+            return (HttpOutcomes.Unreadable(response, "no server list"), null);
+        }
+
         var servers = new Dictionary<string, ObservedServer>(StringComparer.Ordinal);
         foreach (var item in items.Items())
         {
@@ -68,16 +74,16 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
     {
         if (!IsServerId(serverId))
         {
-            return new ProviderOutcome(OutcomeKind.Invalid, $"Wenium server ids are integers, not '{serverId}'");
+            return NotAnInteger(serverId);
         }
 
         if (action == ActionType.Rebuild && string.IsNullOrWhiteSpace(rebuild?.OsId))
         {
-            return new ProviderOutcome(OutcomeKind.Invalid, "a Wenium rebuild needs os_id (spec.rebuild.osId); nothing was sent");
+            return ProviderOutcome.Refused(OutcomeKind.Invalid, "a Wenium rebuild needs os_id (spec.rebuild.osId); nothing was sent");
         }
 
-        var request = ProviderRequest.Post($"/servers/{serverId}/action", Body(action, rebuild));
-        return await CallAsync(KindOf(action), request, response => MapStatusAnswer(response, ""), cancellationToken);
+        var request = ProviderRequest.Post($"/servers/{Escape(serverId)}/action", Body(action, rebuild));
+        return await CallAsync(KindOf(action), request, MapAction, cancellationToken);
     }
 
     private static Dictionary<string, object> Body(ActionType action, RebuildRequest? rebuild)
@@ -113,14 +119,37 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
         }
     }
 
-    /// <summary>2xx with "status": false is a failure with Wenium's message; other statuses map as HTTP does.</summary>
-    private static ProviderOutcome MapStatusAnswer(ProviderResponse response, string fallbackMessage)
+    /// <summary>An action succeeded only with a 2xx carrying "status": true; "status": false is Wenium's refusal.</summary>
+    private static ProviderOutcome MapAction(ProviderResponse response)
     {
         var root = JsonRead.Parse(response.Body);
         var message = root.String("message");
         if (!response.IsSuccess)
         {
             return HttpOutcomes.FromStatus(response, message);
+        }
+
+        return root.Bool("status") switch
+        {
+            true => ProviderOutcome.Accepted(message ?? ""),
+            false => new ProviderOutcome(OutcomeKind.Invalid, string.IsNullOrWhiteSpace(message) ? "Wenium answered status: false" : message),
+            null => HttpOutcomes.Unreadable(response, "no \"status\": true"),
+        };
+    }
+
+    /// <summary>A read answers JSON (bare or wrapped); a wrapped "status": false is a failure with Wenium's message.</summary>
+    private static ProviderOutcome MapRead(ProviderResponse response, string fallbackMessage)
+    {
+        var root = JsonRead.Parse(response.Body);
+        var message = root.String("message");
+        if (!response.IsSuccess)
+        {
+            return HttpOutcomes.FromStatus(response, message);
+        }
+
+        if (root is not { ValueKind: JsonValueKind.Object or JsonValueKind.Array })
+        {
+            return HttpOutcomes.Unreadable(response);
         }
 
         return root.Bool("status") == false
@@ -130,7 +159,7 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
 
     private static (ProviderOutcome, ObservedServer?) MapServer(ProviderResponse response)
     {
-        var outcome = MapStatusAnswer(response, "");
+        var outcome = MapRead(response, "");
         if (!outcome.IsAccepted)
         {
             return (outcome, null);
@@ -138,13 +167,18 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
 
         var root = JsonRead.Parse(response.Body);
         var server = root.Property("data") is { ValueKind: JsonValueKind.Object } data ? data : root;
-        return (outcome, Observe(server));
+        return Observe(server) is { } observed
+            ? (outcome, observed)
+            : (HttpOutcomes.Unreadable(response, "no server status"), null);
     }
 
     private static ObservedServer? Observe(JsonElement? server) =>
         server.Property("status") is { ValueKind: JsonValueKind.String } status
             ? new ObservedServer(WeniumStates.Map(status.GetString()!), status.GetString()!)
             : null;
+
+    private static ProviderOutcome NotAnInteger(string serverId) =>
+        ProviderOutcome.Refused(OutcomeKind.Invalid, $"Wenium server ids are integers, not '{serverId}'; nothing was sent");
 
     private static bool IsServerId(string serverId) =>
         long.TryParse(serverId, NumberStyles.None, CultureInfo.InvariantCulture, out _);

@@ -8,7 +8,8 @@ namespace ServerPower.Providers.Adapters.Wings;
 
 /// <summary>
 /// Pterodactyl Wings. Actions follow seed pterodactyl-wings-power.txt: POST /api/servers/{uuid}/power with
-/// {"action": X, "wait_seconds": 30}, answered 202 and applied asynchronously (always confirm by reading state).
+/// {"action": X, "wait_seconds": 30}, answered 202 and applied asynchronously (always confirm by reading state);
+/// any other 2xx, or a 202 whose body is neither empty nor JSON, is an unreadable answer.
 /// wait_seconds is always sent: upstream treats an omitted value as 0, which silently drops an action that finds
 /// the power lock taken. Rebuild is upstream's POST /api/servers/{uuid}/reinstall. Errors are {"error"}:
 /// 401 missing header and 403 wrong token both mean Unauthorized; 400 on start/restart means suspended.
@@ -29,10 +30,10 @@ internal sealed class WingsProvider(ProviderContext context) : HttpPowerProvider
 
     public override ProviderCapabilities Capabilities => Caps;
 
-    public override Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
+    protected override Task<ProviderOutcome> ProbeCoreAsync(CancellationToken cancellationToken) =>
         CallAsync(CallKind.Read, ProviderRequest.Get("/api/system"), response =>
         {
-            var outcome = Map(response);
+            var outcome = MapRead(response);
             var version = JsonRead.Parse(response.Body).String("version");
             return outcome.IsAccepted && version is not null ? ProviderOutcome.Accepted($"Wings {version}") : outcome;
         }, cancellationToken);
@@ -42,8 +43,15 @@ internal sealed class WingsProvider(ProviderContext context) : HttpPowerProvider
         var request = ProviderRequest.Get($"/api/servers/{Escape(serverId)}");
         var (outcome, server) = await CallAsync(CallKind.Read, request, response =>
         {
-            var mapped = Map(response);
-            return (mapped, mapped.IsAccepted ? Observe(JsonRead.Parse(response.Body)) : null);
+            var mapped = MapRead(response);
+            if (!mapped.IsAccepted)
+            {
+                return (mapped, null);
+            }
+
+            return Observe(JsonRead.Parse(response.Body)) is { } observed
+                ? (mapped, observed)
+                : (HttpOutcomes.Unreadable(response, "no state"), null);
         }, cancellationToken);
         return ReadResultOf(outcome, server);
     }
@@ -52,10 +60,15 @@ internal sealed class WingsProvider(ProviderContext context) : HttpPowerProvider
 
     protected override (ProviderOutcome, IReadOnlyDictionary<string, ObservedServer>?) MapBatchRead(ProviderResponse response)
     {
-        var outcome = Map(response);
+        var outcome = MapRead(response);
         if (!outcome.IsAccepted)
         {
             return (outcome, null);
+        }
+
+        if (JsonRead.Parse(response.Body) is not { ValueKind: JsonValueKind.Array })
+        {
+            return (HttpOutcomes.Unreadable(response, "no server list"), null);
         }
 
         var servers = new Dictionary<string, ObservedServer>(StringComparer.OrdinalIgnoreCase);
@@ -81,22 +94,35 @@ internal sealed class WingsProvider(ProviderContext context) : HttpPowerProvider
                 ["action"] = action.ToString().ToLowerInvariant(),
                 ["wait_seconds"] = WaitSeconds,
             });
-        return CallAsync(KindOf(action), request, response =>
-        {
-            var outcome = Map(response);
-            return outcome.IsAccepted && outcome.Message.Length == 0
-                ? ProviderOutcome.Accepted("accepted by Wings; applied asynchronously")
-                : outcome;
-        }, cancellationToken);
+        return CallAsync(KindOf(action), request, MapAction, cancellationToken);
     }
 
-    private static ProviderOutcome Map(ProviderResponse response)
+    private static ProviderOutcome MapAction(ProviderResponse response)
     {
-        if (response.IsSuccess)
+        if (!response.IsSuccess)
         {
-            return ProviderOutcome.Accepted();
+            return MapError(response);
         }
 
+        return response.StatusCode == 202 && (string.IsNullOrWhiteSpace(response.Body) || JsonRead.Parse(response.Body) is not null)
+            ? ProviderOutcome.Accepted("accepted by Wings; applied asynchronously")
+            : HttpOutcomes.Unreadable(response, "not 202 Accepted");
+    }
+
+    private static ProviderOutcome MapRead(ProviderResponse response)
+    {
+        if (!response.IsSuccess)
+        {
+            return MapError(response);
+        }
+
+        return JsonRead.Parse(response.Body) is { ValueKind: JsonValueKind.Object or JsonValueKind.Array }
+            ? ProviderOutcome.Accepted()
+            : HttpOutcomes.Unreadable(response);
+    }
+
+    private static ProviderOutcome MapError(ProviderResponse response)
+    {
         var message = JsonRead.Parse(response.Body).String("error");
         var outcome = HttpOutcomes.FromStatus(response, message);
         return response.StatusCode switch

@@ -18,6 +18,24 @@ public sealed class FaultInjector
     public void Respond(int statusCode, int count = 1, string? body = null, TimeSpan? retryAfter = null, string? method = null, string? path = null) =>
         Add(new FaultRule { StatusCode = statusCode, Body = body, RetryAfter = retryAfter, Method = method, PathContains = path }, count);
 
+    /// <summary>The next matching calls are answered <paramref name="statusCode"/> with this body and content type (e.g. an HTML page).</summary>
+    public void RespondRaw(int statusCode, string body, string contentType, int count = 1, string? method = null, string? path = null) =>
+        Add(new FaultRule { StatusCode = statusCode, Body = body, ContentType = contentType, Method = method, PathContains = path }, count);
+
+    /// <summary>The next matching calls are redirected to <paramref name="location"/> (307 re-sends the method and body).</summary>
+    public void Redirect(Uri location, int statusCode = 307, int count = 1, string? method = null, string? path = null) =>
+        Add(new FaultRule
+        {
+            StatusCode = statusCode,
+            Headers = new Dictionary<string, string> { ["Location"] = location.AbsoluteUri },
+            Method = method,
+            PathContains = path,
+        }, count);
+
+    /// <summary>The next matching calls get <paramref name="statusCode"/> with a streamed body of <paramref name="bytes"/> bytes.</summary>
+    public void RespondHuge(long bytes, int statusCode = 200, int count = 1, string? method = null, string? path = null) =>
+        Add(new FaultRule { StatusCode = statusCode, StreamedBodyBytes = bytes, Method = method, PathContains = path }, count);
+
     public void Delay(TimeSpan delay, int count = 1, string? method = null, string? path = null) =>
         Add(new FaultRule { Delay = delay, Method = method, PathContains = path }, count);
 

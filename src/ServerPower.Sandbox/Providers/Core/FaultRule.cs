@@ -2,8 +2,8 @@ namespace ServerPower.Sandbox.Providers.Core;
 
 /// <summary>
 /// What to do to matching requests instead of (or before) answering normally: wait <see cref="Delay"/>, then
-/// drop the connection (<see cref="Abort"/>), or answer <see cref="StatusCode"/> with <see cref="Body"/> and
-/// Retry-After, or, with neither, answer normally.
+/// drop the connection (<see cref="Abort"/>), or answer <see cref="StatusCode"/> with <see cref="Body"/> (or
+/// <see cref="StreamedBodyBytes"/>), Retry-After and <see cref="Headers"/>, or, with neither, answer normally.
 /// </summary>
 public sealed record FaultRule
 {
@@ -15,8 +15,17 @@ public sealed record FaultRule
 
     public int? StatusCode { get; init; }
 
-    /// <summary>A JSON body for <see cref="StatusCode"/>; empty when null.</summary>
+    /// <summary>A body for <see cref="StatusCode"/> (JSON unless <see cref="ContentType"/> says otherwise); empty when null.</summary>
     public string? Body { get; init; }
+
+    /// <summary>The Content-Type of <see cref="Body"/>; application/json when null.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>Instead of <see cref="Body"/>, stream this many bytes of a JSON-looking answer without a Content-Length.</summary>
+    public long? StreamedBodyBytes { get; init; }
+
+    /// <summary>Extra response headers (e.g. Location for a redirect).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
     public TimeSpan? RetryAfter { get; init; }
 

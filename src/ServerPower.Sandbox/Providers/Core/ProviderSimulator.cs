@@ -179,13 +179,50 @@ public abstract class ProviderSimulator : IProviderSimulator
             context.Response.Headers.RetryAfter = Seconds(retryAfter);
         }
 
-        if (fault.Body is not null)
+        foreach (var (name, value) in fault.Headers ?? new Dictionary<string, string>())
         {
-            context.Response.ContentType = "application/json";
+            context.Response.Headers[name] = value;
+        }
+
+        if (fault.StreamedBodyBytes is { } bytes)
+        {
+            await StreamAsync(context, bytes);
+        }
+        else if (fault.Body is not null)
+        {
+            context.Response.ContentType = fault.ContentType ?? "application/json";
             await context.Response.WriteAsync(fault.Body, context.RequestAborted);
         }
 
         return false;
+    }
+
+    /// <summary>Writes a JSON array of <paramref name="bytes"/> bytes in chunks; stops quietly when the client goes away.</summary>
+    private static async Task StreamAsync(HttpContext context, long bytes)
+    {
+        context.Response.ContentType = "application/json";
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)' ');
+        chunk[0] = (byte)'[';
+        try
+        {
+            for (var written = 0L; written < bytes && !context.RequestAborted.IsCancellationRequested; written += chunk.Length)
+            {
+                // A completed flush means the connection is gone: later writes would be dropped, not sent.
+                var length = (int)Math.Min(chunk.Length, bytes - written);
+                var flushed = await context.Response.BodyWriter.WriteAsync(chunk.AsMemory(0, length), context.RequestAborted);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
+
+                chunk[0] = (byte)' ';
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            // The client stopped reading: that is what a bounded reader does.
+        }
     }
 
     protected static string BodyOf(HttpContext context) => context.Items[BodyKey] as string ?? "";
