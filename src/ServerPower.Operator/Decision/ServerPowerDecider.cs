@@ -94,6 +94,8 @@ public static class ServerPowerDecider
         var d = new Draft(input) { Status = decided.Status };
         foreach (var e in decided.Events) d.Event(e.Warning, e.Reason, e.Message);
         var provider = (ProviderView.Resolved)input.Provider;
+        if (outcome.NotSent && outcome.Kind is OutcomeKind.RateLimited or OutcomeKind.Unavailable)
+            return NotSent(d, action, outcome);
         var blind = !provider.Capabilities.CanReadState;
         var result = outcome.IsAccepted ? ActionResult.Accepted
             : outcome.MayHaveReachedProvider ? ActionResult.Uncertain : ActionResult.Failed;
@@ -162,6 +164,23 @@ public static class ServerPowerDecider
         if (RetryAfter(d, outcome) is { } retryAfter) return d.Done(retryAfter);
         // A one-shot is never resent, so there is nothing to retry quickly for it.
         return OutcomeReasons.IsTransient(outcome) && action.OneShotToken is null ? d.Fail() : d.Done(input.Settings.MaxPoll);
+    }
+
+    /// <summary>
+    /// The provider layer refused the call before any request left (its rate limit, an open circuit, a 429 wait):
+    /// nothing happened, so the action's records go back to what they were and the action is tried again later. A
+    /// one-shot token therefore stays new; it is never recorded Failed for a request that was never made.
+    /// </summary>
+    private static Decision NotSent(Draft d, PlannedAction action, ProviderOutcome outcome)
+    {
+        var stored = d.Input.Server.Status;
+        d.Status = d.Status with { LastAction = stored?.LastAction };
+        if (action.OneShotToken is not null)
+            d.Status = action.Type == ActionType.Rebuild ? d.Status with { Rebuild = stored?.Rebuild } : d.Status with { Restart = stored?.Restart };
+        var message = Text.Bound(outcome.Message);
+        d.Synced(false, OutcomeReasons.SyncedReason(outcome.Kind), $"{action.Type} not sent yet: {message}");
+        d.Ready(false, Reasons.ActionPending, $"{action.Type} waits: {message}");
+        return RetryAfter(d, outcome) is { } wait ? d.Done(wait) : d.Fail();
     }
 
     private static Decision ReadFailed(Draft d, ProviderOutcome outcome)

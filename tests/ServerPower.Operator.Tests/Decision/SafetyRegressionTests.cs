@@ -207,6 +207,22 @@ public sealed class SafetyRegressionTests
         Assert.Null(after.RequeueAfter);
     }
 
+    /// <summary>The provider layer refused before sending (its own rate limit): the token stays new and is sent later, once.</summary>
+    [Fact]
+    public void A_one_shot_refused_before_any_request_left_is_tried_again_later_not_Failed()
+    {
+        var server = Server(annotations: Restart("r1"));
+        var sending = Decide(server, Observed(PowerState.Running));
+        Assert.Equal(ActionType.Restart, sending.Action);
+        var refused = sending.After(new ProviderOutcome(OutcomeKind.RateLimited, "rate limit of this account reached", TimeSpan.FromSeconds(5), NotSent: true));
+        Assert.Null(refused.Status.Restart);
+        Assert.Null(refused.Status.LastAction);
+        Assert.Equal(TimeSpan.FromSeconds(5), refused.RequeueAfter);
+
+        var later = Decide(Server(status: refused.Status, annotations: Restart("r1")), Observed(PowerState.Running), T0.AddSeconds(5));
+        Assert.Equal(ActionType.Restart, later.Action);
+    }
+
     private static ServerPowerResource Deleting(ServerPowerResource server)
     {
         server.Metadata.DeletionTimestamp = T0.UtcDateTime.AddMinutes(-1);
