@@ -3,7 +3,7 @@ using ServerPower.Api.Resources;
 namespace ServerPower.Providers.Adapters.Wenium;
 
 /// <summary>
-/// Wenium documents only "running"; the rest is our tolerant, case-insensitive guess (PROVIDERS.md).
+/// Wenium documents only "running"; the rest is our tolerant, case-insensitive guess.
 /// Unknown values map to Unknown; the raw value is always kept.
 /// </summary>
 internal static class WeniumStates
