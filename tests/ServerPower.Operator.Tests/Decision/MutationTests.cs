@@ -224,15 +224,16 @@ public sealed class MutationTests
     }
 
     [Theory]
-    [InlineData(PowerState.Starting, Reasons.Starting, false)]
-    [InlineData(PowerState.Stopping, Reasons.Stopping, false)]
-    [InlineData(PowerState.Busy, Reasons.ActionPending, false)]
-    [InlineData(PowerState.Stopped, Reasons.NotInDesiredState, true)]
-    public void Under_Observe_a_transition_is_polled_and_a_difference_waits_for_the_resync(PowerState power, string reason, bool resync)
+    [InlineData(PowerState.Starting, Reasons.Starting, false, "starting")]
+    [InlineData(PowerState.Stopping, Reasons.Stopping, false, "stopping")]
+    [InlineData(PowerState.Busy, Reasons.ActionPending, false, "busy")]
+    [InlineData(PowerState.Stopped, Reasons.NotInDesiredState, true, "Stopped")]
+    public void Under_Observe_a_transition_is_polled_and_a_difference_waits_for_the_resync(PowerState power, string reason, bool resync, string says)
     {
         var r = Checked(Decide(Server(spec: s => s with { ManagementPolicy = ManagementPolicy.Observe }), Observed(power)));
         Assert.Null(r.Action);
         Assert.Equal(("False", reason), ReadyOf(r.Status));
+        Assert.Contains(says, Ready(r.Status).Message, StringComparison.Ordinal);
         Assert.Equal(resync ? Settings.ResyncPeriod : Settings.MinPoll, r.Decision.RequeueAfter);
     }
 
@@ -243,6 +244,7 @@ public sealed class MutationTests
         var r = Checked(Decide(Server(status: status), Observed(PowerState.Stopped)));
         Assert.Equal(ActionType.Start, r.Action);
         Assert.Equal([(true, "StartTimedOut")], EventsOf(r.Decision));
+        Assert.Contains("Stopped", Ready(r.Status).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -261,6 +263,7 @@ public sealed class MutationTests
         var r = Checked(Decide(server, Observed(PowerState.Running, Wings)));
         Assert.Equal(ActionType.Kill, r.Action);
         Assert.Equal([(true, "StopTimedOut")], EventsOf(r.Decision));
+        Assert.Contains("10m", Ready(r.Status).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -284,6 +287,7 @@ public sealed class MutationTests
         var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = onTimeout } });
         var r = Checked(Decide(server, Observed(PowerState.Running, hasKill ? Wings : Wenium)));
         Assert.Equal(ActionType.Stop, r.Action);
+        Assert.Contains("still Running", Ready(r.Status).Message, StringComparison.Ordinal);
         var timedOut = Assert.Single(r.Decision.Events);
         Assert.Equal((true, "StopTimedOut"), (timedOut.Warning, timedOut.Reason));
         if (why is null) Assert.DoesNotContain("kill", timedOut.Message, StringComparison.Ordinal);
@@ -309,6 +313,39 @@ public sealed class MutationTests
         var r = Checked(Decide(Server(status: status), Observed(PowerState.Starting)));
         Assert.Null(r.Action);
         Assert.Equal(TimeSpan.FromSeconds(pollSeconds), r.Decision.RequeueAfter);
+    }
+
+    [Fact]
+    public void An_unknown_state_is_reported_in_the_providers_words()
+    {
+        var view = new ProviderView.Resolved(ProviderType.Wenium, Wenium, ReadResult.Of(new ObservedServer(PowerState.Unknown, "migrating-7")), null);
+        var r = Checked(Decide(Server(), view));
+        Assert.Null(r.Action);
+        Assert.Equal(("False", Reasons.ProviderError), ReadyOf(r.Status));
+        Assert.Contains("migrating-7", Ready(r.Status).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_start_awaited_while_the_server_is_still_Stopped_says_what_it_waits_for()
+    {
+        var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Start, T0.AddMinutes(-1)) };
+        var r = Checked(Decide(Server(status: status), Observed(PowerState.Stopped)));
+        Assert.Null(r.Action);
+        Assert.Equal(("False", Reasons.ActionPending), ReadyOf(r.Status));
+        Assert.Contains("Start accepted", Ready(r.Status).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(PowerState.Starting, Reasons.Starting, null)]
+    [InlineData(PowerState.Busy, Reasons.ActionPending, null)]
+    [InlineData(PowerState.Running, Reasons.ActionPending, ActionType.Stop)]
+    public void Declared_Stopped_a_server_in_transition_is_stopped_once_that_ends(PowerState power, string reason, ActionType? action)
+    {
+        var r = Checked(Decide(Server(DesiredPowerState.Stopped), Observed(power)));
+        Assert.Equal(action, r.Action);
+        Assert.Equal(("False", reason), ReadyOf(r.Status));
+        // The user reads what the provider reported.
+        Assert.Contains(power.ToString().ToLowerInvariant(), Ready(r.Status).Message, StringComparison.OrdinalIgnoreCase);
     }
 
     // ---- state-blind providers ----
@@ -399,15 +436,17 @@ public sealed class MutationTests
         Assert.Equal(Settings.MinPoll, after.RequeueAfter);
     }
 
-    [Fact]
-    public void A_refused_action_is_a_warning_and_Ready_False_with_the_providers_words()
+    [Theory]
+    [InlineData(OutcomeKind.Unavailable, true)]
+    [InlineData(OutcomeKind.Forbidden, false)]
+    public void A_refused_action_is_a_warning_and_Ready_False_with_the_providers_words(OutcomeKind kind, bool backoff)
     {
-        var after = Checked(Decide(Server(DesiredPowerState.Stopped), Observed(PowerState.Running)).After(new ProviderOutcome(OutcomeKind.Unavailable, "502 from upstream")));
+        var after = Checked(Decide(Server(DesiredPowerState.Stopped), Observed(PowerState.Running)).After(new ProviderOutcome(kind, "refused upstream")));
         Assert.Equal([(true, "StopFailed")], EventsOf(after));
         Assert.Equal(("False", Reasons.ProviderError), ReadyOf(after.Status));
-        Assert.Contains("502 from upstream", Ready(after.Status).Message, StringComparison.Ordinal);
+        Assert.Contains("refused upstream", Ready(after.Status).Message, StringComparison.Ordinal);
         Assert.DoesNotContain("deletionPolicy", Ready(after.Status).Message, StringComparison.Ordinal);
-        Assert.True(after.Failed);
+        Assert.Equal(backoff, after.Failed);
     }
 
     [Fact]
@@ -424,8 +463,9 @@ public sealed class MutationTests
     [Fact]
     public void A_suspended_refusal_is_no_sync_failure()
     {
-        var after = Checked(Decide(Server(DesiredPowerState.Stopped), Observed(PowerState.Running)).After(new ProviderOutcome(OutcomeKind.Suspended, "suspended")));
+        var after = Checked(Decide(Server(DesiredPowerState.Stopped), Observed(PowerState.Running)).After(new ProviderOutcome(OutcomeKind.Suspended, "on hold")));
         Assert.Equal(("True", Reasons.ReconcileSucceeded), SyncedOf(after.Status));
+        Assert.Contains("suspended", Synced(after.Status)!.Message, StringComparison.Ordinal);
         Assert.Equal(("False", Reasons.ServerSuspended), ReadyOf(after.Status));
         Assert.Equal(Settings.MaxPoll, after.RequeueAfter);
     }
