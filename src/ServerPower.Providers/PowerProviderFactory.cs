@@ -65,6 +65,21 @@ public sealed class PowerProviderFactory : IPowerProviderFactory
         }
     }
 
+    public void Release(string accountKey)
+    {
+        lock (gate)
+        {
+            providers.Remove(accountKey);
+            throttles.Remove(accountKey);
+        }
+    }
+
+    /// <summary>How many accounts have a provider instance (bounded by the PowerProviders that exist).</summary>
+    public int Accounts
+    {
+        get { lock (gate) return providers.Count; }
+    }
+
     private IPowerProvider Create(ProviderAccount account, AccountThrottle throttle)
     {
         var logger = loggerFactory.CreateLogger($"ServerPower.Providers.{account.Type}");

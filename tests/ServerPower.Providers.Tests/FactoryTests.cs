@@ -30,6 +30,20 @@ public sealed class FactoryTests
         Assert.NotSame(first, harness.Factory.Get(Account(rps: 1)));
     }
 
+    [Fact]
+    public void A_released_account_is_forgotten_and_a_new_one_starts_fresh()
+    {
+        using var harness = new ProviderHarness();
+        var factory = (PowerProviderFactory)harness.Factory;
+        var first = factory.Get(Account());
+        Assert.Equal(1, factory.Accounts);
+
+        factory.Release("ns/wenium-main");
+
+        Assert.Equal(0, factory.Accounts);
+        Assert.NotSame(first, factory.Get(Account()));
+    }
+
     [Theory]
     [InlineData(ProviderType.Wenium, true, true, false)]
     [InlineData(ProviderType.PterodactylPanel, true, false, true)]

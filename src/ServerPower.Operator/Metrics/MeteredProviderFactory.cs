@@ -9,6 +9,8 @@ public sealed class MeteredProviderFactory(IPowerProviderFactory inner) : IPower
 {
     public IPowerProvider Get(ProviderAccount account) => new MeteredProvider(inner.Get(account));
 
+    public void Release(string accountKey) => inner.Release(accountKey);
+
     private sealed class MeteredProvider(IPowerProvider inner) : IPowerProvider
     {
         public ProviderType Type => inner.Type;

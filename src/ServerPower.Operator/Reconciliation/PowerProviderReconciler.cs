@@ -25,7 +25,7 @@ public sealed class PowerProviderReconciler(
         var provider = await client.GetProviderAsync(key.Namespace, key.Name, cancellationToken);
         if (provider is null)
         {
-            resolver.Forget(key.Namespace, key.Name);
+            resolver.Release(key.Namespace, key.Name);
             enqueueServersOfProvider(key);
             return ReconcileResult.Done;
         }

@@ -24,6 +24,15 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
     /// <summary>The next resolution of this account reads its Secrets again (after Unauthorized, or deletion).</summary>
     public void Forget(string ns, string providerName)
     {
+        Forget(ns, providerName, deleted: false);
+    }
+
+    /// <summary>The PowerProvider is gone: everything held for its account is released (no per-account state outlives it).</summary>
+    public void Release(string ns, string providerName) => Forget(ns, providerName, deleted: true);
+
+    private void Forget(string ns, string providerName, bool deleted)
+    {
+        if (deleted) factory.Release($"{ns}/{providerName}");
         credentials.TryRemove((ns, providerName), out _);
         notBefore.TryRemove((ns, providerName), out _);
     }

@@ -7,4 +7,9 @@ namespace ServerPower.Providers.Contract;
 public interface IPowerProviderFactory
 {
     IPowerProvider Get(ProviderAccount account);
+
+    /// <summary>Forgets a deleted account: its provider instance (limiter, breaker, batch cache) and its 429 wait.</summary>
+    void Release(string accountKey)
+    {
+    }
 }
