@@ -21,6 +21,37 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), DateTimeOffset> notBefore = new();
 
+    /// <summary>The last usable resolution of each account, kept (bounded by <see cref="HeldFor"/>) for deletions.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), (ProviderResolution.Usable Usable, DateTimeOffset Seen)> held = new();
+
+    /// <summary>How long the last usable account stays available to stop servers being deleted after it went away.</summary>
+    public static readonly TimeSpan HeldFor = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// For a server being deleted with deletionPolicy Stop: when the PowerProvider or its Secret is gone (a namespace
+    /// being deleted removes them in the same sweep), the account as last resolved (within <see cref="HeldFor"/>) is
+    /// used, so the server can still be stopped. <c>HeldBecause</c> says why the held account was used, for an event.
+    /// </summary>
+    public async Task<(ProviderResolution Resolution, string? HeldBecause)> ResolveForDeletionAsync(string ns, string providerName,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var resolution = await ResolveAsync(ns, providerName, cancellationToken);
+        if (resolution is ProviderResolution.Unusable unusable && unusable.Reason is Reasons.ProviderNotFound or Reasons.CredentialsMissing
+            && held.TryGetValue((ns, providerName), out var last) && now - last.Seen < HeldFor)
+            return (last.Usable with { Provider = factory.Get(last.Usable.Account) }, unusable.Message);
+        return (resolution, null);
+    }
+
+    /// <summary>Remembers a usable account (called by the reconcilers with the time they resolved it).</summary>
+    public void Hold(string ns, string providerName, ProviderResolution.Usable usable, DateTimeOffset now)
+    {
+        held[(ns, providerName)] = (usable, now);
+        foreach (var (key, entry) in held)
+        {
+            if (now - entry.Seen >= HeldFor) held.TryRemove(key, out _);
+        }
+    }
+
     /// <summary>The next resolution of this account reads its Secrets again (after Unauthorized, or deletion).</summary>
     public void Forget(string ns, string providerName)
     {

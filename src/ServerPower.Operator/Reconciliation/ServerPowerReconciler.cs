@@ -95,15 +95,27 @@ public sealed class ServerPowerReconciler(
 
     private async Task<(ProviderView View, IPowerProvider? Provider)> ObserveAsync(ServerPowerResource server, CancellationToken cancellationToken)
     {
-        var resolution = await resolver.ResolveAsync(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, cancellationToken);
+        var (ns, name) = (server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name);
+        var now = time.GetUtcNow();
+        ProviderResolution resolution;
+        if (server.Metadata.DeletionTimestamp is not null && server.Spec.DeletionPolicy == DeletionPolicy.Stop)
+        {
+            (resolution, var heldBecause) = await resolver.ResolveForDeletionAsync(ns, name, now, cancellationToken);
+            if (heldBecause is not null)
+                await events.RecordAsync(server, true, "ProviderGone", $"{heldBecause}; stopping the server with the credentials held for it", cancellationToken);
+        }
+        else
+        {
+            resolution = await resolver.ResolveAsync(ns, name, cancellationToken);
+        }
+        if (resolution is ProviderResolution.Usable held) resolver.Hold(ns, name, held, now);
         if (resolution is not ProviderResolution.Usable usable)
         {
             var unusable = (ProviderResolution.Unusable)resolution;
             return (new ProviderView.Unresolved(unusable.Reason, unusable.Message), null);
         }
         var provider = usable.Provider;
-        var (ns, name) = (server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name);
-        if (resolver.ThrottledFor(ns, name, time.GetUtcNow()) is { } wait)
+        if (resolver.ThrottledFor(ns, name, now) is { } wait)
             return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, wait), provider);
         ReadResult? read = null;
         if (ServerPowerDecider.ShouldReadState(server, provider.Capabilities))

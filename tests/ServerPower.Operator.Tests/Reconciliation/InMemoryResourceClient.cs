@@ -30,6 +30,13 @@ public sealed class InMemoryResourceClient : IResourceClient
 
     public void PutSecret(string ns, string name, string key, string value) => secrets[(ns, name, key)] = value;
 
+    /// <summary>Removes a PowerProvider and every key of a Secret (a namespace being deleted).</summary>
+    public void RemoveProviderAndSecret(string ns, string provider, string secret)
+    {
+        providers.Remove((ns, provider));
+        foreach (var key in secrets.Keys.Where(k => k.Item1 == ns && k.Item2 == secret).ToList()) secrets.Remove(key);
+    }
+
     public ServerPowerResource Server(string ns, string name) => ApiJson.Deserialize<ServerPowerResource>(servers[(ns, name)])!;
 
     public PowerProviderResource Provider(string ns, string name) => ApiJson.Deserialize<PowerProviderResource>(providers[(ns, name)])!;
