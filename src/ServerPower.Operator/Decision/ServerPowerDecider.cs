@@ -62,11 +62,9 @@ public static class ServerPowerDecider
         var provider = (ProviderView.Resolved)input.Provider;
 
         ResolveInterruptedOneShots(d);
-        if (provider.ThrottledFor is { } wait)
-        {
-            d.Synced(false, Reasons.RateLimited, $"{provider.Type} asked (429 Retry-After) that this account wait; nothing is sent before {KubeTimeConverter.Format(input.Now + wait)}");
-            return d.Done(NotSooner(d, wait));
-        }
+        // The account waits out a 429 (the server that met it recorded RateLimited): the others keep their status as it
+        // is, so a wait costs no write per server, and come back when it ends.
+        if (provider.ThrottledFor is { } wait) return d.Done(NotSooner(d, wait));
 
         ObservedServer? observed = null;
         if (provider.Capabilities.CanReadState)

@@ -64,6 +64,13 @@ public sealed class ServerPowerReconciler(
         var input = new DecisionInput(server, view, time.GetUtcNow(), settings);
         var decision = ServerPowerDecider.Decide(input);
 
+        if (decision.Action is { } planned && provider is not null && provider.ActionWait() is { } wait)
+        {
+            // The account could not send it now (its rate limit, a 429 wait, no action slot): nothing is recorded or
+            // sent; the server comes back when it could be.
+            logger.LogDebug("{Action} waits {WaitMs} ms for this account's rate limit", planned.Type, (long)wait.TotalMilliseconds);
+            return ReconcileResult.After(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1));
+        }
         if (decision.Action is { } action && provider is not null)
         {
             // Recorded before it is sent, checked against the resourceVersion it was decided from: a stale view or another

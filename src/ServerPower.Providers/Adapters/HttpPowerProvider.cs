@@ -32,6 +32,8 @@ internal abstract class HttpPowerProvider : IPowerProvider
 
     protected ProviderContext Context { get; }
 
+    public TimeSpan? ActionWait() => Context.Pipeline.ActionWait();
+
     public async Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken)
     {
         if (Capabilities.CanReadState && ServerIds.Problem(serverId) is { } problem)

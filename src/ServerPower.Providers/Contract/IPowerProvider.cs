@@ -20,4 +20,10 @@ public interface IPowerProvider
 
     /// <summary>An authenticated call proving the credentials work (HEO: its unauthenticated service status).</summary>
     Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How long until an action of this account could be sent (a 429 wait, no rate-limit token, no free action slot);
+    /// null when it could go now. Takes nothing: callers ask before recording an action, so a refusal costs no write.
+    /// </summary>
+    TimeSpan? ActionWait() => null;
 }

@@ -65,6 +65,14 @@ internal sealed class ProviderPipeline
         attempt = BuildAttempt(timeProvider);
     }
 
+    /// <summary>How long until an action could be sent now (429 wait, token, action slot); null when at once. Takes nothing.</summary>
+    public TimeSpan? ActionWait()
+    {
+        if (throttle.Remaining() is { } wait) return wait;
+        if (bucket?.Peek() is { } next && next > TimeSpan.Zero) return next;
+        return actionSlots.GetStatistics()?.CurrentAvailablePermits == 0 ? options.ActionSlotRetryAfter : null;
+    }
+
     /// <summary>Runs one call: <paramref name="send"/> sends one request and maps its answer; it runs once per attempt.</summary>
     public async Task<ProviderOutcome> ExecuteAsync(
         CallKind kind, Func<CancellationToken, Task<ProviderOutcome>> send, CancellationToken cancellationToken)

@@ -23,19 +23,22 @@ internal sealed class TokenBucket
         refilledAt = timeProvider.GetTimestamp();
     }
 
+    /// <summary>The time until a token is available (zero when one is), taking none.</summary>
+    public TimeSpan Peek()
+    {
+        lock (gate)
+        {
+            Refill();
+            return tokens >= 1 ? TimeSpan.Zero : Until();
+        }
+    }
+
     /// <summary>Takes a token; when there is none, <paramref name="wait"/> is the time until the next one.</summary>
     public bool TryTake(out TimeSpan wait)
     {
         lock (gate)
         {
-            var now = timeProvider.GetTimestamp();
-            if (now > refilledAt)
-            {
-                var elapsedSeconds = (decimal)(now - refilledAt) / timeProvider.TimestampFrequency;
-                tokens = elapsedSeconds >= capacity / rate ? capacity : Math.Min(capacity, tokens + (elapsedSeconds * rate));
-                refilledAt = now;
-            }
-
+            Refill();
             if (tokens >= 1)
             {
                 tokens -= 1;
@@ -43,9 +46,23 @@ internal sealed class TokenBucket
                 return true;
             }
 
-            var ticks = Math.Ceiling((1 - tokens) / rate * TimeSpan.TicksPerSecond);
-            wait = TimeSpan.FromTicks((long)Math.Min(ticks, TimeSpan.MaxValue.Ticks));
+            wait = Until();
             return false;
         }
+    }
+
+    private TimeSpan Until()
+    {
+        var ticks = Math.Ceiling((1 - tokens) / rate * TimeSpan.TicksPerSecond);
+        return TimeSpan.FromTicks((long)Math.Min(ticks, TimeSpan.MaxValue.Ticks));
+    }
+
+    private void Refill()
+    {
+        var now = timeProvider.GetTimestamp();
+        if (now <= refilledAt) return;
+        var elapsedSeconds = (decimal)(now - refilledAt) / timeProvider.TimestampFrequency;
+        tokens = elapsedSeconds >= capacity / rate ? capacity : Math.Min(capacity, tokens + (elapsedSeconds * rate));
+        refilledAt = now;
     }
 }

@@ -62,17 +62,7 @@ public sealed class OutcomeRecordingTests
     [Fact]
     public async Task A_kill_is_written_checked_against_resourceVersion_before_it_is_sent()
     {
-        var f = new ReconcilerFixture(ProviderType.Wings, new ProviderCapabilities(true, true,
-            new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Kill }));
-        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s =>
-        {
-            s.Spec = s.Spec with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } };
-            s.Status = new ServerPowerStatus
-            {
-                ObservedGeneration = 1,
-                LastAction = new LastAction { Type = ActionType.Stop, RequestTime = f.Time.GetUtcNow().AddMinutes(-11), Result = ActionResult.Accepted },
-            };
-        });
+        var f = KillDue();
         LastAction? seenWhileSending = null;
         f.Provider.OnSend = _ => seenWhileSending = f.Server.Status?.LastAction;
 
@@ -88,17 +78,7 @@ public sealed class OutcomeRecordingTests
     [Fact]
     public async Task A_kill_decided_from_a_stale_object_is_not_sent()
     {
-        var f = new ReconcilerFixture(ProviderType.Wings, new ProviderCapabilities(true, true,
-            new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Kill }));
-        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s =>
-        {
-            s.Spec = s.Spec with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } };
-            s.Status = new ServerPowerStatus
-            {
-                ObservedGeneration = 1,
-                LastAction = new LastAction { Type = ActionType.Stop, RequestTime = f.Time.GetUtcNow().AddMinutes(-11), Result = ActionResult.Accepted },
-            };
-        });
+        var f = KillDue();
         // Another writer (e.g. an old leader) changes the object between our read and our guarded write.
         f.Kube.BeforeWrite = write =>
         {
@@ -111,6 +91,23 @@ public sealed class OutcomeRecordingTests
 
         Assert.Empty(f.Provider.Sent);
         Assert.False(result.Failed);
+    }
+
+    /// <summary>A Wings server declared Stopped whose accepted stop outlived its 10 min grace period: a kill is due.</summary>
+    private static ReconcilerFixture KillDue()
+    {
+        var f = new ReconcilerFixture(ProviderType.Wings, new ProviderCapabilities(true, true,
+            new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Kill }));
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s =>
+        {
+            s.Spec = s.Spec with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } };
+            s.Status = new ServerPowerStatus
+            {
+                ObservedGeneration = 1,
+                LastAction = new LastAction { Type = ActionType.Stop, RequestTime = f.Time.GetUtcNow().AddMinutes(-11), Result = ActionResult.Accepted },
+            };
+        });
+        return f;
     }
 
     private static Exception Fault(string fault) => fault switch

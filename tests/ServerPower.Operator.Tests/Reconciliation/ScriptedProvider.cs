@@ -15,6 +15,10 @@ public sealed class ScriptedProvider(ProviderType type, ProviderCapabilities cap
     /// <summary>Runs while an action is "on the wire" (e.g. to look at what Kubernetes holds at that moment).</summary>
     public Action<ActionType>? OnSend { get; set; }
     public int Reads { get; private set; }
+    /// <summary>What <see cref="ActionWait"/> answers: how long the account must wait before an action could be sent.</summary>
+    public TimeSpan? Wait { get; set; }
+
+    public TimeSpan? ActionWait() => Wait;
     /// <summary>A failure to answer reads with, given the account in use; null reads normally.</summary>
     public Func<ProviderAccount, ProviderOutcome?> ReadAnswer { get; set; } = _ => null;
 
