@@ -17,6 +17,8 @@ public sealed class SchemaRejectionTests
         { ApiGroup.ServerPowerKind, "spec.suspend", "\"yes\"", "#/spec.suspend: BooleanExpected" },
         { ApiGroup.ServerPowerKind, "spec.serverId", "1234", "#/spec.serverId: StringExpected" },
         { ApiGroup.ServerPowerKind, "spec.serverId", "\"\"", "#/spec.serverId: StringTooShort" },
+        { ApiGroup.ServerPowerKind, "spec.serverId", "\"..\"", "#/spec.serverId: PatternMismatch" },
+        { ApiGroup.ServerPowerKind, "spec.serverId", "\"1234/../x\"", "#/spec.serverId: PatternMismatch" },
         { ApiGroup.ServerPowerKind, "spec.stop", "{\"gracePeriod\": \"10 minutes\"}", "#/spec.stop.gracePeriod: PatternMismatch" },
         { ApiGroup.ServerPowerKind, "spec.rebuild", "{\"sshKeyIds\": [\"one\"]}", "#/spec.rebuild.sshKeyIds[0]: IntegerExpected" },
         { ApiGroup.ServerPowerKind, "spec.sate", "\"Running\"", "#/spec.sate: NoAdditionalPropertiesAllowed" },
@@ -26,6 +28,8 @@ public sealed class SchemaRejectionTests
         { ApiGroup.PowerProviderKind, "spec.maxConcurrentActions", "65", "#/spec.maxConcurrentActions: NumberTooBig" },
         { ApiGroup.PowerProviderKind, "spec.rateLimit", "{\"requestsPerSecond\": 0}", "#/spec.rateLimit.requestsPerSecond: NumberTooSmall" },
         { ApiGroup.PowerProviderKind, "spec.rateLimit", "{\"burst\": 0}", "#/spec.rateLimit.burst: NumberTooSmall" },
+        { ApiGroup.PowerProviderKind, "spec.rateLimit", "{\"requestsPerSecond\": 1000000}", "#/spec.rateLimit.requestsPerSecond: NumberTooBig" },
+        { ApiGroup.PowerProviderKind, "spec.rateLimit", "{\"burst\": 1000000}", "#/spec.rateLimit.burst: NumberTooBig" },
         { ApiGroup.PowerProviderKind, "spec.endpoint", "\"ftp://files.example.com\"", "#/spec.endpoint: PatternMismatch" },
     };
 
