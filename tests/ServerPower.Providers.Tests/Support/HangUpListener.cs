@@ -11,14 +11,11 @@ namespace ServerPower.Providers.Tests.Support;
 /// a provider (or a proxy) closing an idle keep-alive connection looks like. It records every request received
 /// with the number of the connection it came on.
 /// </summary>
-public sealed class HangUpListener : IAsyncDisposable
+public sealed class HangUpListener : RawLoopbackListener
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stopping = new();
     private readonly ConcurrentQueue<(int Connection, string RequestLine)> received = new();
     private readonly string answer;
     private readonly int answered;
-    private readonly Task accepting;
     private int requests;
     private int connections;
 
@@ -26,11 +23,8 @@ public sealed class HangUpListener : IAsyncDisposable
     {
         answer = answerJson;
         this.answered = answered;
-        listener.Start();
-        accepting = AcceptAsync();
+        Start();
     }
-
-    public Uri BaseAddress => new($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
 
     /// <summary>Request lines ("POST /path?query") in the order received, on every connection.</summary>
     public IReadOnlyList<string> Received => received.Select(r => r.RequestLine).ToArray();
@@ -40,31 +34,7 @@ public sealed class HangUpListener : IAsyncDisposable
 
     public int Count(string requestLineStart) => Received.Count(line => line.StartsWith(requestLineStart, StringComparison.Ordinal));
 
-    public async ValueTask DisposeAsync()
-    {
-        await stopping.CancelAsync();
-        listener.Stop();
-        try
-        {
-            await accepting;
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        stopping.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            var client = await listener.AcceptTcpClientAsync(stopping.Token);
-            _ = ServeAsync(client);
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using var _ = client;
         var connection = Interlocked.Increment(ref connections);
@@ -84,8 +54,8 @@ public sealed class HangUpListener : IAsyncDisposable
 
                 var body = Encoding.UTF8.GetBytes(answer);
                 var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: keep-alive\r\n\r\n";
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(head), stopping.Token);
-                await stream.WriteAsync(body, stopping.Token);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(head), Stopping);
+                await stream.WriteAsync(body, Stopping);
             }
         }
         catch (Exception exception) when (exception is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -100,7 +70,7 @@ public sealed class HangUpListener : IAsyncDisposable
         int headerEnd;
         while ((headerEnd = IndexOf(buffer, "\r\n\r\n"u8.ToArray())) < 0)
         {
-            var read = await stream.ReadAsync(chunk, stopping.Token);
+            var read = await stream.ReadAsync(chunk, Stopping);
             if (read == 0)
             {
                 return null;
@@ -119,7 +89,7 @@ public sealed class HangUpListener : IAsyncDisposable
         var total = headerEnd + 4 + contentLength;
         while (buffer.Count < total)
         {
-            var read = await stream.ReadAsync(chunk, stopping.Token);
+            var read = await stream.ReadAsync(chunk, Stopping);
             if (read == 0)
             {
                 return null;

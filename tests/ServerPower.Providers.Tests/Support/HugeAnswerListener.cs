@@ -9,23 +9,17 @@ namespace ServerPower.Providers.Tests.Support;
 /// (no Content-Length, closed at the end) and counts the bytes the socket actually accepted: a client that
 /// stops reading makes the writes fail, so the count stays near what it read plus the kernel's buffers.
 /// </summary>
-public sealed class HugeAnswerListener : IAsyncDisposable
+public sealed class HugeAnswerListener : RawLoopbackListener
 {
-    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource stopping = new();
     private readonly long size;
-    private readonly Task accepting;
     private long sent;
     private int ended;
 
     public HugeAnswerListener(long size)
     {
         this.size = size;
-        listener.Start();
-        accepting = AcceptAsync();
+        Start();
     }
-
-    public Uri BaseAddress => new($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
 
     /// <summary>Body bytes the socket accepted, over every answer.</summary>
     public long Sent => Interlocked.Read(ref sent);
@@ -33,31 +27,7 @@ public sealed class HugeAnswerListener : IAsyncDisposable
     /// <summary>Answers that ended, by sending everything or because the client went away.</summary>
     public int Ended => Volatile.Read(ref ended);
 
-    public async ValueTask DisposeAsync()
-    {
-        await stopping.CancelAsync();
-        listener.Stop();
-        try
-        {
-            await accepting;
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        stopping.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!stopping.IsCancellationRequested)
-        {
-            var client = await listener.AcceptTcpClientAsync(stopping.Token);
-            _ = ServeAsync(client);
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using var _ = client;
         try
@@ -67,7 +37,7 @@ public sealed class HugeAnswerListener : IAsyncDisposable
             var buffer = new byte[4096];
             while (!Encoding.ASCII.GetString(request.ToArray()).Contains("\r\n\r\n", StringComparison.Ordinal))
             {
-                var read = await stream.ReadAsync(buffer, stopping.Token);
+                var read = await stream.ReadAsync(buffer, Stopping);
                 if (read == 0)
                 {
                     return;
@@ -76,14 +46,14 @@ public sealed class HugeAnswerListener : IAsyncDisposable
                 request.AddRange(buffer.AsSpan(0, read));
             }
 
-            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"u8.ToArray(), stopping.Token);
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"u8.ToArray(), Stopping);
             var chunk = new byte[64 * 1024];
             Array.Fill(chunk, (byte)' ');
             chunk[0] = (byte)'[';
             for (var written = 0L; written < size; written += chunk.Length)
             {
                 var length = (int)Math.Min(chunk.Length, size - written);
-                await stream.WriteAsync(chunk.AsMemory(0, length), stopping.Token);
+                await stream.WriteAsync(chunk.AsMemory(0, length), Stopping);
                 Interlocked.Add(ref sent, length);
                 chunk[0] = (byte)' ';
             }
