@@ -81,7 +81,7 @@ public sealed class ServerPowerReconciler(
             Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
             // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
-            server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None), cancellationToken);
+            server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None));
         }
         else
         {

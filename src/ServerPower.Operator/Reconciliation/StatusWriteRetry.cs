@@ -17,9 +17,9 @@ public sealed class StatusWriteRetry(TimeProvider time, ILogger logger)
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
 
-    public async Task<T> WriteAsync<T>(Func<Task<T>> write, CancellationToken reconcileToken)
+    /// <summary>Runs <paramref name="write"/> until it lands or the deadline passes; takes no token on purpose.</summary>
+    public async Task<T> WriteAsync<T>(Func<Task<T>> write)
     {
-        _ = reconcileToken; // deliberately not used: the outcome is recorded even while the reconcile is cancelled.
         var until = time.GetUtcNow() + Deadline;
         var delay = FirstDelay;
         for (var attempt = 1; ; attempt++)

@@ -330,7 +330,7 @@ public sealed class MutationTests
             // A runaway loop (no deadline, no delay) ends here instead of spinning for ever.
             if (offsets.Count > 100) throw new InvalidOperationException("more than 100 attempts");
             return failure(offsets.Count) is { } e ? Task.FromException<int>(e) : Task.FromResult(offsets.Count);
-        }, CancellationToken.None));
+        }));
         while (!write.IsCompleted)
         {
             var waiting = await Task.WhenAny(write, clock.NextWait());
