@@ -19,7 +19,7 @@ public sealed class OperatorService(
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        ServerCensus.Register(host);
+        ServerCensus.Register(host, TimeProvider.System);
         var servers = new ServerPowerReconciler(client, resolver, events, TimeProvider.System, settings,
             loggers.CreateLogger<ServerPowerReconciler>());
         var providers = new PowerProviderReconciler(client, resolver, TimeProvider.System, settings,

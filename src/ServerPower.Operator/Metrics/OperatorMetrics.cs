@@ -19,4 +19,9 @@ public static class OperatorMetrics
 
     public static readonly Gauge Servers = Prometheus.Metrics.CreateGauge(
         "serverpower_servers", "ServerPowers by reported power state and readiness.", "power_state", "ready");
+
+    public static readonly Counter ServerSeconds = Prometheus.Metrics.CreateCounter(
+        "serverpower_server_seconds_total",
+        "Seconds servers spent in each reported power state, by namespace and PowerProvider (hours saved: the Stopped ones).",
+        "namespace", "provider", "power_state");
 }

@@ -4,12 +4,19 @@ using ServerPower.Operator.Runtime;
 
 namespace ServerPower.Operator.Metrics;
 
-/// <summary>Sets serverpower_servers{power_state,ready} from the informer cache at each scrape: no API calls.</summary>
+/// <summary>
+/// Sets serverpower_servers{power_state,ready} and adds to serverpower_server_seconds_total from the informer cache at
+/// each scrape: no API calls.
+/// </summary>
 public static class ServerCensus
 {
-    public static void Register(ControllerHost host) =>
+    public static void Register(ControllerHost host, TimeProvider time)
+    {
+        var serverTime = new ServerTime(time);
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
+            foreach (var ((ns, provider, power), seconds) in serverTime.Observe(host.Servers.Store.List()))
+                if (seconds > 0) OperatorMetrics.ServerSeconds.WithLabels(ns, provider, power).Inc(seconds);
             var counts = host.Servers.Store.List()
                 .GroupBy(s => (Power: s.Status?.PowerState?.ToString() ?? "Unknown",
                     Ready: s.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status ?? ConditionStatus.Unknown))
@@ -20,4 +27,5 @@ public static class ServerCensus
             }
             foreach (var ((power, ready), count) in counts) OperatorMetrics.Servers.WithLabels(power, ready).Set(count);
         });
+    }
 }
