@@ -1,4 +1,5 @@
 using Prometheus;
+using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Runtime;
 
@@ -7,10 +8,10 @@ namespace ServerPower.Operator.Metrics;
 /// <summary>Sets serverpower_servers{power_state,ready} from the informer cache at each scrape: no API calls.</summary>
 public static class ServerCensus
 {
-    public static void Register(ControllerHost host) =>
+    public static void Register(ICacheReader cache) =>
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
-            var counts = host.Servers.Store.List()
+            var counts = cache.List<ServerPowerResource>()
                 .GroupBy(s => (Power: s.Status?.PowerState?.ToString() ?? "Unknown",
                     Ready: s.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status ?? ConditionStatus.Unknown))
                 .ToDictionary(g => g.Key, g => g.Count());
