@@ -47,7 +47,7 @@ public static class OperatorHost
         services.TryAddSingleton(options);
         services.TryAddSingleton(KubernetesConfig.CreateClient(kubernetes));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddServerPowerProviders();
+        services.AddServerPowerProviders(options.Provider.ApplyTo);
         services.TryAddSingleton(sp => new MeteredProviderFactory(sp.GetRequiredService<IPowerProviderFactory>()));
         services.TryAddSingleton(new EndpointPolicy(options.AllowHttpEndpoints, options.AllowLoopbackHttp, options.AllowedEndpointHosts));
         // Reconcilers read ServerPower and PowerProvider from the informers' caches; Secrets and writes go to the API.
