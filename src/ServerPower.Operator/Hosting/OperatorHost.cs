@@ -14,6 +14,7 @@ using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
 using ServerPower.Providers;
 using ServerPower.Providers.Contract;
+using ServerPower.Providers.Http;
 
 namespace ServerPower.Operator.Hosting;
 
@@ -47,6 +48,7 @@ public static class OperatorHost
         services.TryAddSingleton(options);
         services.TryAddSingleton(KubernetesConfig.CreateClient(kubernetes));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderRequestObserver, PrometheusProviderRequests>());
         services.AddServerPowerProviders(options.Provider.ApplyTo);
         services.TryAddSingleton(sp => new MeteredProviderFactory(sp.GetRequiredService<IPowerProviderFactory>()));
         services.TryAddSingleton(new EndpointPolicy(options.AllowHttpEndpoints, options.AllowLoopbackHttp, options.AllowedEndpointHosts));
