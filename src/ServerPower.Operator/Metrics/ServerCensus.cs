@@ -1,4 +1,5 @@
 using Prometheus;
+using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Runtime;
 
@@ -10,14 +11,15 @@ namespace ServerPower.Operator.Metrics;
 /// </summary>
 public static class ServerCensus
 {
-    public static void Register(ControllerHost host, TimeProvider time)
+    public static void Register(ICacheReader cache, TimeProvider time)
     {
         var serverTime = new ServerTime(time);
         Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
         {
-            foreach (var ((ns, provider, power), seconds) in serverTime.Observe(host.Servers.Store.List()))
+            var servers = cache.List<ServerPowerResource>();
+            foreach (var ((ns, provider, power), seconds) in serverTime.Observe(servers))
                 if (seconds > 0) OperatorMetrics.ServerSeconds.WithLabels(ns, provider, power).Inc(seconds);
-            var counts = host.Servers.Store.List()
+            var counts = servers
                 .GroupBy(s => (Power: s.Status?.PowerState?.ToString() ?? "Unknown",
                     Ready: s.Status?.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status ?? ConditionStatus.Unknown))
                 .ToDictionary(g => g.Key, g => g.Count());
