@@ -13,8 +13,19 @@ public sealed record ServerPowerStatus
     [JsonPropertyName("restart")] public OneShotStatus? Restart { get; init; }
     [JsonPropertyName("rebuild")] public OneShotStatus? Rebuild { get; init; }
     [JsonPropertyName("conditions")] public IReadOnlyList<Condition>? Conditions { get; init; }
+    /// <summary>With managementPolicy Observe: what Manage would do now, and why.</summary>
+    [JsonPropertyName("plannedAction")] public PlannedActionStatus? PlannedAction { get; init; }
     /// <summary>The last actions sent (at most <see cref="HistoryEntry.MaxEntries"/>), newest first.</summary>
     [JsonPropertyName("history")] public IReadOnlyList<HistoryEntry>? History { get; init; }
+}
+
+/// <summary>What managementPolicy Manage would do now: <c>None</c> or the action, and why.</summary>
+public sealed record PlannedActionStatus
+{
+    public const string None = "None";
+
+    [JsonPropertyName("action")] public string Action { get; init; } = None;
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
 }
 
 /// <summary>One action in <c>status.history</c>: what was sent, for which token, when, and what became of it.</summary>
