@@ -14,7 +14,7 @@ public static class ArgumentParser
     {
         var invocation = new Invocation();
         var positional = new List<string>();
-        var given = new HashSet<string>();
+        var given = new Dictionary<string, string>(); // canonical name -> as typed
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -43,7 +43,7 @@ public static class ArgumentParser
                 "-l" or "--selector" => "--selector",
                 _ => name,
             };
-            given.Add(canonical);
+            given[canonical] = name;
             invocation = canonical switch
             {
                 "--help" => invocation with { Help = true },
@@ -71,7 +71,7 @@ public static class ArgumentParser
         return Validate(invocation, positional.Skip(1).ToList(), given);
     }
 
-    private static Invocation Validate(Invocation invocation, List<string> operands, HashSet<string> given)
+    private static Invocation Validate(Invocation invocation, List<string> operands, Dictionary<string, string> given)
     {
         var command = invocation.Command;
         Allow(command, given, command switch
@@ -91,7 +91,7 @@ public static class ArgumentParser
                     throw new UsageException($"{command} needs NAME... or -l SELECTOR (see kubectl power {command} --help)");
                 if (operands.Count > 0 && invocation.Selector is not null)
                     throw new UsageException($"{command} takes NAME... or -l SELECTOR, not both");
-                if (given.Contains("--timeout") && !invocation.Wait)
+                if (given.ContainsKey("--timeout") && !invocation.Wait)
                     throw new UsageException("--timeout applies only with --wait");
                 break;
             case "hold":
@@ -121,10 +121,10 @@ public static class ArgumentParser
         return invocation with { Names = operands };
     }
 
-    private static void Allow(string command, HashSet<string> given, string[] specific)
+    private static void Allow(string command, Dictionary<string, string> given, string[] specific)
     {
         string[] common = ["--help", "--kubeconfig", "--context", "--namespace"];
-        var refused = given.FirstOrDefault(g => !common.Contains(g) && !specific.Contains(g));
+        var refused = given.FirstOrDefault(g => !common.Contains(g.Key) && !specific.Contains(g.Key)).Value;
         if (refused is not null) throw new UsageException($"{refused} does not apply to {command} (see kubectl power {command} --help)");
     }
 
