@@ -1,4 +1,4 @@
-using ServerPower.Kubectl.Commands;
+using ServerPower.KubectlPower.Commands;
 
 using var interrupted = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

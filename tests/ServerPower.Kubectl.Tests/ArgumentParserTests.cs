@@ -1,6 +1,6 @@
-using ServerPower.Kubectl.Cli;
+using ServerPower.KubectlPower.Cli;
 
-namespace ServerPower.Kubectl.Tests;
+namespace ServerPower.KubectlPower.Tests;
 
 public sealed class ArgumentParserTests
 {

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Kubectl.Commands;
+using ServerPower.KubectlPower.Commands;
 
-namespace ServerPower.Kubectl.Tests;
+namespace ServerPower.KubectlPower.Tests;
 
 public sealed class FormattingTests
 {

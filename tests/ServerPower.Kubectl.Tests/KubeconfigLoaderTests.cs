@@ -1,7 +1,7 @@
-using ServerPower.Kubectl.Cli;
-using ServerPower.Kubectl.Kube;
+using ServerPower.KubectlPower.Cli;
+using ServerPower.KubectlPower.Kube;
 
-namespace ServerPower.Kubectl.Tests;
+namespace ServerPower.KubectlPower.Tests;
 
 public sealed class KubeconfigLoaderTests : IDisposable
 {

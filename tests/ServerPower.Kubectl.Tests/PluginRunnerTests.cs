@@ -1,7 +1,7 @@
-using ServerPower.Kubectl.Cli;
-using ServerPower.Kubectl.Commands;
+using ServerPower.KubectlPower.Cli;
+using ServerPower.KubectlPower.Commands;
 
-namespace ServerPower.Kubectl.Tests;
+namespace ServerPower.KubectlPower.Tests;
 
 public sealed class PluginRunnerTests
 {

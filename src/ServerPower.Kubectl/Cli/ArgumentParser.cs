@@ -1,6 +1,6 @@
 using ServerPower.Api.Serialization;
 
-namespace ServerPower.Kubectl.Cli;
+namespace ServerPower.KubectlPower.Cli;
 
 /// <summary>
 /// Reads a <c>kubectl power</c> command line. Options may stand anywhere (as in kubectl), as <c>--name value</c>,

@@ -1,4 +1,4 @@
-namespace ServerPower.Kubectl.Cli;
+namespace ServerPower.KubectlPower.Cli;
 
 /// <summary>One parsed command line of <c>kubectl power</c>.</summary>
 public sealed record Invocation

@@ -1,4 +1,4 @@
-namespace ServerPower.Kubectl.Cli;
+namespace ServerPower.KubectlPower.Cli;
 
 /// <summary>The help texts: <c>kubectl power --help</c> and <c>kubectl power COMMAND --help</c>.</summary>
 public static class Usage

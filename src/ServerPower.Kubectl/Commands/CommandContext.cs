@@ -1,6 +1,6 @@
-using ServerPower.Kubectl.Kube;
+using ServerPower.KubectlPower.Kube;
 
-namespace ServerPower.Kubectl.Commands;
+namespace ServerPower.KubectlPower.Commands;
 
 /// <summary>What every command works with: the API, the namespace, where it prints, the clock.</summary>
 public sealed record CommandContext(ServerPowers Api, string Namespace, TextWriter Output, TextWriter Errors, TimeProvider Time, Random Random)

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Kubectl.Cli;
+using ServerPower.KubectlPower.Cli;
 
-namespace ServerPower.Kubectl.Commands;
+namespace ServerPower.KubectlPower.Commands;
 
 /// <summary>
 /// <c>hold</c> sets the <c>power.serverops.io/override</c> annotation to <c>STATE until TIME</c> (RFC 3339, UTC);

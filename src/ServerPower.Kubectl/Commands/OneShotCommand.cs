@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Kubectl.Cli;
+using ServerPower.KubectlPower.Cli;
 
-namespace ServerPower.Kubectl.Commands;
+namespace ServerPower.KubectlPower.Commands;
 
 /// <summary>
 /// <c>restart</c> and <c>rebuild</c>: one fresh token per call, set as the one-shot annotation on every target and

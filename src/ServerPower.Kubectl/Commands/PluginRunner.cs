@@ -1,7 +1,7 @@
-using ServerPower.Kubectl.Cli;
-using ServerPower.Kubectl.Kube;
+using ServerPower.KubectlPower.Cli;
+using ServerPower.KubectlPower.Kube;
 
-namespace ServerPower.Kubectl.Commands;
+namespace ServerPower.KubectlPower.Commands;
 
 /// <summary>
 /// The whole plugin: parse, print help (exit 0), load the kubeconfig, run one command. A usage error is one line and

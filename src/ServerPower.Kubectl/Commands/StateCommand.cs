@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using ServerPower.Kubectl.Cli;
+using ServerPower.KubectlPower.Cli;
 
-namespace ServerPower.Kubectl.Commands;
+namespace ServerPower.KubectlPower.Commands;
 
 /// <summary><c>start</c> and <c>stop</c>: <c>spec.state</c> Running or Stopped on every target.</summary>
 public static class StateCommand

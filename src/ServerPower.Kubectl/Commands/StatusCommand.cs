@@ -1,6 +1,6 @@
-using ServerPower.Kubectl.Cli;
+using ServerPower.KubectlPower.Cli;
 
-namespace ServerPower.Kubectl.Commands;
+namespace ServerPower.KubectlPower.Commands;
 
 /// <summary><c>status</c>: the table of servers, or one server in detail.</summary>
 public static class StatusCommand

@@ -1,6 +1,6 @@
-using ServerPower.Kubectl.Cli;
+using ServerPower.KubectlPower.Cli;
 
-namespace ServerPower.Kubectl.Commands;
+namespace ServerPower.KubectlPower.Commands;
 
 /// <summary>The objects a command acts on: the names given, or every ServerPower matching <c>-l</c>.</summary>
 public static class Targets

@@ -1,9 +1,9 @@
 using k8s;
 using k8s.KubeConfigModels;
-using ServerPower.Kubectl.Cli;
+using ServerPower.KubectlPower.Cli;
 using YamlDotNet.RepresentationModel;
 
-namespace ServerPower.Kubectl.Kube;
+namespace ServerPower.KubectlPower.Kube;
 
 /// <summary>The client configuration and namespace, found as kubectl finds them.</summary>
 public sealed record KubeTarget(KubernetesClientConfiguration Configuration, string Namespace);

@@ -5,9 +5,9 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Kubectl.Cli;
+using ServerPower.KubectlPower.Cli;
 
-namespace ServerPower.Kubectl.Kube;
+namespace ServerPower.KubectlPower.Kube;
 
 /// <summary>
 /// The ServerPower objects the plugin reads and patches, as JSON (so fields newer or older than this build are read

@@ -1,4 +1,4 @@
-namespace ServerPower.Kubectl;
+namespace ServerPower.KubectlPower;
 
 /// <summary>Ages as kubectl prints them (its HumanDuration): <c>45s</c>, <c>3m20s</c>, <c>25m</c>, <c>5h10m</c>, <c>3d4h</c>.</summary>
 public static class HumanDuration

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using ServerPower.Api.Vocabulary;
 
-namespace ServerPower.Kubectl;
+namespace ServerPower.KubectlPower;
 
 /// <summary>A condition as shown.</summary>
 public sealed record ConditionView(string Type, string Status, string Reason, string Message, DateTimeOffset? LastTransition);

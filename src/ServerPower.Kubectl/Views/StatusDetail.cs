@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ServerPower.Api.Serialization;
 
-namespace ServerPower.Kubectl;
+namespace ServerPower.KubectlPower;
 
 /// <summary><c>kubectl power status NAME</c>: one server with its conditions, one-shots, hold and history.</summary>
 public static class StatusDetail

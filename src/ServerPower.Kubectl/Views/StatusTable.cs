@@ -1,6 +1,6 @@
 using ServerPower.Api.Vocabulary;
 
-namespace ServerPower.Kubectl;
+namespace ServerPower.KubectlPower;
 
 /// <summary>
 /// <c>kubectl power status</c>: one line per server with its provider, desired state (spec) and effective desired

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ServerPower.Kubectl;
+namespace ServerPower.KubectlPower;
 
 /// <summary>Columns padded to their widest cell and three spaces apart, as kubectl prints tables.</summary>
 public static class Table
