@@ -19,7 +19,7 @@ public sealed class PowerPlugin(string kubeconfig)
 
     private async Task<Kubectl.Result> RunAsync(string[] args, bool viaEnvironment)
     {
-        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        var start = new ProcessStartInfo(ServerPower.TestSupport.RequiredTools.Ensure("kubectl")) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         start.ArgumentList.Add("power");
         foreach (var arg in args) start.ArgumentList.Add(arg);
         if (viaEnvironment)
