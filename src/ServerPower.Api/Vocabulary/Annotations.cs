@@ -12,6 +12,9 @@ public static class Annotations
     /// <summary>A one-shot token longer than this is rejected (InvalidSpec), nothing is sent.</summary>
     public const int MaxTokenLength = 63;
 
+    /// <summary>A temporary hold: <c>Running until &lt;RFC 3339 UTC&gt;</c> or <c>Stopped until …</c>.</summary>
+    public const string Override = ApiGroup.Group + "/override";
+
     /// <summary>Finalizer added only while <c>spec.deletionPolicy</c> is Stop.</summary>
     public const string StopFinalizer = ApiGroup.Group + "/stop-on-delete";
 }

@@ -31,6 +31,11 @@ public static class SandboxCommand
             Console.Error.WriteLine($"sandbox: {PortInUse.Message(e)} (--api-port and --port choose the ports; 0 picks free ones)");
             return 1;
         }
+        catch (SandboxSetupException e)
+        {
+            Console.Error.WriteLine($"sandbox: {e.Message}");
+            return 1;
+        }
     }
 
     private static async Task<int> RunOrThrowAsync(string[] args)
@@ -47,13 +52,28 @@ public static class SandboxCommand
         }
         catch (OptionsException e)
         {
-            Console.Error.WriteLine($"sandbox: {e.Message}\n{Usage}");
+            Console.Error.WriteLine($"sandbox: {e.Message} (see --help)");
             return 2;
         }
-        var root = RepositoryRoot.Find();
+        string root;
+        try
+        {
+            root = RepositoryRoot.Find();
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new SandboxSetupException(e.Message);
+        }
         await using var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { Port = options.ApiPort });
         var kubeconfig = Path.GetFullPath(options.Kubeconfig);
-        emulator.WriteKubeconfig(kubeconfig);
+        try
+        {
+            emulator.WriteKubeconfig(kubeconfig);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SandboxSetupException($"cannot write the kubeconfig {kubeconfig}: {e.Message} (--kubeconfig chooses where)");
+        }
         var simulators = new Dictionary<ProviderType, IProviderSimulator>();
         try
         {

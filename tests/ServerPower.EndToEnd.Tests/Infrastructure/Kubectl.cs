@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace ServerPower.EndToEnd.Tests.Infrastructure;
 
-/// <summary>The real kubectl on the PATH, pointed at one kubeconfig.</summary>
+/// <summary>The real kubectl on the PATH (installed into .tools/bin when missing), pointed at one kubeconfig.</summary>
 public sealed class Kubectl(string kubeconfig)
 {
     public sealed record Result(int ExitCode, string Output, string Error)
@@ -13,7 +13,7 @@ public sealed class Kubectl(string kubeconfig)
 
     public async Task<Result> TryRunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("kubectl")
+        var start = new ProcessStartInfo(ServerPower.TestSupport.RequiredTools.Ensure("kubectl"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
