@@ -62,6 +62,21 @@ public sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>True once /readyz answers 200 (both caches synced), false if that does not happen before the deadline.</summary>
+    public Task<bool> ReadyAsync() => Eventually.TryAsync(() =>
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            using var response = http.GetAsync($"http://127.0.0.1:{Port}/readyz").GetAwaiter().GetResult();
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    });
+
     /// <summary>SIGKILL: no shutdown code runs, as when a node dies.</summary>
     public async Task KillAsync()
     {

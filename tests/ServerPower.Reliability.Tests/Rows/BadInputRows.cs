@@ -21,7 +21,7 @@ public static class BadInputRows
         var world = await suite.WorldAsync("badinput");
         try
         {
-            world.StartOperator();
+            var process = world.StartOperator();
             var simulator = await world.SimulatorAsync();
             await world.ApplyProviderAsync("good", ProviderType.Wenium, simulator.BaseAddress.ToString(), simulator.Token);
             await world.ApplyAsync($$"""
@@ -49,6 +49,7 @@ public static class BadInputRows
                   endpoint: {{simulator.BaseAddress.ToString().Replace("127.0.0.1", "localhost", StringComparison.Ordinal).TrimEnd('/')}}
                   credentialsSecretRef: {name: good-token, key: token}
                 """);
+            await process.ReadyAsync();
             rows.Add(await CaseAsync(world, simulator, "unknown provider (providerRef names none)", "nope", "2001", "ProviderNotFound"));
             rows.Add(await CaseAsync(world, simulator, "missing Secret", "nosecret", "2002", "CredentialsMissing"));
             rows.Add(await CaseAsync(world, simulator, "missing key in the Secret", "nokey", "2003", "CredentialsMissing"));
@@ -144,7 +145,7 @@ public static class BadInputRows
         {
             var simulator = await world.SimulatorAsync();
             await world.ApplyProviderAsync("good", ProviderType.Wenium, simulator.BaseAddress.ToString(), simulator.Token);
-            world.StartOperator(allowHttp: false);
+            await world.StartOperator(allowHttp: false).ReadyAsync();
             var row = await CaseAsync(world, simulator, "plain http endpoint without --allow-http-endpoints", "good", "2009", "EndpointNotAllowed");
             if (simulator.Requests.Total > 0) row.Problems.Add($"plain http: {simulator.Requests.Total} request(s) reached the simulator (probe included)");
             return row with { Sent = (int)simulator.Requests.Total };

@@ -29,24 +29,25 @@ public static class ProcessRows
             simulator.Faults.AddFor(new FaultRule { Delay = TimeSpan.FromMilliseconds(300), Method = "POST" }, TimeSpan.FromHours(1));
             var random = new Random(seed);
             var problems = new List<string>();
-            var lastKill = TimeSpan.Zero;
+            var slowest = TimeSpan.Zero;
             for (var round = 1; round <= rounds; round++)
             {
                 var kind = random.Next(2) == 0 ? "restart" : "rebuild";
                 for (var i = 0; i < fleet.Members.Count; i++) await fleet.OneShotAsync(i, kind, $"{kind}-{round}");
                 await Task.Delay(random.Next(0, 1500)); // the seeded kill point
                 await world.KillAsync(current);
-                lastKill = clock.Elapsed;
+                var killed = Stopwatch.StartNew();
                 current = world.StartOperator();
                 if (!await Eventually.TryAsync(fleet.Converged))
                 {
                     problems.Add($"{fault}: round {round} did not settle: {fleet.Describe()}");
                     break;
                 }
+                if (killed.Elapsed > slowest) slowest = killed.Elapsed;
             }
-            var row = await Change.MeasureAsync(fault, fleet, since, clock, lastKill);
+            var row = await Change.MeasureAsync(fault, fleet, since, clock, clock.Elapsed);
             row.Problems.InsertRange(0, problems);
-            return row with { Recovery = $"{row.Recovery} (after the last kill)" };
+            return row with { Recovery = problems.Count > 0 ? "not recovered" : $"{FaultRow.Seconds(slowest)} (slowest round, kill to settled, restart included)" };
         }
         finally
         {
@@ -69,14 +70,17 @@ public static class ProcessRows
             var leader = replicas.Single(r => r.Identity == holder);
             var since = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
-            simulator.Faults.AddFor(new FaultRule { Delay = TimeSpan.FromMilliseconds(300), Method = "POST" }, TimeSpan.FromHours(1));
+            simulator.Faults.AddFor(new FaultRule { Delay = TimeSpan.FromSeconds(1), Method = "POST" }, TimeSpan.FromHours(1));
             for (var i = 0; i < fleet.Members.Count; i++) await fleet.OneShotAsync(i, i % 2 == 0 ? "restart" : "rebuild", "lc-1");
-            await Task.Delay(new Random(seed).Next(0, 800)); // the seeded kill point
+            // The kill point: a seeded moment after the first one-shot request reached the provider (each answers after 1 s).
+            var inFlight = await Eventually.TryAsync(() => fleet.Sent(since) > 0);
+            await Task.Delay(new Random(seed).Next(0, 500));
             await world.KillAsync(leader);
             var killed = clock.Elapsed;
+            var moved = await Eventually.TryAsync(() => Holder(world) is { } next && next != holder);
             var row = await Change.MeasureAsync(fault, fleet, since, clock, killed);
-            var next = Holder(world);
-            if (next == holder) row.Problems.Add($"{fault}: the lease never moved to the other replica");
+            if (!inFlight) row.Problems.Add($"{fault}: no one-shot reached the provider before the kill");
+            if (!moved) row.Problems.Add($"{fault}: the lease never moved to the other replica");
             return row with { Recovery = $"{row.Recovery} (lease 15 s)" };
         }
         finally
