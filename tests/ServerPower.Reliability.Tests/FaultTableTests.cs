@@ -23,13 +23,16 @@ public sealed class FaultTableTests
         var only = Environment.GetEnvironmentVariable("RELIABILITY_ROWS");
         var jobs = Jobs(suite).Where(j => string.IsNullOrEmpty(only) || j.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
         var clock = Stopwatch.StartNew();
-        using var gate = new SemaphoreSlim(3);
+        using var gate = new SemaphoreSlim(4);
         var results = await Task.WhenAll(jobs.Select(async job =>
         {
             await gate.WaitAsync();
+            var started = Stopwatch.StartNew();
             try
             {
-                return await job.Run();
+                var done = await job.Run();
+                TestContext.Current.TestOutputHelper?.WriteLine($"row '{job.Name}' took {FaultRow.Seconds(started.Elapsed)}");
+                return done;
             }
             catch (Exception e)
             {
@@ -52,6 +55,8 @@ public sealed class FaultTableTests
         await File.WriteAllTextAsync(Path.Combine(dir, "reliability.md"), table, TestContext.Current.CancellationToken);
 
         var problems = rows.SelectMany(r => r.Problems).Concat(late).Concat(suite.Leaks.Select(l => $"secret leaked: {l}")).ToList();
+        if (suite.LogLines == 0 || suite.MetricsScrapes == 0 || suite.Events == 0 || suite.Statuses == 0)
+            problems.Add("the secret scan had nothing to look at (no output, /metrics, events or status gathered)");
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
@@ -85,7 +90,8 @@ public sealed class FaultTableTests
         text.AppendLine("|---|---:|---:|---:|---:|---:|---|");
         foreach (var row in rows) text.AppendLine(row.Markdown);
         text.AppendLine();
-        text.AppendLine($"Secret scan: {suite.ScannedSecrets} tokens (plain text and base64) over the output, /metrics, events and status of {suite.ScannedWorlds} worlds: {suite.Leaks.Count} found.");
+        text.AppendLine($"Secret scan: {suite.ScannedSecrets} tokens, in plain text and base64, over {suite.LogLines} lines of operator output, " +
+            $"{suite.MetricsScrapes} /metrics scrapes, {suite.Events} events and the status of {suite.Statuses} objects in {suite.ScannedWorlds} worlds: {suite.Leaks.Count} found.");
         text.AppendLine($"Suite: {rows.Count} rows in {FaultRow.Seconds(elapsed)}; problems: {rows.Sum(r => r.Problems.Count)}.");
         return text.ToString();
     }

@@ -15,6 +15,10 @@ public sealed class Suite
 
     public int ScannedWorlds;
     public int ScannedSecrets;
+    public int LogLines;
+    public int MetricsScrapes;
+    public int Events;
+    public int Statuses;
 
     public async Task<World> WorldAsync(string ns, Action<KubeApiEmulatorOptions>? configure = null) =>
         await World.StartAsync(ns, configure);
@@ -51,8 +55,12 @@ public sealed class Suite
         var evidence = await world.EvidenceAsync();
         string[] secrets;
         lock (world.Secrets) secrets = [.. world.Secrets];
-        foreach (var leak in SecretScan.Find(evidence, secrets)) Leaks.Enqueue($"{world.Ns}: {leak}");
+        foreach (var leak in SecretScan.Find(evidence.Text, secrets)) Leaks.Enqueue($"{world.Ns}: {leak}");
         Interlocked.Increment(ref ScannedWorlds);
+        Interlocked.Add(ref LogLines, evidence.LogLines);
+        Interlocked.Add(ref MetricsScrapes, evidence.MetricsScrapes);
+        Interlocked.Add(ref Events, evidence.Events);
+        Interlocked.Add(ref Statuses, evidence.Statuses);
         Interlocked.Add(ref ScannedSecrets, secrets.Length);
     }
 }

@@ -141,19 +141,35 @@ public sealed class World : IAsyncDisposable
         (Emulator.GetObject(Group, plural, Ns, name)?["status"]?["conditions"] as JsonArray)?
             .FirstOrDefault(c => c?["type"]?.ToString() == type)?["reason"]?.ToString();
 
-    /// <summary>Events, status of every object and /metrics of the operators still running, and all their output.</summary>
-    public async Task<string> EvidenceAsync()
+    /// <summary>
+    /// Events, status of every object and /metrics of the operators still running, and all their output; with how
+    /// much of each was gathered, so that an empty haystack cannot pass the scan.
+    /// </summary>
+    public async Task<Evidence> EvidenceAsync()
     {
         var text = new StringBuilder();
-        foreach (var process in Snapshot()) text.AppendLine(await process.MetricsAsync());
-        foreach (var line in gathered) text.AppendLine(line);
-        foreach (var process in Snapshot()) text.AppendLine(process.Log);
-        foreach (var e in Emulator.ListObjects("", "events")) text.AppendLine(e.ToJsonString());
+        var scrapes = new List<string>(gathered);
+        foreach (var process in Snapshot()) scrapes.Add(await process.MetricsAsync());
+        foreach (var scrape in scrapes) text.AppendLine(scrape);
+        var lines = 0;
+        foreach (var process in Snapshot())
+        {
+            text.AppendLine(process.Log);
+            lines += process.Log.Split('\n').Length;
+        }
+        var events = Emulator.ListObjects("", "events");
+        foreach (var e in events) text.AppendLine(e.ToJsonString());
+        var statuses = 0;
         foreach (var plural in new[] { "serverpowers", "powerproviders" })
+        {
             foreach (var o in Emulator.ListObjects(Group, plural))
+            {
                 text.AppendLine(o["status"]?.ToJsonString());
+                statuses++;
+            }
+        }
         foreach (var o in Emulator.ListObjects("", "namespaces")) text.AppendLine(o["status"]?.ToJsonString());
-        return text.ToString();
+        return new Evidence(text.ToString(), lines, scrapes.Count(m => m.Contains("serverpower_", StringComparison.Ordinal)), events.Count, statuses);
     }
 
     /// <summary>The output of every operator process of this world so far.</summary>
