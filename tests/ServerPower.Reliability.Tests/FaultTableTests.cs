@@ -23,7 +23,7 @@ public sealed class FaultTableTests
         var only = Environment.GetEnvironmentVariable("RELIABILITY_ROWS");
         var jobs = Jobs(suite).Where(j => string.IsNullOrEmpty(only) || j.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToList();
         var clock = Stopwatch.StartNew();
-        using var gate = new SemaphoreSlim(4);
+        using var gate = new SemaphoreSlim(6);
         var results = await Task.WhenAll(jobs.Select(async job =>
         {
             await gate.WaitAsync();
@@ -66,7 +66,7 @@ public sealed class FaultTableTests
         yield return ("429 Retry-After 30", async () => [await ProviderFaultRows.RunAsync(suite, "429 with Retry-After: 30", "ra30", Fault("ra30"))]);
         yield return ("provider 5xx storm", async () => [await ProviderFaultRows.RunAsync(suite, Name("storm"), "storm", Fault("storm"))]);
         yield return ("leader change", async () => [await ProcessRows.LeaderChangeAsync(suite, Seed)]);
-        yield return ("SIGKILL", async () => [await ProcessRows.KillStreamAsync(suite, Seed, rounds: 5)]);
+        yield return ("SIGKILL", async () => [await ProcessRows.KillStreamAsync(suite, Seed, rounds: 4)]);
         yield return ("API outage", async () => [await ApiFaultRows.OutageAsync(suite, TimeSpan.FromSeconds(10))]);
         yield return ("429 Retry-After 3600", async () => [await ProviderFaultRows.RetryAfterAnHourAsync(suite)]);
         foreach (var (fault, ns, inject) in ProviderFaultRows.Faults().Where(f => f.Ns is not ("ra30" or "storm")))

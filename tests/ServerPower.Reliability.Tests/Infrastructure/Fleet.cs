@@ -33,9 +33,9 @@ public sealed class Fleet
     public int Expected { get; private set; }
 
     public static async Task<Fleet> CreateAsync(World world, IProviderSimulator simulator, int count, string extraSpec = "",
-        SimPowerState initial = SimPowerState.Running, string state = "Running", int firstId = 1000)
+        SimPowerState initial = SimPowerState.Running, string state = "Running", int firstId = 1000, string? endpoint = null)
     {
-        await world.ApplyProviderAsync(Account, simulator.Type, simulator.BaseAddress.ToString(), simulator.Token);
+        await world.ApplyProviderAsync(Account, simulator.Type, endpoint ?? simulator.BaseAddress.ToString(), simulator.Token);
         var members = Enumerable.Range(0, count).Select(i => ($"s{i}", (firstId + i).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
         var fleet = new Fleet(world, simulator, members);
         foreach (var (name, id) in members)

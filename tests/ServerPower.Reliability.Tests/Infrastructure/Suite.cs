@@ -20,8 +20,35 @@ public sealed class Suite
     public int Events;
     public int Statuses;
 
+    /// <summary>The extra provider host the shared operator allows (it does not resolve: the DNS failure row).</summary>
+    public const string UnresolvableHost = "wenium.sim.invalid";
+
+    private readonly SemaphoreSlim sharedGate = new(1, 1);
+    private World? shared;
+
+    /// <summary>A world of its own: an emulator for this row alone (its faults would reach every tenant).</summary>
     public async Task<World> WorldAsync(string ns, Action<KubeApiEmulatorOptions>? configure = null) =>
         await World.StartAsync(ns, configure);
+
+    /// <summary>A namespace of the shared world, whose one operator (all namespaces) reconciles every tenant.</summary>
+    public async Task<World> TenantAsync(string ns)
+    {
+        await sharedGate.WaitAsync();
+        try
+        {
+            if (shared is null)
+            {
+                shared = await World.StartAsync("shared");
+                var process = shared.StartOperator(allNamespaces: true, extraHosts: UnresolvableHost);
+                if (!await process.ReadyAsync()) throw new InvalidOperationException($"the shared operator never became ready:\n{process.Log}");
+            }
+        }
+        finally
+        {
+            sharedGate.Release();
+        }
+        return await shared.TenantAsync(ns);
+    }
 
     /// <summary>Scans the world for its secrets (logs, events, status, /metrics), then tears it down.</summary>
     public async Task FinishAsync(World world)
@@ -39,6 +66,7 @@ public sealed class Suite
     /// <summary>Keeps the world running until every row is done, then runs <paramref name="check"/> (null: fine) and finishes it.</summary>
     public void Later(World world, Func<string?> check) => late.Enqueue((world, check));
 
+    /// <summary>Runs the late checks, then finishes their worlds and the shared world.</summary>
     public async Task<List<string>> RunLateChecksAsync()
     {
         var problems = new List<string>();
@@ -47,6 +75,7 @@ public sealed class Suite
             if (item.Check() is { } problem) problems.Add(problem);
             await FinishAsync(item.World);
         }
+        if (shared is not null) await FinishAsync(shared);
         return problems;
     }
 

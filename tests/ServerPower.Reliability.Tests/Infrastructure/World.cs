@@ -9,9 +9,11 @@ using ServerPower.Sandbox.Providers;
 namespace ServerPower.Reliability.Tests.Infrastructure;
 
 /// <summary>
-/// One row's world on 127.0.0.1: its own Kubernetes API emulator with the project's CRDs, its own provider
-/// simulators, and the operator processes it starts, scoped to the row's namespace. Everything a secret could
-/// leak into (each process's output, its /metrics at the end, events and status) is gathered for the scan.
+/// One row's world on 127.0.0.1: a Kubernetes API emulator with the project's CRDs, its own provider simulators,
+/// and the operator processes it starts, scoped to the row's namespace. A tenant (<see cref="TenantAsync"/>) is a
+/// namespace of another world's emulator, reconciled by that world's operator: rows whose faults stay within their
+/// own account or namespace share one operator, as the tenants of a cluster do. Everything a secret could leak
+/// into (each process's output, its /metrics, events and status) is gathered for the scan.
 /// </summary>
 public sealed class World : IAsyncDisposable
 {
@@ -23,15 +25,21 @@ public sealed class World : IAsyncDisposable
     private readonly List<IProviderSimulator> simulators = [];
     private readonly List<OperatorProcess> operators = [];
     private readonly ConcurrentQueue<string> gathered = new();
+    private readonly World? owner;
     private int started;
 
-    private World(KubeApiEmulator emulator, string ns, string dir)
+    private World(KubeApiEmulator emulator, string ns, string dir, World? owner)
     {
         Emulator = emulator;
         Ns = ns;
         this.dir = dir;
-        Kubeconfig = emulator.WriteKubeconfig(Path.Combine(dir, "kubeconfig"));
+        this.owner = owner;
+        Secrets = owner?.Secrets ?? [];
+        Kubeconfig = owner?.Kubeconfig ?? emulator.WriteKubeconfig(Path.Combine(dir, "kubeconfig"));
     }
+
+    /// <summary>A namespace of another world, reconciled by that world's operator.</summary>
+    public bool IsTenant => owner is not null;
 
     public KubeApiEmulator Emulator { get; }
 
@@ -39,8 +47,8 @@ public sealed class World : IAsyncDisposable
 
     public string Kubeconfig { get; }
 
-    /// <summary>Every secret handed to this world (simulator tokens), for the scan.</summary>
-    public List<string> Secrets { get; } = [];
+    /// <summary>Every secret handed to this world and its tenants (simulator tokens), for the scan.</summary>
+    public List<string> Secrets { get; }
 
     /// <summary>The fast settings every row's operator runs with (the suite is scaled down in time).</summary>
     public static readonly string[] FastTimings = ["--min-poll", "200ms", "--max-poll", "2s", "--resync-period", "10s", "--drain-timeout", "5s"];
@@ -53,7 +61,14 @@ public sealed class World : IAsyncDisposable
         foreach (var crd in Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "crds"), "*.yaml"))
             await emulator.ApplyYamlAsync(await File.ReadAllTextAsync(crd));
         await emulator.ApplyYamlAsync($"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: {LeaseNamespace}}}\n");
-        return new World(emulator, ns, Directory.CreateTempSubdirectory($"reliability-{ns}-").FullName);
+        return new World(emulator, ns, Directory.CreateTempSubdirectory($"reliability-{ns}-").FullName, null);
+    }
+
+    /// <summary>A new namespace of this world's emulator, for a row that shares this world's operator.</summary>
+    public async Task<World> TenantAsync(string ns)
+    {
+        await Emulator.ApplyYamlAsync($"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n");
+        return new World(Emulator, ns, dir, this);
     }
 
     /// <summary>A simulator for this world, with short state transitions; its token joins <see cref="Secrets"/>.</summary>
@@ -75,16 +90,18 @@ public sealed class World : IAsyncDisposable
     /// An operator process for this world's namespace: leader election off unless asked, plain http allowed, only
     /// 127.0.0.1 (plus <paramref name="extraHosts"/>) allowed as a provider host.
     /// </summary>
-    public OperatorProcess StartOperator(bool leaderElection = false, bool allowHttp = true, string extraHosts = "")
+    public OperatorProcess StartOperator(bool leaderElection = false, bool allowHttp = true, string extraHosts = "", bool allNamespaces = false)
     {
+        if (IsTenant) throw new InvalidOperationException("a tenant is reconciled by its owner's operator");
         var n = Interlocked.Increment(ref started);
         var args = new List<string>
         {
-            "--namespaces", Ns, "--leader-election", leaderElection ? "true" : "false",
+            "--leader-election", leaderElection ? "true" : "false",
             "--leader-election-namespace", LeaseNamespace, "--leader-election-lease", $"serverpower-{Ns}",
             "--allow-http-endpoints", allowHttp ? "true" : "false",
             "--allowed-endpoint-hosts", "127.0.0.1" + (extraHosts.Length > 0 ? "," + extraHosts : ""),
         };
+        if (!allNamespaces) args.AddRange(["--namespaces", Ns]);
         args.AddRange(FastTimings);
         var process = OperatorProcess.Start(Kubeconfig, $"{Ns}-operator-{n}", args);
         lock (operators) operators.Add(process);
@@ -177,15 +194,16 @@ public sealed class World : IAsyncDisposable
 
     private List<OperatorProcess> Snapshot()
     {
-        lock (operators) return [.. operators];
+        lock (operators) return [.. operators, .. owner?.Snapshot() ?? []];
     }
 
     private static string Prefix(string? group) => string.IsNullOrEmpty(group) ? "/api/v1" : $"/apis/{group}/{Version}";
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in Snapshot()) await process.DisposeAsync();
+        foreach (var process in operators) await process.DisposeAsync();
         foreach (var simulator in simulators) await simulator.DisposeAsync();
+        if (IsTenant) return;
         await Emulator.DisposeAsync();
         Directory.Delete(dir, recursive: true);
     }

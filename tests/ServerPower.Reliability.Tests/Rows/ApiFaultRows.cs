@@ -14,7 +14,7 @@ public static class ApiFaultRows
     public static async Task<FaultRow> OutageAsync(Suite suite, TimeSpan outage)
     {
         var fault = $"API server unavailable for {outage.TotalSeconds:0} s (scaled down from 30 s)";
-        var (world, fleet) = await Change.WarmAsync(suite, "outage");
+        var (world, fleet) = await Change.WarmAsync(suite, "outage", ownWorld: true);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -37,7 +37,7 @@ public static class ApiFaultRows
     public static async Task<FaultRow> WatchDropsAsync(Suite suite)
     {
         const string fault = "watch streams dropped (all open ones, then 10 per kind after 1 event)";
-        var (world, fleet) = await Change.WarmAsync(suite, "watchdrop");
+        var (world, fleet) = await Change.WarmAsync(suite, "watchdrop", ownWorld: true);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -61,7 +61,7 @@ public static class ApiFaultRows
     public static async Task<FaultRow> GoneAsync(Suite suite)
     {
         const string fault = "410 Gone on watch resume (event window compacted)";
-        var (world, fleet) = await Change.WarmAsync(suite, "gone", configure: options => options.WatchEventWindow = 16);
+        var (world, fleet) = await Change.WarmAsync(suite, "gone", ownWorld: true, configure: options => options.WatchEventWindow = 16);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -85,7 +85,7 @@ public static class ApiFaultRows
         }
     }
 
-    /// <summary>Every status write of a ServerPower answers 409 Conflict for <paramref name="window"/>.</summary>
+    /// <summary>Every status write of a ServerPower in the row's namespace answers 409 Conflict for <paramref name="window"/>.</summary>
     public static async Task<FaultRow> ConflictsAsync(Suite suite, TimeSpan window)
     {
         var fault = $"409 on every status write for {window.TotalSeconds:0} s";
@@ -95,7 +95,8 @@ public static class ApiFaultRows
             var clock = Stopwatch.StartNew();
             var since = DateTimeOffset.UtcNow;
             int hits;
-            using (var conflicts = world.Emulator.Faults.Conflict("patch,update", "serverpowers/status", times: null))
+            var rule = new ApiFaultRule(ApiFaultKind.Conflict, "patch,update", "serverpowers/status") { Namespace = world.Ns, Times = null };
+            using (var conflicts = world.Emulator.Faults.Add(rule))
             {
                 await Change.DeclareAsync(fleet);
                 await Task.Delay(window); // the scripted fault's window

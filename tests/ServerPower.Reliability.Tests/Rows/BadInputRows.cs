@@ -18,10 +18,9 @@ public static class BadInputRows
     public static async Task<List<FaultRow>> RunAsync(Suite suite)
     {
         var rows = new List<FaultRow>();
-        var world = await suite.WorldAsync("badinput");
+        var world = await suite.TenantAsync("badinput");
         try
         {
-            var process = world.StartOperator();
             var simulator = await world.SimulatorAsync();
             await world.ApplyProviderAsync("good", ProviderType.Wenium, simulator.BaseAddress.ToString(), simulator.Token);
             await world.ApplyAsync($$"""
@@ -49,7 +48,6 @@ public static class BadInputRows
                   endpoint: {{simulator.BaseAddress.ToString().Replace("127.0.0.1", "localhost", StringComparison.Ordinal).TrimEnd('/')}}
                   credentialsSecretRef: {name: good-token, key: token}
                 """);
-            await process.ReadyAsync();
             rows.Add(await CaseAsync(world, simulator, "unknown provider (providerRef names none)", "nope", "2001", "ProviderNotFound"));
             rows.Add(await CaseAsync(world, simulator, "missing Secret", "nosecret", "2002", "CredentialsMissing"));
             rows.Add(await CaseAsync(world, simulator, "missing key in the Secret", "nokey", "2003", "CredentialsMissing"));

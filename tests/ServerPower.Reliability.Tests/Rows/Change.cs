@@ -12,13 +12,14 @@ public static class Change
 {
     public const int Servers = 4;
 
-    public static async Task<(World World, Fleet Fleet)> WarmAsync(Suite suite, string ns, int servers = Servers, string extraSpec = "",
+    /// <summary>A fleet in a tenant of the shared world, or with <paramref name="ownWorld"/> in a world (and operator) of its own.</summary>
+    public static async Task<(World World, Fleet Fleet)> WarmAsync(Suite suite, string ns, bool ownWorld = false,
         Action<ServerPower.Sandbox.Kubernetes.KubeApiEmulatorOptions>? configure = null)
     {
-        var world = await suite.WorldAsync(ns, configure);
+        var world = ownWorld ? await suite.WorldAsync(ns, configure) : await suite.TenantAsync(ns);
         var simulator = await world.SimulatorAsync();
-        var fleet = await Fleet.CreateAsync(world, simulator, servers, extraSpec);
-        world.StartOperator();
+        var fleet = await Fleet.CreateAsync(world, simulator, Servers);
+        if (ownWorld) world.StartOperator();
         await Eventually.WaitAsync(fleet.Converged, $"{ns}: the fleet to be Ready before the fault");
         return (world, fleet);
     }

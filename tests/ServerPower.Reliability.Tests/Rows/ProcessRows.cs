@@ -93,12 +93,11 @@ public static class ProcessRows
     public static async Task<FaultRow> NamespaceDeletedAsync(Suite suite)
     {
         const string fault = "namespace deleted with deletionPolicy: Stop servers in it";
-        var world = await suite.WorldAsync("nsdelete");
+        var world = await suite.TenantAsync("nsdelete");
         try
         {
             var simulator = await world.SimulatorAsync();
             var fleet = await Fleet.CreateAsync(world, simulator, Change.Servers, "  deletionPolicy: Stop");
-            world.StartOperator();
             await Eventually.WaitAsync(fleet.Converged, "nsdelete: the fleet to be Ready");
             var since = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();

@@ -112,15 +112,14 @@ public static class ProviderFaultRows
     public static async Task<FaultRow> DnsFailureAsync(Suite suite)
     {
         const string fault = "DNS failure: endpoint host under .invalid, then fixed";
-        const string host = "wenium.sim.invalid";
-        var world = await suite.WorldAsync("dns");
+        const string host = Suite.UnresolvableHost;
+        var world = await suite.TenantAsync("dns");
         try
         {
             var simulator = await world.SimulatorAsync();
-            var fleet = await Fleet.CreateAsync(world, simulator, Change.Servers, initial: SimPowerState.Offline);
             var good = simulator.BaseAddress.ToString();
-            await world.ApplyProviderAsync(Fleet.Account, simulator.Type, good.Replace("127.0.0.1", host, StringComparison.Ordinal), simulator.Token);
-            world.StartOperator(extraHosts: host);
+            var fleet = await Fleet.CreateAsync(world, simulator, Change.Servers, initial: SimPowerState.Offline,
+                endpoint: good.Replace("127.0.0.1", host, StringComparison.Ordinal));
             var since = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
             var row = new List<string>();
