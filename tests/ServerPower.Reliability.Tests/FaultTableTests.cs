@@ -91,7 +91,7 @@ public sealed class FaultTableTests
         foreach (var row in rows) text.AppendLine(row.Markdown);
         text.AppendLine();
         text.AppendLine($"Secret scan: {suite.ScannedSecrets} tokens, in plain text and base64, over {suite.LogLines} lines of operator output, " +
-            $"{suite.MetricsScrapes} /metrics scrapes, {suite.Events} events and the status of {suite.Statuses} objects in {suite.ScannedWorlds} worlds: {suite.Leaks.Count} found.");
+            $"{suite.MetricsScrapes} /metrics scrapes, {suite.Events} events and {suite.Statuses} object statuses ({suite.ScannedWorlds} scans, one per row's world at its end): {suite.Leaks.Count} found.");
         text.AppendLine($"Suite: {rows.Count} rows in {FaultRow.Seconds(elapsed)}; problems: {rows.Sum(r => r.Problems.Count)}.");
         return text.ToString();
     }

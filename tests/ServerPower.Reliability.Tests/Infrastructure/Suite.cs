@@ -13,8 +13,9 @@ public sealed class Suite
 
     public ConcurrentQueue<string> Leaks { get; } = new();
 
+    private readonly ConcurrentDictionary<string, byte> scannedSecrets = new();
+
     public int ScannedWorlds;
-    public int ScannedSecrets;
     public int LogLines;
     public int MetricsScrapes;
     public int Events;
@@ -66,6 +67,9 @@ public sealed class Suite
     /// <summary>Keeps the world running until every row is done, then runs <paramref name="check"/> (null: fine) and finishes it.</summary>
     public void Later(World world, Func<string?> check) => late.Enqueue((world, check));
 
+    /// <summary>Distinct secrets looked for.</summary>
+    public int ScannedSecrets => scannedSecrets.Count;
+
     /// <summary>Runs the late checks, then finishes their worlds and the shared world.</summary>
     public async Task<List<string>> RunLateChecksAsync()
     {
@@ -90,6 +94,6 @@ public sealed class Suite
         Interlocked.Add(ref MetricsScrapes, evidence.MetricsScrapes);
         Interlocked.Add(ref Events, evidence.Events);
         Interlocked.Add(ref Statuses, evidence.Statuses);
-        Interlocked.Add(ref ScannedSecrets, secrets.Length);
+        foreach (var secret in secrets) scannedSecrets.TryAdd(secret, 0);
     }
 }
