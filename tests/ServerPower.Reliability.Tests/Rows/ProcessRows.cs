@@ -38,11 +38,17 @@ public static class ProcessRows
                 await world.KillAsync(current);
                 var killed = Stopwatch.StartNew();
                 current = world.StartOperator();
+                await current.ReadyAsync();
+                var ready = killed.Elapsed;
+                await Eventually.TryAsync(fleet.TokensSettled);
+                var settled = killed.Elapsed;
                 if (!await Eventually.TryAsync(fleet.Converged))
                 {
                     problems.Add($"{fault}: round {round} did not settle: {fleet.Describe()}");
                     break;
                 }
+                TestContext.Current.TestOutputHelper?.WriteLine(
+                    $"sigkill round {round} ({kind}): operator ready {FaultRow.Seconds(ready)}, tokens settled {FaultRow.Seconds(settled)}, converged {FaultRow.Seconds(killed.Elapsed)} after the kill");
                 if (killed.Elapsed > slowest) slowest = killed.Elapsed;
             }
             var row = await Change.MeasureAsync(fault, fleet, since, clock, clock.Elapsed);
