@@ -71,9 +71,10 @@ public static class ProviderFaultRows
             var since = DateTimeOffset.UtcNow;
             var lasts = inject(fleet.Simulator);
             await Change.DeclareAsync(fleet);
-            var row = await Change.MeasureAsync(fault, fleet, since, clock, lasts);
-            if (lasts == TimeSpan.Zero && fleet.Simulator.Faults.Pending > 0)
-                row.Problems.Add($"{fault}: {fleet.Simulator.Faults.Pending} scripted fault(s) never struck");
+            // A counted fault ends when its last scripted answer struck; a timed one at its deadline.
+            var struck = lasts > TimeSpan.Zero || await Eventually.TryAsync(() => fleet.Simulator.Faults.Pending == 0);
+            var row = await Change.MeasureAsync(fault, fleet, since, clock, lasts > TimeSpan.Zero ? lasts : clock.Elapsed);
+            if (!struck) row.Problems.Add($"{fault}: {fleet.Simulator.Faults.Pending} scripted fault(s) never struck");
             return row;
         }
         finally
