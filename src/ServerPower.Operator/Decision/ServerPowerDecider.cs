@@ -86,8 +86,13 @@ public static class ServerPowerDecider
 
         ResolveInterruptedOneShots(d);
         // The account waits out a 429 (the server that met it recorded RateLimited): the others keep their status as it
-        // is, so a wait costs no write per server, and come back when it ends.
-        if (provider.ThrottledFor is { } wait) return d.Done(NotSooner(d, wait));
+        // is, so a wait costs no write per server, and come back when it ends; one with a change waiting says so.
+        if (provider.ThrottledFor is { } wait)
+        {
+            if (ChangeWaits(d, invalid))
+                d.Synced(false, Reasons.RateLimited, "the provider answered 429 for this account: nothing is sent until its Retry-After has passed, then this change is acted on");
+            return d.Done(NotSooner(d, wait));
+        }
 
         ObservedServer? observed = null;
         if (provider.Capabilities.CanReadState)
@@ -448,6 +453,15 @@ public static class ServerPowerDecider
                 invalid[type] = $"annotation {key} must be {OneShotTokens.Rule}; it is ignored and nothing is sent for it";
         }
         return invalid;
+    }
+
+    /// <summary>The spec changed since Synced was last written, or a valid one-shot token is not handled yet.</summary>
+    private static bool ChangeWaits(Draft d, IReadOnlyDictionary<ActionType, string> invalid)
+    {
+        var synced = Conditions.Find(d.Input.Server.Status?.Conditions, ConditionTypes.Synced);
+        if (synced?.ObservedGeneration != d.Input.Server.Metadata.Generation) return true;
+        return new[] { ActionType.Restart, ActionType.Rebuild }.Any(type =>
+            !invalid.ContainsKey(type) && d.Annotation(type) is { } token && d.OneShotStatus(type)?.Token != token);
     }
 
     /// <summary>A provider's Retry-After of zero, or a date in the past, never turns into an immediate retry.</summary>
