@@ -24,7 +24,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
         public async ValueTask InitializeAsync()
         {
             Harness = await EmulatorHarness.StartAsync();
-            foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "crds"), "*.yaml"))
+            foreach (var file in Directory.GetFiles(RepositoryRoot.Combine("crds"), "*.yaml"))
             {
                 var reply = await Harness.SendAsync(HttpMethod.Post, Crds, YamlJson.ParseDocuments(await File.ReadAllTextAsync(file))[0]);
                 Assert.True(reply.Status == HttpStatusCode.Created, $"{Path.GetFileName(file)}: {reply.Body}");
@@ -200,7 +200,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
     [Fact]
     public void The_cases_cover_every_rule_in_the_project_crds_both_ways()
     {
-        var rules = Directory.GetFiles(Path.Combine(RepositoryRoot(), "crds"), "*.yaml")
+        var rules = Directory.GetFiles(RepositoryRoot.Combine("crds"), "*.yaml")
             .Select(f => YamlJson.ParseDocuments(File.ReadAllText(f))[0])
             .SelectMany(crd => Rules(crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!)
                 .Select(r => (Kind: (string)crd["spec"]!["names"]!["kind"]!, Message: (string)r["message"]!)))
@@ -445,17 +445,5 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
                 }),
             },
         };
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("the repository root (Operator.sln) was not found");
     }
 }

@@ -25,7 +25,7 @@ public static class RequiredTools
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(10);
 
     /// <summary>The full path of the tool, installing it first when it is missing; throws with the installer's output when that fails.</summary>
-    public static string Ensure(string name) => Ensure(name, RepositoryRoot(), Installers);
+    public static string Ensure(string name) => Ensure(name, RepositoryRoot.Path, Installers);
 
     /// <summary>The same for a given checkout and installers (script names under <c>.ci/</c>), for tests of this class.</summary>
     public static string Ensure(string name, string root, IReadOnlyDictionary<string, string> installers)
@@ -87,16 +87,5 @@ public static class RequiredTools
                 Thread.Sleep(TimeSpan.FromMilliseconds(200));
             }
         }
-    }
-
-    /// <summary>The checkout: the nearest directory above the test binaries holding Operator.sln and .ci/.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")) && Directory.Exists(Path.Combine(dir.FullName, ".ci")))
-                return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("Operator.sln and .ci/ not found above " + AppContext.BaseDirectory);
     }
 }
