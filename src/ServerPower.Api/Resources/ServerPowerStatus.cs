@@ -13,6 +13,8 @@ public sealed record ServerPowerStatus
     [JsonPropertyName("restart")] public OneShotStatus? Restart { get; init; }
     [JsonPropertyName("rebuild")] public OneShotStatus? Rebuild { get; init; }
     [JsonPropertyName("conditions")] public IReadOnlyList<Condition>? Conditions { get; init; }
+    /// <summary>The readiness probe's last result; absent without a probe or while the server is declared Stopped.</summary>
+    [JsonPropertyName("probe")] public ProbeStatus? Probe { get; init; }
 }
 
 /// <summary>The last action sent to the provider.</summary>
