@@ -73,10 +73,10 @@ internal static class ReadinessRules
                 return;
             case ProbeVerdict.Failing:
                 d.Ready(false, Reasons.ProbeFailing,
-                    $"{message}, but its readiness probe failed {snapshot.ConsecutiveFailures} times in a row: {snapshot.Message}");
+                    $"{message}, but its readiness probe failed {Math.Min(snapshot.ConsecutiveFailures, spec.FailureThreshold)} times in a row: {snapshot.Message}");
                 return;
         }
-        var passes = snapshot?.LastResult == ProbeResult.Success ? snapshot.ConsecutiveSuccesses : 0;
+        var passes = snapshot?.LastResult == ProbeResult.Success ? Math.Min(snapshot.ConsecutiveSuccesses, spec.SuccessThreshold) : 0;
         var last = snapshot is { LastResult: ProbeResult.Failure } ? $" (last probe failed: {snapshot.Message})" : "";
         d.Ready(false, Reasons.ProbePending,
             $"{message}; waiting for its readiness probe to pass ({passes} of {spec.SuccessThreshold} since the start){last}");
