@@ -86,7 +86,7 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
         await WaitForAsync("db", ".status.powerState", "Running");
         await WaitForAsync("app", ReadyReason, "WaitingForDependencies");
         await WaitForAsync("web", ReadyReason, "WaitingForDependencies");
-        Assert.Equal("ProbeFailing", await JsonPathAsync("db", ReadyReason));
+        await WaitForAsync("db", ReadyReason, "ProbeFailing");
         Assert.Contains("db", await JsonPathAsync("app", ".status.conditions[?(@.type==\"Ready\")].message"));
         Assert.Empty(Wenium.Requests.Matching("POST", $"/servers/{app}/action"));
 
