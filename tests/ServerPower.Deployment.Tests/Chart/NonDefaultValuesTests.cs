@@ -51,7 +51,7 @@ public sealed class NonDefaultValuesTests
             ["--port=9090", "--workers=8", "--resync-period=90s", "--min-poll=2s", "--max-poll=30s", "--start-timeout=5m", "--drain-timeout=20s",
              "--leader-election=false", "--namespaces=team-a,team-b",
              "--label-selector=serverops.io/fleet=games", "--allow-http-endpoints=true",
-             "--allowed-endpoint-hosts=panel.example.com,wings.example.com", "--log-format=text"],
+             "--allowed-endpoint-hosts=panel.example.com,wings.example.com", "--readiness-probes=false", "--log-format=text"],
             Strings(container["args"]));
         Assert.Equal("registry.example.com/serverpower:1.2.3", (string?)container["image"]);
         Assert.Equal("Always", (string?)container["imagePullPolicy"]);

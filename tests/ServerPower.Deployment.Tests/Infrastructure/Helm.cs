@@ -23,6 +23,7 @@ public static class Helm
         resyncPeriod: 90s
         allowHttpEndpoints: true
         allowedEndpointHosts: [panel.example.com, wings.example.com]
+        readinessProbes: false
         logFormat: text
         metrics:
           port: 9090
