@@ -132,3 +132,7 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
 
 [Collection("emulator")]
 public sealed class EmulatorOrderAndProbeScenarios(EmulatorSystem system) : OrderAndProbeScenarios<EmulatorCluster>(system), IClassFixture<EmulatorSystem>;
+
+/// <summary>The same scenarios against a real k3s; skipped, with the reason, where no Docker engine answers.</summary>
+[Collection("k3s")]
+public sealed class K3sOrderAndProbeScenarios(K3sSystem system) : OrderAndProbeScenarios<K3sCluster>(system), IClassFixture<K3sSystem>;
