@@ -1,3 +1,4 @@
+using k8s;
 using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
@@ -24,13 +25,7 @@ public sealed class DependencyResolverTests
         },
     };
 
-    public static StoreServerGraph Graph(params ServerPowerResource[] servers)
-    {
-        var store = new ObjectStore<ServerPowerResource>();
-        var graph = new StoreServerGraph(store);
-        foreach (var s in servers) store.Set(s);
-        return graph;
-    }
+    public static ServerGraph Graph(params ServerPowerResource[] servers) => new(StoreCache.Of(servers).Cache);
 
     [Fact]
     public void No_order_at_all_is_null()
@@ -127,32 +122,34 @@ public sealed class DependencyResolverTests
     [Fact]
     public void The_index_follows_changes_of_startAfter()
     {
-        var store = new ObjectStore<ServerPowerResource>();
-        var graph = new StoreServerGraph(store);
-        store.Set(Server("app", ["db"]));
+        var (store, cache) = StoreCache.Of(Server("app", ["db"]));
+        var graph = new ServerGraph(cache);
         Assert.Equal(["app"], graph.Dependents("games", "db").Select(s => s.Metadata.Name));
         store.Set(Server("app", ["cache"]));
         Assert.Empty(graph.Dependents("games", "db"));
         Assert.Equal(["app"], graph.Dependents("games", "cache").Select(s => s.Metadata.Name));
     }
 
-    [Fact]
-    public void A_readiness_change_enqueues_dependents_and_dependencies_and_nothing_else()
+    /// <summary>A ServerPower store with the startAfter index, read through <see cref="ICacheReader"/>.</summary>
+    private sealed class StoreCache(ObjectStore<ServerPowerResource> store) : ICacheReader
     {
-        var db = Server("db", ready: false);
-        var app = Server("app", ["db"], ready: false);
-        var other = Server("other");
-        var graph = Graph(db, app, other);
-        var queued = new List<ObjectKey>();
-        var handler = new OrderEnqueueHandler(graph, queued.Add);
+        public ObjectStore<ServerPowerResource> Store => store;
 
-        handler.OnUpdate(db, Server("db", ready: false), relist: false);
-        Assert.Empty(queued);
-        handler.OnUpdate(db, Server("db"), relist: false);
-        Assert.Equal([new ObjectKey("games", "app")], queued);
+        public static (ObjectStore<ServerPowerResource> Store, ICacheReader Cache) Of(params ServerPowerResource[] servers)
+        {
+            var store = new ObjectStore<ServerPowerResource>();
+            store.AddIndex(ServerGraph.StartAfterIndex, ServerGraph.StartAfterOf);
+            foreach (var s in servers) store.Set(s);
+            return (store, new StoreCache(store));
+        }
 
-        queued.Clear();
-        handler.OnUpdate(app, Server("app", ["db"], ready: false, desired: DesiredPowerState.Stopped), relist: false);
-        Assert.Equal([new ObjectKey("games", "db")], queued);
+        public T? Get<T>(ObjectKey key) where T : class, IKubernetesObject<V1ObjectMeta> => store.Get(key) as T;
+
+        public IReadOnlyList<T> List<T>() where T : class, IKubernetesObject<V1ObjectMeta> => store.List().Cast<T>().ToList();
+
+        public IReadOnlyList<T> ByIndex<T>(string index, string value) where T : class, IKubernetesObject<V1ObjectMeta> =>
+            store.ByIndex(index, value).Cast<T>().ToList();
+
+        public bool HasSynced<T>() where T : class, IKubernetesObject<V1ObjectMeta> => true;
     }
 }
