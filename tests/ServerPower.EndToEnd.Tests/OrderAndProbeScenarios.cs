@@ -52,8 +52,21 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
     private Task<string> JsonPathAsync(string name, string path) =>
         Kubectl.RunAsync("get", "serverpower", name, "-n", ns, "-o", $"jsonpath={{{path}}}");
 
-    private Task<string> WaitForAsync(string name, string path, string expected) =>
-        Eventually.WaitAsync(() => JsonPathAsync(name, path), v => v == expected, $"{name} {path} == {expected}");
+    private OperatorProcess? op;
+
+    /// <summary>Waits for the value; a timeout says what the operator logged last about it.</summary>
+    private async Task<string> WaitForAsync(string name, string path, string expected)
+    {
+        try
+        {
+            return await Eventually.WaitAsync(() => JsonPathAsync(name, path), v => v == expected, $"{name} {path} == {expected}");
+        }
+        catch (TimeoutException e) when (op is not null)
+        {
+            var tail = op.Lines.Where(l => l.Contains(name, StringComparison.Ordinal)).TakeLast(20);
+            throw new TimeoutException($"{e.Message}\noperator log about {name}:\n{string.Join('\n', tail)}", e);
+        }
+    }
 
     private const string ReadyReason = ".status.conditions[?(@.type==\"Ready\")].reason";
 
@@ -68,7 +81,7 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
     {
         Assert.SkipWhen(system.Cluster.UnavailableReason is not null, system.Cluster.UnavailableReason ?? "");
         await Kubectl.RunAsync("create", "namespace", ns);
-        await using var op = system.StartOperator(ns);
+        await using var op = this.op = system.StartOperator(ns);
         await using var service = ServiceListener.Start();
         var (db, app, web) = (NewServerId(), NewServerId(), NewServerId());
         foreach (var id in new[] { db, app, web }) Wenium.AddServer(id);
@@ -103,6 +116,7 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
         Assert.Equal("Failure", await JsonPathAsync("db", ".status.probe.lastResult"));
         service.Open();
         await WaitForAsync("db", ReadyReason, "InDesiredState");
+        Assert.True(service.Accepted > 0);
         Assert.Single(Wenium.Requests.Matching("POST", $"/servers/{db}/action"));
 
         // All three declared Stopped at once: web stops first, db last.

@@ -154,13 +154,16 @@ public sealed class ReadinessProber
         ProbeMetrics.Record(target.Probe.TcpSocket is not null ? "tcpSocket" : "httpGet", attempt);
 
         bool changed;
+        ProbeVerdict verdictBefore, verdictAfter;
         lock (gate)
         {
             target.InFlight = false;
             // A result of a target replaced or dropped meanwhile (new probe, a restart, declared Stopped) is discarded.
             if (!targets.TryGetValue(key, out var current) || current.Epoch != target.Epoch) return;
             var before = ProbeCounting.Shown(target.Snapshot, target.Probe);
+            verdictBefore = target.Snapshot.Verdict;
             target.Snapshot = ProbeCounting.Apply(target.Snapshot, target.Probe, attempt.Success, attempt.Message, startedAt);
+            verdictAfter = target.Snapshot.Verdict;
             changed = !Equals(before, ProbeCounting.Shown(target.Snapshot, target.Probe));
             var nextAt = startedAt + TimeSpan.FromSeconds(target.Probe.PeriodSeconds);
             var now = time.GetUtcNow();
@@ -169,7 +172,10 @@ public sealed class ReadinessProber
         if (wake.CurrentCount == 0) wake.Release();
         if (changed)
         {
-            logger.LogDebug("readiness probe of {Key}: {Result} ({Message})", key, attempt.Success ? "success" : "failure", attempt.Message);
+            if (verdictBefore != verdictAfter)
+                logger.LogInformation("readiness probe of {Key} is {Verdict}: {Message}", key, verdictAfter, attempt.Message);
+            else
+                logger.LogDebug("readiness probe of {Key}: {Result} ({Message})", key, attempt.Success ? "success" : "failure", attempt.Message);
             OnChange?.Invoke(key);
         }
     }

@@ -86,9 +86,14 @@ public sealed class ServiceListener : IAsyncDisposable
             {
                 client = await l.AcceptTcpClientAsync(cancellationToken);
             }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException || cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (SocketException)
+            {
+                // A connection that failed between the handshake and accept (reset, aborted): keep accepting.
+                continue;
             }
             Interlocked.Increment(ref accepted);
             TaskCompletionSource signal;
