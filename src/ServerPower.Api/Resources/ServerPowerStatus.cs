@@ -13,8 +13,23 @@ public sealed record ServerPowerStatus
     [JsonPropertyName("restart")] public OneShotStatus? Restart { get; init; }
     [JsonPropertyName("rebuild")] public OneShotStatus? Rebuild { get; init; }
     [JsonPropertyName("conditions")] public IReadOnlyList<Condition>? Conditions { get; init; }
+    /// <summary>The last actions sent (at most <see cref="HistoryEntry.MaxEntries"/>), newest first.</summary>
+    [JsonPropertyName("history")] public IReadOnlyList<HistoryEntry>? History { get; init; }
     /// <summary>The readiness probe's last result; absent without a probe or while the server is declared Stopped.</summary>
     [JsonPropertyName("probe")] public ProbeStatus? Probe { get; init; }
+}
+
+/// <summary>One action in <c>status.history</c>: what was sent, for which token, when, and what became of it.</summary>
+public sealed record HistoryEntry
+{
+    public const int MaxEntries = 10;
+
+    [JsonPropertyName("type")] public ActionType Type { get; init; }
+    [JsonPropertyName("token")] public string? Token { get; init; }
+    [JsonPropertyName("requestTime"), JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset RequestTime { get; init; }
+    [JsonPropertyName("result")] public ActionResult Result { get; init; }
+    [JsonPropertyName("message")] public string? Message { get; init; }
 }
 
 /// <summary>The last action sent to the provider.</summary>

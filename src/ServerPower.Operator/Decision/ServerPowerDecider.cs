@@ -186,7 +186,7 @@ public static class ServerPowerDecider
     private static Decision NotSent(Draft d, PlannedAction action, ProviderOutcome outcome)
     {
         var stored = d.Input.Server.Status;
-        d.Status = d.Status with { LastAction = stored?.LastAction };
+        d.Status = d.Status with { LastAction = stored?.LastAction, History = stored?.History };
         if (action.OneShotToken is not null)
             d.Status = action.Type == ActionType.Rebuild ? d.Status with { Rebuild = stored?.Rebuild } : d.Status with { Restart = stored?.Restart };
         var message = Text.Bound(outcome.Message);
