@@ -21,7 +21,12 @@ public abstract record ProviderView
         TimeSpan? ThrottledFor = null) : ProviderView;
 }
 
-public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings);
+/// <summary>
+/// <paramref name="Readiness"/>: null when no readiness probe applies (none declared, or probes turned off).
+/// <paramref name="Dependencies"/>: null when no start/stop order applies.
+/// </summary>
+public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings,
+    ReadinessView? Readiness = null, DependencyView? Dependencies = null);
 
 /// <summary>
 /// One action to send; <paramref name="OneShotToken"/> is set for a restart or rebuild asked by annotation. The decided

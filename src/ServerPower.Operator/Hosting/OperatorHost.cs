@@ -66,6 +66,7 @@ public static class OperatorHost
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KubernetesEventRecorder>>(),
             sp.GetRequiredService<LeaderElection>().Identity));
         services.AddOperatorRuntime(RuntimeSettings(options));
+        services.AddReadinessProbesAndOrder(options.ReadinessProbes);
         services.AddServerPowerControllers();
 
         var app = builder.Build();
@@ -95,7 +96,8 @@ public static class OperatorHost
             .WithIndex(ServerIndexes.ProviderRef, ServerIndexes.ProviderRefOf);
         services.AddInformer<PowerProviderResource>(ResourceKinds.PowerProvider);
         services.AddController<ServerPowerReconciler, ServerPowerResource>(ServerControllerName)
-            .Watches<PowerProviderResource>(ServerIndexes.ProviderRef, p => [ServerIndexes.Key(p.Metadata.NamespaceProperty, p.Metadata.Name)]);
+            .Watches<PowerProviderResource>(ServerIndexes.ProviderRef, p => [ServerIndexes.Key(p.Metadata.NamespaceProperty, p.Metadata.Name)])
+            .WatchesStartAfter();
         services.AddController<PowerProviderReconciler, PowerProviderResource>(ProviderControllerName);
         return services;
     }

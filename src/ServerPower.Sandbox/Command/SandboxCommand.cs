@@ -8,6 +8,7 @@ using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Hosting;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Providers;
+using ServerPower.Sandbox.Services;
 
 namespace ServerPower.Sandbox.Command;
 
@@ -75,6 +76,8 @@ public static class SandboxCommand
             throw new SandboxSetupException($"cannot write the kubeconfig {kubeconfig}: {e.Message} (--kubeconfig chooses where)");
         }
         var simulators = new Dictionary<ProviderType, IProviderSimulator>();
+        // The samples' readiness probes connect here: a stand-in for the servers' services.
+        await using var service = ServiceListener.Start();
         try
         {
             foreach (var type in Enum.GetValues<ProviderType>())
@@ -85,7 +88,7 @@ public static class SandboxCommand
             var samples = 0;
             if (!options.NoSamples)
             {
-                var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(root, "config", "samples")), simulators);
+                var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(root, "config", "samples")), simulators, service);
                 samples = await SampleInstaller.ApplyAsync(client, documents, "default", CancellationToken.None);
             }
 

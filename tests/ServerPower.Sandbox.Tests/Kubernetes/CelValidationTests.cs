@@ -147,6 +147,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
     private const string ReassertOnlyHeo = "reassertInterval applies only to type Heo, which cannot report power state";
     private const string CaBundleSelfHosted = "caBundleSecretRef applies only to self-hosted providers: type PterodactylPanel or Wings";
     private const string StopNeedsManage = "deletionPolicy Stop needs managementPolicy Manage: an observed server is never stopped";
+    private const string ProbeOneOf = "readinessProbe needs exactly one of tcpSocket and httpGet";
 
     private const string Token = "\"credentialsSecretRef\": {\"name\": \"token\", \"key\": \"token\"}";
     private const string CaBundle = "\"caBundleSecretRef\": {\"name\": \"ca\", \"key\": \"ca.crt\"}";
@@ -166,6 +167,10 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
         { "ServerPower", StopNeedsManage, $$"""{{{Provider}}, "managementPolicy": "Manage", "deletionPolicy": "Stop"}""", false },
         { "ServerPower", StopNeedsManage, $$"""{{{Provider}}, "managementPolicy": "Observe", "deletionPolicy": "Orphan"}""", false },
         { "ServerPower", StopNeedsManage, $$"""{{{Provider}}, "managementPolicy": "Observe", "deletionPolicy": "Stop"}""", true },
+        { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"tcpSocket\": {\"host\": \"mc.example.com\", \"port\": 25565}}, \"startAfter\": [\"db\", \"cache\"]}", false },
+        { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"httpGet\": {\"url\": \"https://web.example.com/health\"}, \"periodSeconds\": 5}}", false },
+        { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"periodSeconds\": 5}}", true },
+        { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"tcpSocket\": {\"host\": \"a\", \"port\": 1}, \"httpGet\": {\"url\": \"https://a/\"}}}", true },
     };
 
     [Theory, MemberData(nameof(ProjectCases))]
@@ -183,13 +188,14 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
 
         var reply = await H.SendAsync(HttpMethod.Post, $"/apis/power.serverops.io/v1alpha1/namespaces/default/{plural}", body);
 
+        var field = message == ProbeOneOf ? "spec.readinessProbe" : "spec";
         if (refused)
         {
             Assert.Equal(HttpStatusCode.UnprocessableEntity, reply.Status);
-            Assert.Equal($"{kind}.power.serverops.io \"{name}\" is invalid: spec: Invalid value: \"object\": {message}", (string?)reply.Body!["message"]);
+            Assert.Equal($"{kind}.power.serverops.io \"{name}\" is invalid: {field}: Invalid value: \"object\": {message}", (string?)reply.Body!["message"]);
             var cause = Assert.Single(reply.Body["details"]!["causes"]!.AsArray());
             Assert.Equal("FieldValueInvalid", (string?)cause!["reason"]);
-            Assert.Equal("spec", (string?)cause["field"]);
+            Assert.Equal(field, (string?)cause["field"]);
         }
         else
         {
@@ -207,7 +213,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
             .ToList();
         var cases = ProjectCases.Select(row => (Kind: (string)row.Data.Item1, Message: row.Data.Item2, Refused: row.Data.Item4)).ToList();
 
-        Assert.Equal(4, rules.Count);
+        Assert.Equal(5, rules.Count);
         foreach (var (kind, message) in rules)
         {
             Assert.Contains(cases, c => c.Kind == kind && c.Message == message && c.Refused);
