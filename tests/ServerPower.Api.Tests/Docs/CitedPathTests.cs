@@ -70,11 +70,12 @@ public sealed partial class CitedPathTests
 
     /// <summary>
     /// File names with an extension the repository uses, not part of a URL or of a root-relative path, and not a
-    /// pattern with a one-letter placeholder (<c>scale-N.json</c>, what a tool writes).
+    /// pattern with a one-letter placeholder (<c>scale-N.json</c>, what a tool writes), and not under
+    /// <c>TestResults/</c> (what a test run writes).
     /// </summary>
     private static List<string> FileNames(string text) =>
         FileName().Matches(text).Select(m => m.Value)
-            .Where(name => !IsRootRelative(name) && !Placeholder().IsMatch(name))
+            .Where(name => !IsRootRelative(name) && !Placeholder().IsMatch(name) && !name.StartsWith("TestResults/", StringComparison.Ordinal))
             .ToList();
 
     private static bool IsRootRelative(string path) => CitedPath().Match(path) is { Success: true, Index: 0 };
