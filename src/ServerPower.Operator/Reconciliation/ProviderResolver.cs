@@ -52,7 +52,10 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
         }
     }
 
-    /// <summary>The next resolution of this account reads its Secrets again (after Unauthorized, or deletion).</summary>
+    /// <summary>
+    /// The next resolution of this account reads its Secrets again (after Unauthorized), and the account held for
+    /// deletions is dropped: its credentials were refused.
+    /// </summary>
     public void Forget(string ns, string providerName)
     {
         Forget(ns, providerName, deleted: false);
@@ -65,6 +68,9 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
     {
         if (deleted) factory.Release($"{ns}/{providerName}");
         credentials.TryRemove((ns, providerName), out _);
+        // Refused credentials are no use for stopping servers either (a live account is held again at its next usable
+        // resolution). A deleted PowerProvider keeps its held account: that is what stops its servers being deleted.
+        if (!deleted) held.TryRemove((ns, providerName), out _);
         notBefore.TryRemove((ns, providerName), out _);
     }
 

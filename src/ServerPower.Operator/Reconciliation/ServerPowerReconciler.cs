@@ -133,9 +133,10 @@ public sealed class ServerPowerReconciler(
         var (ns, name) = (server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name);
         var now = time.GetUtcNow();
         ProviderResolution resolution;
+        string? heldBecause = null;
         if (server.Metadata.DeletionTimestamp is not null && server.Spec.DeletionPolicy == DeletionPolicy.Stop)
         {
-            (resolution, var heldBecause) = await resolver.ResolveForDeletionAsync(ns, name, now, cancellationToken);
+            (resolution, heldBecause) = await resolver.ResolveForDeletionAsync(ns, name, now, cancellationToken);
             if (heldBecause is not null)
                 await events.RecordAsync(server, true, "ProviderGone", $"{heldBecause}; stopping the server with the credentials held for it", cancellationToken);
         }
@@ -143,7 +144,8 @@ public sealed class ServerPowerReconciler(
         {
             resolution = await resolver.ResolveAsync(ns, name, cancellationToken);
         }
-        if (resolution is ProviderResolution.Usable held) resolver.Hold(ns, name, held, now);
+        // Only a fresh resolution is held: reusing the held one must not keep it alive past its hour.
+        if (resolution is ProviderResolution.Usable fresh && heldBecause is null) resolver.Hold(ns, name, fresh, now);
         if (resolution is not ProviderResolution.Usable usable)
         {
             var unusable = (ProviderResolution.Unusable)resolution;
@@ -157,6 +159,11 @@ public sealed class ServerPowerReconciler(
         {
             read = await provider.ReadAsync(server.Spec.ServerId, cancellationToken);
             Remember(ns, name, read.Outcome);
+            // The PowerProvider is gone and the credentials held for it are refused: nothing can stop the server any
+            // more, so the deletion goes on as for a missing PowerProvider (released, with a warning event).
+            if (heldBecause is not null && read.Outcome.Kind == OutcomeKind.Unauthorized)
+                return (new ProviderView.Unresolved(Reasons.ProviderNotFound,
+                    $"{heldBecause}; the credentials held for it were refused: {read.Outcome.Message}"), null);
         }
         return (new ProviderView.Resolved(provider.Type, provider.Capabilities, read, usable.ReassertInterval), provider);
     }

@@ -55,4 +55,37 @@ public sealed class NamespaceDeletionTests
         Assert.False(f.Kube.HasServer(ReconcilerFixture.Ns, "mc"));
         Assert.Contains(f.Events, e => e.Warning && e.Reason == Reasons.ProviderNotFound);
     }
+
+    /// <summary>Found by the simulation (seeds 308 and 831): refused held credentials blocked the deletion for good.</summary>
+    [Fact]
+    public async Task Held_credentials_the_provider_refuses_let_the_object_go_and_are_not_kept_alive_by_retries()
+    {
+        var f = Running();
+        await f.ReconcileAsync();
+        f.Provider.ReadAnswer = _ => new ProviderOutcome(OutcomeKind.Unauthorized, "invalid token");
+
+        DeleteNamespace(f);
+        await f.ReconcileAsync();
+        if (f.Kube.HasServer(ReconcilerFixture.Ns, "mc")) await f.ReconcileAsync();
+
+        Assert.Empty(f.Provider.Sent);
+        Assert.False(f.Kube.HasServer(ReconcilerFixture.Ns, "mc"));
+        Assert.Contains(f.Events, e => e.Warning && e.Reason == Reasons.ProviderNotFound && e.Message.Contains("refused", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Using_the_held_account_does_not_extend_it_past_its_hour()
+    {
+        var f = Running();
+        await f.ReconcileAsync();
+        DeleteNamespace(f);
+        f.Provider.Answer = _ => new ProviderOutcome(OutcomeKind.Unavailable, "down");
+        await f.ReconcileAsync();
+        Assert.Single(f.Provider.Sent);
+
+        f.Time.Advance(ProviderResolver.HeldFor);
+        var (resolution, because) = await f.Resolver.ResolveForDeletionAsync(ReconcilerFixture.Ns, "main", f.Time.GetUtcNow(), CancellationToken.None);
+        Assert.IsType<ProviderResolution.Unusable>(resolution);
+        Assert.Null(because);
+    }
 }
