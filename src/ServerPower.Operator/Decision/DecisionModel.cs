@@ -21,7 +21,8 @@ public abstract record ProviderView
         TimeSpan? ThrottledFor = null) : ProviderView;
 }
 
-public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings);
+/// <summary><paramref name="Intent"/>: the desired state in force, worked out before deciding; null: spec.state alone.</summary>
+public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings, Intent? Intent = null);
 
 /// <summary>
 /// One action to send; <paramref name="OneShotToken"/> is set for a restart or rebuild asked by annotation. The decided

@@ -40,6 +40,7 @@ public static class ServerPowerDecider
         var spec = input.Server.Spec;
         var invalid = InvalidTokens(input.Server);
         AdoptAtFirstSight(d, invalid);
+        OverrideEvents.Record(d);
         if (spec.Suspend)
         {
             d.Ready(false, Reasons.Suspended, "spec.suspend is true: the operator observes and changes nothing");
@@ -50,6 +51,14 @@ public static class ServerPowerDecider
         {
             d.Synced(false, Reasons.InvalidSpec, message);
             d.Event(true, Reasons.InvalidSpec, message);
+        }
+        if (d.Unknown is { } unknown)
+        {
+            // No desired state can be known (schedule missing or invalid, override malformed): the server is left as it is.
+            d.Synced(false, unknown.Reason, unknown.Message);
+            d.Ready(false, unknown.Reason, unknown.Message);
+            d.Event(true, unknown.Reason, unknown.Message);
+            return d.Done(input.Settings.ResyncPeriod);
         }
         if (input.Provider is ProviderView.Unresolved unresolved)
         {

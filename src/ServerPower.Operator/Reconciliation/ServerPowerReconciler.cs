@@ -6,6 +6,7 @@ using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Runtime;
+using ServerPower.Operator.Scheduling;
 using ServerPower.Providers.Contract;
 
 namespace ServerPower.Operator.Reconciliation;
@@ -21,7 +22,8 @@ public sealed class ServerPowerReconciler(
     IEventRecorder events,
     TimeProvider time,
     DecisionSettings settings,
-    ILogger<ServerPowerReconciler> logger) : IReconciler
+    ILogger<ServerPowerReconciler> logger,
+    IScheduleClient? schedules = null) : IReconciler
 {
     private readonly StatusWriteRetry outcomeWriter = new(time, logger);
 
@@ -61,7 +63,13 @@ public sealed class ServerPowerReconciler(
         }
 
         var (view, provider) = await ObserveAsync(server, cancellationToken);
-        var input = new DecisionInput(server, view, time.GetUtcNow(), settings);
+        var now = time.GetUtcNow();
+        // The desired state in force: the override annotation, else the schedule (spec.state Scheduled), else spec.state.
+        var schedule = EffectiveState.ScheduleName(server.Spec) is { } scheduleName && schedules is not null
+            ? await schedules.GetScheduleAsync(server.Metadata.NamespaceProperty, scheduleName, cancellationToken)
+            : null;
+        var intent = EffectiveState.Resolve(server, schedule, now);
+        var input = new DecisionInput(server, view, now, settings, intent);
         var decision = ServerPowerDecider.Decide(input);
 
         if (decision.Action is { } planned && provider is not null && provider.ActionWait() is { } wait)
@@ -97,7 +105,8 @@ public sealed class ServerPowerReconciler(
             return ReconcileResult.Done;
         }
         if (decision.Failed) return ReconcileResult.Fail(ReadyMessage(decision.Status));
-        return Requeue(decision.RequeueAfter, settings);
+        // Back exactly when the schedule's next transition or the override's end comes, not polled for it.
+        return TransitionRequeue.At(Requeue(decision.RequeueAfter, settings), (intent as Intent.Known)?.NextChange, time.GetUtcNow());
     }
 
     private async Task<(ProviderView View, IPowerProvider? Provider)> ObserveAsync(ServerPowerResource server, CancellationToken cancellationToken)
