@@ -147,10 +147,12 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
     private const string ReassertOnlyHeo = "reassertInterval applies only to type Heo, which cannot report power state";
     private const string CaBundleSelfHosted = "caBundleSecretRef applies only to self-hosted providers: type PterodactylPanel or Wings";
     private const string StopNeedsManage = "deletionPolicy Stop needs managementPolicy Manage: an observed server is never stopped";
+    private const string ScheduledNeedsRef = "state Scheduled needs scheduleRef, and scheduleRef is only allowed with state Scheduled";
 
     private const string Token = "\"credentialsSecretRef\": {\"name\": \"token\", \"key\": \"token\"}";
     private const string CaBundle = "\"caBundleSecretRef\": {\"name\": \"ca\", \"key\": \"ca.crt\"}";
     private const string Provider = "\"providerRef\": {\"name\": \"p1\"}, \"serverId\": \"1234\"";
+    private const string ScheduleRef = "\"scheduleRef\": {\"name\": \"office-hours\"}";
 
     /// <summary>kind, the rule's message, the spec, and whether that rule refuses it.</summary>
     public static TheoryData<string, string, string, bool> ProjectCases => new()
@@ -166,6 +168,10 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
         { "ServerPower", StopNeedsManage, $$"""{{{Provider}}, "managementPolicy": "Manage", "deletionPolicy": "Stop"}""", false },
         { "ServerPower", StopNeedsManage, $$"""{{{Provider}}, "managementPolicy": "Observe", "deletionPolicy": "Orphan"}""", false },
         { "ServerPower", StopNeedsManage, $$"""{{{Provider}}, "managementPolicy": "Observe", "deletionPolicy": "Stop"}""", true },
+        { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}, "state": "Scheduled", {{ScheduleRef}}}""", false },
+        { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}}""", false },
+        { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}, "state": "Scheduled"}""", true },
+        { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}, "state": "Running", {{ScheduleRef}}}""", true },
     };
 
     [Theory, MemberData(nameof(ProjectCases))]
@@ -207,7 +213,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
             .ToList();
         var cases = ProjectCases.Select(row => (Kind: (string)row.Data.Item1, Message: row.Data.Item2, Refused: row.Data.Item4)).ToList();
 
-        Assert.Equal(4, rules.Count);
+        Assert.Equal(5, rules.Count);
         foreach (var (kind, message) in rules)
         {
             Assert.Contains(cases, c => c.Kind == kind && c.Message == message && c.Refused);
