@@ -67,8 +67,9 @@ public abstract class ScheduleScenarios<TCluster>(SystemFixture<TCluster> system
         await Kubectl.RunAsync("apply", "-n", ns, "-f", file);
     }
 
-    private Task<string> JsonPathAsync(string resource, string path) =>
-        Kubectl.RunAsync("get", resource, "-n", ns, "-o", $"jsonpath={{{path}}}");
+    /// <summary><paramref name="template"/>: a kubectl jsonpath template, e.g. <c>{.status.state} {.status.nextTransition}</c>.</summary>
+    private Task<string> JsonPathAsync(string resource, string template) =>
+        Kubectl.RunAsync("get", resource, "-n", ns, "-o", $"jsonpath={template}");
 
     /// <summary>Waits until the server's effective and reported states are both <paramref name="state"/>.</summary>
     private Task<string> WaitForStateAsync(string name, string state, TimeSpan deadline) =>
