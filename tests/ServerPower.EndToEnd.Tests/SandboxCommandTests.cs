@@ -38,7 +38,8 @@ public sealed class SandboxCommandTests
             Assert.Equal("ok", await http.GetStringAsync(address + "/healthz", TestContext.Current.CancellationToken));
             var scrape = await http.GetStringAsync(address + "/metrics", TestContext.Current.CancellationToken);
             Assert.Contains("serverpower_servers{power_state=\"Running\",ready=\"True\"} 3", scrape);
-            Assert.Contains("serverpower_provider_requests_total{provider=\"Wenium\"", scrape);
+            Assert.Contains("serverpower_provider_requests_total{provider=\"Wenium\",operation=\"read_all\",method=\"GET\",status=\"2xx\"}", scrape);
+            Assert.Contains("serverpower_provider_calls_total{provider=\"Wenium\",operation=\"read\",outcome=\"Accepted\"}", scrape);
             Assert.Contains("serverpower_reconcile_total", scrape);
         }
         finally

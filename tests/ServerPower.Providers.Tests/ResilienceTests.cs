@@ -151,6 +151,31 @@ public sealed class ResilienceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_open_circuit_names_the_error_that_opened_it_and_the_PowerProvider()
+    {
+        using var breaking = new ProviderHarness(options =>
+        {
+            options.BreakerMinimumThroughput = 2;
+            options.BreakerFailureRatio = 1.0;
+            options.BreakerBreakDuration = TimeSpan.FromMinutes(5);
+            options.MaxAttempts = 1;
+        }, new FakeTimeProvider());
+        // A host that never resolves (RFC 6761 reserves .invalid): the DNS failure is the root cause users need.
+        var account = new ProviderAccount("games/heo-main", ProviderType.Wings, new Uri("http://no-such-host.invalid/"), new SecretValue("t0ken-never-shown"), null, 1);
+        var provider = breaking.Factory.Get(account);
+        var first = await provider.SendAsync(Uuid, ActionType.Start, null, Ct);
+        await provider.SendAsync(Uuid, ActionType.Start, null, Ct);
+
+        var whileOpen = await provider.SendAsync(Uuid, ActionType.Kill, null, Ct);
+
+        Assert.StartsWith("circuit open", whileOpen.Message, StringComparison.Ordinal);
+        Assert.Contains($"last error: {first.Message}", whileOpen.Message, StringComparison.Ordinal);
+        Assert.Contains("PowerProvider \"heo-main\"", whileOpen.Message, StringComparison.Ordinal);
+        Assert.Contains("kubectl describe powerprovider heo-main -n games", whileOpen.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("t0ken-never-shown", whileOpen.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_circuit_opens_after_repeated_failures_and_recovers()
     {
         var time = new FakeTimeProvider();

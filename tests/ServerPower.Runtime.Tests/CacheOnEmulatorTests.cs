@@ -1,7 +1,8 @@
 using k8s;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Hosting;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Runtime;
 using ServerPower.Sandbox.Kubernetes;
@@ -34,10 +35,14 @@ public sealed class CacheOnEmulatorTests
             spec: {providerRef: {name: p}, serverId: "1"}
             """, cancellationToken: Ct);
 
-        var informer = new Informer<ServerPowerResource>(ApiGroup.ServerPowerKind,
-            new CustomObjectListWatcher<ServerPowerResource>(client, ApiGroup.Group, ApiGroup.Version, ApiGroup.ServerPowerPlural, "fleet=games"),
-            new InformerOptions(), NullLogger.Instance);
-        var reader = new CachedResourceClient(new KubernetesResourceClient(client), informer.Store, new ObjectStore<PowerProviderResource>());
+        var services = new ServiceCollection();
+        services.AddSingleton<IKubernetes>(client);
+        services.AddOperatorRuntime(new RuntimeOptions { LabelSelector = "fleet=games" });
+        services.AddInformer<ServerPowerResource>(ResourceKinds.ServerPower);
+        services.AddInformer<PowerProviderResource>(ResourceKinds.PowerProvider);
+        await using var provider = services.BuildServiceProvider();
+        var informer = provider.GetRequiredService<Informer<ServerPowerResource>>();
+        var reader = new CachedResourceClient(new KubernetesResourceClient(client), provider.GetRequiredService<ICacheReader>());
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = informer.RunAsync(cts.Token);
         await informer.Synced.WaitAsync(Eventually.Deadline, Ct);

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Prometheus;
+using ServerPower.Api.Resources;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Metrics;
@@ -12,11 +14,12 @@ using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
 using ServerPower.Providers;
 using ServerPower.Providers.Contract;
+using ServerPower.Providers.Http;
 
 namespace ServerPower.Operator.Hosting;
 
 /// <summary>
-/// The operator process: Kestrel for /metrics, /healthz and /readyz on one port; the controller host (informers,
+/// The operator process: Kestrel for /metrics, /healthz and /readyz on one port; the runtime's manager (informers,
 /// leader election, controllers) as a hosted service. Every replica serves health; only the leader reconciles.
 /// </summary>
 public static class OperatorHost
@@ -40,43 +43,72 @@ public static class OperatorHost
         });
 
         var services = builder.Services;
-        services.AddSingleton(options);
-        services.AddSingleton(KubernetesConfig.CreateClient(kubernetes));
-        services.AddSingleton(TimeProvider.System);
-        services.AddServerPowerProviders();
-        services.AddSingleton(sp => new MeteredProviderFactory(sp.GetRequiredService<IPowerProviderFactory>()));
-        services.AddSingleton(new EndpointPolicy(options.AllowHttpEndpoints, options.AllowLoopbackHttp, options.AllowedEndpointHosts));
-        // Reconcilers read ServerPower and PowerProvider from the informers' caches; Secrets and writes go to the API.
-        services.AddSingleton<IResourceClient>(sp => new CachedResourceClient(new KubernetesResourceClient(sp.GetRequiredService<IKubernetes>()),
-            sp.GetRequiredService<ControllerHost>().Servers.Store, sp.GetRequiredService<ControllerHost>().Providers.Store));
-        services.AddSingleton(sp => new ProviderResolver(sp.GetRequiredService<IResourceClient>(),
-            sp.GetRequiredService<MeteredProviderFactory>(), sp.GetRequiredService<EndpointPolicy>()));
-        services.AddSingleton(Settings(options));
-        services.AddSingleton<IRuntimeMetrics>(new PrometheusRuntimeMetrics());
-        services.AddSingleton(sp => ControllerHost.ForKubernetes(sp.GetRequiredService<IKubernetes>(), HostOptions(options),
-            sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IRuntimeMetrics>()));
-        services.AddSingleton<IEventRecorder>(sp => new KubernetesEventRecorder(sp.GetRequiredService<IKubernetes>(), TimeProvider.System,
-            sp.GetRequiredService<ILogger<KubernetesEventRecorder>>(), sp.GetRequiredService<ControllerHost>().LeaderElection.Identity));
-        services.AddHostedService<OperatorService>();
+        // The caller's services first: every registration below is a TryAdd, so the caller's are kept.
         configure?.Invoke(services);
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(KubernetesConfig.CreateClient(kubernetes));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderRequestObserver, PrometheusProviderRequests>());
+        services.AddServerPowerProviders(options.Provider.ApplyTo);
+        services.TryAddSingleton(sp => new MeteredProviderFactory(sp.GetRequiredService<IPowerProviderFactory>()));
+        services.TryAddSingleton(new EndpointPolicy(options.AllowHttpEndpoints, options.AllowLoopbackHttp, options.AllowedEndpointHosts));
+        // Reconcilers read ServerPower and PowerProvider from the informers' caches; Secrets and writes go to the API.
+        services.TryAddSingleton<IResourceClient>(sp => new CachedResourceClient(
+            new KubernetesResourceClient(sp.GetRequiredService<IKubernetes>()), sp.GetRequiredService<ICacheReader>()));
+        services.TryAddSingleton<IScheduleClient>(sp => new CachedScheduleClient(
+            new KubernetesScheduleClient(sp.GetRequiredService<IKubernetes>()), sp.GetRequiredService<ICacheReader>()));
+        services.TryAddSingleton(sp => new ProviderResolver(sp.GetRequiredService<IResourceClient>(),
+            sp.GetRequiredService<MeteredProviderFactory>(), sp.GetRequiredService<EndpointPolicy>()));
+        services.TryAddSingleton(Settings(options));
+        services.TryAddSingleton<IRuntimeMetrics>(new PrometheusRuntimeMetrics());
+        services.TryAddSingleton<IEventRecorder>(sp => new KubernetesEventRecorder(sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KubernetesEventRecorder>>(),
+            sp.GetRequiredService<LeaderElection>().Identity));
+        services.AddOperatorRuntime(RuntimeSettings(options));
+        services.AddServerPowerControllers();
 
         var app = builder.Build();
+        ServerCensus.Register(app.Services.GetRequiredService<ICacheReader>(), app.Services.GetRequiredService<TimeProvider>());
         // A reconcile runs for at most drain timeout + provider timeouts; a queue that finished nothing for far longer
         // while work waited is wedged, and the liveness probe should restart the process.
         var stallLimit = TimeSpan.FromMinutes(5) + options.DrainTimeout;
-        app.MapGet("/healthz", (ControllerHost host) => host.IsStalled(stallLimit)
+        app.MapGet("/healthz", (ControllerManager manager) => manager.IsStalled(stallLimit)
             ? Results.Text($"reconcile queue made no progress for {stallLimit.TotalMinutes:0.#} minutes", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok"));
-        app.MapGet("/readyz", (ControllerHost host) => !host.HasSynced
+        app.MapGet("/readyz", (ControllerManager manager) => !manager.HasSynced
             ? Results.Text("caches not synced", statusCode: StatusCodes.Status503ServiceUnavailable)
-            : host.IsStalled(stallLimit)
+            : manager.IsStalled(stallLimit)
                 ? Results.Text("reconcile queue made no progress", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ok"));
         app.MapMetrics("/metrics");
         return app;
     }
 
-    private static ControllerHostOptions HostOptions(OperatorOptions options) => new()
+    /// <summary>
+    /// The operator's kinds and controllers: ServerPower (indexed by its PowerProvider, and enqueued when its
+    /// PowerProvider is added, changes, reports a new status or goes; likewise by the PowerSchedule it follows, so a
+    /// changed schedule re-evaluates all its servers at once), PowerProvider and PowerSchedule.
+    /// </summary>
+    public static IServiceCollection AddServerPowerControllers(this IServiceCollection services)
+    {
+        services.AddInformer<ServerPowerResource>(ResourceKinds.ServerPower)
+            .WithIndex(ServerIndexes.ProviderRef, ServerIndexes.ProviderRefOf)
+            .WithIndex(ServerIndexes.ScheduleRef, ServerIndexes.ScheduleRefOf);
+        services.AddInformer<PowerProviderResource>(ResourceKinds.PowerProvider);
+        services.AddController<ServerPowerReconciler, ServerPowerResource>(ServerControllerName)
+            .Watches<PowerProviderResource>(ServerIndexes.ProviderRef, p => [ServerIndexes.Key(p.Metadata.NamespaceProperty, p.Metadata.Name)])
+            .Watches<PowerScheduleResource>(ServerIndexes.ScheduleRef, s => [ServerIndexes.Key(s.Metadata.NamespaceProperty, s.Metadata.Name)]);
+        services.AddController<PowerProviderReconciler, PowerProviderResource>(ProviderControllerName);
+        services.AddInformer<PowerScheduleResource>(ResourceKinds.PowerSchedule);
+        services.AddController<PowerScheduleReconciler, PowerScheduleResource>(ScheduleControllerName);
+        return services;
+    }
+
+    public const string ServerControllerName = "serverpower";
+    public const string ProviderControllerName = "powerprovider";
+    public const string ScheduleControllerName = "powerschedule";
+
+    private static RuntimeOptions RuntimeSettings(OperatorOptions options) => new()
     {
         Informer = new InformerOptions { Namespaces = options.Namespaces },
         // Reconciles call providers: a failure backs off from 1 s (not client-go's 5 ms), so failures interleaved with

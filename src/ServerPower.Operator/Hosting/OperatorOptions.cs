@@ -15,6 +15,8 @@ public sealed record OperatorOptions
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>How long a reconcile in flight may run on after leadership is lost or shutdown began.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>Provider call timeouts, retries and circuit breaker.</summary>
+    public ProviderSettings Provider { get; init; } = new();
     /// <summary>One port for /metrics, /healthz and /readyz.</summary>
     public int Port { get; init; } = 8080;
     /// <summary>Listen on 127.0.0.1 only (the sandbox); otherwise on every address (a pod).</summary>

@@ -13,9 +13,10 @@ public static class OptionsParser
         "namespaces", "label-selector", "workers", "resync-period", "port", "leader-election",
         "leader-election-namespace", "leader-election-lease", "allow-http-endpoints", "allowed-endpoint-hosts",
         "log-format", "kubeconfig", "min-poll", "max-poll", "start-timeout", "drain-timeout",
+        .. ProviderSettingsParser.Names,
     ];
 
-    public const string Usage = """
+    public static readonly string Usage = """
         usage: serverpower-operator [--name value | --name=value] ...   (or environment SERVERPOWER_NAME=value)
           --kubeconfig PATH                  default: KUBECONFIG, ~/.kube/config, then in-cluster
           --namespaces a,b                   watch only these namespaces (default: all)
@@ -25,6 +26,7 @@ public static class OptionsParser
           --min-poll / --max-poll DURATION   wait between observations while converging (2s / 30s)
           --start-timeout DURATION           an accepted start not seen running is sent again after this (5m)
           --drain-timeout DURATION           a reconcile in flight may finish this long after leadership is lost (20s)
+        """ + "\n" + ProviderSettingsParser.Usage + "\n" + """
           --port N                           /metrics, /healthz and /readyz (8080)
           --leader-election true|false       (true) --leader-election-namespace NS --leader-election-lease NAME
           --allow-http-endpoints true|false  plain-http provider endpoints (false)
@@ -78,6 +80,7 @@ public static class OptionsParser
             MaxPoll = Duration(values, "max-poll", defaults.MaxPoll),
             StartTimeout = Duration(values, "start-timeout", defaults.StartTimeout),
             DrainTimeout = Duration(values, "drain-timeout", defaults.DrainTimeout),
+            Provider = ProviderSettingsParser.Parse(values),
         };
         if (options.MinPoll < TimeSpan.FromMilliseconds(100) || options.MaxPoll < options.MinPoll)
             throw new OptionsException("--min-poll must be at least 100ms and --max-poll at least --min-poll");
@@ -92,10 +95,10 @@ public static class OptionsParser
         return options;
     }
 
-    private static IReadOnlyList<string> List(Dictionary<string, string> values, string name) =>
+    private static IReadOnlyList<string> List(IReadOnlyDictionary<string, string> values, string name) =>
         values.TryGetValue(name, out var v) ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
 
-    private static int Int(Dictionary<string, string> values, string name, int fallback, int min, int max)
+    internal static int Int(IReadOnlyDictionary<string, string> values, string name, int fallback, int min, int max)
     {
         if (!values.TryGetValue(name, out var v)) return fallback;
         if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
@@ -103,13 +106,13 @@ public static class OptionsParser
         return n;
     }
 
-    private static bool Bool(Dictionary<string, string> values, string name, bool fallback)
+    private static bool Bool(IReadOnlyDictionary<string, string> values, string name, bool fallback)
     {
         if (!values.TryGetValue(name, out var v)) return fallback;
         return bool.TryParse(v, out var b) ? b : throw new OptionsException($"--{name} must be true or false, not '{v}'");
     }
 
-    private static TimeSpan Duration(Dictionary<string, string> values, string name, TimeSpan fallback)
+    internal static TimeSpan Duration(IReadOnlyDictionary<string, string> values, string name, TimeSpan fallback)
     {
         if (!values.TryGetValue(name, out var v)) return fallback;
         return GoDuration.TryParse(v, out var d) ? d : throw new OptionsException($"--{name} must be a duration like 5m or 90s, not '{v}'");

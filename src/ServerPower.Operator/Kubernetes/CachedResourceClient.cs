@@ -11,14 +11,14 @@ namespace ServerPower.Operator.Kubernetes;
 /// even when a label change moves one away while it is queued.
 /// Cached objects are shared: callers must not modify them (reconcilers only read them and write through patches).
 /// </summary>
-public sealed class CachedResourceClient(IResourceClient inner, ObjectStore<ServerPowerResource> servers, ObjectStore<PowerProviderResource> providers)
+public sealed class CachedResourceClient(IResourceClient inner, ICacheReader cache)
     : IResourceClient
 {
     public Task<ServerPowerResource?> GetServerAsync(string ns, string name, CancellationToken cancellationToken) =>
-        Task.FromResult(servers.Get(new ObjectKey(ns, name)));
+        Task.FromResult(cache.Get<ServerPowerResource>(new ObjectKey(ns, name)));
 
     public Task<PowerProviderResource?> GetProviderAsync(string ns, string name, CancellationToken cancellationToken) =>
-        Task.FromResult(providers.Get(new ObjectKey(ns, name)));
+        Task.FromResult(cache.Get<PowerProviderResource>(new ObjectKey(ns, name)));
 
     public Task<string?> GetSecretValueAsync(string ns, string name, string key, CancellationToken cancellationToken) =>
         inner.GetSecretValueAsync(ns, name, key, cancellationToken);

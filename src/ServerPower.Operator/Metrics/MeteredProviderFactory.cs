@@ -1,10 +1,12 @@
-using System.Diagnostics;
 using ServerPower.Api.Resources;
 using ServerPower.Providers.Contract;
 
 namespace ServerPower.Operator.Metrics;
 
-/// <summary>Counts and times every provider call by provider type, operation and outcome.</summary>
+/// <summary>
+/// Counts every provider call by provider type, operation and outcome (serverpower_provider_calls_total), including
+/// calls answered without a request; the HTTP requests themselves are counted by <see cref="PrometheusProviderRequests"/>.
+/// </summary>
 public sealed class MeteredProviderFactory(IPowerProviderFactory inner) : IPowerProviderFactory
 {
     public IPowerProvider Get(ProviderAccount account) => new MeteredProvider(inner.Get(account));
@@ -32,11 +34,8 @@ public sealed class MeteredProviderFactory(IPowerProviderFactory inner) : IPower
 
         private async Task<T> MeasureAsync<T>(string operation, Func<Task<T>> call, Func<T, ProviderOutcome> outcome)
         {
-            var started = Stopwatch.GetTimestamp();
             var result = await call();
-            var provider = inner.Type.ToString();
-            OperatorMetrics.ProviderLatency.WithLabels(provider, operation).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            OperatorMetrics.ProviderRequests.WithLabels(provider, operation, outcome(result).Kind.ToString()).Inc();
+            OperatorMetrics.ProviderCalls.WithLabels(inner.Type.ToString(), operation, outcome(result).Kind.ToString()).Inc();
             return result;
         }
     }

@@ -10,14 +10,14 @@ namespace ServerPower.Operator.Reconciliation;
 
 /// <summary>
 /// PowerProvider Ready: credentials found and an authenticated probe answered (HEO: its service status).
-/// When the status changes, the provider's servers are enqueued so they pick the change up at once.
+/// Its servers pick a change up at once: the ServerPower controller watches PowerProviders (see OperatorHost), so a
+/// new status, a spec change or the deletion enqueues the servers that reference the provider.
 /// </summary>
 public sealed class PowerProviderReconciler(
     IResourceClient client,
     ProviderResolver resolver,
     TimeProvider time,
     DecisionSettings settings,
-    Action<ObjectKey> enqueueServersOfProvider,
     ILogger<PowerProviderReconciler> logger) : IReconciler
 {
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
@@ -26,7 +26,6 @@ public sealed class PowerProviderReconciler(
         if (provider is null)
         {
             resolver.Release(key.Namespace, key.Name);
-            enqueueServersOfProvider(key);
             return ReconcileResult.Done;
         }
 
@@ -49,7 +48,6 @@ public sealed class PowerProviderReconciler(
         {
             await client.PatchProviderStatusAsync(provider, status, cancellationToken);
             logger.LogInformation("Ready={Ready} {Reason}: {Message}", ready, reason, message);
-            enqueueServersOfProvider(key);
         }
         return ServerPowerReconciler.Requeue(ready ? settings.ResyncPeriod : settings.MaxPoll, settings);
     }

@@ -159,25 +159,10 @@ public sealed class Controller
 
     private string Apply(ObjectKey key, ReconcileResult result)
     {
-        if (result.Conflict)
-        {
-            logger.LogDebug("Reconcile of {Key} met a conflict; retrying with backoff", key);
-            Queue.AddRateLimited(key);
-            return "conflict";
-        }
-        if (result.Failed)
-        {
+        if (result.Conflict) logger.LogDebug("Reconcile of {Key} met a conflict; retrying with backoff", key);
+        else if (result.Failed)
             logger.LogWarning("Reconcile of {Key} failed ({Error}); retry {Retry} with backoff", key, result.Error,
                 Queue.NumRequeues(key) + 1);
-            Queue.AddRateLimited(key);
-            return "error";
-        }
-        Queue.Forget(key);
-        if (result.RequeueAfter is { } delay)
-        {
-            Queue.AddAfter(key, delay);
-            return "requeue_after";
-        }
-        return "success";
+        return ResultRouting.Apply(Queue, key, result);
     }
 }

@@ -17,7 +17,7 @@ namespace ServerPower.Operator.Runtime;
 /// read, a 4xx) relists after that backoff. A relist replaces the store like a DeltaFIFO Replace: added objects →
 /// OnAdd, existing ones → OnUpdate(relist: true), vanished ones → OnDelete.
 /// </summary>
-public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
+public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly string kind;
     private readonly IListWatcher<T> listWatcher;
@@ -40,6 +40,8 @@ public sealed class Informer<T> where T : class, IKubernetesObject<V1ObjectMeta>
         this.time = time ?? TimeProvider.System;
         this.random = random ?? Random.Shared;
     }
+
+    public string Kind => kind;
 
     public ObjectStore<T> Store { get; } = new();
 

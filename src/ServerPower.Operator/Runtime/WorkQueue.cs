@@ -14,7 +14,7 @@ namespace ServerPower.Operator.Runtime;
 /// </list>
 /// After <see cref="ShutDown"/> new adds are ignored and <see cref="GetAsync"/> returns null at once.
 /// </summary>
-public sealed class WorkQueue : IDisposable
+public sealed class WorkQueue : IRequeueTarget, IDisposable
 {
     private readonly Lock gate = new();
     private readonly Queue<ObjectKey> ready = new();
@@ -210,6 +210,12 @@ public sealed class WorkQueue : IDisposable
     internal bool IsProcessing(ObjectKey key)
     {
         lock (gate) return processing.Contains(key);
+    }
+
+    /// <summary>For tests: the queued keys (dirty), the keys workers hold, and the timed adds with their due times.</summary>
+    internal (HashSet<ObjectKey> Dirty, HashSet<ObjectKey> Processing, Dictionary<ObjectKey, DateTimeOffset> Waiting) Snapshot()
+    {
+        lock (gate) return ([.. dirty], [.. processing], new(waiting));
     }
 
     private void AddLocked(ObjectKey key)

@@ -52,7 +52,8 @@ internal abstract class HttpPowerProvider : IPowerProvider
             return new BatchReadResult(ProviderOutcome.Unsupported($"{Type} has no batch read"), new Dictionary<string, ObservedServer>());
         }
 
-        var (outcome, servers) = await CallAsync(CallKind.Read, BatchReadRequest(), MapBatchRead, cancellationToken);
+        var request = BatchReadRequest() with { Operation = ProviderOperations.ReadAll };
+        var (outcome, servers) = await CallAsync(CallKind.Read, request, MapBatchRead, cancellationToken);
         var cleaned = (servers ?? new Dictionary<string, ObservedServer>())
             .ToDictionary(pair => pair.Key, pair => Clean(pair.Value), StringComparer.Ordinal);
         return new BatchReadResult(Clean(outcome), cleaned);
@@ -133,6 +134,7 @@ internal abstract class HttpPowerProvider : IPowerProvider
         CallKind kind, ProviderRequest request, Func<ProviderResponse, (ProviderOutcome, T?)> map, CancellationToken cancellationToken)
     {
         T? value = default;
+        request = request with { Operation = request.Operation ?? ProviderOperations.Of(kind) };
         var outcome = await Context.Pipeline.ExecuteAsync(kind, async attemptToken =>
         {
             var response = await Context.Http.SendAsync(request, once: kind == CallKind.DestructiveAction, attemptToken);

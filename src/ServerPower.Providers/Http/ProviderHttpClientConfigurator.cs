@@ -11,9 +11,12 @@ namespace ServerPower.Providers.Http;
 /// and, with 307/308, its body to wherever the Location points) and keeps no cookies, and, for a name with a CA
 /// bundle, trust of exactly that bundle (custom root trust; host name still checked). A "-once" client never
 /// reuses a connection (pooled lifetime zero), so a request sent at most once never meets a keep-alive
-/// connection the provider closed while it was idle.
+/// connection the provider closed while it was idle. With <see cref="IProviderRequestObserver"/>s registered, an
+/// <see cref="ObservingHandler"/> outermost reports every request.
 /// </summary>
-internal sealed class ProviderHttpClientConfigurator(ProviderHttpClients clients) : IConfigureNamedOptions<HttpClientFactoryOptions>
+internal sealed class ProviderHttpClientConfigurator(
+    ProviderHttpClients clients, IEnumerable<IProviderRequestObserver> observers, TimeProvider timeProvider)
+    : IConfigureNamedOptions<HttpClientFactoryOptions>
 {
     public void Configure(HttpClientFactoryOptions options) => Configure(Options.DefaultName, options);
 
@@ -28,6 +31,11 @@ internal sealed class ProviderHttpClientConfigurator(ProviderHttpClients clients
         var pem = clients.BundleFor(name);
         var once = ProviderHttpClients.IsOnce(name);
         options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = Handler(pem, once));
+        IReadOnlyList<IProviderRequestObserver> watching = [.. observers];
+        if (watching.Count > 0)
+        {
+            options.HttpMessageHandlerBuilderActions.Add(builder => builder.AdditionalHandlers.Insert(0, new ObservingHandler(watching, timeProvider)));
+        }
     }
 
     private static SocketsHttpHandler Handler(string? pem, bool once)

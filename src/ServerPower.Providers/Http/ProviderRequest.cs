@@ -6,6 +6,9 @@ namespace ServerPower.Providers.Http;
 /// <param name="Authenticated">False only for HEO's public service status.</param>
 internal sealed record ProviderRequest(HttpMethod Method, string PathAndQuery, object? JsonBody = null, bool Authenticated = true)
 {
+    /// <summary>What the request is for (<see cref="ProviderOperations"/>); set by the adapter base from the call kind.</summary>
+    public string? Operation { get; init; }
+
     public static ProviderRequest Get(string pathAndQuery, bool authenticated = true) =>
         new(HttpMethod.Get, pathAndQuery, null, authenticated);
 

@@ -40,6 +40,7 @@ internal sealed class ProviderPipeline
     private readonly SecretRedactor redactor;
     private readonly ILogger logger;
     private readonly string accountKey;
+    private volatile string lastFailure = "unknown";
 
     public ProviderPipeline(ProviderAccount account, ProviderOptions options, AccountThrottle throttle, TimeProvider timeProvider, ILogger logger)
     {
@@ -105,8 +106,7 @@ internal sealed class ProviderPipeline
         }
         catch (BrokenCircuitException)
         {
-            return Failed(new ProviderOutcome(
-                OutcomeKind.Unavailable, "circuit open: the provider failed repeatedly; not called", NotSent: !call.Sent));
+            return Failed(new ProviderOutcome(OutcomeKind.Unavailable, CircuitOpenMessage(), NotSent: !call.Sent));
         }
         catch (TimeoutRejectedException)
         {
@@ -175,6 +175,18 @@ internal sealed class ProviderPipeline
     private static ProviderOutcome Waiting(TimeSpan wait) => ProviderOutcome.Refused(
         OutcomeKind.RateLimited, "the provider asked this account to wait (429); nothing was sent", wait);
 
+    /// <summary>
+    /// Names the root cause where users look: the error that opened the circuit (a DNS failure, a refused connection),
+    /// and the PowerProvider whose account it is.
+    /// </summary>
+    private string CircuitOpenMessage()
+    {
+        var slash = accountKey.IndexOf('/', StringComparison.Ordinal);
+        var (ns, name) = slash < 0 ? ("", accountKey) : (accountKey[..slash], accountKey[(slash + 1)..]);
+        return $"circuit open: the provider of PowerProvider \"{name}\" failed repeatedly (last error: {lastFailure}); not called. " +
+            $"See kubectl describe powerprovider {name}{(ns.Length > 0 ? " -n " + ns : "")}";
+    }
+
     private ProviderOutcome Failed(ProviderOutcome outcome)
     {
         var redacted = Redacted(outcome);
@@ -224,9 +236,11 @@ internal sealed class ProviderPipeline
                 SamplingDuration = options.BreakerSamplingDuration,
                 BreakDuration = options.BreakerBreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
-                OnOpened = _ =>
+                OnOpened = args =>
                 {
-                    logger.LogWarning("{Account}: circuit opened after repeated failures", accountKey);
+                    lastFailure = ProviderText.Bound(redactor.Redact(args.Outcome.Exception?.Message ?? args.Outcome.Result?.Message ?? "unknown"),
+                        options.MaxMessageLength);
+                    logger.LogWarning("{Account}: circuit opened after repeated failures; last error: {Error}", accountKey, lastFailure);
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>

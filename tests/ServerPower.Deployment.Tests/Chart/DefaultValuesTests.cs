@@ -59,6 +59,9 @@ public sealed class DefaultValuesTests
         Assert.Equal(2, (int?)deployment["spec"]?["replicas"]);
         Assert.Equal(
             ["--port=8080", "--workers=4", "--resync-period=5m", "--min-poll=2s", "--max-poll=30s", "--start-timeout=5m", "--drain-timeout=20s",
+             "--provider-request-timeout=10s", "--provider-max-attempts=3", "--provider-retry-base-delay=500ms",
+             "--provider-max-retry-delay=30s", "--provider-batch-read-max-age=2s", "--breaker-failure-ratio=0.8",
+             "--breaker-minimum-throughput=5", "--breaker-sampling-duration=30s", "--breaker-break-duration=30s",
              "--leader-election=true",
              "--leader-election-lease=serverpower-operator", "--allow-http-endpoints=false", "--log-format=json"],
             Strings(container["args"]));

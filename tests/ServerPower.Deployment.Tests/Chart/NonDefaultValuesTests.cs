@@ -49,6 +49,9 @@ public sealed class NonDefaultValuesTests
 
         Assert.Equal(
             ["--port=9090", "--workers=8", "--resync-period=90s", "--min-poll=2s", "--max-poll=30s", "--start-timeout=5m", "--drain-timeout=20s",
+             "--provider-request-timeout=4s", "--provider-max-attempts=2", "--provider-retry-base-delay=200ms",
+             "--provider-max-retry-delay=5s", "--provider-batch-read-max-age=1s", "--breaker-failure-ratio=0.5",
+             "--breaker-minimum-throughput=10", "--breaker-sampling-duration=1m", "--breaker-break-duration=45s",
              "--leader-election=false", "--namespaces=team-a,team-b",
              "--label-selector=serverops.io/fleet=games", "--allow-http-endpoints=true",
              "--allowed-endpoint-hosts=panel.example.com,wings.example.com", "--log-format=text"],

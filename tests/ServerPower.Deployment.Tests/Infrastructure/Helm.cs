@@ -21,6 +21,17 @@ public static class Helm
         labelSelector: serverops.io/fleet=games
         workers: 8
         resyncPeriod: 90s
+        provider:
+          requestTimeout: 4s
+          maxAttempts: 2
+          retryBaseDelay: 200ms
+          maxRetryDelay: 5s
+          batchReadMaxAge: 1s
+          breaker:
+            failureRatio: 0.5
+            minimumThroughput: 10
+            samplingDuration: 1m
+            breakDuration: 45s
         allowHttpEndpoints: true
         allowedEndpointHosts: [panel.example.com, wings.example.com]
         logFormat: text

@@ -66,3 +66,77 @@ public sealed class TimingOptionsTests
         Assert.Contains("--max-poll", e.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class ProviderSettingsTests
+{
+    private static readonly Dictionary<string, string> NoEnvironment = [];
+
+    [Fact]
+    public void Defaults_are_the_providers_own()
+    {
+        var options = new ServerPower.Providers.ProviderOptions();
+        OptionsParser.Parse([], NoEnvironment).Provider.ApplyTo(options);
+
+        var defaults = new ServerPower.Providers.ProviderOptions();
+        Assert.Equal(defaults.RequestTimeout, options.RequestTimeout);
+        Assert.Equal(defaults.MaxAttempts, options.MaxAttempts);
+        Assert.Equal(defaults.RetryBaseDelay, options.RetryBaseDelay);
+        Assert.Equal(defaults.MaxRetryDelay, options.MaxRetryDelay);
+        Assert.Equal(defaults.BatchReadMaxAge, options.BatchReadMaxAge);
+        Assert.Equal(defaults.BreakerFailureRatio, options.BreakerFailureRatio);
+        Assert.Equal(defaults.BreakerMinimumThroughput, options.BreakerMinimumThroughput);
+        Assert.Equal(defaults.BreakerSamplingDuration, options.BreakerSamplingDuration);
+        Assert.Equal(defaults.BreakerBreakDuration, options.BreakerBreakDuration);
+    }
+
+    [Fact]
+    public void Provider_timeouts_and_breaker_come_from_arguments_and_environment_and_reach_the_provider_options()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["SERVERPOWER_PROVIDER_REQUEST_TIMEOUT"] = "3s",
+            ["SERVERPOWER_BREAKER_FAILURE_RATIO"] = "0.5",
+            ["SERVERPOWER_BREAKER_BREAK_DURATION"] = "2m",
+            ["SERVERPOWER_PROVIDER_MAX_ATTEMPTS"] = "5",
+        };
+        var settings = OptionsParser.Parse([
+            "--provider-max-attempts", "2", "--provider-retry-base-delay=250ms", "--provider-max-retry-delay", "10s",
+            "--provider-batch-read-max-age", "0s", "--breaker-minimum-throughput", "20", "--breaker-sampling-duration=1m",
+        ], env).Provider;
+        var options = new ServerPower.Providers.ProviderOptions();
+        settings.ApplyTo(options);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), options.RequestTimeout);
+        Assert.Equal(2, options.MaxAttempts);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.RetryBaseDelay);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.MaxRetryDelay);
+        Assert.Equal(TimeSpan.Zero, options.BatchReadMaxAge);
+        Assert.Equal(0.5, options.BreakerFailureRatio);
+        Assert.Equal(20, options.BreakerMinimumThroughput);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.BreakerSamplingDuration);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.BreakerBreakDuration);
+    }
+
+    [Theory]
+    [InlineData("--provider-request-timeout", "50ms", "--provider-request-timeout must be from 100ms to 1h")]
+    [InlineData("--provider-request-timeout", "soon", "--provider-request-timeout must be a duration")]
+    [InlineData("--provider-max-attempts", "0", "--provider-max-attempts must be a whole number from 1 to 10")]
+    [InlineData("--provider-retry-base-delay", "1m", "--provider-retry-base-delay must be at most --provider-max-retry-delay")]
+    [InlineData("--provider-batch-read-max-age", "1h", "--provider-batch-read-max-age must be at most 10m")]
+    [InlineData("--breaker-failure-ratio", "1.5", "--breaker-failure-ratio must be a number above 0 and at most 1")]
+    [InlineData("--breaker-failure-ratio", "0", "--breaker-failure-ratio must be a number above 0 and at most 1")]
+    [InlineData("--breaker-minimum-throughput", "1", "--breaker-minimum-throughput must be a whole number from 2")]
+    [InlineData("--breaker-break-duration", "100ms", "--breaker-sampling-duration and --breaker-break-duration must be from 1s to 24h")]
+    public void A_bad_provider_setting_is_one_clear_error(string name, string value, string expected)
+    {
+        var error = Assert.Throws<OptionsException>(() => OptionsParser.Parse([name, value], NoEnvironment));
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void The_usage_names_every_provider_setting()
+    {
+        foreach (var name in ProviderSettingsParser.Names) Assert.Contains("--" + name + " ", OptionsParser.Usage, StringComparison.Ordinal);
+    }
+}

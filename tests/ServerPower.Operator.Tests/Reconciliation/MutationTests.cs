@@ -109,21 +109,20 @@ public sealed class MutationTests
     // ---- PowerProvider reconciler ----
 
     [Fact]
-    public async Task A_deleted_PowerProvider_enqueues_its_servers()
+    public async Task A_deleted_PowerProvider_is_done_without_a_write()
     {
         var f = new ReconcilerFixture();
-        var enqueued = new List<ObjectKey>();
         var gone = new ObjectKey(Ns, "gone");
-        var result = await ProviderReconciler(f, f.Provider, enqueued).ReconcileAsync(gone, CancellationToken.None);
+        var result = await ProviderReconciler(f, f.Provider).ReconcileAsync(gone, CancellationToken.None);
         Assert.Equal(ReconcileResult.Done, result);
-        Assert.Equal([gone], enqueued);
+        Assert.Empty(f.Kube.Writes);
     }
 
     [Fact]
     public async Task A_ready_PowerProvider_names_its_endpoint_and_is_left_to_the_resync()
     {
         var f = new ReconcilerFixture();
-        var result = await ProviderReconciler(f, f.Provider, []).ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
+        var result = await ProviderReconciler(f, f.Provider).ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
         Assert.Equal(ReconcileResult.Done, result);
         var ready = ProviderReady(f);
         Assert.Equal(("True", Reasons.ProviderReady), (ready?.Status, ready?.Reason));
@@ -135,7 +134,7 @@ public sealed class MutationTests
     {
         var f = new ReconcilerFixture();
         var provider = new RecordingProvider(ProviderType.Wenium, Wenium) { ProbeAnswer = new ProviderOutcome(OutcomeKind.Unauthorized, "token revoked") };
-        var result = await ProviderReconciler(f, provider, []).ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
+        var result = await ProviderReconciler(f, provider).ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
         var ready = ProviderReady(f);
         Assert.Equal(("False", Reasons.Unauthorized), (ready?.Status, ready?.Reason));
         Assert.Contains("token revoked", ready?.Message, StringComparison.Ordinal);
@@ -290,8 +289,8 @@ public sealed class MutationTests
         }),
     };
 
-    private static PowerProviderReconciler ProviderReconciler(ReconcilerFixture f, IPowerProviderFactory factory, List<ObjectKey> enqueued) =>
-        new(f.Kube, new ProviderResolver(f.Kube, factory, EndpointPolicy.Default), f.Time, f.Settings, enqueued.Add, NullLogger<PowerProviderReconciler>.Instance);
+    private static PowerProviderReconciler ProviderReconciler(ReconcilerFixture f, IPowerProviderFactory factory) =>
+        new(f.Kube, new ProviderResolver(f.Kube, factory, EndpointPolicy.Default), f.Time, f.Settings, NullLogger<PowerProviderReconciler>.Instance);
 
     private static Api.Resources.Condition? ProviderReady(ReconcilerFixture f) =>
         Conditions.Find(f.Kube.Provider(Ns, "main").Status?.Conditions, ConditionTypes.Ready);

@@ -22,6 +22,11 @@ public sealed class ScriptedProvider(ProviderType type, ProviderCapabilities cap
     /// <summary>A failure to answer reads with, given the account in use; null reads normally.</summary>
     public Func<ProviderAccount, ProviderOutcome?> ReadAnswer { get; set; } = _ => null;
 
+    /// <summary>Accounts whose clients were released (the PowerProvider went away).</summary>
+    public List<string> Released { get; } = [];
+
+    public void Release(string accountKey) => Released.Add(accountKey);
+
     public IPowerProvider Get(ProviderAccount account)
     {
         Accounts.Add(account);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ServerPower.Api.Resources;
 using ServerPower.Providers.Contract;
+using ServerPower.Providers.Http;
 using ServerPower.Sandbox.Providers;
 
 namespace ServerPower.Providers.Tests.Support;
@@ -11,9 +12,15 @@ public sealed class ProviderHarness : IDisposable
 {
     private readonly ServiceProvider services;
 
-    public ProviderHarness(Action<ProviderOptions>? configure = null, TimeProvider? timeProvider = null)
+    public ProviderHarness(Action<ProviderOptions>? configure = null, TimeProvider? timeProvider = null,
+        IProviderRequestObserver? observer = null)
     {
         var collection = new ServiceCollection();
+        if (observer is not null)
+        {
+            collection.AddSingleton(observer);
+        }
+
         collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
         if (timeProvider is not null)
         {

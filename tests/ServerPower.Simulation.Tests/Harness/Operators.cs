@@ -170,24 +170,10 @@ internal sealed class Operators(
             sim.Log($"{fiber.Name} ends ({Describe(task)}) in a process that no longer leads");
             return;
         }
-        // As Controller.ProcessAsync and Controller.Apply do.
-        if (task.IsCanceled)
-        {
-            process.Queue.Add(fiber.Key, "requeue");
-        }
-        else
-        {
-            var result = task.IsFaulted ? ReconcileResult.Fail(task.Exception!.InnerException!.GetType().Name) : task.Result;
-            if (result.Failed)
-            {
-                process.Queue.AddRateLimited(fiber.Key);
-            }
-            else
-            {
-                process.Queue.Forget(fiber.Key);
-                if (result.RequeueAfter is { } delay) process.Queue.AddAfter(fiber.Key, delay, "requeue");
-            }
-        }
+        // As Controller.ProcessAsync does: a cancelled reconcile keeps its key; a result is routed by the same code.
+        if (task.IsCanceled) process.Queue.Add(fiber.Key, "requeue");
+        else ResultRouting.Apply(process.Queue, fiber.Key,
+            task.IsFaulted ? ReconcileResult.Fail(task.Exception!.InnerException!.GetType().Name) : task.Result);
         process.Queue.Done(fiber.Key);
         sim.Log($"{fiber.Name} ends: {Describe(task)}");
     }

@@ -3,24 +3,42 @@ using ServerPower.Operator.Runtime;
 namespace ServerPower.Simulation.Tests.Harness;
 
 /// <summary>
-/// The controller's work queue with the semantics of src/ServerPower.Operator/Runtime/WorkQueue.cs on the simulated
-/// clock: a key is queued once while it waits (dirty), never handed to two workers (processing), re-queued after
-/// Done if added meanwhile; AddAfter keeps the earlier due time; failures back off per key from the operator's configured base delay (OperatorHost.QueueBaseDelay), doubling to 5 min.
+/// The controller's work queue on the simulated clock, with the semantics of src/ServerPower.Operator/Runtime/WorkQueue.cs:
+/// a key is queued once while it waits (dirty), never handed to two workers (processing), re-queued after Done if
+/// added meanwhile; AddAfter keeps the earlier due time; AddRateLimited waits the larger of the real per-key backoff
+/// (<see cref="ItemBackoff"/>, from the operator's configured base delay) and the real overall <see cref="TokenBucket"/>.
+/// <para>Where the real queue has an order (front queue before background, FIFO within each), the model hands out a
+/// ready key chosen by the seed: it allows every order the real queue can produce, and more, so the simulation
+/// searches all of them. <c>WorkQueueRefinementTests</c> checks that every step of the real queue is a step this
+/// model allows.</para>
 /// Each key remembers why it was queued (watch, resync, requeue, backoff, startup).
 /// </summary>
-internal sealed class WorkQueueModel(SimContext sim)
+internal sealed class WorkQueueModel : IRequeueTarget
 {
-    private static readonly TimeSpan BaseDelay = ServerPower.Operator.Hosting.OperatorHost.QueueBaseDelay;
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(5);
-
+    private readonly SimContext sim;
+    private readonly ItemBackoff backoff;
+    private readonly TokenBucket bucket;
     private readonly List<ObjectKey> ready = [];
     private readonly HashSet<ObjectKey> dirty = [];
     private readonly HashSet<ObjectKey> processing = [];
     private readonly Dictionary<ObjectKey, DateTimeOffset> waiting = [];
-    private readonly Dictionary<ObjectKey, int> failures = [];
     private readonly Dictionary<ObjectKey, HashSet<string>> reasons = [];
 
+    public WorkQueueModel(SimContext sim, WorkQueueOptions? options = null)
+    {
+        this.sim = sim;
+        options ??= new WorkQueueOptions { BaseDelay = ServerPower.Operator.Hosting.OperatorHost.QueueBaseDelay };
+        backoff = new ItemBackoff(options.BaseDelay, options.MaxDelay);
+        bucket = new TokenBucket(options.QueriesPerSecond, options.Burst, sim.Clock);
+    }
+
     public bool ShutDown { get; set; }
+
+    public IReadOnlySet<ObjectKey> Dirty => dirty;
+
+    public IReadOnlySet<ObjectKey> Processing => processing;
+
+    public IReadOnlyDictionary<ObjectKey, DateTimeOffset> Waiting => waiting;
 
     public void Add(ObjectKey key, string reason)
     {
@@ -50,23 +68,29 @@ internal sealed class WorkQueueModel(SimContext sim)
         });
     }
 
+    void IRequeueTarget.AddAfter(ObjectKey key, TimeSpan delay) => AddAfter(key, delay, "requeue");
+
     public void AddRateLimited(ObjectKey key)
     {
-        var count = failures.GetValueOrDefault(key);
-        failures[key] = count + 1;
-        var ms = BaseDelay.TotalMilliseconds * Math.Pow(2, count);
-        AddAfter(key, ms >= MaxDelay.TotalMilliseconds ? MaxDelay : TimeSpan.FromMilliseconds(ms), "backoff");
+        if (ShutDown) return;
+        var perKey = backoff.When(key);
+        var overall = bucket.Reserve();
+        AddAfter(key, perKey > overall ? perKey : overall, "backoff");
     }
 
-    public void Forget(ObjectKey key) => failures.Remove(key);
+    public void Forget(ObjectKey key) => backoff.Forget(key);
 
-    public bool TryGet(out ObjectKey key, out IReadOnlySet<string> why)
+    /// <summary>Hands out a ready key chosen by the seed.</summary>
+    public bool TryGet(out ObjectKey key, out IReadOnlySet<string> why) =>
+        TryTake(ready.Count == 0 ? null : ready[sim.Rng.Next(ready.Count)], out key, out why);
+
+    /// <summary>Hands out this key if it is ready (for the refinement check against the real queue).</summary>
+    public bool TryTake(ObjectKey? wanted, out ObjectKey key, out IReadOnlySet<string> why)
     {
         key = default;
         why = new HashSet<string>();
-        if (ShutDown || ready.Count == 0) return false;
-        key = ready[0];
-        ready.RemoveAt(0);
+        if (ShutDown || wanted is not { } chosen || !ready.Remove(chosen)) return false;
+        key = chosen;
         dirty.Remove(key);
         processing.Add(key);
         why = reasons.Remove(key, out var set) ? set : new HashSet<string>();

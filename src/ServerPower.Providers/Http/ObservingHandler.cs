@@ -1,0 +1,33 @@
+using ServerPower.Api.Resources;
+
+namespace ServerPower.Providers.Http;
+
+/// <summary>
+/// The outermost handler of every provider HTTP client: tells the observers of each request that went out, with the
+/// provider type and operation <see cref="ProviderHttpClient"/> put on the message.
+/// </summary>
+internal sealed class ObservingHandler(IReadOnlyList<IProviderRequestObserver> observers, TimeProvider timeProvider) : DelegatingHandler
+{
+    public static readonly HttpRequestOptionsKey<ProviderType> ProviderKey = new("serverpower.provider");
+
+    public static readonly HttpRequestOptionsKey<string> OperationKey = new("serverpower.operation");
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        int? status = null;
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            status = (int)response.StatusCode;
+            return response;
+        }
+        finally
+        {
+            request.Options.TryGetValue(ProviderKey, out var provider);
+            if (!request.Options.TryGetValue(OperationKey, out var operation)) operation = "unknown";
+            var record = new ProviderRequestRecord(provider, operation, request.Method, status, timeProvider.GetElapsedTime(started));
+            foreach (var observer in observers) observer.Completed(record);
+        }
+    }
+}

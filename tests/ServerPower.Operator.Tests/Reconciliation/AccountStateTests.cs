@@ -1,0 +1,181 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Reconciliation;
+using ServerPower.Operator.Runtime;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Tests.Reconciliation;
+
+/// <summary>
+/// What an account remembers between reconciles (credentials, a 429 wait, the last usable resolution held for
+/// deletions) and when it lets go of it. Rows added where mutation testing found these rules unpinned.
+/// </summary>
+public sealed class AccountStateTests
+{
+    private const string Ns = ReconcilerFixture.Ns;
+
+    [Fact]
+    public async Task A_deleted_PowerProvider_releases_its_account_and_an_Unauthorized_answer_only_rereads_the_Secret()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+
+        f.Resolver.Forget(Ns, "main");
+        Assert.Empty(f.Provider.Released);
+
+        var providers = new PowerProviderReconciler(f.Kube, f.Resolver, f.Time, f.Settings,
+            NullLogger<PowerProviderReconciler>.Instance);
+        f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
+        await providers.ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
+
+        Assert.Equal([$"{Ns}/main"], f.Provider.Released);
+    }
+
+    [Fact]
+    public async Task The_accounts_resync_reads_its_Secret_again_so_a_rotated_token_takes_effect()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        var reads = f.Kube.SecretReads;
+
+        f.Kube.PutSecret(Ns, "token", "token", "rotated-token");
+        var providers = new PowerProviderReconciler(f.Kube, f.Resolver, f.Time, f.Settings,
+            NullLogger<PowerProviderReconciler>.Instance);
+        await providers.ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
+
+        Assert.Equal(reads + 1, f.Kube.SecretReads);
+        Assert.Equal("rotated-token", f.Provider.Accounts[^1].Credential.Reveal());
+    }
+
+    [Fact]
+    public void An_account_waits_for_the_latest_Retry_After_it_was_given_and_not_after_it_passed()
+    {
+        var resolver = new ReconcilerFixture().Resolver;
+        var now = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        Assert.Null(resolver.ThrottledFor(Ns, "main", now));
+
+        resolver.Throttle(Ns, "main", now.AddSeconds(10));
+        resolver.Throttle(Ns, "main", now.AddSeconds(5));
+        Assert.Equal(TimeSpan.FromSeconds(10), resolver.ThrottledFor(Ns, "main", now));
+        resolver.Throttle(Ns, "main", now.AddSeconds(20));
+        Assert.Equal(TimeSpan.FromSeconds(20), resolver.ThrottledFor(Ns, "main", now));
+        Assert.Null(resolver.ThrottledFor(Ns, "other", now));
+
+        Assert.Null(resolver.ThrottledFor(Ns, "main", now.AddSeconds(20)));
+        resolver.Throttle(Ns, "main", now.AddSeconds(23));
+        Assert.Equal(TimeSpan.FromSeconds(2), resolver.ThrottledFor(Ns, "main", now.AddSeconds(21)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_429_with_Retry_After_on_a_read_or_an_action_holds_the_whole_account(bool onAction)
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(onAction ? DesiredPowerState.Stopped : DesiredPowerState.Running, PowerState.Running);
+        var slowDown = new ProviderOutcome(OutcomeKind.RateLimited, "slow down", TimeSpan.FromSeconds(30));
+        if (onAction) f.Provider.Answer = _ => slowDown;
+        else f.Provider.ReadAnswer = _ => slowDown;
+
+        await f.ReconcileAsync();
+
+        Assert.Equal(TimeSpan.FromSeconds(30), f.Resolver.ThrottledFor(Ns, "main", f.Time.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task A_503_with_Retry_After_does_not_hold_the_account()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        f.Provider.ReadAnswer = _ => new ProviderOutcome(OutcomeKind.Unavailable, "maintenance", TimeSpan.FromSeconds(30));
+
+        await f.ReconcileAsync();
+
+        Assert.Null(f.Resolver.ThrottledFor(Ns, "main", f.Time.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task An_Unauthorized_answer_to_an_action_makes_the_next_reconcile_read_the_Secret_again()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Running);
+        f.Provider.Answer = _ => new ProviderOutcome(OutcomeKind.Unauthorized, "bad token");
+        await f.ReconcileAsync();
+        var reads = f.Kube.SecretReads;
+
+        f.Provider.Answer = _ => ProviderOutcome.Accepted("ok");
+        await f.ReconcileAsync();
+
+        Assert.Equal(reads + 1, f.Kube.SecretReads);
+    }
+
+    [Fact]
+    public async Task An_account_that_can_send_at_once_still_requeues_after_a_positive_delay()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Stopped);
+        f.Provider.Wait = TimeSpan.Zero;
+
+        var result = await f.ReconcileAsync();
+
+        Assert.Empty(f.Provider.Sent);
+        Assert.Equal(TimeSpan.FromMilliseconds(1), result.RequeueAfter);
+    }
+
+    [Fact]
+    public async Task A_status_decided_from_a_stale_object_is_a_conflict_not_an_overwrite()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        // Another writer changes the object between the read and this reconcile's status write.
+        f.Kube.BeforeWrite = write =>
+        {
+            if (!write.StartsWith("status", StringComparison.Ordinal)) return;
+            f.Kube.BeforeWrite = null;
+            var server = f.Server;
+            ReconcilerFixture.SetAnnotation(server, "team", "blue");
+            f.Kube.Put(server);
+        };
+
+        var result = await f.ReconcileAsync();
+
+        Assert.True(result.Conflict);
+        Assert.Null(f.Server.Status);
+    }
+
+    [Fact]
+    public async Task Held_credentials_stop_only_servers_being_deleted_never_a_live_one()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running, s => s.Spec = s.Spec with { DeletionPolicy = DeletionPolicy.Stop });
+        await f.ReconcileAsync();
+
+        f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
+        f.Edit(s => s.Spec = s.Spec with { State = DesiredPowerState.Stopped });
+        await f.ReconcileAsync();
+
+        Assert.Empty(f.Provider.Sent);
+        Assert.Equal(Reasons.ProviderNotFound, f.Condition(ConditionTypes.Synced)?.Reason);
+        Assert.DoesNotContain(f.Events, e => e.Reason == "ProviderGone");
+    }
+
+    [Fact]
+    public async Task Held_credentials_expire_after_an_hour()
+    {
+        var f = new ReconcilerFixture();
+        var t0 = f.Time.GetUtcNow();
+        var usable = Assert.IsType<ProviderResolution.Usable>(await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None));
+        f.Resolver.Hold(Ns, "main", usable, t0);
+        f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
+
+        var (justBefore, _) = await f.Resolver.ResolveForDeletionAsync(Ns, "main", t0 + ProviderResolver.HeldFor - TimeSpan.FromSeconds(1), CancellationToken.None);
+        var (atTheHour, because) = await f.Resolver.ResolveForDeletionAsync(Ns, "main", t0 + ProviderResolver.HeldFor, CancellationToken.None);
+
+        Assert.IsType<ProviderResolution.Usable>(justBefore);
+        Assert.IsType<ProviderResolution.Unusable>(atTheHour);
+        Assert.Null(because);
+    }
+}

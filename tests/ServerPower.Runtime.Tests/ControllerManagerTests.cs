@@ -1,0 +1,251 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using ServerPower.Api.Resources;
+using ServerPower.Operator.Runtime;
+
+namespace ServerPower.Runtime.Tests;
+
+/// <summary>The manager built through the container: shared informers, watches, queues, swapped services.</summary>
+public sealed class ControllerManagerTests
+{
+    private static readonly ObjectKey S1 = new("ns", "s1");
+    private static readonly ObjectKey S2 = new("ns", "s2");
+    private static readonly ObjectKey S3 = new("elsewhere", "s3");
+    private static readonly ObjectKey Acme = new("ns", "acme");
+    private const string ProviderIndex = "provider";
+    private static readonly ResourceKind ServerKind = new("example.io", "v1", "servers", "Server");
+    private static readonly ResourceKind ProviderKind = new("example.io", "v1", "providers", "Provider");
+    private static readonly RuntimeOptions NoElection = new() { LeaderElection = new LeaderElectionOptions { Enabled = false } };
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly FakeListWatcher<ServerPowerResource> servers = new()
+    {
+        ListResult = (_, _) => new([
+            Resources.Server("ns", "s1", "1", provider: "acme"),
+            Resources.Server("ns", "s2", "2", provider: "other"),
+            Resources.Server("elsewhere", "s3", "3", provider: "acme"),
+        ], "10", null),
+    };
+
+    private readonly FakeListWatcher<PowerProviderResource> providers = new()
+    {
+        ListResult = (_, _) => new([Resources.Provider("ns", "acme", "4")], "10", null),
+    };
+
+    private readonly RecordingReconciler serverReconciler = new();
+    private readonly RecordingReconciler providerReconciler = new();
+    private readonly RecordingReconciler auditReconciler = new();
+
+    private ServiceCollection Services(RuntimeOptions? options = null)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(new ServersReconciler(serverReconciler));
+        services.AddSingleton(new ProvidersReconciler(providerReconciler));
+        services.AddSingleton(new AuditReconciler(auditReconciler));
+        services.AddSingleton<IListWatcher<ServerPowerResource>>(servers);
+        services.AddSingleton<IListWatcher<PowerProviderResource>>(providers);
+        services.AddOperatorRuntime(options ?? NoElection);
+        return services;
+    }
+
+    [Fact]
+    public async Task A_watched_kind_reaches_the_objects_its_index_names_and_status_only_updates_do_not_reconcile()
+    {
+        var services = Services();
+        services.AddInformer<ServerPowerResource>(ServerKind)
+            .WithIndex(ProviderIndex, s => [$"{s.Metadata.NamespaceProperty}/{s.Spec.ProviderRef.Name}"]);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers")
+            .Watches<PowerProviderResource>(ProviderIndex, p => [$"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}"]);
+        services.AddController<ProvidersReconciler, PowerProviderResource>("providers");
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = manager.RunAsync(cts.Token);
+        await Eventually.Until(() => manager.HasSynced && manager.LeaderElection.IsLeader && providerReconciler.Calls(Acme) >= 1
+            && serverReconciler.Calls(S1) >= 1 && serverReconciler.Calls(S2) >= 1 && serverReconciler.Calls(S3) >= 1
+            && Quiet(manager), "initial reconciles");
+        var cache = provider.GetRequiredService<ICacheReader>();
+        Assert.Equal(["s1"], cache.ByIndex<ServerPowerResource>(ProviderIndex, "ns/acme").Select(s => s.Metadata.Name));
+        var (s1, s2, s3) = (serverReconciler.Calls(S1), serverReconciler.Calls(S2), serverReconciler.Calls(S3));
+
+        var acme = Resources.Provider("ns", "acme", "30");
+        acme.Status = new PowerProviderStatus { ObservedGeneration = 1 };
+        providers.Watch(0).Send(WatchEventKind.Modified, acme);
+        await Eventually.Until(() => serverReconciler.Calls(S1) == s1 + 1 && Quiet(manager), "server of the provider re-reconciled");
+        Assert.Equal(s2, serverReconciler.Calls(S2));
+        Assert.Equal(s3, serverReconciler.Calls(S3));
+
+        var watch = servers.Watch(0);
+        watch.Send(WatchEventKind.Modified, Resources.Server("ns", "s1", "20", provider: "acme", power: PowerState.Stopped));
+        watch.Send(WatchEventKind.Modified, Resources.Server("ns", "s2", "21", generation: 2, provider: "other"));
+        await Eventually.Until(() => serverReconciler.Calls(S2) == s2 + 1 && Quiet(manager), "generation change reconciled");
+        Assert.Equal(s1 + 1, serverReconciler.Calls(S1));
+
+        providers.Watch(0).Send(WatchEventKind.Deleted, acme);
+        await Eventually.Until(() => serverReconciler.Calls(S1) == s1 + 2 && Quiet(manager), "a deleted provider reaches its server");
+        Assert.Equal(s3, serverReconciler.Calls(S3));
+
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+        Assert.True(manager.Queue("servers").IsShuttingDown);
+    }
+
+    [Fact]
+    public async Task Two_controllers_of_one_kind_share_one_informer_and_both_reconcile_its_objects()
+    {
+        var services = Services();
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        services.AddController<AuditReconciler, ServerPowerResource>("audit");
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = manager.RunAsync(cts.Token);
+        await Eventually.Until(() => serverReconciler.Calls(S1) >= 1 && auditReconciler.Calls(S1) >= 1
+            && serverReconciler.Calls(S3) >= 1 && auditReconciler.Calls(S3) >= 1, "both controllers reconcile");
+
+        Assert.Single(manager.Informers);
+        Assert.Equal(1, servers.ListCount());
+        Assert.Single(servers.Watches);
+        Assert.Equal(["audit", "servers"], manager.ControllerNames.Order());
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task A_watch_map_enqueues_the_keys_it_returns_in_the_watching_controllers_queue()
+    {
+        var services = Services();
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddInformer<PowerProviderResource>(ProviderKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers")
+            .Watches<PowerProviderResource>(p => [new ObjectKey("mapped", p.Metadata.Name)]);
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = manager.RunAsync(cts.Token);
+        var mapped = new ObjectKey("mapped", "acme");
+        await Eventually.Until(() => serverReconciler.Calls(mapped) >= 1 && serverReconciler.Calls(S1) >= 1 && Quiet(manager),
+            "the listed provider's mapped key");
+        var before = serverReconciler.Calls(mapped);
+
+        providers.Watch(0).Send(WatchEventKind.Modified, Resources.Provider("ns", "acme", "40"));
+        await Eventually.Until(() => serverReconciler.Calls(mapped) == before + 1 && Quiet(manager), "a change enqueues the mapped key");
+        Assert.Equal(0, providerReconciler.TotalCalls);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task Services_registered_before_the_runtime_are_kept()
+    {
+        var services = new ServiceCollection();
+        var factory = new FakeListWatcherFactory(servers);
+        var metrics = new RecordingMetrics();
+        services.AddSingleton<IListWatcherFactory>(factory);
+        services.AddSingleton<IRuntimeMetrics>(metrics);
+        services.AddSingleton(new ServersReconciler(serverReconciler));
+        services.AddOperatorRuntime(NoElection);
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = manager.RunAsync(cts.Token);
+        await Eventually.Until(() => metrics.Reconciles.Count(r => r.Controller == "servers") >= 3, "reconciles reported to the test's metrics");
+
+        Assert.Equal([ServerKind], factory.Kinds);
+        Assert.Same(metrics, provider.GetRequiredService<IRuntimeMetrics>());
+        Assert.True(metrics.Leader);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task The_time_provider_from_the_container_drives_the_resync()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        var services = Services(NoElection with { Controller = new ControllerOptions { ResyncPeriod = TimeSpan.FromMinutes(1) } });
+        services.AddSingleton<TimeProvider>(time);
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = manager.RunAsync(cts.Token);
+        await Eventually.Until(() => serverReconciler.Calls(S1) == 1 && serverReconciler.Calls(S2) == 1 && serverReconciler.Calls(S3) == 1
+            && Quiet(manager), "initial reconciles");
+        Assert.Same(time, provider.GetRequiredService<TimeProvider>());
+
+        time.Advance(TimeSpan.FromSeconds(70));
+        await Eventually.Until(() => serverReconciler.Calls(S1) == 2 && serverReconciler.Calls(S2) == 2 && serverReconciler.Calls(S3) == 2,
+            "a resync on the container's clock");
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public void A_kind_used_without_an_informer_registration_or_list_watcher_is_a_clear_error()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(new ServersReconciler(serverReconciler));
+        services.AddOperatorRuntime(NoElection);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        using var provider = services.BuildServiceProvider();
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ControllerManager>());
+        Assert.Contains("AddInformer<ServerPowerResource>", error.Message);
+    }
+
+    [Fact]
+    public void Two_controllers_with_one_name_are_refused()
+    {
+        var services = Services();
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        Assert.Throws<InvalidOperationException>(() => services.AddController<AuditReconciler, ServerPowerResource>("servers"));
+    }
+
+    [Fact]
+    public void The_runtime_knows_nothing_of_the_operators_own_kinds()
+    {
+        var dir = Path.Combine(RepositoryRoot(), "src", "ServerPower.Operator", "Runtime");
+        foreach (var file in Directory.GetFiles(dir, "*.cs"))
+        {
+            var text = File.ReadAllText(file);
+            Assert.False(text.Contains("ServerPower.Api", StringComparison.Ordinal), $"{Path.GetFileName(file)} uses ServerPower.Api");
+            Assert.False(text.Contains("PowerProvider", StringComparison.Ordinal), $"{Path.GetFileName(file)} names PowerProvider");
+            Assert.False(text.Contains("ServerPowerResource", StringComparison.Ordinal), $"{Path.GetFileName(file)} names ServerPowerResource");
+        }
+    }
+
+    private static bool Quiet(ControllerManager manager) => manager.ControllerNames.All(name =>
+    {
+        var queue = manager.Queue(name);
+        return queue.Length == 0 && !queue.IsProcessing(S1) && !queue.IsProcessing(S2) && !queue.IsProcessing(S3)
+            && !queue.IsProcessing(Acme) && !queue.IsProcessing(new ObjectKey("mapped", "acme"));
+    });
+
+    internal static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Operator.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    private sealed class FakeListWatcherFactory(FakeListWatcher<ServerPowerResource> servers) : IListWatcherFactory
+    {
+        public List<ResourceKind> Kinds { get; } = [];
+
+        public IListWatcher<T> Create<T>(ResourceKind kind) where T : class, IKubernetesObject<V1ObjectMeta>
+        {
+            Kinds.Add(kind);
+            return (IListWatcher<T>)(object)servers;
+        }
+    }
+}
