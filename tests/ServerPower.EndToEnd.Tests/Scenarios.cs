@@ -180,10 +180,10 @@ public abstract class Scenarios<TCluster>(SystemFixture<TCluster> system) where 
         await WaitReadyAsync("serverpower/cols");
 
         var table = await Kubectl.RunAsync("get", "serverpowers", "-n", ns);
-        Assert.Matches(@"NAME\s+DESIRED\s+POWER\s+READY\s+PROVIDER\s+AGE", table);
-        Assert.Matches(@"cols\s+Running\s+Running\s+True\s+wenium", table);
+        Assert.Matches(@"NAME\s+DESIRED\s+POWER\s+READY\s+SYNCED\s+PROVIDER\s+AGE", table);
+        Assert.Matches(@"cols\s+Running\s+Running\s+True\s+True\s+wenium", table);
         var wide = await Kubectl.RunAsync("get", "spw", "-n", ns, "-o", "wide");
-        Assert.Matches(@"SERVER\s+LAST ACTION\s+MESSAGE", wide);
+        Assert.Matches(@"SERVER\s+LAST ACTION\s+MESSAGE\s+SYNC MESSAGE", wide);
         Assert.Contains(id, wide);
 
         var explain = await Kubectl.RunAsync("explain", "serverpower.spec");

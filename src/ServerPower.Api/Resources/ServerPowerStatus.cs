@@ -14,6 +14,32 @@ public sealed record ServerPowerStatus
     [JsonPropertyName("rebuild")] public OneShotStatus? Rebuild { get; init; }
     [JsonPropertyName("override")] public OverrideStatus? Override { get; init; }
     [JsonPropertyName("conditions")] public IReadOnlyList<Condition>? Conditions { get; init; }
+    /// <summary>With managementPolicy Observe: what Manage would do now, and why.</summary>
+    [JsonPropertyName("plannedAction")] public PlannedActionStatus? PlannedAction { get; init; }
+    /// <summary>The last actions sent (at most <see cref="HistoryEntry.MaxEntries"/>), newest first.</summary>
+    [JsonPropertyName("history")] public IReadOnlyList<HistoryEntry>? History { get; init; }
+}
+
+/// <summary>What managementPolicy Manage would do now: <c>None</c> or the action, and why.</summary>
+public sealed record PlannedActionStatus
+{
+    public const string None = "None";
+
+    [JsonPropertyName("action")] public string Action { get; init; } = None;
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
+}
+
+/// <summary>One action in <c>status.history</c>: what was sent, for which token, when, and what became of it.</summary>
+public sealed record HistoryEntry
+{
+    public const int MaxEntries = 10;
+
+    [JsonPropertyName("type")] public ActionType Type { get; init; }
+    [JsonPropertyName("token")] public string? Token { get; init; }
+    [JsonPropertyName("requestTime"), JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset RequestTime { get; init; }
+    [JsonPropertyName("result")] public ActionResult Result { get; init; }
+    [JsonPropertyName("message")] public string? Message { get; init; }
 }
 
 /// <summary>The last action sent to the provider.</summary>

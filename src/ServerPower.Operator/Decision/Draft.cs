@@ -99,9 +99,13 @@ internal sealed class Draft
         return new(Finish(), action, null, false, events.ToList(), false);
     }
 
-    /// <summary>An Uncertain one-shot keeps Ready=False while the annotation still carries its token.</summary>
+    /// <summary>
+    /// An Uncertain one-shot keeps Ready=False while the annotation still carries its token; the last action is in the
+    /// history.
+    /// </summary>
     private ServerPowerStatus Finish()
     {
+        Status = Status with { History = ActionHistory.Record(Status.History, Status.LastAction) };
         foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
         {
             if (OneShotStatus(type) is { Phase: OneShotPhase.Uncertain } uncertain && Annotation(type) == uncertain.Token)

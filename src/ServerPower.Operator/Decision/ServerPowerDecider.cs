@@ -37,7 +37,30 @@ public static class ServerPowerDecider
     public static bool ShouldReadState(ServerPowerResource server, ProviderCapabilities capabilities) =>
         !server.Spec.Suspend && capabilities.CanReadState;
 
+    /// <summary>
+    /// Decides; with managementPolicy Observe (which never acts) status.plannedAction also says what Manage would do
+    /// now and why: the same decision taken as Manage on the status Observe leaves, so tokens Observe adopted are not
+    /// planned. With Manage, plannedAction is absent.
+    /// </summary>
     public static Decision Decide(DecisionInput input)
+    {
+        var decision = DecideAsDeclared(input);
+        var server = input.Server;
+        if (server.Spec.ManagementPolicy != ManagementPolicy.Observe)
+            return decision.Status.PlannedAction is null ? decision : decision with { Status = decision.Status with { PlannedAction = null } };
+        var asManaged = new ServerPowerResource
+        {
+            ApiVersion = server.ApiVersion, Kind = server.Kind, Metadata = server.Metadata,
+            Spec = server.Spec with { ManagementPolicy = ManagementPolicy.Manage },
+            Status = decision.Status,
+        };
+        var managed = DecideAsDeclared(input with { Server = asManaged });
+        var why = Conditions.Find(managed.Status.Conditions, ConditionTypes.Ready)?.Message;
+        var plan = new PlannedActionStatus { Action = managed.Action?.Type.ToString() ?? PlannedActionStatus.None, Reason = why };
+        return decision with { Status = decision.Status with { PlannedAction = plan } };
+    }
+
+    private static Decision DecideAsDeclared(DecisionInput input)
     {
         var d = new Draft(input);
         var spec = input.Server.Spec;
@@ -184,7 +207,7 @@ public static class ServerPowerDecider
     private static Decision NotSent(Draft d, PlannedAction action, ProviderOutcome outcome)
     {
         var stored = d.Input.Server.Status;
-        d.Status = d.Status with { LastAction = stored?.LastAction };
+        d.Status = d.Status with { LastAction = stored?.LastAction, History = stored?.History };
         if (action.OneShotToken is not null)
             d.Status = action.Type == ActionType.Rebuild ? d.Status with { Rebuild = stored?.Rebuild } : d.Status with { Restart = stored?.Restart };
         var message = Text.Bound(outcome.Message);

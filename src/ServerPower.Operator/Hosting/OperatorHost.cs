@@ -24,6 +24,10 @@ namespace ServerPower.Operator.Hosting;
 /// </summary>
 public static class OperatorHost
 {
+    public const string ServerControllerName = "serverpower";
+    public const string ProviderControllerName = "powerprovider";
+    public const string ScheduleControllerName = "powerschedule";
+
     /// <summary>Poll bounds while a server converges, and how long a start may take before it is sent again.</summary>
     public static DecisionSettings Settings(OperatorOptions options) =>
         new(options.ResyncPeriod, options.MinPoll, options.MaxPoll, options.StartTimeout);
@@ -60,7 +64,7 @@ public static class OperatorHost
         services.TryAddSingleton(sp => new ProviderResolver(sp.GetRequiredService<IResourceClient>(),
             sp.GetRequiredService<MeteredProviderFactory>(), sp.GetRequiredService<EndpointPolicy>()));
         services.TryAddSingleton(Settings(options));
-        services.TryAddSingleton<IRuntimeMetrics>(new PrometheusRuntimeMetrics());
+        services.TryAddSingleton<IRuntimeMetrics>(_ => new PrometheusRuntimeMetrics());
         services.TryAddSingleton<IEventRecorder>(sp => new KubernetesEventRecorder(sp.GetRequiredService<IKubernetes>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KubernetesEventRecorder>>(),
             sp.GetRequiredService<LeaderElection>().Identity));
@@ -103,10 +107,6 @@ public static class OperatorHost
         services.AddController<PowerScheduleReconciler, PowerScheduleResource>(ScheduleControllerName);
         return services;
     }
-
-    public const string ServerControllerName = "serverpower";
-    public const string ProviderControllerName = "powerprovider";
-    public const string ScheduleControllerName = "powerschedule";
 
     private static RuntimeOptions RuntimeSettings(OperatorOptions options) => new()
     {

@@ -42,16 +42,19 @@ public sealed class CrdDefinitionTests
     public void ServerPower_has_the_printer_columns_of_the_design()
     {
         const string ready = ".status.conditions[?(@.type==\"Ready\")]";
+        const string synced = ".status.conditions[?(@.type==\"Synced\")]";
         Assert.Equal(
             [
                 "DESIRED|string|0|.status.desiredState",
                 "POWER|string|0|.status.powerState",
                 "READY|string|0|" + ready + ".status",
+                "SYNCED|string|0|" + synced + ".status",
                 "PROVIDER|string|0|.spec.providerRef.name",
                 "AGE|date|0|.metadata.creationTimestamp",
                 "SERVER|string|1|.spec.serverId",
                 "LAST ACTION|string|1|.status.lastAction.type",
                 "MESSAGE|string|1|" + ready + ".message",
+                "SYNC MESSAGE|string|1|" + synced + ".message",
             ],
             Columns(Crd.ServerPower));
     }
