@@ -1,10 +1,16 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ServerPower.EndToEnd.Tests.Infrastructure;
+using ServerPower.TestSupport;
 
 namespace ServerPower.EndToEnd.Tests;
 
-/// <summary>Start-up failures a person meets first: one clear line and an exit code, never a stack trace.</summary>
+/// <summary>
+/// What a person meets first, for every executable (the operator, the sandbox, the kubectl plugin): <c>--help</c>
+/// prints the usage and exits 0; a missing kubeconfig, a taken port or a bad option is one clear line and a non-zero
+/// exit code, never a stack trace. Log output is left as it is by default, so a stack trace logged would be seen.
+/// </summary>
 public sealed class CommandLineTests
 {
     [Fact]
@@ -38,16 +44,113 @@ public sealed class CommandLineTests
 
         Assert.Equal(1, code);
         Assert.Contains(output, l => l.StartsWith("serverpower-operator: cannot listen:", StringComparison.Ordinal));
-        Assert.DoesNotContain(output, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        AssertNoStackTrace(output);
     }
 
-    private static async Task<(int Code, List<string> Output)> RunAsync(string dll, string[] args, Dictionary<string, string?> environment)
+    [Theory]
+    [InlineData("ServerPower.Operator.dll", "--help", "usage: serverpower-operator")]
+    [InlineData("ServerPower.Operator.dll", "-h", "usage: serverpower-operator")]
+    [InlineData("ServerPower.Sandbox.dll", "--help", "usage: dotnet run --project src/ServerPower.Sandbox")]
+    [InlineData("ServerPower.Sandbox.dll", "-h", "usage: dotnet run --project src/ServerPower.Sandbox")]
+    [InlineData("kubectl-power.dll", "--help", "kubectl power restart NAME")]
+    [InlineData("kubectl-power.dll", "-h", "kubectl power restart NAME")]
+    public async Task Help_prints_the_usage_and_exits_0(string dll, string flag, string usage)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        var (code, output) = await RunAsync(dll, [flag], []);
+
+        Assert.Equal(0, code);
+        Assert.Contains(output, l => l.TrimStart().StartsWith(usage, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Kubectl_runs_the_plugin_and_its_help_exits_0()
+    {
+        var (code, output) = await RunKubectlPowerAsync(["--help"], []);
+        Assert.Equal(0, code);
+        Assert.Contains(output, l => l.Contains("kubectl power hold NAME Running|Stopped --for 2h", StringComparison.Ordinal));
+
+        (code, output) = await RunKubectlPowerAsync(["restart", "--help"], []);
+        Assert.Equal(0, code);
+        Assert.StartsWith("Usage: kubectl power restart", output[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_any_kubeconfig_the_plugin_says_so_in_one_line()
+    {
+        var home = Directory.CreateTempSubdirectory("no-kube-").FullName;
+        var (code, output) = await RunKubectlPowerAsync(["status"], new() { ["HOME"] = home, ["KUBECONFIG"] = null, ["KUBERNETES_SERVICE_HOST"] = null });
+
+        Assert.Equal(1, code);
+        Assert.Equal("error: no kubeconfig found: pass --kubeconfig PATH, set KUBECONFIG, or create ~/.kube/config", Assert.Single(output));
+
+        (code, output) = await RunKubectlPowerAsync(["status", "--kubeconfig", Path.Combine(home, "missing")], []);
+        Assert.Equal(1, code);
+        Assert.Equal($"error: --kubeconfig file '{Path.Combine(home, "missing")}' does not exist", Assert.Single(output));
+    }
+
+    [Theory]
+    [InlineData("--api-port")]
+    [InlineData("--port")]
+    public async Task A_taken_port_stops_the_sandbox_with_one_line(string option)
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var dir = Directory.CreateTempSubdirectory("sandbox-port-").FullName;
+
+        var (code, output) = await RunAsync("ServerPower.Sandbox.dll", [option, $"{port}", "--kubeconfig", Path.Combine(dir, "k"), "--no-samples"], []);
+
+        Assert.Equal(1, code);
+        var error = Assert.Single(output, l => l.StartsWith("sandbox:", StringComparison.Ordinal));
+        Assert.StartsWith("sandbox: cannot listen:", error, StringComparison.Ordinal);
+        Assert.Contains($"{port}", error);
+        AssertNoStackTrace(output);
+    }
+
+    [Theory]
+    [InlineData("sandbox: --api-port must be a port number from 0 to 65535, not 'http'", 2, "--api-port", "http")]
+    [InlineData("sandbox: --port needs a value (see --help)", 2, "--port")]
+    [InlineData("sandbox: unknown option '--frob' (see --help)", 2, "--frob")]
+    public async Task A_bad_sandbox_option_is_one_line_and_exit_code_2(string expected, int exitCode, params string[] args)
+    {
+        var (code, output) = await RunAsync("ServerPower.Sandbox.dll", args, []);
+
+        Assert.Equal(exitCode, code);
+        Assert.StartsWith(expected, Assert.Single(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_kubeconfig_the_sandbox_cannot_write_is_one_line()
+    {
+        var directory = Directory.CreateTempSubdirectory("sandbox-kube-").FullName;
+
+        var (code, output) = await RunAsync("ServerPower.Sandbox.dll", ["--kubeconfig", directory, "--no-samples"], []);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"sandbox: cannot write the kubeconfig {directory}:", Assert.Single(output, l => l.StartsWith("sandbox:", StringComparison.Ordinal)), StringComparison.Ordinal);
+        AssertNoStackTrace(output);
+    }
+
+    private static void AssertNoStackTrace(List<string> output)
+    {
+        Assert.DoesNotContain(output, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal) || l.Contains("   at ", StringComparison.Ordinal));
+        Assert.DoesNotContain(output, l => l.Contains(" fail: ", StringComparison.Ordinal) || l.Contains(" crit: ", StringComparison.Ordinal));
+    }
+
+    private static Task<(int Code, List<string> Output)> RunKubectlPowerAsync(string[] args, Dictionary<string, string?> environment)
+    {
+        environment["PATH"] = PowerPlugin.PluginDirectory + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        return RunProcessAsync(RequiredTools.Ensure("kubectl"), ["power", .. args], environment);
+    }
+
+    private static Task<(int Code, List<string> Output)> RunAsync(string dll, string[] args, Dictionary<string, string?> environment) =>
+        RunProcessAsync("dotnet", [Path.Combine(AppContext.BaseDirectory, dll), .. args], environment);
+
+    private static async Task<(int Code, List<string> Output)> RunProcessAsync(string file, string[] args, Dictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        start.Environment["Logging__LogLevel__Default"] = "None";
         using var process = Process.Start(start)!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));

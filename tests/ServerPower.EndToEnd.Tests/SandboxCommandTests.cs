@@ -30,10 +30,10 @@ public sealed class SandboxCommandTests
             var kubectl = new Kubectl(kubeconfig);
             await kubectl.RunAsync("wait", "--for=condition=Ready", "serverpowers", "--all", "-A", "--timeout=120s");
             var table = await kubectl.RunAsync("get", "serverpowers", "-A");
-            Assert.Equal(6, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" True ", StringComparison.Ordinal)));
+            Assert.Equal(8, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" True ", StringComparison.Ordinal)));
             // The office-hours sample runs on weekdays from 08:00 to 18:00 in Berlin: whether it runs depends on the hour.
             var office = await kubectl.RunAsync("get", "serverpower", "wenium-office", "-n", "default", "-o", "jsonpath={.status.desiredState}");
-            var running = office == "Running" ? 4 : 3;
+            var running = office == "Running" ? 6 : 5;
 
             var metrics = output.First(l => l.Contains("operator metrics/health:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries).Last();
             using var http = new HttpClient();

@@ -9,7 +9,7 @@ using ServerPower.Sandbox.Providers.Heo;
 
 namespace ServerPower.Providers.Tests;
 
-/// <summary>HEO Systems VPS over real HTTP against its simulator (seed heo-systems-vps-power.txt).</summary>
+/// <summary>HEO Systems VPS over real HTTP against its simulator (as in "VPS custom power control endpoints").</summary>
 public sealed class HeoContractTests : IAsyncLifetime
 {
     private const string Vps = "vps_123";

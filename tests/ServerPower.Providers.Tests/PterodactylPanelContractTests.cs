@@ -7,7 +7,7 @@ using ServerPower.Sandbox.Providers.PterodactylPanel;
 
 namespace ServerPower.Providers.Tests;
 
-/// <summary>Pterodactyl panel client API over real HTTP against its simulator (seed pterodactyl-panel-client-power.txt).</summary>
+/// <summary>Pterodactyl panel client API over real HTTP against its simulator (as in "Server Power Actions").</summary>
 public sealed class PterodactylPanelContractTests : IAsyncLifetime
 {
     private const string Server = "1a7ce997";

@@ -7,7 +7,7 @@ using ServerPower.Sandbox.Providers.Wenium;
 
 namespace ServerPower.Providers.Tests;
 
-/// <summary>Wenium over real HTTP against its simulator (seed wenium-cloud-power-action.txt).</summary>
+/// <summary>Wenium over real HTTP against its simulator (as in "Power action (start/stop/reboot/rebuild)").</summary>
 public sealed class WeniumContractTests : IAsyncLifetime
 {
     private readonly ProviderHarness harness = new(options => options.CoalesceBatchReads = false);

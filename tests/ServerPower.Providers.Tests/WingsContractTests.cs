@@ -10,7 +10,7 @@ using ServerPower.Sandbox.Providers.Wings;
 
 namespace ServerPower.Providers.Tests;
 
-/// <summary>Pterodactyl Wings over real HTTP against its simulator (seed pterodactyl-wings-power.txt).</summary>
+/// <summary>Pterodactyl Wings over real HTTP against its simulator (as in "Server Power Action").</summary>
 public sealed class WingsContractTests : IAsyncLifetime
 {
     private const string Uuid = "8d5e6a7c-1f2b-4c3d-9e8f-0a1b2c3d4e5f";

@@ -214,7 +214,7 @@ public sealed class ControllerManagerTests
     [Fact]
     public void The_runtime_knows_nothing_of_the_operators_own_kinds()
     {
-        var dir = Path.Combine(RepositoryRoot(), "src", "ServerPower.Operator", "Runtime");
+        var dir = RepositoryRoot.Combine("src", "ServerPower.Operator", "Runtime");
         foreach (var file in Directory.GetFiles(dir, "*.cs"))
         {
             var text = File.ReadAllText(file);
@@ -230,13 +230,6 @@ public sealed class ControllerManagerTests
         return queue.Length == 0 && !queue.IsProcessing(S1) && !queue.IsProcessing(S2) && !queue.IsProcessing(S3)
             && !queue.IsProcessing(Acme) && !queue.IsProcessing(new ObjectKey("mapped", "acme"));
     });
-
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Operator.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 
     private sealed class FakeListWatcherFactory(FakeListWatcher<ServerPowerResource> servers) : IListWatcherFactory
     {

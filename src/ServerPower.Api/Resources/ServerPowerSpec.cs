@@ -25,6 +25,12 @@ public sealed record ServerPowerSpec
     [JsonPropertyName("rebuild")] public RebuildSpec? Rebuild { get; init; }
 
     [JsonPropertyName("deletionPolicy")] public DeletionPolicy DeletionPolicy { get; init; } = DeletionPolicy.Orphan;
+
+    /// <summary>Checks that the service answers; Ready=True then also needs it to pass.</summary>
+    [JsonPropertyName("readinessProbe")] public ReadinessProbeSpec? ReadinessProbe { get; init; }
+
+    /// <summary>ServerPowers in the same namespace that must be Ready before this one starts (and stop after it).</summary>
+    [JsonPropertyName("startAfter")] public IReadOnlyList<string>? StartAfter { get; init; }
 }
 
 /// <summary>How a stop is carried out.</summary>

@@ -18,6 +18,8 @@ public sealed record ServerPowerStatus
     [JsonPropertyName("plannedAction")] public PlannedActionStatus? PlannedAction { get; init; }
     /// <summary>The last actions sent (at most <see cref="HistoryEntry.MaxEntries"/>), newest first.</summary>
     [JsonPropertyName("history")] public IReadOnlyList<HistoryEntry>? History { get; init; }
+    /// <summary>The readiness probe's last result; absent without a probe or while the server is declared Stopped.</summary>
+    [JsonPropertyName("probe")] public ProbeStatus? Probe { get; init; }
 }
 
 /// <summary>What managementPolicy Manage would do now: <c>None</c> or the action, and why.</summary>

@@ -19,6 +19,12 @@ public static class Reasons
     public const string OneShotUncertain = "OneShotUncertain";
     /// <summary>Observe policy and the provider state differs from the declared state.</summary>
     public const string NotInDesiredState = "NotInDesiredState";
+    /// <summary>Running, but the readiness probe has not yet passed successThreshold times in a row since the start.</summary>
+    public const string ProbePending = "ProbePending";
+    /// <summary>Running, but the readiness probe failed failureThreshold times in a row.</summary>
+    public const string ProbeFailing = "ProbeFailing";
+    /// <summary>Not started until the servers in spec.startAfter are Ready (or not stopped until its dependents stopped).</summary>
+    public const string WaitingForDependencies = "WaitingForDependencies";
 
     // Synced=True
     public const string ReconcileSucceeded = "ReconcileSucceeded";

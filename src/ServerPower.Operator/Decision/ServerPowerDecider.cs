@@ -38,6 +38,16 @@ public static class ServerPowerDecider
         !server.Spec.Suspend && capabilities.CanReadState;
 
     /// <summary>
+    /// The start a readiness probe counts from: the request time of the last start, restart or rebuild (null when there
+    /// was none). For a provider that cannot report state a start is re-asserted on a running server, so only a restart
+    /// or rebuild counts there.
+    /// </summary>
+    public static DateTimeOffset? ProbeSince(ServerPowerStatus? status, bool blind) =>
+        status?.LastAction is { } last && (last.Type is ActionType.Restart or ActionType.Rebuild || (!blind && last.Type == ActionType.Start))
+            ? last.RequestTime
+            : null;
+
+    /// <summary>
     /// Decides; with managementPolicy Observe (which never acts) status.plannedAction also says what Manage would do
     /// now and why: the same decision taken as Manage on the status Observe leaves, so tokens Observe adopted are not
     /// planned. With Manage, plannedAction is absent.
@@ -78,6 +88,8 @@ public static class ServerPowerDecider
             d.Synced(false, Reasons.InvalidSpec, message);
             d.Event(true, Reasons.InvalidSpec, message);
         }
+        var blind = input.Provider is ProviderView.Resolved { Capabilities.CanReadState: false };
+        ReadinessRules.Record(d, blind);
         if (d.Unknown is { } unknown)
         {
             // No desired state can be known (schedule missing or invalid, override malformed): the server is left as it is.
@@ -98,8 +110,13 @@ public static class ServerPowerDecider
 
         ResolveInterruptedOneShots(d);
         // The account waits out a 429 (the server that met it recorded RateLimited): the others keep their status as it
-        // is, so a wait costs no write per server, and come back when it ends.
-        if (provider.ThrottledFor is { } wait) return d.Done(NotSooner(d, wait));
+        // is, so a wait costs no write per server, and come back when it ends; one with a change waiting says so.
+        if (provider.ThrottledFor is { } wait)
+        {
+            if (ChangeWaits(d, invalid))
+                d.Synced(false, Reasons.RateLimited, "the provider answered 429 for this account: nothing is sent until its Retry-After has passed, then this change is acted on");
+            return d.Done(NotSooner(d, wait));
+        }
 
         ObservedServer? observed = null;
         if (provider.Capabilities.CanReadState)
@@ -115,6 +132,7 @@ public static class ServerPowerDecider
             d.Status = d.Status with { PowerState = observed.Power, ProviderState = Text.BoundOrNull(observed.RawState, Text.MaxStateLength) };
         }
 
+        if (OrderRules.Invalid(d) is { } badOrder) return HoldInvalidOrder(d, provider, observed, badOrder);
         if (OneShot(d, provider, observed, invalid) is { } oneShot) return oneShot;
         return provider.Capabilities.CanReadState
             ? Converge(d, provider, observed!)
@@ -130,6 +148,7 @@ public static class ServerPowerDecider
         if (outcome.NotSent && outcome.Kind is OutcomeKind.RateLimited or OutcomeKind.Unavailable)
             return NotSent(d, action, outcome);
         var blind = !provider.Capabilities.CanReadState;
+        ReadinessRules.Record(d, blind);
         var result = outcome.IsAccepted ? ActionResult.Accepted
             : outcome.MayHaveReachedProvider ? ActionResult.Uncertain : ActionResult.Failed;
         var message = Text.Bound(outcome.Message.Length > 0 ? outcome.Message : outcome.Kind.ToString());
@@ -159,7 +178,7 @@ public static class ServerPowerDecider
             if (blind && action.Type is ActionType.Start or ActionType.Stop)
             {
                 d.Status = d.Status with { PowerState = PowerState.Unknown, ProviderState = "requested" };
-                d.Ready(true, Reasons.ActionAccepted, BlindMessage(provider.Type, d.Status.LastAction!));
+                ReadinessRules.Ready(d, blind, Reasons.ActionAccepted, BlindMessage(provider.Type, d.Status.LastAction!));
                 var release = d.Deleting && action.Type == ActionType.Stop;
                 return d.Done(provider.ReassertInterval ?? input.Settings.ResyncPeriod, release: release);
             }
@@ -311,7 +330,7 @@ public static class ServerPowerDecider
         {
             if (last is { Result: ActionResult.Accepted, SettledTime: null } && Settles(d, last, desired))
                 d.Status = d.Status with { LastAction = last with { SettledTime = KubeTimeConverter.Truncate(d.Input.Now) } };
-            d.Ready(true, Reasons.InDesiredState, $"the server is {observed.Power}");
+            ReadinessRules.Ready(d, false, Reasons.InDesiredState, $"the server is {observed.Power}");
             return d.Done(settings.ResyncPeriod, release: d.Deleting);
         }
         switch (observed.Power)
@@ -370,6 +389,7 @@ public static class ServerPowerDecider
             d.Ready(false, reason, text);
             return d.Done(Poll(d));
         }
+        if (OrderRules.HoldStart(d) is { } wait) return wait;
         if (awaited)
             d.Event(true, "StartTimedOut", $"the server did not start within {GoDuration.Format(settings.StartEffectTimeout)}; sending start again");
         return Send(d, provider, ActionType.Start, $"the server is {observed.Power}, declared {d.Desired}");
@@ -394,7 +414,7 @@ public static class ServerPowerDecider
                 $"the provider reports {observed.RawState}; it is stopped once that ends");
             return d.Done(Poll(d));
         }
-        if (!awaited) return Send(d, provider, ActionType.Stop, $"the server is {observed.Power}, declared {d.Desired}");
+        if (!awaited) return OrderRules.HoldStop(d) ?? Send(d, provider, ActionType.Stop, $"the server is {observed.Power}, declared {d.Desired}");
 
         // A stop (or kill) was accepted and has outlived the grace period while the server did not report Stopped.
         if (last!.Type == ActionType.Stop && stop.OnTimeout == StopTimeoutAction.Kill && provider.Capabilities.Supports(ActionType.Kill))
@@ -406,6 +426,18 @@ public static class ServerPowerDecider
             : stop.OnTimeout == StopTimeoutAction.Kill ? $"{provider.Type} has no kill; " : "";
         d.Event(true, "StopTimedOut", $"the server did not stop within {stop.GracePeriod}; {why}sending stop again");
         return Send(d, provider, ActionType.Stop, $"the server is still {observed.Power}");
+    }
+
+    /// <summary>spec.startAfter is invalid: nothing is sent until it is fixed; the state read is still reported.</summary>
+    private static Decision HoldInvalidOrder(Draft d, ProviderView.Resolved provider, ObservedServer? observed, string why)
+    {
+        d.Synced(false, Reasons.InvalidSpec, why);
+        d.Event(true, Reasons.InvalidSpec, why);
+        var desired = d.Desired == DesiredPowerState.Running ? PowerState.Running : PowerState.Stopped;
+        if (observed?.Power == desired) ReadinessRules.Ready(d, false, Reasons.InDesiredState, $"the server is {observed.Power}");
+        else d.Ready(false, Reasons.WaitingForDependencies, $"{why}; nothing is sent until spec.startAfter is fixed");
+        if (!provider.Capabilities.CanReadState) d.Status = d.Status with { PowerState = PowerState.Unknown };
+        return d.Done(d.Input.Settings.ResyncPeriod);
     }
 
     private static Decision Send(Draft d, ProviderView.Resolved provider, ActionType action, string why)
@@ -430,14 +462,14 @@ public static class ServerPowerDecider
         if (d.Input.Server.Spec.ManagementPolicy == ManagementPolicy.Observe)
         {
             d.Synced(true, Reasons.ReconcileSucceeded, $"{provider.Type} cannot report state");
-            d.Ready(true, Reasons.ActionAccepted, $"{provider.Type} cannot report power state; managementPolicy Observe never acts");
+            ReadinessRules.Ready(d, true, Reasons.ActionAccepted, $"{provider.Type} cannot report power state; managementPolicy Observe never acts");
             return d.Done(settings.ResyncPeriod);
         }
         if (matches && last!.Result == ActionResult.Accepted && !reassertDue)
         {
             d.Status = d.Status with { ProviderState = "requested" };
             d.Synced(true, Reasons.ReconcileSucceeded, $"{last.Type} accepted by {provider.Type}");
-            d.Ready(true, Reasons.ActionAccepted, BlindMessage(provider.Type, last));
+            ReadinessRules.Ready(d, true, Reasons.ActionAccepted, BlindMessage(provider.Type, last));
             return d.Done(provider.ReassertInterval ?? settings.ResyncPeriod, release: d.Deleting && wanted == ActionType.Stop);
         }
         if (!provider.Capabilities.Supports(wanted))
@@ -445,6 +477,7 @@ public static class ServerPowerDecider
             d.Ready(false, Reasons.Unsupported, $"{wanted} is not supported by {provider.Type}");
             return d.Done(settings.ResyncPeriod);
         }
+        if ((wanted == ActionType.Start ? OrderRules.HoldStart(d) : OrderRules.HoldStop(d)) is { } wait) return wait;
         d.Ready(false, Reasons.ActionPending, $"sending {wanted} (declared {d.Desired}; {provider.Type} cannot report state)");
         return d.Act(new PlannedAction(wanted, null));
     }
@@ -460,6 +493,15 @@ public static class ServerPowerDecider
                 invalid[type] = $"annotation {key} must be {OneShotTokens.Rule}; it is ignored and nothing is sent for it";
         }
         return invalid;
+    }
+
+    /// <summary>The spec changed since Synced was last written, or a valid one-shot token is not handled yet.</summary>
+    private static bool ChangeWaits(Draft d, IReadOnlyDictionary<ActionType, string> invalid)
+    {
+        var synced = Conditions.Find(d.Input.Server.Status?.Conditions, ConditionTypes.Synced);
+        if (synced?.ObservedGeneration != d.Input.Server.Metadata.Generation) return true;
+        return new[] { ActionType.Restart, ActionType.Rebuild }.Any(type =>
+            !invalid.ContainsKey(type) && d.Annotation(type) is { } token && d.OneShotStatus(type)?.Token != token);
     }
 
     /// <summary>A provider's Retry-After of zero, or a date in the past, never turns into an immediate retry.</summary>

@@ -30,6 +30,9 @@ public static class Logging
             });
         }
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The host logs a failed start (a taken port) with its stack trace before throwing; Program prints that as one
+        // line. Critical stays: a crashed background service is logged with its exception there.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         logging.AddFilter("Polly", LogLevel.Warning);
     }

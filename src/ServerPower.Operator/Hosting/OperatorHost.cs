@@ -69,6 +69,7 @@ public static class OperatorHost
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KubernetesEventRecorder>>(),
             sp.GetRequiredService<LeaderElection>().Identity));
         services.AddOperatorRuntime(RuntimeSettings(options));
+        services.AddReadinessProbesAndOrder(options.ReadinessProbes);
         services.AddServerPowerControllers();
 
         var app = builder.Build();
@@ -101,7 +102,8 @@ public static class OperatorHost
         services.AddInformer<PowerProviderResource>(ResourceKinds.PowerProvider);
         services.AddController<ServerPowerReconciler, ServerPowerResource>(ServerControllerName)
             .Watches<PowerProviderResource>(ServerIndexes.ProviderRef, p => [ServerIndexes.Key(p.Metadata.NamespaceProperty, p.Metadata.Name)])
-            .Watches<PowerScheduleResource>(ServerIndexes.ScheduleRef, s => [ServerIndexes.Key(s.Metadata.NamespaceProperty, s.Metadata.Name)]);
+            .Watches<PowerScheduleResource>(ServerIndexes.ScheduleRef, s => [ServerIndexes.Key(s.Metadata.NamespaceProperty, s.Metadata.Name)])
+            .WatchesStartAfter();
         services.AddController<PowerProviderReconciler, PowerProviderResource>(ProviderControllerName);
         services.AddInformer<PowerScheduleResource>(ResourceKinds.PowerSchedule);
         services.AddController<PowerScheduleReconciler, PowerScheduleResource>(ScheduleControllerName);

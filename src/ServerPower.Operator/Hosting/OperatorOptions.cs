@@ -28,6 +28,8 @@ public sealed record OperatorOptions
     /// <summary>Plain http to loopback addresses only (the sandbox).</summary>
     public bool AllowLoopbackHttp { get; init; }
     public IReadOnlyList<string> AllowedEndpointHosts { get; init; } = [];
+    /// <summary>Run spec.readinessProbe; false: no probe connects anywhere and Ready follows the provider alone.</summary>
+    public bool ReadinessProbes { get; init; } = true;
     public string LogFormat { get; init; } = "text";
     /// <summary>A kubeconfig file; default: KUBECONFIG, ~/.kube/config, then in-cluster.</summary>
     public string? Kubeconfig { get; init; }

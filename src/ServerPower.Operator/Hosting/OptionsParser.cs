@@ -13,6 +13,7 @@ public static class OptionsParser
         "namespaces", "label-selector", "workers", "resync-period", "port", "leader-election",
         "leader-election-namespace", "leader-election-lease", "allow-http-endpoints", "allowed-endpoint-hosts",
         "log-format", "kubeconfig", "min-poll", "max-poll", "start-timeout", "drain-timeout",
+        "readiness-probes",
         .. ProviderSettingsParser.Names,
     ];
 
@@ -30,7 +31,8 @@ public static class OptionsParser
           --port N                           /metrics, /healthz and /readyz (8080)
           --leader-election true|false       (true) --leader-election-namespace NS --leader-election-lease NAME
           --allow-http-endpoints true|false  plain-http provider endpoints (false)
-          --allowed-endpoint-hosts a,b       provider hosts allowed (default: any)
+          --allowed-endpoint-hosts a,b       provider hosts allowed, readiness probe hosts too (default: any)
+          --readiness-probes true|false      run the ServerPowers' readiness probes (true)
           --log-format text|json             (text)
           --help                             this text
         """;
@@ -80,6 +82,7 @@ public static class OptionsParser
             MaxPoll = Duration(values, "max-poll", defaults.MaxPoll),
             StartTimeout = Duration(values, "start-timeout", defaults.StartTimeout),
             DrainTimeout = Duration(values, "drain-timeout", defaults.DrainTimeout),
+            ReadinessProbes = Bool(values, "readiness-probes", defaults.ReadinessProbes),
             Provider = ProviderSettingsParser.Parse(values),
         };
         if (options.MinPoll < TimeSpan.FromMilliseconds(100) || options.MaxPoll < options.MinPoll)

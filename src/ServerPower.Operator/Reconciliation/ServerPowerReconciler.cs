@@ -5,6 +5,8 @@ using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Ordering;
+using ServerPower.Operator.Probing;
 using ServerPower.Operator.Runtime;
 using ServerPower.Operator.Scheduling;
 using ServerPower.Providers.Contract;
@@ -15,6 +17,8 @@ namespace ServerPower.Operator.Reconciliation;
 /// The side effects around <see cref="ServerPowerDecider"/>: read the object, resolve its provider, observe,
 /// decide, act, and write status only when its content changed. A one-shot is written as Sending, checked
 /// against resourceVersion, before the provider is called: at most once, even across crashes.
+/// With <paramref name="probes"/>, readiness probes are read from and handed to the prober (null: probes off); with
+/// <paramref name="graph"/>, spec.startAfter order is computed from the cache (null: no order).
 /// </summary>
 public sealed class ServerPowerReconciler(
     IResourceClient client,
@@ -23,6 +27,8 @@ public sealed class ServerPowerReconciler(
     TimeProvider time,
     DecisionSettings settings,
     ILogger<ServerPowerReconciler> logger,
+    ReadinessProber? probes = null,
+    IServerGraph? graph = null,
     IScheduleClient? schedules = null) : IReconciler
 {
     private readonly StatusWriteRetry outcomeWriter = new(time, logger);
@@ -30,7 +36,11 @@ public sealed class ServerPowerReconciler(
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         var server = await client.GetServerAsync(key.Namespace, key.Name, cancellationToken);
-        if (server is null) return ReconcileResult.Done;
+        if (server is null)
+        {
+            probes?.Track(key, null, null);
+            return ReconcileResult.Done;
+        }
         try
         {
             return await ReconcileAsync(server, cancellationToken);
@@ -49,6 +59,7 @@ public sealed class ServerPowerReconciler(
         var wantsFinalizer = server.Spec.DeletionPolicy == DeletionPolicy.Stop;
         if (deleting)
         {
+            probes?.Track(ObjectKey.From(server.Metadata), null, null);
             if (!hasFinalizer) return ReconcileResult.Done;
             if (!wantsFinalizer)
             {
@@ -69,8 +80,17 @@ public sealed class ServerPowerReconciler(
             ? await schedules.GetScheduleAsync(server.Metadata.NamespaceProperty, scheduleName, cancellationToken)
             : null;
         var intent = EffectiveState.Resolve(server, schedule, now);
-        var input = new DecisionInput(server, view, now, settings, intent);
+        var blind = view is ProviderView.Resolved { Capabilities.CanReadState: false };
+        var since = ServerPowerDecider.ProbeSince(server.Status, blind);
+        var readiness = Readiness(server, since);
+        var dependencies = graph is null ? null : DependencyResolver.Resolve(server, graph);
+        var input = new DecisionInput(server, view, now, settings, readiness, dependencies, intent);
         var decision = ServerPowerDecider.Decide(input);
+        // Probed only while the effective desired state is Running; counted from the last start (see ProbeSince).
+        var probe = readiness is { NotAllowed: null } && !server.Spec.Suspend && decision.Status.DesiredState == TargetPowerState.Running
+            ? server.Spec.ReadinessProbe
+            : null;
+        probes?.Track(ObjectKey.From(server.Metadata), probe, since);
 
         if (decision.Action is { } planned && provider is not null && provider.ActionWait() is { } wait)
         {
@@ -107,6 +127,14 @@ public sealed class ServerPowerReconciler(
         if (decision.Failed) return ReconcileResult.Fail(ReadyMessage(decision.Status));
         // Back exactly when the schedule's next transition or the override's end comes, not polled for it.
         return TransitionRequeue.At(Requeue(decision.RequeueAfter, settings), (intent as Intent.Known)?.NextChange, time.GetUtcNow());
+    }
+
+    /// <summary>What the decision learns of the readiness probe; null when the server has none or probes are off.</summary>
+    private ReadinessView? Readiness(ServerPowerResource server, DateTimeOffset? since)
+    {
+        if (probes is null || server.Spec.ReadinessProbe is not { } probe) return null;
+        var snapshot = probes.Observe(ObjectKey.From(server.Metadata));
+        return new ReadinessView(snapshot?.Since == since ? snapshot : null, probes.Check(probe));
     }
 
     private async Task<(ProviderView View, IPowerProvider? Provider)> ObserveAsync(ServerPowerResource server, CancellationToken cancellationToken)

@@ -5,13 +5,15 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Sandbox.Kubernetes.Api;
 using ServerPower.Sandbox.Providers;
+using ServerPower.Sandbox.Services;
 
 namespace ServerPower.Sandbox.Command;
 
 /// <summary>
 /// Points config/samples at the simulators: each PowerProvider's endpoint becomes its type's simulator, each
 /// credentials Secret gets that simulator's token, and each ServerPower's server is created at the simulator,
-/// offline (so a sample declared Running is visibly started by the operator).
+/// offline (so a sample declared Running is visibly started by the operator). Readiness probes are pointed at
+/// <c>service</c>, a listener on 127.0.0.1 standing in for the servers' services (without one they are removed).
 /// </summary>
 public static class SampleInstaller
 {
@@ -23,7 +25,7 @@ public static class SampleInstaller
 
     /// <summary>Rewrites the documents in place for the simulators and creates their servers there.</summary>
     public static IReadOnlyList<JsonObject> PointAtSimulators(IReadOnlyList<JsonObject> documents,
-        IReadOnlyDictionary<ProviderType, IProviderSimulator> simulators)
+        IReadOnlyDictionary<ProviderType, IProviderSimulator> simulators, ServiceListener? service = null)
     {
         var providerTypes = new Dictionary<string, ProviderType>();
         var secretTokens = new Dictionary<(string Name, string Key), string>();
@@ -50,6 +52,7 @@ public static class SampleInstaller
             var spec = server["spec"]!;
             if (providerTypes.TryGetValue((string)spec["providerRef"]!["name"]!, out var type))
                 simulators[type].AddServer((string)spec["serverId"]!);
+            if (spec["readinessProbe"] is JsonObject probe) PointProbe(spec.AsObject(), probe, service);
         }
         return documents;
     }
@@ -69,6 +72,25 @@ public static class SampleInstaller
                 await client.CustomObjects.CreateNamespacedCustomObjectAsync(document, ApiGroup.Group, ApiGroup.Version, ns, plural, cancellationToken: cancellationToken);
         }
         return documents.Count;
+    }
+
+    private static void PointProbe(JsonObject spec, JsonObject probe, ServiceListener? service)
+    {
+        if (service is null)
+        {
+            spec.Remove("readinessProbe");
+            return;
+        }
+        if (probe["tcpSocket"] is JsonObject tcp)
+        {
+            tcp["host"] = "127.0.0.1";
+            tcp["port"] = service.Port;
+        }
+        if (probe["httpGet"] is JsonObject http)
+        {
+            var path = Uri.TryCreate((string?)http["url"], UriKind.Absolute, out var url) ? url.PathAndQuery : "/";
+            http["url"] = $"http://127.0.0.1:{service.Port}{path}";
+        }
     }
 
     private static string Kind(JsonObject document) => (string?)document["kind"] ?? "";

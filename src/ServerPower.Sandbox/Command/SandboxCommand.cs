@@ -8,6 +8,7 @@ using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Hosting;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Providers;
+using ServerPower.Sandbox.Services;
 
 namespace ServerPower.Sandbox.Command;
 
@@ -31,6 +32,11 @@ public static class SandboxCommand
             Console.Error.WriteLine($"sandbox: {PortInUse.Message(e)} (--api-port and --port choose the ports; 0 picks free ones)");
             return 1;
         }
+        catch (SandboxSetupException e)
+        {
+            Console.Error.WriteLine($"sandbox: {e.Message}");
+            return 1;
+        }
     }
 
     private static async Task<int> RunOrThrowAsync(string[] args)
@@ -47,14 +53,31 @@ public static class SandboxCommand
         }
         catch (OptionsException e)
         {
-            Console.Error.WriteLine($"sandbox: {e.Message}\n{Usage}");
+            Console.Error.WriteLine($"sandbox: {e.Message} (see --help)");
             return 2;
         }
-        var root = RepositoryRoot.Find();
+        string root;
+        try
+        {
+            root = RepositoryRoot.Find();
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new SandboxSetupException(e.Message);
+        }
         await using var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { Port = options.ApiPort });
         var kubeconfig = Path.GetFullPath(options.Kubeconfig);
-        emulator.WriteKubeconfig(kubeconfig);
+        try
+        {
+            emulator.WriteKubeconfig(kubeconfig);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SandboxSetupException($"cannot write the kubeconfig {kubeconfig}: {e.Message} (--kubeconfig chooses where)");
+        }
         var simulators = new Dictionary<ProviderType, IProviderSimulator>();
+        // The samples' readiness probes connect here: a stand-in for the servers' services.
+        await using var service = ServiceListener.Start();
         try
         {
             foreach (var type in Enum.GetValues<ProviderType>())
@@ -65,7 +88,7 @@ public static class SandboxCommand
             var samples = 0;
             if (!options.NoSamples)
             {
-                var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(root, "config", "samples")), simulators);
+                var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(root, "config", "samples")), simulators, service);
                 samples = await SampleInstaller.ApplyAsync(client, documents, "default", CancellationToken.None);
             }
 

@@ -279,6 +279,15 @@ public sealed class KubeApiEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends every open watch stream at once, as a restarting API server does; clients must watch again.</summary>
+    public void CloseWatches()
+    {
+        lock (state.Store.Gate)
+        {
+            state.Store.CloseAllWatchers();
+        }
+    }
+
     /// <summary>The newest resourceVersion handed out.</summary>
     public long CurrentResourceVersion
     {

@@ -18,6 +18,9 @@ public interface IProviderSimulator : IAsyncDisposable
 
     FaultInjector Faults { get; }
 
+    /// <summary>Action requests received, per server and action (faulted ones included).</summary>
+    ActionLog Actions { get; }
+
     ServerStore Servers { get; }
 
     /// <summary>Adds a server with an id valid for this provider (Wenium: an integer).</summary>

@@ -54,7 +54,7 @@ public sealed class NonDefaultValuesTests
              "--breaker-minimum-throughput=10", "--breaker-sampling-duration=1m", "--breaker-break-duration=45s",
              "--leader-election=false", "--namespaces=team-a,team-b",
              "--label-selector=serverops.io/fleet=games", "--allow-http-endpoints=true",
-             "--allowed-endpoint-hosts=panel.example.com,wings.example.com", "--log-format=text"],
+             "--allowed-endpoint-hosts=panel.example.com,wings.example.com", "--readiness-probes=false", "--log-format=text"],
             Strings(container["args"]));
         Assert.Equal("registry.example.com/serverpower:1.2.3", (string?)container["image"]);
         Assert.Equal("Always", (string?)container["imagePullPolicy"]);

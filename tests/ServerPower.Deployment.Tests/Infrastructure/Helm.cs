@@ -34,6 +34,7 @@ public static class Helm
             breakDuration: 45s
         allowHttpEndpoints: true
         allowedEndpointHosts: [panel.example.com, wings.example.com]
+        readinessProbes: false
         logFormat: text
         metrics:
           port: 9090

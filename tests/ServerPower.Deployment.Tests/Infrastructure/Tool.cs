@@ -9,30 +9,14 @@ public sealed record ToolResult(string Command, int ExitCode, string StandardOut
 }
 
 /// <summary>
-/// Runs the real command-line tools (helm, kubectl, lua5.4, bash). A missing tool fails the test with the
-/// command that installs it: CI installs them, so a skip would hide a broken pipeline.
+/// Runs the real command-line tools (helm, kubectl, lua5.4, bash). A missing tool is installed the way CI installs
+/// it (<see cref="ServerPower.TestSupport.RequiredTools"/>); if that fails the test fails with the installer's output,
+/// never a skip, which would hide a broken pipeline.
 /// </summary>
 public static class Tool
 {
-    public const string InstallHint = "run `bash .ci/install-deploy-tools.sh` (installs helm into .tools/bin and lua5.4 via apt)";
-
-    /// <summary>The tool's full path: PATH first, then the repository's .tools/bin.</summary>
-    public static string Require(string name)
-    {
-        var directories = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Append(Repository.PathOf(".tools", "bin"));
-        foreach (var dir in directories)
-        {
-            var candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        Assert.Fail($"`{name}` is not installed: {InstallHint}.");
-        return name;
-    }
+    /// <summary>The tool's full path: PATH first, then the repository's .tools/bin, else installed there now.</summary>
+    public static string Require(string name) => ServerPower.TestSupport.RequiredTools.Ensure(name);
 
     public static async Task<ToolResult> RunAsync(string name, IEnumerable<string> arguments, CancellationToken cancellationToken)
     {

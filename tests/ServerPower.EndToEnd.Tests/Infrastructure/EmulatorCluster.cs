@@ -82,6 +82,7 @@ public class EmulatorCluster : ITestCluster
     private static async Task<string> RenderChartRbacAsync()
     {
         var root = RepositoryRoot.Find();
+        ServerPower.TestSupport.RequiredTools.Ensure("helm");
         var output = Path.Combine(Path.GetTempPath(), $"rbac-{Guid.NewGuid():N}.yaml");
         var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in new[] { Path.Combine(root, ".ci", "render-rbac.sh"), output }) start.ArgumentList.Add(arg);

@@ -1,6 +1,7 @@
 using ServerPower.Api.Resources;
 using ServerPower.Sandbox.Command;
 using ServerPower.Sandbox.Providers;
+using ServerPower.Sandbox.Services;
 
 namespace ServerPower.EndToEnd.Tests.Infrastructure;
 
@@ -14,6 +15,8 @@ public abstract class SystemFixture<TCluster> : IAsyncLifetime where TCluster : 
     public Dictionary<ProviderType, IProviderSimulator> Simulators { get; } = [];
     public Kubectl Kubectl { get; private set; } = null!;
     public string Root { get; } = RepositoryRoot.Find();
+    /// <summary>What the samples' readiness probes connect to (a listener on 127.0.0.1).</summary>
+    public ServiceListener SampleService { get; } = ServiceListener.Start();
 
     public async ValueTask InitializeAsync()
     {
@@ -36,13 +39,14 @@ public abstract class SystemFixture<TCluster> : IAsyncLifetime where TCluster : 
     /// <summary>The samples, pointed at the simulators, as multi-document YAML (each document JSON, which is YAML).</summary>
     public string SamplesManifest()
     {
-        var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(Root, "config", "samples")), Simulators);
+        var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(Root, "config", "samples")), Simulators, SampleService);
         return "---\n" + string.Join("\n---\n", documents.Select(d => d.ToJsonString()));
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var simulator in Simulators.Values) await simulator.DisposeAsync();
+        await SampleService.DisposeAsync();
         await Cluster.DisposeAsync();
         GC.SuppressFinalize(this);
     }

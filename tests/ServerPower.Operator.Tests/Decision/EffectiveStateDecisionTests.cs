@@ -22,7 +22,7 @@ public sealed class EffectiveStateDecisionTests
 
     private static ServerPowerDecisionResult DecideWith(Intent? intent, ServerPowerResource server, PowerState observed)
     {
-        var input = new DecisionInput(server, Observed(observed), T0, Settings, intent);
+        var input = new DecisionInput(server, Observed(observed), T0, Settings, Intent: intent);
         return new ServerPowerDecisionResult(input, ServerPowerDecider.Decide(input));
     }
 

@@ -49,7 +49,7 @@ public sealed class ScheduleOnEmulatorTests
         await using var providers = new ServiceCollection().AddServerPowerProviders().BuildServiceProvider();
         var resolver = new ProviderResolver(world.Resources, providers.GetRequiredService<IPowerProviderFactory>(), new EndpointPolicy(false, true, []));
         var servers = new ServerPowerReconciler(world.Resources, resolver, events, TimeProvider.System, OperatorHost.Settings(new OperatorOptions()),
-            NullLogger<ServerPowerReconciler>.Instance, schedules);
+            NullLogger<ServerPowerReconciler>.Instance, schedules: schedules);
         await PatchAsync(world, new JsonObject
         {
             ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [Annotations.Override] = "Stopped until 2099-01-01T00:00:00Z" } },

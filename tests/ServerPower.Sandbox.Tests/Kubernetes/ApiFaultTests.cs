@@ -93,6 +93,20 @@ public sealed class ApiFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_conflict_fault_answers_409_Conflict_and_stores_nothing_until_it_is_removed()
+    {
+        using (h.Emulator.Faults.Conflict("patch", "widgets/status", times: null))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, (await PatchStatusAsync("One")).Status);
+            Assert.Equal(HttpStatusCode.Conflict, (await PatchStatusAsync("Two")).Status);
+            Assert.Null(StoredPhase());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await PatchStatusAsync("Three")).Status);
+        Assert.Equal("Three", StoredPhase());
+    }
+
+    [Fact]
     public async Task A_dropped_connection_stores_nothing_and_one_dropped_after_commit_stores_the_change()
     {
         h.Emulator.Faults.DropConnection("patch", "widgets/status");

@@ -24,7 +24,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
         public async ValueTask InitializeAsync()
         {
             Harness = await EmulatorHarness.StartAsync();
-            foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "crds"), "*.yaml"))
+            foreach (var file in Directory.GetFiles(RepositoryRoot.Combine("crds"), "*.yaml"))
             {
                 var reply = await Harness.SendAsync(HttpMethod.Post, Crds, YamlJson.ParseDocuments(await File.ReadAllTextAsync(file))[0]);
                 Assert.True(reply.Status == HttpStatusCode.Created, $"{Path.GetFileName(file)}: {reply.Body}");
@@ -148,6 +148,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
     private const string CaBundleSelfHosted = "caBundleSecretRef applies only to self-hosted providers: type PterodactylPanel or Wings";
     private const string StopNeedsManage = "deletionPolicy Stop needs managementPolicy Manage: an observed server is never stopped";
     private const string ScheduledNeedsRef = "state Scheduled needs scheduleRef, and scheduleRef is only allowed with state Scheduled";
+    private const string ProbeOneOf = "readinessProbe needs exactly one of tcpSocket and httpGet";
 
     private const string Token = "\"credentialsSecretRef\": {\"name\": \"token\", \"key\": \"token\"}";
     private const string CaBundle = "\"caBundleSecretRef\": {\"name\": \"ca\", \"key\": \"ca.crt\"}";
@@ -172,6 +173,10 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
         { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}}""", false },
         { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}, "state": "Scheduled"}""", true },
         { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}, "state": "Running", {{ScheduleRef}}}""", true },
+        { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"tcpSocket\": {\"host\": \"mc.example.com\", \"port\": 25565}}, \"startAfter\": [\"db\", \"cache\"]}", false },
+        { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"httpGet\": {\"url\": \"https://web.example.com/health\"}, \"periodSeconds\": 5}}", false },
+        { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"periodSeconds\": 5}}", true },
+        { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"tcpSocket\": {\"host\": \"a\", \"port\": 1}, \"httpGet\": {\"url\": \"https://a/\"}}}", true },
     };
 
     [Theory, MemberData(nameof(ProjectCases))]
@@ -189,13 +194,14 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
 
         var reply = await H.SendAsync(HttpMethod.Post, $"/apis/power.serverops.io/v1alpha1/namespaces/default/{plural}", body);
 
+        var field = message == ProbeOneOf ? "spec.readinessProbe" : "spec";
         if (refused)
         {
             Assert.Equal(HttpStatusCode.UnprocessableEntity, reply.Status);
-            Assert.Equal($"{kind}.power.serverops.io \"{name}\" is invalid: spec: Invalid value: \"object\": {message}", (string?)reply.Body!["message"]);
+            Assert.Equal($"{kind}.power.serverops.io \"{name}\" is invalid: {field}: Invalid value: \"object\": {message}", (string?)reply.Body!["message"]);
             var cause = Assert.Single(reply.Body["details"]!["causes"]!.AsArray());
             Assert.Equal("FieldValueInvalid", (string?)cause!["reason"]);
-            Assert.Equal("spec", (string?)cause["field"]);
+            Assert.Equal(field, (string?)cause["field"]);
         }
         else
         {
@@ -206,14 +212,14 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
     [Fact]
     public void The_cases_cover_every_rule_in_the_project_crds_both_ways()
     {
-        var rules = Directory.GetFiles(Path.Combine(RepositoryRoot(), "crds"), "*.yaml")
+        var rules = Directory.GetFiles(RepositoryRoot.Combine("crds"), "*.yaml")
             .Select(f => YamlJson.ParseDocuments(File.ReadAllText(f))[0])
             .SelectMany(crd => Rules(crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!)
                 .Select(r => (Kind: (string)crd["spec"]!["names"]!["kind"]!, Message: (string)r["message"]!)))
             .ToList();
         var cases = ProjectCases.Select(row => (Kind: (string)row.Data.Item1, Message: row.Data.Item2, Refused: row.Data.Item4)).ToList();
 
-        Assert.Equal(5, rules.Count);
+        Assert.Equal(6, rules.Count);
         foreach (var (kind, message) in rules)
         {
             Assert.Contains(cases, c => c.Kind == kind && c.Message == message && c.Refused);
@@ -451,17 +457,5 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
                 }),
             },
         };
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("the repository root (Operator.sln) was not found");
     }
 }

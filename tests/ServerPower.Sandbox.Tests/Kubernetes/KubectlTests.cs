@@ -78,12 +78,12 @@ public sealed class KubectlTests : IAsyncLifetime
     public async Task Invalid_and_unknown_fields_are_refused_as_the_real_server_does()
     {
         var bad = await WriteAsync("bad.yaml", TestCrd.Widget("bad", state: "Foo"));
-        var invalid = await h.Kubectl.RunAsync($"apply -f {bad}");
+        var invalid = await h.Kubectl.TryAsync($"apply -f {bad}");
         Assert.NotEqual(0, invalid.ExitCode);
         Assert.Contains("The Widget \"bad\" is invalid: \n* spec.state: Unsupported value: \"Foo\": supported values: \"Running\", \"Stopped\"\n* <nil>: Invalid value: \"null\": some validation rules were not checked", invalid.StdErr);
 
         var unknown = await WriteAsync("unknown.yaml", TestCrd.Widget("unknown", extraSpec: "  bogus: 1\n"));
-        var strict = await h.Kubectl.RunAsync($"apply -f {unknown}");
+        var strict = await h.Kubectl.TryAsync($"apply -f {unknown}");
         Assert.NotEqual(0, strict.ExitCode);
         Assert.Contains("unknown field \"spec.bogus\"", strict.StdErr);
     }
@@ -105,7 +105,7 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.NotEqual(0, strategic.ExitCode);
         Assert.Contains("the body of the request was in an unknown format", strategic.StdErr);
 
-        var waiting = h.Kubectl.RunAsync("wait --for=condition=Ready widget/w1 --timeout=60s");
+        var waiting = h.Kubectl.TryAsync("wait --for=condition=Ready widget/w1 --timeout=60s");
         await h.SendAsync(HttpMethod.Patch, "/apis/sandbox.test.io/v1/namespaces/default/widgets/w1/status",
             JsonNode.Parse("""{"status":{"conditions":[{"type":"Ready","status":"True"}]}}"""), "application/merge-patch+json");
         var waited = await waiting;
@@ -116,12 +116,12 @@ public sealed class KubectlTests : IAsyncLifetime
         await h.Kubectl.MustAsync("delete widget w1 --wait=false");
         Assert.NotNull(h.Emulator.GetObject(TestCrd.Group, TestCrd.Plural, "default", "w1")!["metadata"]!["deletionTimestamp"]);
 
-        var deleting = h.Kubectl.RunAsync("wait --for=delete widget/w1 --timeout=60s");
+        var deleting = h.Kubectl.TryAsync("wait --for=delete widget/w1 --timeout=60s");
         await h.Kubectl.MustArgsAsync(["patch", "widget", "w1", "--type=json", "-p", """[{"op":"remove","path":"/metadata/finalizers"}]"""]);
         var deleted = await deleting;
         Assert.True(deleted.ExitCode == 0, deleted.ToString());
 
-        var gone = await h.Kubectl.RunAsync("get widget w1");
+        var gone = await h.Kubectl.TryAsync("get widget w1");
         Assert.Contains("Error from server (NotFound): widgets.sandbox.test.io \"w1\" not found", gone.StdErr);
     }
 
@@ -166,7 +166,7 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.Contains("widget.sandbox.test.io/w2 serverside-applied", applied.StdOut);
         Assert.NotNull(h.Emulator.GetObject(TestCrd.Group, TestCrd.Plural, "default", "w2"));
 
-        var watched = await h.Kubectl.RunAsync("get widgets -w --request-timeout=2s");
+        var watched = await h.Kubectl.TryAsync("get widgets -w --request-timeout=2s");
         Assert.Matches(@"w2\s+Running", watched.StdOut);
     }
 }

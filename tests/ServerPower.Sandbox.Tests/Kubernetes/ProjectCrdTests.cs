@@ -3,24 +3,12 @@ namespace ServerPower.Sandbox.Tests.Kubernetes;
 /// <summary>The project's own CRDs (crds/ at the repository root) installed with the real kubectl.</summary>
 public sealed class ProjectCrdTests
 {
-    private static string? RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        return null;
-    }
-
     [Fact]
     public async Task Kubectl_apply_installs_the_project_crds_and_explain_documents_them()
     {
         Assert.SkipUnless(Kubectl.Available, "kubectl is not on the PATH");
-        var crds = RepositoryRoot() is { } root ? Path.Combine(root, "crds") : null;
-        Assert.SkipWhen(crds is null || !Directory.Exists(crds) || Directory.GetFiles(crds, "*.yaml").Length == 0,
+        var crds = RepositoryRoot.Combine("crds");
+        Assert.SkipWhen(!Directory.Exists(crds) || Directory.GetFiles(crds, "*.yaml").Length == 0,
             "crds/ holds no CRD yet");
         await using var h = await EmulatorHarness.StartAsync();
 

@@ -126,7 +126,7 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
         OnTimeout = sim.Chance(0.5) ? StopTimeoutAction.Kill : StopTimeoutAction.Wait,
     };
 
-    public static bool Valid(string value) => value.Length <= Annotations.MaxTokenLength && Operator.Decision.OneShotTokens.IsValid(value);
+    public static bool Valid(string value) => value.Length <= Annotations.MaxTokenLength && OneShotTokens.IsValid(value);
 
     private void Edit(ObjectKey key, string what, Action<ServerPowerResource> change)
     {

@@ -4,9 +4,10 @@
 --   (spec.state Scheduled) that is off outside its window: status.desiredState is then Stopped and Ready=True.
 -- Suspended: spec.suspend is true (the operator observes and acts on nothing).
 -- Degraded: Synced=False (a missing or invalid PowerSchedule or override included), or Ready=False for a failure that will not resolve by waiting (ProviderError,
---   ServerSuspended, Unsupported, OneShotUncertain, NotInDesiredState under managementPolicy Observe).
+--   ServerSuspended, Unsupported, OneShotUncertain, NotInDesiredState under managementPolicy Observe, ProbeFailing:
+--   the readiness probe failed failureThreshold times in a row).
 -- Progressing: everything else (no status yet, generation not yet observed, Starting, Stopping, ActionPending,
---   being deleted).
+--   ProbePending, WaitingForDependencies, being deleted).
 local hs = {}
 
 local function condition(conditionType)
@@ -35,6 +36,7 @@ local failureReasons = {
   Unsupported = true,
   OneShotUncertain = true,
   NotInDesiredState = true,
+  ProbeFailing = true,
 }
 
 if obj.metadata.deletionTimestamp ~= nil then

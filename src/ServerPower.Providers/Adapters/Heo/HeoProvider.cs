@@ -5,7 +5,7 @@ using ServerPower.Providers.Http;
 namespace ServerPower.Providers.Adapters.Heo;
 
 /// <summary>
-/// HEO Systems VPS, following seed heo-systems-vps-power.txt: POST /v1/hosting/cloud/vps-custom/{id}/start|stop,
+/// HEO Systems VPS, following its "VPS custom power control endpoints" document: POST /v1/hosting/cloud/vps-custom/{id}/start|stop,
 /// restart = /reset?force=true (a hard reset; without force HEO answers 400 confirmation_required). Success is
 /// 200 {"success": true, "status": "requested"}: accepted, applied later; a 2xx without "success": true is an
 /// unreadable answer. Errors {"success": false, "error", "message"}. HEO has no state read (state-blind) and no

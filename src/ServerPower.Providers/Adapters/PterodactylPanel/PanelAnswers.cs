@@ -5,10 +5,10 @@ using ServerPower.Providers.Http;
 namespace ServerPower.Providers.Adapters.PterodactylPanel;
 
 /// <summary>
-/// The panel's two error shapes: the seed's {"status": N, "message"} and upstream's
-/// {"errors": [{"code", "status", "detail"}]}. A power action succeeded with the seed's 200
+/// The panel's two error shapes: the documented {"status": N, "message"} and upstream's
+/// {"errors": [{"code", "status", "detail"}]}. A power action succeeded with the documented 200
 /// {"data": {"success": true, "message"}} or upstream's 204; a reinstall with upstream's 202 (or 204, or the
-/// seed's shape). Reads answer JSON objects. Anything else in 2xx is an unreadable answer.
+/// documented shape). Reads answer JSON objects. Anything else in 2xx is an unreadable answer.
 /// </summary>
 internal static class PanelAnswers
 {

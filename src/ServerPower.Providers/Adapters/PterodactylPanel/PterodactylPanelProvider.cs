@@ -6,9 +6,9 @@ using ServerPower.Providers.Resilience;
 namespace ServerPower.Providers.Adapters.PterodactylPanel;
 
 /// <summary>
-/// Pterodactyl panel, client API. Actions follow seed pterodactyl-panel-client-power.txt:
-/// POST /api/client/servers/{server}/power with {"action": X, "signal": X} (seed and upstream names both sent;
-/// the seed's 200 {"data": {"success": true}} and upstream's 204 both accepted, see <see cref="PanelAnswers"/>). Rebuild is upstream's reinstall (POST .../settings/reinstall): spec.rebuild is
+/// Pterodactyl panel, client API. Actions follow its "Server Power Actions" document:
+/// POST /api/client/servers/{server}/power with {"action": X, "signal": X} (documented and upstream names both sent;
+/// the document's 200 {"data": {"success": true}} and upstream's 204 both accepted, see <see cref="PanelAnswers"/>). Rebuild is upstream's reinstall (POST .../settings/reinstall): spec.rebuild is
 /// ignored. State: GET .../resources (current_state, is_suspended). A 409 is explained by
 /// GET /api/client/servers/{server}, the one route that answers in conflict states: Suspended or Busy.
 /// Probe: GET /api/client/account, the cheapest authenticated client call (one user row, no server listing).

@@ -8,7 +8,7 @@ using ServerPower.Providers.Resilience;
 namespace ServerPower.Providers.Adapters.Wenium;
 
 /// <summary>
-/// Wenium Cloud. Actions follow seed wenium-cloud-power-action.txt: POST /servers/{server}/action with
+/// Wenium Cloud. Actions follow its "Power action (start/stop/reboot/rebuild)" document: POST /servers/{server}/action with
 /// {"action": start|stop|reboot|rebuild} (+ os_id, hostname, password, ssh_keys, firewall_group_id for rebuild);
 /// success is a 2xx with "status": true, "status": false is a failure, anything else an unreadable answer.
 /// State: GET /servers/{server}, batch GET /servers, probe GET /user (answers may be bare objects or wrapped in

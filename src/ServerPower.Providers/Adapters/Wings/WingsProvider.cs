@@ -7,7 +7,7 @@ using ServerPower.Providers.Resilience;
 namespace ServerPower.Providers.Adapters.Wings;
 
 /// <summary>
-/// Pterodactyl Wings. Actions follow seed pterodactyl-wings-power.txt: POST /api/servers/{uuid}/power with
+/// Pterodactyl Wings. Actions follow its "Server Power Action" document: POST /api/servers/{uuid}/power with
 /// {"action": X, "wait_seconds": 30}, answered 202 and applied asynchronously (always confirm by reading state);
 /// any other 2xx, or a 202 whose body is neither empty nor JSON, is an unreadable answer.
 /// wait_seconds is always sent: upstream treats an omitted value as 0, which silently drops an action that finds

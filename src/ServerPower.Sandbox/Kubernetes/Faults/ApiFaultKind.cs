@@ -10,6 +10,9 @@ public enum ApiFaultKind
     /// </summary>
     TooManyRequests,
 
+    /// <summary>409 Conflict Status ("the object has been modified") before anything is done, as a write from a stale resourceVersion gets.</summary>
+    Conflict,
+
     /// <summary>500 InternalError Status before anything is done.</summary>
     InternalError,
 

@@ -27,6 +27,10 @@ public sealed class ApiFaults
     public ApiFaultHandle InternalError(string verb, string resource, int? times = 1) =>
         Add(new ApiFaultRule(ApiFaultKind.InternalError, verb, resource) { Times = times });
 
+    /// <summary>409 Conflict before anything is done (e.g. on every status write for a while: <paramref name="times"/> null).</summary>
+    public ApiFaultHandle Conflict(string verb, string resource, int? times = 1) =>
+        Add(new ApiFaultRule(ApiFaultKind.Conflict, verb, resource) { Times = times });
+
     /// <summary>The write is stored and its event emitted, but the client gets 504 Timeout.</summary>
     public ApiFaultHandle TimeoutAfterCommit(string verb, string resource, int? times = 1) =>
         Add(new ApiFaultRule(ApiFaultKind.TimeoutAfterCommit, verb, resource) { Times = times });

@@ -94,6 +94,10 @@ public sealed class RequestRouter
         Authorize(identity, request, ctx);
         state.Requests.Add(new RequestKey(request.Type.Plural, request.Subresource, request.Verb, ctx.Request.Query["fieldManager"].ToString()));
         var fault = state.Faults.Take(request.Verb, request.Type.Plural, request.Subresource, request.Namespace, request.Name);
+        if (fault?.Kind == ApiFaultKind.Conflict)
+        {
+            throw KubeStatus.Conflict(request.Type, request.Name);
+        }
         if (fault is not null && await FailBeforeAsync(ctx, fault))
         {
             return;

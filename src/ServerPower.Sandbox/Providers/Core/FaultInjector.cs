@@ -1,19 +1,40 @@
 namespace ServerPower.Sandbox.Providers.Core;
 
-/// <summary>Fault injection: "the next N calls (matching a method/path) get this fault". Rules apply in the order added.</summary>
-public sealed class FaultInjector
+/// <summary>
+/// Fault injection: "the next N calls (matching a method/path) get this fault", or "every matching call until this
+/// deadline" (by the simulator's clock). Rules apply in the order added.
+/// </summary>
+public sealed class FaultInjector(TimeProvider? time = null)
 {
     private readonly Lock gate = new();
     private readonly List<Entry> entries = [];
+    private readonly TimeProvider clock = time ?? TimeProvider.System;
 
     /// <summary>The next <paramref name="count"/> matching calls get <paramref name="rule"/>.</summary>
     public void Add(FaultRule rule, int count = 1)
     {
         lock (gate)
         {
-            entries.Add(new Entry(rule, count));
+            entries.Add(new Entry(rule, count, null));
         }
     }
+
+    /// <summary>Every matching call for the next <paramref name="duration"/> gets <paramref name="rule"/> (a storm, an outage).</summary>
+    public void AddFor(FaultRule rule, TimeSpan duration)
+    {
+        lock (gate)
+        {
+            entries.Add(new Entry(rule, int.MaxValue, clock.GetUtcNow() + duration));
+        }
+    }
+
+    /// <summary>The next matching calls never get an answer: they hang until the client gives up.</summary>
+    public void Hang(int count = 1, string? method = null, string? path = null) =>
+        Add(new FaultRule { Delay = Timeout.InfiniteTimeSpan, Abort = true, Method = method, PathContains = path }, count);
+
+    /// <summary>The next matching calls are carried out (an action takes effect), then the connection is closed without an answer.</summary>
+    public void DropAfterAnswer(int count = 1, string? method = null, string? path = null) =>
+        Add(new FaultRule { AbortAfterAnswer = true, Method = method, PathContains = path }, count);
 
     public void Respond(int statusCode, int count = 1, string? body = null, TimeSpan? retryAfter = null, string? method = null, string? path = null) =>
         Add(new FaultRule { StatusCode = statusCode, Body = body, RetryAfter = retryAfter, Method = method, PathContains = path }, count);
@@ -57,7 +78,9 @@ public sealed class FaultInjector
         {
             lock (gate)
             {
-                return entries.Sum(entry => entry.Remaining);
+                var now = clock.GetUtcNow();
+                return entries.Where(entry => entry.Until is null).Sum(entry => entry.Remaining)
+                    + entries.Count(entry => entry.Until > now);
             }
         }
     }
@@ -66,13 +89,19 @@ public sealed class FaultInjector
     {
         lock (gate)
         {
+            var now = clock.GetUtcNow();
+            entries.RemoveAll(e => e.Until <= now);
             var entry = entries.FirstOrDefault(e => e.Remaining > 0 && e.Rule.Matches(method, path));
             if (entry is null)
             {
                 return null;
             }
 
-            entry.Remaining--;
+            if (entry.Until is null)
+            {
+                entry.Remaining--;
+            }
+
             if (entry.Remaining == 0)
             {
                 entries.Remove(entry);
@@ -82,9 +111,11 @@ public sealed class FaultInjector
         }
     }
 
-    private sealed class Entry(FaultRule rule, int remaining)
+    private sealed class Entry(FaultRule rule, int remaining, DateTimeOffset? until)
     {
         public FaultRule Rule { get; } = rule;
+
+        public DateTimeOffset? Until { get; } = until;
 
         public int Remaining { get; set; } = remaining;
     }

@@ -3,7 +3,8 @@ namespace ServerPower.Sandbox.Providers.Core;
 /// <summary>
 /// What to do to matching requests instead of (or before) answering normally: wait <see cref="Delay"/>, then
 /// drop the connection (<see cref="Abort"/>), or answer <see cref="StatusCode"/> with <see cref="Body"/> (or
-/// <see cref="StreamedBodyBytes"/>), Retry-After and <see cref="Headers"/>, or, with neither, answer normally.
+/// <see cref="StreamedBodyBytes"/>), Retry-After and <see cref="Headers"/>, or, with neither, answer normally
+/// (and with <see cref="AbortAfterAnswer"/> close the connection instead of sending that answer).
 /// </summary>
 public sealed record FaultRule
 {
@@ -32,6 +33,9 @@ public sealed record FaultRule
     public TimeSpan? Delay { get; init; }
 
     public bool Abort { get; init; }
+
+    /// <summary>Answer normally (an action takes effect), then close the connection instead of sending the answer.</summary>
+    public bool AbortAfterAnswer { get; init; }
 
     internal bool Matches(string method, string path) =>
         (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))

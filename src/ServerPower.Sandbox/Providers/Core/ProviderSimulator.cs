@@ -29,6 +29,7 @@ public abstract class ProviderSimulator : IProviderSimulator
     {
         Options = options;
         Servers = new ServerStore(options);
+        Faults = new FaultInjector(options.TimeProvider);
         if (options.RateLimit is { } rate)
         {
             bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
@@ -50,7 +51,9 @@ public abstract class ProviderSimulator : IProviderSimulator
 
     public RequestLog Requests { get; } = new();
 
-    public FaultInjector Faults { get; } = new();
+    public FaultInjector Faults { get; }
+
+    public ActionLog Actions { get; } = new();
 
     public ServerStore Servers { get; }
 
@@ -119,6 +122,10 @@ public abstract class ProviderSimulator : IProviderSimulator
                 body,
                 Now)
             : null);
+        if (SimulatedAction.Of(request.Method, request.Path.Value ?? "", body, Now) is { } action)
+        {
+            Actions.Add(action);
+        }
 
         if (bucket is not null)
         {
@@ -136,8 +143,15 @@ public abstract class ProviderSimulator : IProviderSimulator
             }
         }
 
-        if (Faults.Take(request.Method, request.Path.Value ?? "") is { } fault && !await ApplyAsync(fault, context))
+        var fault = Faults.Take(request.Method, request.Path.Value ?? "");
+        if (fault is not null && !await ApplyAsync(fault, context))
         {
+            return;
+        }
+
+        if (fault is { AbortAfterAnswer: true })
+        {
+            await AnswerThenDropAsync(context, next);
             return;
         }
 
@@ -145,6 +159,19 @@ public abstract class ProviderSimulator : IProviderSimulator
         {
             await next();
         }
+    }
+
+    /// <summary>Carries the request out with its answer kept off the wire, then closes the connection.</summary>
+    private async Task AnswerThenDropAsync(HttpContext context, Func<Task> next)
+    {
+        using var discarded = new MemoryStream();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(discarded));
+        if (await AuthorizeAsync(context))
+        {
+            await next();
+        }
+
+        context.Abort();
     }
 
     /// <summary>Applies a fault; true when the request should then be answered normally.</summary>

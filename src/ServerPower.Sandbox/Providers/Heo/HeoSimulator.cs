@@ -8,7 +8,7 @@ using ServerPower.Sandbox.Providers.Core;
 namespace ServerPower.Sandbox.Providers.Heo;
 
 /// <summary>
-/// HEO Systems VPS (seed heo-systems-vps-power.txt): POST /v1/hosting/cloud/vps-custom/{id}/start|stop|reset,
+/// HEO Systems VPS ("VPS custom power control endpoints"): POST /v1/hosting/cloud/vps-custom/{id}/start|stop|reset,
 /// reset only with force=true (query or JSON body) else 400 confirmation_required; 200 {"success": true,
 /// "status": "requested"}; errors {"success": false, "error", "message"}: 401, 403 (also unknown VPS), 404,
 /// 405, 429, 502. No state endpoint. GET /v1/status (no auth) reports <see cref="ServiceStatus"/>.

@@ -6,8 +6,8 @@ using ServerPower.Sandbox.Providers.Core;
 namespace ServerPower.Sandbox.Providers.PterodactylPanel;
 
 /// <summary>
-/// Pterodactyl panel client API: POST /api/client/servers/{server}/power (seed
-/// pterodactyl-panel-client-power.txt: 200 {"data": {"success", "message"}}, errors {"status", "message"}),
+/// Pterodactyl panel client API: POST /api/client/servers/{server}/power
+/// ("Server Power Actions": 200 {"data": {"success", "message"}}, errors {"status", "message"}),
 /// upstream's 409 {"errors": [...]} for suspended or installing servers, GET .../resources,
 /// GET /api/client/servers/{server}, POST .../settings/reinstall (202), GET /api/client and /api/client/account.
 /// </summary>
@@ -20,10 +20,10 @@ public sealed class PterodactylPanelSimulator : ProviderSimulator
 
     public override ProviderType Type => ProviderType.PterodactylPanel;
 
-    /// <summary>While true, calls that need Wings answer the seed's 503 "Wings daemon unavailable".</summary>
+    /// <summary>While true, calls that need Wings answer the documented 503 "Wings daemon unavailable".</summary>
     public bool WingsUnavailable { get; set; }
 
-    /// <summary>Answer power actions upstream's way (204 No Content) instead of the seed's 200 body.</summary>
+    /// <summary>Answer power actions upstream's way (204 No Content) instead of the documented 200 body.</summary>
     public bool AnswerNoContent { get; set; }
 
     public static async Task<PterodactylPanelSimulator> StartAsync(SimulatorOptions? options = null, CancellationToken cancellationToken = default)

@@ -7,7 +7,7 @@ using ServerPower.Sandbox.Providers.Core;
 namespace ServerPower.Sandbox.Providers.Wenium;
 
 /// <summary>
-/// Wenium Cloud under "/api": POST /servers/{server}/action (seed wenium-cloud-power-action.txt; 200 with
+/// Wenium Cloud under "/api": POST /servers/{server}/action ("Power action (start/stop/reboot/rebuild)"; 200 with
 /// status true/false), GET /servers, GET /servers/{server} (flat object, "status" string), GET /user (wrapped).
 /// Errors as Laravel would: 401 {"message": "Unauthenticated."}, 403/404 {"message"}.
 /// </summary>

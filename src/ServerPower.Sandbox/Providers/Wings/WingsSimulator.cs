@@ -7,7 +7,7 @@ using ServerPower.Sandbox.Providers.Core;
 namespace ServerPower.Sandbox.Providers.Wings;
 
 /// <summary>
-/// Pterodactyl Wings: POST /api/servers/{uuid}/power (seed pterodactyl-wings-power.txt) answers 202 and applies
+/// Pterodactyl Wings: POST /api/servers/{uuid}/power ("Server Power Action") answers 202 and applies
 /// the action later (after ActionApplyDelay), with upstream's lock rule: while a transition runs, an action
 /// waits up to wait_seconds (omitted = 0, out of range = 30) for it to finish or is silently dropped; kill
 /// never waits; start does nothing unless offline. 400 start/restart of a suspended server, 404, 422.

@@ -1,0 +1,12 @@
+namespace ServerPower.Operator.Decision;
+
+/// <summary>
+/// The start/stop order around one server, computed from the cache before deciding (see Ordering/DependencyResolver.cs).
+/// <paramref name="NotReady"/>: spec.startAfter names that are not Ready=True with desired state Running.
+/// <paramref name="StoppingDependents"/>: servers listing this one in spec.startAfter that are also being stopped and
+/// still report Running or Stopping. <paramref name="Invalid"/>: a name that is not a ServerPower, or a cycle.
+/// </summary>
+public sealed record DependencyView(IReadOnlyList<string> NotReady, IReadOnlyList<string> StoppingDependents, string? Invalid = null)
+{
+    public static DependencyView None { get; } = new([], []);
+}

@@ -1,0 +1,48 @@
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+
+namespace ServerPower.Operator.Decision;
+
+/// <summary>
+/// spec.startAfter in the decision: no start before every dependency is Ready with desired state Running; no stop while
+/// a dependent is also being stopped and still runs. Observe never acts, so order does not apply to it; a deletion waits
+/// for its dependents at most stop.gracePeriod, so the operator's own rules never block a deletion.
+/// </summary>
+internal static class OrderRules
+{
+    /// <summary>spec.startAfter names a missing server or forms a cycle: nothing is sent (a deletion goes on regardless).</summary>
+    public static string? Invalid(Draft d) =>
+        d.Deleting ? null : d.Input.Dependencies?.Invalid;
+
+    /// <summary>Ready=False WaitingForDependencies when a start must wait; null when it may go.</summary>
+    public static Decision? HoldStart(Draft d)
+    {
+        if (d.Input.Dependencies is not { NotReady.Count: > 0 } deps) return null;
+        var names = string.Join(", ", deps.NotReady);
+        d.Ready(false, Reasons.WaitingForDependencies, $"not started until {names} {(deps.NotReady.Count == 1 ? "is" : "are")} Ready with desired state Running (spec.startAfter)");
+        return d.Done(d.Input.Settings.ResyncPeriod);
+    }
+
+    /// <summary>Ready=False WaitingForDependencies when a stop must wait for dependents to stop first; null when it may go.</summary>
+    public static Decision? HoldStop(Draft d)
+    {
+        if (d.Input.Dependencies is not { StoppingDependents.Count: > 0 } deps) return null;
+        var names = string.Join(", ", deps.StoppingDependents);
+        if (d.Deleting && d.Input.Server.Metadata.DeletionTimestamp is { } deleted)
+        {
+            var stop = d.Input.Server.Spec.Stop ?? new StopSpec();
+            var grace = Api.Serialization.GoDuration.TryParse(stop.GracePeriod, out var g) ? g : TimeSpan.FromMinutes(10);
+            var waited = d.Input.Now - new DateTimeOffset(DateTime.SpecifyKind(deleted, DateTimeKind.Utc));
+            if (waited >= grace)
+            {
+                d.Event(true, Reasons.WaitingForDependencies, $"{names} did not stop within {stop.GracePeriod} of the deletion; stopping this server anyway");
+                return null;
+            }
+            d.Ready(false, Reasons.WaitingForDependencies, $"being deleted: stopped once {names} stopped (they list this server in spec.startAfter), at most {stop.GracePeriod} after the deletion");
+            var left = grace - waited;
+            return d.Done(left < d.Input.Settings.MaxPoll ? left : d.Input.Settings.MaxPoll);
+        }
+        d.Ready(false, Reasons.WaitingForDependencies, $"not stopped until {names} stopped (they list this server in spec.startAfter)");
+        return d.Done(d.Input.Settings.ResyncPeriod);
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using ServerPower.Api.Resources;
+using ServerPower.Operator.Ordering;
+using ServerPower.Operator.Probing;
+using ServerPower.Operator.Reconciliation;
+using ServerPower.Operator.Runtime;
+
+namespace ServerPower.Operator.Hosting;
+
+/// <summary>
+/// The services behind spec.readinessProbe and spec.startAfter: the server graph over the cache (the ServerPower
+/// reconciler takes it), and, unless --readiness-probes=false, the prober with its hosted schedule. A probe result
+/// that changes what a server shows enqueues it in the ServerPower controller.
+/// </summary>
+public static class ProbeAndOrderServices
+{
+    public static IServiceCollection AddReadinessProbesAndOrder(this IServiceCollection services, bool probes)
+    {
+        services.TryAddSingleton<IServerGraph>(sp => new ServerGraph(sp.GetRequiredService<ICacheReader>()));
+        if (!probes) return services;
+        services.TryAddSingleton<IProbeRunner>(sp => new ProbeRunner(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ReadinessProber(sp.GetRequiredService<IProbeRunner>(),
+            new ProbeTargetPolicy(sp.GetRequiredService<EndpointPolicy>()), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ReadinessProber>>())
+        {
+            OnChange = key => sp.GetRequiredService<ControllerManager>().Enqueue(OperatorHost.ServerControllerName, key),
+        });
+        services.AddHostedService<ReadinessProberService>();
+        return services;
+    }
+
+    /// <summary>
+    /// On the ServerPower controller: the startAfter index, and a watch of ServerPowers themselves, so a server's change
+    /// (readiness, desired or power state) enqueues the servers that list it (through the index: they may start now) and
+    /// the servers it lists (they may stop now).
+    /// </summary>
+    public static ControllerBuilder<ServerPowerResource> WatchesStartAfter(this ControllerBuilder<ServerPowerResource> controller) =>
+        controller
+            .WithIndex(ServerGraph.StartAfterIndex, ServerGraph.StartAfterOf)
+            .Watches<ServerPowerResource>(ServerGraph.StartAfterIndex, ServerGraph.NameOf)
+            .Watches<ServerPowerResource>(ServerGraph.Dependencies);
+}

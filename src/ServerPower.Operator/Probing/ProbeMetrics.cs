@@ -1,0 +1,28 @@
+using Prometheus;
+
+namespace ServerPower.Operator.Probing;
+
+/// <summary>Readiness probe results by probe type and outcome, and their latency.</summary>
+public static class ProbeMetrics
+{
+    public static readonly Counter Results = Prometheus.Metrics.CreateCounter(
+        "serverpower_probe_results_total", "Readiness probe results by probe type (tcpSocket, httpGet) and outcome (success, failure, timeout).",
+        "type", "outcome");
+
+    public static readonly Histogram Latency = Prometheus.Metrics.CreateHistogram(
+        "serverpower_probe_duration_seconds", "Readiness probe latency by probe type.",
+        new HistogramConfiguration
+        {
+            LabelNames = ["type"],
+            Buckets = Histogram.ExponentialBuckets(0.001, 2, 16),
+        });
+
+    public static readonly Gauge Targets = Prometheus.Metrics.CreateGauge(
+        "serverpower_probe_targets", "Servers whose readiness probe is running.");
+
+    public static void Record(string type, ProbeAttempt attempt)
+    {
+        Results.WithLabels(type, attempt.Success ? "success" : attempt.TimedOut ? "timeout" : "failure").Inc();
+        Latency.WithLabels(type).Observe(attempt.Latency.TotalSeconds);
+    }
+}

@@ -1,0 +1,155 @@
+using k8s;
+using k8s.Models;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Decision;
+using ServerPower.Operator.Ordering;
+using ServerPower.Operator.Runtime;
+
+namespace ServerPower.Operator.Tests.Ordering;
+
+public sealed class DependencyResolverTests
+{
+    private static readonly DateTime T0 = new(2026, 11, 30, 10, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>A cached server: its startAfter, and the status its own reconcile wrote.</summary>
+    public static ServerPowerResource Server(string name, string[]? startAfter = null, bool ready = true,
+        DesiredPowerState desired = DesiredPowerState.Running, PowerState power = PowerState.Running, DesiredPowerState? declared = null) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "games", Generation = 1 },
+        Spec = new ServerPowerSpec { ServerId = name, State = declared ?? desired, StartAfter = startAfter },
+        Status = new ServerPowerStatus
+        {
+            ObservedGeneration = 1, DesiredState = desired == DesiredPowerState.Running ? TargetPowerState.Running : TargetPowerState.Stopped, PowerState = power,
+            Conditions = [new Api.Resources.Condition { Type = ConditionTypes.Ready, Status = ready ? "True" : "False", Reason = "x", LastTransitionTime = T0 }],
+        },
+    };
+
+    public static ServerGraph Graph(params ServerPowerResource[] servers) => new(StoreCache.Of(servers).Cache);
+
+    [Fact]
+    public void No_order_at_all_is_null()
+    {
+        var app = Server("app");
+        Assert.Null(DependencyResolver.Resolve(app, Graph(app, Server("db"))));
+    }
+
+    [Fact]
+    public void Names_that_are_not_Ready_with_desired_Running_are_waited_for()
+    {
+        var app = Server("app", ["db", "cache", "search"]);
+        var graph = Graph(app, Server("db"), Server("cache", ready: false), Server("search", desired: DesiredPowerState.Stopped, power: PowerState.Stopped));
+        var view = DependencyResolver.Resolve(app, graph)!;
+        Assert.Equal(["cache", "search"], view.NotReady);
+        Assert.Null(view.Invalid);
+    }
+
+    [Fact]
+    public void A_status_of_an_older_generation_does_not_count_as_up()
+    {
+        var db = Server("db");
+        db.Metadata.Generation = 2;
+        var app = Server("app", ["db"]);
+        Assert.Equal(["db"], DependencyResolver.Resolve(app, Graph(app, db))!.NotReady);
+    }
+
+    [Fact]
+    public void A_missing_name_is_invalid_and_named()
+    {
+        var app = Server("app", ["db", "dbb"]);
+        var view = DependencyResolver.Resolve(app, Graph(app, Server("db")))!;
+        Assert.Equal("spec.startAfter names dbb, which is not a ServerPower in namespace games", view.Invalid);
+    }
+
+    [Fact]
+    public void A_cycle_is_invalid_and_named_along_its_path()
+    {
+        var a = Server("a", ["b"]);
+        var graph = Graph(a, Server("b", ["c"]), Server("c", ["a"]));
+        Assert.Equal("spec.startAfter forms a cycle: a → b → c → a", DependencyResolver.Resolve(a, graph)!.Invalid);
+    }
+
+    [Fact]
+    public void Listing_itself_is_a_cycle()
+    {
+        var a = Server("a", ["a"]);
+        Assert.Equal("spec.startAfter forms a cycle: a → a", DependencyResolver.Resolve(a, Graph(a))!.Invalid);
+    }
+
+    [Fact]
+    public void A_cycle_further_down_does_not_make_this_server_invalid()
+    {
+        var app = Server("app", ["b"]);
+        var graph = Graph(app, Server("b", ["c"], ready: false), Server("c", ["b"], ready: false));
+        var view = DependencyResolver.Resolve(app, graph)!;
+        Assert.Null(view.Invalid);
+        Assert.Equal(["b"], view.NotReady);
+    }
+
+    [Theory]
+    [InlineData(DesiredPowerState.Stopped, PowerState.Running, true)]
+    [InlineData(DesiredPowerState.Stopped, PowerState.Stopping, true)]
+    [InlineData(DesiredPowerState.Stopped, PowerState.Stopped, false)]
+    [InlineData(DesiredPowerState.Stopped, PowerState.Unknown, false)]
+    [InlineData(DesiredPowerState.Running, PowerState.Running, false)]
+    public void Dependents_being_stopped_that_still_run_hold_the_stop(DesiredPowerState dependentDesired, PowerState dependentPower, bool holds)
+    {
+        var db = Server("db", desired: DesiredPowerState.Stopped);
+        var app = Server("app", ["db"], desired: dependentDesired, power: dependentPower);
+        var view = DependencyResolver.Resolve(db, Graph(db, app))!;
+        Assert.Equal(holds ? ["app"] : [], view.StoppingDependents);
+    }
+
+    [Fact]
+    public void A_dependent_declared_Stopped_whose_status_is_not_yet_updated_holds_the_stop()
+    {
+        var db = Server("db", desired: DesiredPowerState.Stopped);
+        var app = Server("app", ["db"], desired: DesiredPowerState.Running, declared: DesiredPowerState.Stopped);
+        Assert.Equal(["app"], DependencyResolver.Resolve(db, Graph(db, app))!.StoppingDependents);
+    }
+
+    [Fact]
+    public void Suspended_or_observed_dependents_never_hold_a_stop()
+    {
+        var db = Server("db", desired: DesiredPowerState.Stopped);
+        var suspended = Server("app", ["db"], desired: DesiredPowerState.Stopped);
+        suspended.Spec = suspended.Spec with { Suspend = true };
+        var observed = Server("web", ["db"], desired: DesiredPowerState.Stopped);
+        observed.Spec = observed.Spec with { ManagementPolicy = ManagementPolicy.Observe };
+        Assert.Empty(DependencyResolver.Resolve(db, Graph(db, suspended, observed))!.StoppingDependents);
+    }
+
+    [Fact]
+    public void The_index_follows_changes_of_startAfter()
+    {
+        var (store, cache) = StoreCache.Of(Server("app", ["db"]));
+        var graph = new ServerGraph(cache);
+        Assert.Equal(["app"], graph.Dependents("games", "db").Select(s => s.Metadata.Name));
+        store.Set(Server("app", ["cache"]));
+        Assert.Empty(graph.Dependents("games", "db"));
+        Assert.Equal(["app"], graph.Dependents("games", "cache").Select(s => s.Metadata.Name));
+    }
+
+    /// <summary>A ServerPower store with the startAfter index, read through <see cref="ICacheReader"/>.</summary>
+    private sealed class StoreCache(ObjectStore<ServerPowerResource> store) : ICacheReader
+    {
+        public ObjectStore<ServerPowerResource> Store => store;
+
+        public static (ObjectStore<ServerPowerResource> Store, ICacheReader Cache) Of(params ServerPowerResource[] servers)
+        {
+            var store = new ObjectStore<ServerPowerResource>();
+            store.AddIndex(ServerGraph.StartAfterIndex, ServerGraph.StartAfterOf);
+            foreach (var s in servers) store.Set(s);
+            return (store, new StoreCache(store));
+        }
+
+        public T? Get<T>(ObjectKey key) where T : class, IKubernetesObject<V1ObjectMeta> => store.Get(key) as T;
+
+        public IReadOnlyList<T> List<T>() where T : class, IKubernetesObject<V1ObjectMeta> => store.List().Cast<T>().ToList();
+
+        public IReadOnlyList<T> ByIndex<T>(string index, string value) where T : class, IKubernetesObject<V1ObjectMeta> =>
+            store.ByIndex(index, value).Cast<T>().ToList();
+
+        public bool HasSynced<T>() where T : class, IKubernetesObject<V1ObjectMeta> => true;
+    }
+}
