@@ -19,7 +19,7 @@ public sealed class StartAfterWiringTests
         server.Spec = server.Spec with { StartAfter = startAfter.Length > 0 ? startAfter : null };
         server.Status = new ServerPowerStatus
         {
-            ObservedGeneration = 1, DesiredState = DesiredPowerState.Running, PowerState = PowerState.Running,
+            ObservedGeneration = 1, DesiredState = TargetPowerState.Running, PowerState = PowerState.Running,
             Conditions = [new Condition { Type = ConditionTypes.Ready, Status = ready ? "True" : "False", Reason = "x", LastTransitionTime = DateTime.UnixEpoch }],
         };
         return server;
@@ -37,6 +37,7 @@ public sealed class StartAfterWiringTests
         var services = new ServiceCollection();
         services.AddSingleton<IListWatcher<ServerPowerResource>>(servers);
         services.AddSingleton<IListWatcher<PowerProviderResource>>(new FakeListWatcher<PowerProviderResource>());
+        services.AddSingleton<IListWatcher<PowerScheduleResource>>(new FakeListWatcher<PowerScheduleResource>());
         services.AddOperatorRuntime(new RuntimeOptions { LeaderElection = new LeaderElectionOptions { Enabled = false } });
         services.AddReadinessProbesAndOrder(probes: false);
         services.AddServerPowerControllers();

@@ -55,7 +55,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/*
 The operator's rules, the same in the ClusterRole and in each namespaced Role. Exactly what it calls:
-its two kinds (update/patch for finalizers), their status subresource, Secrets get only (credentials in
+its two kinds (update/patch for finalizers), PowerSchedules (read only), the status subresource of all three, Secrets get only (credentials in
 the resource's own namespace; no list/watch, so it never reads Secrets it is not pointed at), and events.
 */}}
 {{- define "serverpower-operator.rules" -}}
@@ -63,7 +63,10 @@ the resource's own namespace; no list/watch, so it never reads Secrets it is not
   resources: ["serverpowers", "powerproviders"]
   verbs: ["get", "list", "watch", "update", "patch"]
 - apiGroups: ["power.serverops.io"]
-  resources: ["serverpowers/status", "powerproviders/status"]
+  resources: ["powerschedules"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["power.serverops.io"]
+  resources: ["serverpowers/status", "powerproviders/status", "powerschedules/status"]
   verbs: ["get", "update", "patch"]
 - apiGroups: [""]
   resources: ["secrets"]

@@ -1,10 +1,10 @@
 -- Prints config/argocd/argocd-cm-patch.yaml from the health.lua files (a test keeps the committed file equal):
 --   lua5.4 config/argocd/test/cm_patch.lua > config/argocd/argocd-cm-patch.yaml
 local here = arg[0]:match("^(.*)/[^/]*$") or "."
-local kinds = { "ServerPower", "PowerProvider" }
+local kinds = { "ServerPower", "PowerProvider", "PowerSchedule" }
 
 local out = {
-  "# Installs the ServerPower and PowerProvider health checks into Argo CD (generated from",
+  "# Installs the ServerPower, PowerProvider and PowerSchedule health checks into Argo CD (generated from",
   "# config/argocd/power.serverops.io/*/health.lua by config/argocd/test/cm_patch.lua; do not edit by hand).",
   "#   kubectl -n argocd patch configmap argocd-cm --type merge --patch-file config/argocd/argocd-cm-patch.yaml",
   "apiVersion: v1",

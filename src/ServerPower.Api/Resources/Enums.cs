@@ -2,8 +2,17 @@ using System.Text.Json.Serialization;
 
 namespace ServerPower.Api.Resources;
 
+/// <summary>spec.state: a fixed state, or Scheduled (the PowerSchedule named by spec.scheduleRef decides).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<DesiredPowerState>))]
-public enum DesiredPowerState { Running, Stopped }
+public enum DesiredPowerState { Running, Stopped, Scheduled }
+
+/// <summary>A state in force: status.desiredState, an override, what a schedule says.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TargetPowerState>))]
+public enum TargetPowerState { Running, Stopped }
+
+/// <summary>A day of the week as a PowerSchedule window names it.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ScheduleDay>))]
+public enum ScheduleDay { Mon, Tue, Wed, Thu, Fri, Sat, Sun }
 
 [JsonConverter(typeof(JsonStringEnumConverter<PowerState>))]
 public enum PowerState { Running, Stopped, Starting, Stopping, Busy, Suspended, Unknown }

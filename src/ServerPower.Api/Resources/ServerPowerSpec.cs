@@ -12,6 +12,9 @@ public sealed record ServerPowerSpec
 
     [JsonPropertyName("state")] public DesiredPowerState State { get; init; } = DesiredPowerState.Running;
 
+    /// <summary>With state Scheduled (and only then): the PowerSchedule, in the same namespace, that decides the state.</summary>
+    [JsonPropertyName("scheduleRef")] public LocalObjectReference? ScheduleRef { get; init; }
+
     /// <summary>True: observe nothing, act on nothing.</summary>
     [JsonPropertyName("suspend")] public bool Suspend { get; init; }
 

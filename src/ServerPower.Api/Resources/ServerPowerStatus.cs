@@ -6,12 +6,13 @@ namespace ServerPower.Api.Resources;
 public sealed record ServerPowerStatus
 {
     [JsonPropertyName("observedGeneration")] public long? ObservedGeneration { get; init; }
-    [JsonPropertyName("desiredState")] public DesiredPowerState? DesiredState { get; init; }
+    [JsonPropertyName("desiredState")] public TargetPowerState? DesiredState { get; init; }
     [JsonPropertyName("powerState")] public PowerState? PowerState { get; init; }
     [JsonPropertyName("providerState")] public string? ProviderState { get; init; }
     [JsonPropertyName("lastAction")] public LastAction? LastAction { get; init; }
     [JsonPropertyName("restart")] public OneShotStatus? Restart { get; init; }
     [JsonPropertyName("rebuild")] public OneShotStatus? Rebuild { get; init; }
+    [JsonPropertyName("override")] public OverrideStatus? Override { get; init; }
     [JsonPropertyName("conditions")] public IReadOnlyList<Condition>? Conditions { get; init; }
     /// <summary>With managementPolicy Observe: what Manage would do now, and why.</summary>
     [JsonPropertyName("plannedAction")] public PlannedActionStatus? PlannedAction { get; init; }

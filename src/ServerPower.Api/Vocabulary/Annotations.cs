@@ -9,11 +9,14 @@ public static class Annotations
     /// <summary>One-shot: each new value asks for exactly one rebuild.</summary>
     public const string Rebuild = ApiGroup.Group + "/rebuild";
 
+    /// <summary>
+    /// A temporary state without touching spec: <c>Running</c> or <c>Stopped</c>, optionally followed by
+    /// <c> until &lt;RFC 3339 time&gt;</c>. It wins over spec.state and any schedule while in force.
+    /// </summary>
+    public const string Override = ApiGroup.Group + "/override";
+
     /// <summary>A one-shot token longer than this is rejected (InvalidSpec), nothing is sent.</summary>
     public const int MaxTokenLength = 63;
-
-    /// <summary>A temporary hold: <c>Running until &lt;RFC 3339 UTC&gt;</c> or <c>Stopped until …</c>.</summary>
-    public const string Override = ApiGroup.Group + "/override";
 
     /// <summary>Finalizer added only while <c>spec.deletionPolicy</c> is Stop.</summary>
     public const string StopFinalizer = ApiGroup.Group + "/stop-on-delete";

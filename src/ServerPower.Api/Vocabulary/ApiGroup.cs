@@ -15,6 +15,10 @@ public static class ApiGroup
     public const string PowerProviderPlural = "powerproviders";
     public const string PowerProviderShortName = "ppr";
 
-    /// <summary>The category both kinds belong to: <c>kubectl get serverops</c>.</summary>
+    public const string PowerScheduleKind = "PowerSchedule";
+    public const string PowerSchedulePlural = "powerschedules";
+    public const string PowerScheduleShortName = "psch";
+
+    /// <summary>The category every kind belongs to: <c>kubectl get serverops</c>.</summary>
     public const string Category = "serverops";
 }

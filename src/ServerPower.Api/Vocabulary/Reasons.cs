@@ -37,8 +37,13 @@ public static class Reasons
     public const string ProviderUnavailable = "ProviderUnavailable";
     public const string InvalidSpec = "InvalidSpec";
     public const string ProviderNotFound = "ProviderNotFound";
+    /// <summary>spec.state Scheduled and spec.scheduleRef names no PowerSchedule in this namespace.</summary>
+    public const string ScheduleNotFound = "ScheduleNotFound";
 
     // PowerProvider Ready
     public const string ProviderReady = "ProviderReady";
     public const string EndpointNotAllowed = "EndpointNotAllowed";
+
+    // PowerSchedule Ready
+    public const string ScheduleValid = "ScheduleValid";
 }

@@ -24,9 +24,10 @@ public abstract record ProviderView
 /// <summary>
 /// <paramref name="Readiness"/>: null when no readiness probe applies (none declared, or probes turned off).
 /// <paramref name="Dependencies"/>: null when no start/stop order applies.
+/// <paramref name="Intent"/>: the desired state in force, worked out before deciding; null: spec.state alone.
 /// </summary>
 public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings,
-    ReadinessView? Readiness = null, DependencyView? Dependencies = null);
+    ReadinessView? Readiness = null, DependencyView? Dependencies = null, Intent? Intent = null);
 
 /// <summary>
 /// One action to send; <paramref name="OneShotToken"/> is set for a restart or rebuild asked by annotation. The decided

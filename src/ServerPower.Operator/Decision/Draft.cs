@@ -16,16 +16,27 @@ internal sealed class Draft
         var meta = input.Server.Metadata;
         Deleting = meta.DeletionTimestamp is not null && meta.Finalizers?.Contains(Annotations.StopFinalizer) == true
             && input.Server.Spec.DeletionPolicy == DeletionPolicy.Stop;
-        Desired = Deleting ? DesiredPowerState.Stopped : input.Server.Spec.State;
+        Intent = input.Intent ?? Intent.FromSpec(input.Server.Spec);
+        Unknown = Deleting ? null : Intent as Intent.Unknown;
+        Desired = Deleting || Intent is not Intent.Known { State: TargetPowerState.Running } ? DesiredPowerState.Stopped : DesiredPowerState.Running;
         Status = (input.Server.Status ?? new ServerPowerStatus()) with
         {
             ObservedGeneration = meta.Generation,
-            DesiredState = Desired,
+            DesiredState = Unknown is not null ? null : Desired == DesiredPowerState.Running ? TargetPowerState.Running : TargetPowerState.Stopped,
+            Override = Intent.Override,
         };
     }
 
     public DecisionInput Input { get; }
     public bool Deleting { get; }
+
+    /// <summary>The state in force before deletion: spec.state, a schedule's, or an override's (Decision/Intent.cs).</summary>
+    public Intent Intent { get; }
+
+    /// <summary>Set when no desired state can be known (and the object is not being deleted): nothing is sent.</summary>
+    public Intent.Unknown? Unknown { get; }
+
+    /// <summary>Running or Stopped: the effective desired state (Stopped while being deleted with deletionPolicy Stop).</summary>
     public DesiredPowerState Desired { get; }
     public ServerPowerStatus Status { get; set; }
 
@@ -46,7 +57,13 @@ internal sealed class Draft
     public string CannotStopForDeletion(string why) =>
         $"{why}; the server cannot be stopped before deletion: fix this, or set spec.deletionPolicy: Orphan to delete the object without stopping the server";
 
-    public void Ready(bool ready, string reason, string message) => Set(ConditionTypes.Ready, ready, reason, message);
+    /// <summary>Ready's message says when an override is in force.</summary>
+    public void Ready(bool ready, string reason, string message) =>
+        Set(ConditionTypes.Ready, ready, reason, OverrideNote() is { } note ? $"{message} ({note})" : message);
+
+    private string? OverrideNote() => !Deleting && Intent is Intent.Known && Intent.Override is { Active: true } o
+        ? $"override {o.State}{(o.Until is { } until ? " until " + KubeTimeConverter.Format(until) : "")} in force"
+        : null;
 
     /// <summary>A failure found earlier in the same decision is not overwritten by a later success.</summary>
     public void Synced(bool synced, string reason, string message)

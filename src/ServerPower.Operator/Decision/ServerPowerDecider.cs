@@ -12,6 +12,9 @@ namespace ServerPower.Operator.Decision;
 /// <item>First, whatever else happens: one-shot tokens present when the object is first seen (no status yet) are
 /// adopted (Skipped), never executed, even when this pass stops early (suspended, provider missing, read failed).</item>
 /// <item>spec.suspend: observe nothing, act on nothing (Ready=False Suspended).</item>
+/// <item>The desired state is the input's <see cref="Intent"/> (override, schedule or spec.state, worked out before);
+/// when it cannot be known (schedule missing or invalid, override malformed) nothing is sent and Synced and Ready say
+/// why, unless the object is being deleted with deletionPolicy Stop.</item>
 /// <item>An invalid annotation value gives Synced=False InvalidSpec and that one-shot is ignored; the declared state
 /// and deletion go on.</item>
 /// <item>One action per reconcile, in this order: a one-shot left in Sending becomes Uncertain (never resent);
@@ -73,6 +76,7 @@ public static class ServerPowerDecider
         var spec = input.Server.Spec;
         var invalid = InvalidTokens(input.Server);
         AdoptAtFirstSight(d, invalid);
+        OverrideEvents.Record(d);
         if (spec.Suspend)
         {
             d.Ready(false, Reasons.Suspended, "spec.suspend is true: the operator observes and changes nothing");
@@ -86,6 +90,14 @@ public static class ServerPowerDecider
         }
         var blind = input.Provider is ProviderView.Resolved { Capabilities.CanReadState: false };
         ReadinessRules.Record(d, blind);
+        if (d.Unknown is { } unknown)
+        {
+            // No desired state can be known (schedule missing or invalid, override malformed): the server is left as it is.
+            d.Synced(false, unknown.Reason, unknown.Message);
+            d.Ready(false, unknown.Reason, unknown.Message);
+            d.Event(true, unknown.Reason, unknown.Message);
+            return d.Done(input.Settings.ResyncPeriod);
+        }
         if (input.Provider is ProviderView.Unresolved unresolved)
         {
             d.Synced(false, unresolved.Reason, unresolved.Message);

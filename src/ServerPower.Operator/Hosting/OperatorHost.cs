@@ -26,6 +26,7 @@ public static class OperatorHost
 {
     public const string ServerControllerName = "serverpower";
     public const string ProviderControllerName = "powerprovider";
+    public const string ScheduleControllerName = "powerschedule";
 
     /// <summary>Poll bounds while a server converges, and how long a start may take before it is sent again.</summary>
     public static DecisionSettings Settings(OperatorOptions options) =>
@@ -58,6 +59,8 @@ public static class OperatorHost
         // Reconcilers read ServerPower and PowerProvider from the informers' caches; Secrets and writes go to the API.
         services.TryAddSingleton<IResourceClient>(sp => new CachedResourceClient(
             new KubernetesResourceClient(sp.GetRequiredService<IKubernetes>()), sp.GetRequiredService<ICacheReader>()));
+        services.TryAddSingleton<IScheduleClient>(sp => new CachedScheduleClient(
+            new KubernetesScheduleClient(sp.GetRequiredService<IKubernetes>()), sp.GetRequiredService<ICacheReader>()));
         services.TryAddSingleton(sp => new ProviderResolver(sp.GetRequiredService<IResourceClient>(),
             sp.GetRequiredService<MeteredProviderFactory>(), sp.GetRequiredService<EndpointPolicy>()));
         services.TryAddSingleton(Settings(options));
@@ -88,17 +91,22 @@ public static class OperatorHost
 
     /// <summary>
     /// The operator's kinds and controllers: ServerPower (indexed by its PowerProvider, and enqueued when its
-    /// PowerProvider is added, changes, reports a new status or goes) and PowerProvider.
+    /// PowerProvider is added, changes, reports a new status or goes; likewise by the PowerSchedule it follows, so a
+    /// changed schedule re-evaluates all its servers at once), PowerProvider and PowerSchedule.
     /// </summary>
     public static IServiceCollection AddServerPowerControllers(this IServiceCollection services)
     {
         services.AddInformer<ServerPowerResource>(ResourceKinds.ServerPower)
-            .WithIndex(ServerIndexes.ProviderRef, ServerIndexes.ProviderRefOf);
+            .WithIndex(ServerIndexes.ProviderRef, ServerIndexes.ProviderRefOf)
+            .WithIndex(ServerIndexes.ScheduleRef, ServerIndexes.ScheduleRefOf);
         services.AddInformer<PowerProviderResource>(ResourceKinds.PowerProvider);
         services.AddController<ServerPowerReconciler, ServerPowerResource>(ServerControllerName)
             .Watches<PowerProviderResource>(ServerIndexes.ProviderRef, p => [ServerIndexes.Key(p.Metadata.NamespaceProperty, p.Metadata.Name)])
+            .Watches<PowerScheduleResource>(ServerIndexes.ScheduleRef, s => [ServerIndexes.Key(s.Metadata.NamespaceProperty, s.Metadata.Name)])
             .WatchesStartAfter();
         services.AddController<PowerProviderReconciler, PowerProviderResource>(ProviderControllerName);
+        services.AddInformer<PowerScheduleResource>(ResourceKinds.PowerSchedule);
+        services.AddController<PowerScheduleReconciler, PowerScheduleResource>(ScheduleControllerName);
         return services;
     }
 

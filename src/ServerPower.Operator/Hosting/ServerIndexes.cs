@@ -1,4 +1,5 @@
 using ServerPower.Api.Resources;
+using ServerPower.Operator.Scheduling;
 
 namespace ServerPower.Operator.Hosting;
 
@@ -10,6 +11,12 @@ public static class ServerIndexes
 
     public static IEnumerable<string> ProviderRefOf(ServerPowerResource server) =>
         [Key(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name)];
+
+    /// <summary>The PowerSchedule a scheduled server follows: <c>namespace/spec.scheduleRef.name</c> (none when not scheduled).</summary>
+    public const string ScheduleRef = "scheduleRef";
+
+    public static IEnumerable<string> ScheduleRefOf(ServerPowerResource server) =>
+        EffectiveState.ScheduleName(server.Spec) is { } name ? [Key(server.Metadata.NamespaceProperty, name)] : [];
 
     /// <summary>An index value naming an object in a namespace.</summary>
     public static string Key(string? ns, string? name) => $"{ns}/{name}";

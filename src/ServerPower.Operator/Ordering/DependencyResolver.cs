@@ -32,7 +32,7 @@ public static class DependencyResolver
 
     /// <summary>Ready=True for its current generation, with desired state Running.</summary>
     public static bool IsUp(ServerPowerResource server) =>
-        server.Status is { DesiredState: DesiredPowerState.Running } status
+        server.Status is { DesiredState: TargetPowerState.Running } status
         && status.ObservedGeneration == server.Metadata.Generation
         && Conditions.Find(status.Conditions, ConditionTypes.Ready)?.Status == ConditionStatus.True;
 
@@ -45,7 +45,7 @@ public static class DependencyResolver
         var spec = dependent.Spec;
         if (spec.Suspend || spec.ManagementPolicy == ManagementPolicy.Observe) return false;
         var stopping = spec.State == DesiredPowerState.Stopped
-            || dependent.Status?.DesiredState == DesiredPowerState.Stopped
+            || dependent.Status?.DesiredState == TargetPowerState.Stopped
             || (dependent.Metadata.DeletionTimestamp is not null && spec.DeletionPolicy == DeletionPolicy.Stop);
         return stopping && dependent.Status?.PowerState is PowerState.Running or PowerState.Stopping;
     }

@@ -8,6 +8,7 @@ using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Ordering;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Runtime;
+using ServerPower.Operator.Scheduling;
 using ServerPower.Providers.Contract;
 
 namespace ServerPower.Operator.Reconciliation;
@@ -27,7 +28,8 @@ public sealed class ServerPowerReconciler(
     DecisionSettings settings,
     ILogger<ServerPowerReconciler> logger,
     ReadinessProber? probes = null,
-    IServerGraph? graph = null) : IReconciler
+    IServerGraph? graph = null,
+    IScheduleClient? schedules = null) : IReconciler
 {
     private readonly StatusWriteRetry outcomeWriter = new(time, logger);
 
@@ -72,14 +74,20 @@ public sealed class ServerPowerReconciler(
         }
 
         var (view, provider) = await ObserveAsync(server, cancellationToken);
+        var now = time.GetUtcNow();
+        // The desired state in force: the override annotation, else the schedule (spec.state Scheduled), else spec.state.
+        var schedule = EffectiveState.ScheduleName(server.Spec) is { } scheduleName && schedules is not null
+            ? await schedules.GetScheduleAsync(server.Metadata.NamespaceProperty, scheduleName, cancellationToken)
+            : null;
+        var intent = EffectiveState.Resolve(server, schedule, now);
         var blind = view is ProviderView.Resolved { Capabilities.CanReadState: false };
         var since = ServerPowerDecider.ProbeSince(server.Status, blind);
         var readiness = Readiness(server, since);
         var dependencies = graph is null ? null : DependencyResolver.Resolve(server, graph);
-        var input = new DecisionInput(server, view, time.GetUtcNow(), settings, readiness, dependencies);
+        var input = new DecisionInput(server, view, now, settings, readiness, dependencies, intent);
         var decision = ServerPowerDecider.Decide(input);
         // Probed only while the effective desired state is Running; counted from the last start (see ProbeSince).
-        var probe = readiness is { NotAllowed: null } && !server.Spec.Suspend && decision.Status.DesiredState == DesiredPowerState.Running
+        var probe = readiness is { NotAllowed: null } && !server.Spec.Suspend && decision.Status.DesiredState == TargetPowerState.Running
             ? server.Spec.ReadinessProbe
             : null;
         probes?.Track(ObjectKey.From(server.Metadata), probe, since);
@@ -117,7 +125,8 @@ public sealed class ServerPowerReconciler(
             return ReconcileResult.Done;
         }
         if (decision.Failed) return ReconcileResult.Fail(ReadyMessage(decision.Status));
-        return Requeue(decision.RequeueAfter, settings);
+        // Back exactly when the schedule's next transition or the override's end comes, not polled for it.
+        return TransitionRequeue.At(Requeue(decision.RequeueAfter, settings), (intent as Intent.Known)?.NextChange, time.GetUtcNow());
     }
 
     /// <summary>What the decision learns of the readiness probe; null when the server has none or probes are off.</summary>

@@ -57,14 +57,17 @@ public static class SampleInstaller
         return documents;
     }
 
-    /// <summary>Creates the documents in a namespace: Secrets first, then providers, then servers.</summary>
+    /// <summary>Creates the documents in a namespace: Secrets first, then providers and schedules, then servers.</summary>
     public static async Task<int> ApplyAsync(IKubernetes client, IReadOnlyList<JsonObject> documents, string ns, CancellationToken cancellationToken)
     {
         foreach (var secret in documents.Where(d => Kind(d) == "Secret"))
             await client.CoreV1.CreateNamespacedSecretAsync(KubernetesJson.Deserialize<V1Secret>(secret.ToJsonString()), ns, cancellationToken: cancellationToken);
-        foreach (var kind in new[] { ApiGroup.PowerProviderKind, ApiGroup.ServerPowerKind })
+        foreach (var (kind, plural) in new[]
+                 {
+                     (ApiGroup.PowerProviderKind, ApiGroup.PowerProviderPlural), (ApiGroup.PowerScheduleKind, ApiGroup.PowerSchedulePlural),
+                     (ApiGroup.ServerPowerKind, ApiGroup.ServerPowerPlural),
+                 })
         {
-            var plural = kind == ApiGroup.ServerPowerKind ? ApiGroup.ServerPowerPlural : ApiGroup.PowerProviderPlural;
             foreach (var document in documents.Where(d => Kind(d) == kind))
                 await client.CustomObjects.CreateNamespacedCustomObjectAsync(document, ApiGroup.Group, ApiGroup.Version, ns, plural, cancellationToken: cancellationToken);
         }

@@ -8,15 +8,20 @@ namespace ServerPower.Api.Tests.Crds;
 /// <summary>The parts of the CRDs that the C# types cannot check: names, columns, documentation, validation rules.</summary>
 public sealed class CrdDefinitionTests
 {
-    public static TheoryData<string> Kinds => [ApiGroup.ServerPowerKind, ApiGroup.PowerProviderKind];
+    public static TheoryData<string> Kinds => [ApiGroup.ServerPowerKind, ApiGroup.PowerProviderKind, ApiGroup.PowerScheduleKind];
+
+    public static TheoryData<string> KindsWithRules => [ApiGroup.ServerPowerKind, ApiGroup.PowerProviderKind];
 
     [Theory, MemberData(nameof(Kinds))]
     public void Names_match_the_vocabulary(string kind)
     {
         var crd = Crd.ForKind(kind);
-        var (plural, shortName) = kind == ApiGroup.ServerPowerKind
-            ? (ApiGroup.ServerPowerPlural, ApiGroup.ServerPowerShortName)
-            : (ApiGroup.PowerProviderPlural, ApiGroup.PowerProviderShortName);
+        var (plural, shortName) = kind switch
+        {
+            ApiGroup.ServerPowerKind => (ApiGroup.ServerPowerPlural, ApiGroup.ServerPowerShortName),
+            ApiGroup.PowerScheduleKind => (ApiGroup.PowerSchedulePlural, ApiGroup.PowerScheduleShortName),
+            _ => (ApiGroup.PowerProviderPlural, ApiGroup.PowerProviderShortName),
+        };
         var names = crd.Spec["names"]!;
 
         Assert.Equal("apiextensions.k8s.io/v1", (string?)crd.Document["apiVersion"]);
@@ -117,7 +122,24 @@ public sealed class CrdDefinitionTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
-    [Theory, MemberData(nameof(Kinds))]
+    [Fact]
+    public void PowerSchedule_has_the_printer_columns_of_the_issue()
+    {
+        Assert.Equal(
+            [
+                "TIMEZONE|string|0|.spec.timeZone",
+                "STATE|string|0|.status.state",
+                "NEXT|string|0|.status.nextTransition",
+                "AGE|date|0|.metadata.creationTimestamp",
+            ],
+            Columns(Crd.PowerSchedule));
+    }
+
+    [Fact]
+    public void The_ServerPower_description_explains_the_override_annotation() =>
+        Assert.Contains(Annotations.Override, (string)Crd.ServerPower.Schema["description"]!, StringComparison.Ordinal);
+
+    [Theory, MemberData(nameof(KindsWithRules))]
     public void Every_validation_rule_has_a_message(string kind)
     {
         var rules = Crd.ForKind(kind).Fields()

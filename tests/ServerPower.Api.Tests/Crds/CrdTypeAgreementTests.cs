@@ -17,6 +17,10 @@ public sealed class CrdTypeAgreementTests
         AssertAgree(typeof(PowerProviderResource), Crd.PowerProvider);
 
     [Fact]
+    public void PowerSchedule_type_and_schema_agree_field_by_field() =>
+        AssertAgree(typeof(PowerScheduleResource), Crd.PowerSchedule);
+
+    [Fact]
     public void The_comparison_names_every_kind_of_drift_by_path()
     {
         var schema = JsonNode.Parse("""
@@ -34,8 +38,8 @@ public sealed class CrdTypeAgreementTests
 
         string[] expected =
             [
-                "spec.state: C# DesiredPowerState value \"Stopped\" is missing from the CRD enum",
-                "spec.state: CRD enum value \"Paused\" is missing from C# DesiredPowerState",
+                "spec.state: C# TargetPowerState value \"Stopped\" is missing from the CRD enum",
+                "spec.state: CRD enum value \"Paused\" is missing from C# TargetPowerState",
                 "spec.count: C# String is JSON string, the CRD says integer",
                 "spec.grace: the CRD defaults to \"5m\", C# Drifted.Grace to \"10m\"",
                 "spec.items[]: C# Int64 is JSON integer, the CRD says string",
@@ -55,7 +59,7 @@ public sealed class CrdTypeAgreementTests
 
     private sealed record Drifted
     {
-        [JsonPropertyName("state")] public DesiredPowerState State { get; init; }
+        [JsonPropertyName("state")] public TargetPowerState State { get; init; }
         [JsonPropertyName("count")] public string Count { get; init; } = "";
         [JsonPropertyName("name")] public string? Name { get; init; }
         [JsonPropertyName("grace")] public string Grace { get; init; } = "10m";

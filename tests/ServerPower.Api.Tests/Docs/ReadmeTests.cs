@@ -24,12 +24,14 @@ public sealed class ReadmeTests
     {
         Assert.Contains(Annotations.Restart, Readme, StringComparison.Ordinal);
         Assert.Contains(Annotations.Rebuild, Readme, StringComparison.Ordinal);
+        Assert.Contains(Annotations.Override, Readme, StringComparison.Ordinal);
         Assert.Contains("dotnet test Operator.sln", Readme, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData(ApiGroup.ServerPowerKind)]
     [InlineData(ApiGroup.PowerProviderKind)]
+    [InlineData(ApiGroup.PowerScheduleKind)]
     public void Every_spec_and_status_field_is_in_the_tour(string kind)
     {
         var prefix = kind.ToLowerInvariant() + ".";

@@ -9,7 +9,7 @@ namespace ServerPower.Api.Tests.Samples;
 public sealed class SampleTests
 {
     public static TheoryData<string> Resources =>
-        [.. Support.Samples.Documents.Where(d => d.Kind is ApiGroup.ServerPowerKind or ApiGroup.PowerProviderKind).Select(d => d.ToString())];
+        [.. Support.Samples.Documents.Where(d => d.Kind is ApiGroup.ServerPowerKind or ApiGroup.PowerProviderKind or ApiGroup.PowerScheduleKind).Select(d => d.ToString())];
 
     [Theory, MemberData(nameof(Resources))]
     public void Every_sample_is_valid_against_its_CRD_schema(string sample)
@@ -54,6 +54,14 @@ public sealed class SampleTests
     }
 
     [Fact]
+    public void A_sample_shows_a_PowerSchedule_and_a_server_that_follows_it()
+    {
+        var schedule = Assert.Single(Support.Samples.OfKind(ApiGroup.PowerScheduleKind));
+        Assert.Contains(Support.Samples.OfKind(ApiGroup.ServerPowerKind), s =>
+            (string?)s.Spec["state"] == nameof(DesiredPowerState.Scheduled) && (string?)s.Spec["scheduleRef"]?["name"] == schedule.Name);
+    }
+
+    [Fact]
     public void Every_reference_resolves_to_a_sample()
     {
         var providers = Support.Samples.OfKind(ApiGroup.PowerProviderKind).Select(p => p.Name).ToHashSet();
@@ -66,6 +74,9 @@ public sealed class SampleTests
             var spec = sample.Document["spec"];
             if (sample.Kind == ApiGroup.ServerPowerKind && !providers.Contains((string)spec!["providerRef"]!["name"]!))
                 problems.Add($"{sample}: providerRef names no sample PowerProvider");
+            if (sample.Kind == ApiGroup.ServerPowerKind && spec!["scheduleRef"]?["name"] is { } schedule
+                && !Support.Samples.OfKind(ApiGroup.PowerScheduleKind).Any(s => s.Name == (string)schedule!))
+                problems.Add($"{sample}: scheduleRef names no sample PowerSchedule");
             foreach (var reference in new[] { spec?["credentialsSecretRef"], spec?["caBundleSecretRef"], spec?["rebuild"]?["rootPasswordSecretRef"] })
             {
                 if (reference is not null && !secretKeys.Contains($"{reference["name"]}/{reference["key"]}"))

@@ -35,6 +35,14 @@ public sealed class SchemaRejectionTests
         { ApiGroup.PowerProviderKind, "spec.rateLimit", "{\"requestsPerSecond\": 1000000}", "#/spec.rateLimit.requestsPerSecond: NumberTooBig" },
         { ApiGroup.PowerProviderKind, "spec.rateLimit", "{\"burst\": 1000000}", "#/spec.rateLimit.burst: NumberTooBig" },
         { ApiGroup.PowerProviderKind, "spec.endpoint", "\"ftp://files.example.com\"", "#/spec.endpoint: PatternMismatch" },
+        { ApiGroup.ServerPowerKind, "spec.scheduleRef", "{}", "#/spec.scheduleRef.name: PropertyRequired" },
+        { ApiGroup.PowerScheduleKind, "spec.timeZone", "\"\"", "#/spec.timeZone: StringTooShort" },
+        { ApiGroup.PowerScheduleKind, "spec.running", "[{\"from\": \"8:00\", \"to\": \"18:00\"}]", "#/spec.running[0].from: PatternMismatch" },
+        { ApiGroup.PowerScheduleKind, "spec.running", "[{\"from\": \"08:00\", \"to\": \"24:00\"}]", "#/spec.running[0].to: PatternMismatch" },
+        { ApiGroup.PowerScheduleKind, "spec.running", "[{\"from\": \"08:00\"}]", "#/spec.running[0].to: PropertyRequired" },
+        { ApiGroup.PowerScheduleKind, "spec.running", "[{\"days\": [\"Monday\"], \"from\": \"08:00\", \"to\": \"18:00\"}]", "#/spec.running[0].days[0]: NotInEnumeration" },
+        { ApiGroup.PowerScheduleKind, "spec.exceptions", "[{\"date\": \"2026-13-01\", \"state\": \"Stopped\"}]", "#/spec.exceptions[0].date: PatternMismatch" },
+        { ApiGroup.PowerScheduleKind, "spec.exceptions", "[{\"date\": \"2026-12-25\", \"state\": \"Scheduled\"}]", "#/spec.exceptions[0].state: NotInEnumeration" },
     };
 
     [Theory, MemberData(nameof(Cases))]

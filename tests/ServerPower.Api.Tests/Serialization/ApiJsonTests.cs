@@ -115,7 +115,7 @@ public sealed class ApiJsonTests
         Status = new ServerPowerStatus
         {
             ObservedGeneration = 3,
-            DesiredState = DesiredPowerState.Stopped,
+            DesiredState = TargetPowerState.Stopped,
             PowerState = PowerState.Stopping,
             ProviderState = "stopping",
             LastAction = new LastAction { Type = ActionType.Stop, RequestTime = Time, Result = ActionResult.Accepted, Message = "ok" },

@@ -10,10 +10,13 @@ public sealed record Crd(string File, JsonObject Document)
 
     public static Crd PowerProvider { get; } = Load($"{ApiGroup.PowerProviderPlural}.{ApiGroup.Group}.yaml");
 
+    public static Crd PowerSchedule { get; } = Load($"{ApiGroup.PowerSchedulePlural}.{ApiGroup.Group}.yaml");
+
     public static Crd ForKind(string kind) => kind switch
     {
         ApiGroup.ServerPowerKind => ServerPower,
         ApiGroup.PowerProviderKind => PowerProvider,
+        ApiGroup.PowerScheduleKind => PowerSchedule,
         _ => throw new ArgumentException($"no CRD for kind {kind}"),
     };
 

@@ -26,11 +26,11 @@ public sealed class HealthCheckTests
     }
 
     [Fact]
-    public void Checks_exist_for_both_kinds_in_Argo_CDs_layout()
+    public void Checks_exist_for_every_kind_in_Argo_CDs_layout()
     {
         var kinds = KindDirectories.Select(d => Path.GetRelativePath(ArgoCd, d).Replace('\\', '/')).ToList();
 
-        Assert.Equal(["power.serverops.io/PowerProvider", "power.serverops.io/ServerPower"], kinds);
+        Assert.Equal(["power.serverops.io/PowerProvider", "power.serverops.io/PowerSchedule", "power.serverops.io/ServerPower"], kinds);
     }
 
     [Fact]
@@ -62,6 +62,8 @@ public sealed class HealthCheckTests
         Assert.Equal(["Degraded", "Healthy", "Progressing", "Suspended"], statuses);
         var stopped = Assert.Single(tests, t => (string?)t!["inputPath"] == "testdata/healthy_stopped.yaml");
         Assert.Equal("Healthy", (string?)stopped!["healthStatus"]!["status"]);
+        var offOutsideWindow = Assert.Single(tests, t => (string?)t!["inputPath"] == "testdata/healthy_scheduled_off_outside_window.yaml");
+        Assert.Equal("Healthy", (string?)offOutsideWindow!["healthStatus"]!["status"]);
     }
 
     [Fact]
@@ -97,7 +99,7 @@ public sealed class HealthCheckTests
         Assert.True(generated == committed,
             "config/argocd/argocd-cm-patch.yaml is stale: run `lua5.4 config/argocd/test/cm_patch.lua > config/argocd/argocd-cm-patch.yaml`.");
         var data = Manifests.ParseOne(committed)["data"]!.AsObject();
-        foreach (var kind in new[] { "ServerPower", "PowerProvider" })
+        foreach (var kind in new[] { "ServerPower", "PowerProvider", "PowerSchedule" })
         {
             var lua = File.ReadAllText(Path.Combine(ArgoCd, "power.serverops.io", kind, "health.lua"));
             Assert.Equal(lua, (string?)data[$"resource.customizations.health.power.serverops.io_{kind}"]);

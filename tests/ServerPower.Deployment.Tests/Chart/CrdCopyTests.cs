@@ -23,12 +23,12 @@ public sealed class CrdCopyTests
     }
 
     [Fact]
-    public async Task Helm_installs_both_crds_from_the_chart()
+    public async Task Helm_installs_every_crd_from_the_chart()
     {
         var objects = await Helm.RenderAsync(null, TestContext.Current.CancellationToken, "--include-crds");
 
         var names = objects.OfKind("CustomResourceDefinition").Select(c => c.Name()).Order().ToList();
-        Assert.Equal(["powerproviders.power.serverops.io", "serverpowers.power.serverops.io"], names);
+        Assert.Equal(["powerproviders.power.serverops.io", "powerschedules.power.serverops.io", "serverpowers.power.serverops.io"], names);
     }
 
     private static Dictionary<string, string> Files(string directory) =>

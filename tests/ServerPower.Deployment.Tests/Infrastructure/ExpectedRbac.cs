@@ -5,13 +5,16 @@ namespace ServerPower.Deployment.Tests.Infrastructure;
 /// <summary>Exactly what the operator calls (least privilege), written out independently of the chart.</summary>
 public static class ExpectedRbac
 {
-    /// <summary>Its two kinds (update/patch for finalizers), their status, Secrets get only, events of both APIs.</summary>
+    /// <summary>Its two kinds (update/patch for finalizers), PowerSchedules read-only, the status of all three, Secrets get only, events of both APIs.</summary>
     public static JsonNode OperatorRules => Manifests.Node("""
         - apiGroups: [power.serverops.io]
           resources: [serverpowers, powerproviders]
           verbs: [get, list, watch, update, patch]
         - apiGroups: [power.serverops.io]
-          resources: [serverpowers/status, powerproviders/status]
+          resources: [powerschedules]
+          verbs: [get, list, watch]
+        - apiGroups: [power.serverops.io]
+          resources: [serverpowers/status, powerproviders/status, powerschedules/status]
           verbs: [get, update, patch]
         - apiGroups: [""]
           resources: [secrets]

@@ -17,7 +17,7 @@ public sealed class KustomizeTests
         var objects = await RenderDefaultAsync();
 
         Assert.Single(objects.OfKind("Namespace"), n => n.Name() == Helm.Namespace);
-        Assert.Equal(["powerproviders.power.serverops.io", "serverpowers.power.serverops.io"],
+        Assert.Equal(["powerproviders.power.serverops.io", "powerschedules.power.serverops.io", "serverpowers.power.serverops.io"],
             objects.OfKind("CustomResourceDefinition").Select(c => c.Name()).Order().ToList());
         Assert.Single(objects.OfKind("ServiceAccount"));
         Assert.Single(objects.OfKind("ClusterRole"));
@@ -70,6 +70,6 @@ public sealed class KustomizeTests
     {
         var objects = Manifests.Parse(await Tool.RunCheckedAsync("kubectl", ["kustomize", Repository.PathOf("config", "crd")], Cancel));
 
-        Assert.Equal(2, objects.OfKind("CustomResourceDefinition").Count());
+        Assert.Equal(3, objects.OfKind("CustomResourceDefinition").Count());
     }
 }

@@ -36,7 +36,7 @@ public sealed class ServerPowerDeciderTests
         Assert.Equal(ready, Ready(r.Status).Status);
         Assert.Equal(reason, Ready(r.Status).Reason);
         Assert.Equal(observed, r.Status.PowerState);
-        Assert.Equal(desired, r.Status.DesiredState);
+        Assert.Equal(desired.ToString(), r.Status.DesiredState.ToString());
         Assert.Equal(1, r.Status.ObservedGeneration);
     }
 

@@ -12,7 +12,7 @@ namespace ServerPower.Operator.Tests.Edges;
 public sealed class OperatorHostTests
 {
     [Fact]
-    public async Task The_container_builds_both_controllers_and_keeps_the_callers_services_and_settings()
+    public async Task The_container_builds_every_controller_and_keeps_the_callers_services_and_settings()
     {
         var dir = Directory.CreateTempSubdirectory("operator-host-");
         var kubeconfig = Path.Combine(dir.FullName, "kubeconfig");
@@ -31,10 +31,13 @@ public sealed class OperatorHostTests
         await using var app = OperatorHost.Build(options, services => services.AddSingleton<TimeProvider>(time));
 
         var manager = app.Services.GetRequiredService<ControllerManager>();
-        Assert.Equal([OperatorHost.ProviderControllerName, OperatorHost.ServerControllerName], manager.ControllerNames.Order());
-        Assert.Equal(2, manager.Informers.Count);
+        Assert.Equal([OperatorHost.ProviderControllerName, OperatorHost.ScheduleControllerName, OperatorHost.ServerControllerName],
+            manager.ControllerNames.Order());
+        Assert.Equal(3, manager.Informers.Count);
         Assert.NotNull(app.Services.GetRequiredService<ServerPowerReconciler>());
         Assert.NotNull(app.Services.GetRequiredService<PowerProviderReconciler>());
+        Assert.NotNull(app.Services.GetRequiredService<PowerScheduleReconciler>());
+        Assert.IsType<Kubernetes.CachedScheduleClient>(app.Services.GetRequiredService<Kubernetes.IScheduleClient>());
         Assert.Same(time, app.Services.GetRequiredService<TimeProvider>());
         var providerOptions = app.Services.GetRequiredService<IOptions<ProviderOptions>>().Value;
         Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(1)), (providerOptions.RequestTimeout, providerOptions.BreakerBreakDuration));

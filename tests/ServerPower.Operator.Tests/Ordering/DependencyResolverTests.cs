@@ -20,7 +20,7 @@ public sealed class DependencyResolverTests
         Spec = new ServerPowerSpec { ServerId = name, State = declared ?? desired, StartAfter = startAfter },
         Status = new ServerPowerStatus
         {
-            ObservedGeneration = 1, DesiredState = desired, PowerState = power,
+            ObservedGeneration = 1, DesiredState = desired == DesiredPowerState.Running ? TargetPowerState.Running : TargetPowerState.Stopped, PowerState = power,
             Conditions = [new Api.Resources.Condition { Type = ConditionTypes.Ready, Status = ready ? "True" : "False", Reason = "x", LastTransitionTime = T0 }],
         },
     };

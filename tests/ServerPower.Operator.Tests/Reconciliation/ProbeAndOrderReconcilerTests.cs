@@ -151,7 +151,7 @@ public sealed class ProbeAndOrderReconcilerTests : IAsyncDisposable
             Spec = new ServerPowerSpec { ProviderRef = new LocalObjectReference { Name = "main" }, ServerId = serverId },
             Status = new ServerPowerStatus
             {
-                ObservedGeneration = 1, DesiredState = DesiredPowerState.Running, PowerState = ready ? PowerState.Running : PowerState.Starting,
+                ObservedGeneration = 1, DesiredState = TargetPowerState.Running, PowerState = ready ? PowerState.Running : PowerState.Starting,
                 Conditions = [new Condition { Type = ConditionTypes.Ready, Status = ready ? "True" : "False", Reason = "x", LastTransitionTime = f.Time.GetUtcNow().UtcDateTime }],
             },
         });

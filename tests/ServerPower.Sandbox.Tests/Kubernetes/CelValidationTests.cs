@@ -147,11 +147,13 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
     private const string ReassertOnlyHeo = "reassertInterval applies only to type Heo, which cannot report power state";
     private const string CaBundleSelfHosted = "caBundleSecretRef applies only to self-hosted providers: type PterodactylPanel or Wings";
     private const string StopNeedsManage = "deletionPolicy Stop needs managementPolicy Manage: an observed server is never stopped";
+    private const string ScheduledNeedsRef = "state Scheduled needs scheduleRef, and scheduleRef is only allowed with state Scheduled";
     private const string ProbeOneOf = "readinessProbe needs exactly one of tcpSocket and httpGet";
 
     private const string Token = "\"credentialsSecretRef\": {\"name\": \"token\", \"key\": \"token\"}";
     private const string CaBundle = "\"caBundleSecretRef\": {\"name\": \"ca\", \"key\": \"ca.crt\"}";
     private const string Provider = "\"providerRef\": {\"name\": \"p1\"}, \"serverId\": \"1234\"";
+    private const string ScheduleRef = "\"scheduleRef\": {\"name\": \"office-hours\"}";
 
     /// <summary>kind, the rule's message, the spec, and whether that rule refuses it.</summary>
     public static TheoryData<string, string, string, bool> ProjectCases => new()
@@ -167,6 +169,10 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
         { "ServerPower", StopNeedsManage, $$"""{{{Provider}}, "managementPolicy": "Manage", "deletionPolicy": "Stop"}""", false },
         { "ServerPower", StopNeedsManage, $$"""{{{Provider}}, "managementPolicy": "Observe", "deletionPolicy": "Orphan"}""", false },
         { "ServerPower", StopNeedsManage, $$"""{{{Provider}}, "managementPolicy": "Observe", "deletionPolicy": "Stop"}""", true },
+        { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}, "state": "Scheduled", {{ScheduleRef}}}""", false },
+        { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}}""", false },
+        { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}, "state": "Scheduled"}""", true },
+        { "ServerPower", ScheduledNeedsRef, $$"""{{{Provider}}, "state": "Running", {{ScheduleRef}}}""", true },
         { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"tcpSocket\": {\"host\": \"mc.example.com\", \"port\": 25565}}, \"startAfter\": [\"db\", \"cache\"]}", false },
         { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"httpGet\": {\"url\": \"https://web.example.com/health\"}, \"periodSeconds\": 5}}", false },
         { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"periodSeconds\": 5}}", true },
@@ -213,7 +219,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
             .ToList();
         var cases = ProjectCases.Select(row => (Kind: (string)row.Data.Item1, Message: row.Data.Item2, Refused: row.Data.Item4)).ToList();
 
-        Assert.Equal(5, rules.Count);
+        Assert.Equal(6, rules.Count);
         foreach (var (kind, message) in rules)
         {
             Assert.Contains(cases, c => c.Kind == kind && c.Message == message && c.Refused);

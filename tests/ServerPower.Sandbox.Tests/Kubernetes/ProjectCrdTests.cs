@@ -26,5 +26,11 @@ public sealed class ProjectCrdTests
         var empty = await h.Kubectl.MustAsync("get serverpowers -A");
         Assert.Contains("No resources found", empty.StdErr);
         await h.Kubectl.MustAsync("explain powerprovider.spec");
+
+        await h.Kubectl.MustAsync("wait --for=condition=Established crd/powerschedules.power.serverops.io --timeout=60s");
+        var schedule = (await h.Kubectl.MustAsync("explain powerschedule.spec.running")).StdOut;
+        Assert.Contains("KIND:       PowerSchedule", schedule);
+        Assert.Contains("from", schedule);
+        Assert.Contains("No resources found", (await h.Kubectl.MustAsync("get psch -A")).StdErr);
     }
 }

@@ -1,8 +1,9 @@
 -- Argo CD health of a ServerPower (power.serverops.io). Lua 5.1 as Argo CD runs it; tests: lua5.4 config/argocd/test-health.lua.
 -- Healthy: Ready=True and status.observedGeneration == metadata.generation. A server declared Stopped that is
---   stopped is Healthy, never Suspended: Suspended would stall multi-wave syncs forever.
+--   stopped is Healthy, never Suspended: Suspended would stall multi-wave syncs forever. So is a scheduled server
+--   (spec.state Scheduled) that is off outside its window: status.desiredState is then Stopped and Ready=True.
 -- Suspended: spec.suspend is true (the operator observes and acts on nothing).
--- Degraded: Synced=False, or Ready=False for a failure that will not resolve by waiting (ProviderError,
+-- Degraded: Synced=False (a missing or invalid PowerSchedule or override included), or Ready=False for a failure that will not resolve by waiting (ProviderError,
 --   ServerSuspended, Unsupported, OneShotUncertain, NotInDesiredState under managementPolicy Observe, ProbeFailing:
 --   the readiness probe failed failureThreshold times in a row).
 -- Progressing: everything else (no status yet, generation not yet observed, Starting, Stopping, ActionPending,
