@@ -2,8 +2,20 @@ using Microsoft.Extensions.Hosting;
 
 namespace ServerPower.Operator.Runtime;
 
-/// <summary>Runs the <see cref="ControllerManager"/> for the life of the host.</summary>
+/// <summary>
+/// Runs the <see cref="ControllerManager"/> for the life of the host. Being stopped is a normal end, also when the host
+/// stops because it failed to start (a taken port): the host would otherwise log the cancellation as a crash.
+/// </summary>
 public sealed class ControllerManagerService(ControllerManager manager) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => manager.RunAsync(stoppingToken);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await manager.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
 }
