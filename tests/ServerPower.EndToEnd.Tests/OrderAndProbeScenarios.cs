@@ -16,20 +16,7 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
     private Kubectl Kubectl => system.Kubectl;
     private IProviderSimulator Wenium => system.Simulators[ProviderType.Wenium];
 
-    private string Provider => $$"""
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: wenium-token}
-        stringData: {token: "{{Wenium.Token}}"}
-        ---
-        apiVersion: power.serverops.io/v1alpha1
-        kind: PowerProvider
-        metadata: {name: wenium}
-        spec:
-          type: Wenium
-          endpoint: {{Wenium.BaseAddress.ToString().TrimEnd('/')}}
-          credentialsSecretRef: {name: wenium-token, key: token}
-        """;
+    private string Provider => ProviderManifest.For(Wenium);
 
     private static string Server(string name, string serverId, string state, string extraSpec = "") => $$"""
         apiVersion: power.serverops.io/v1alpha1

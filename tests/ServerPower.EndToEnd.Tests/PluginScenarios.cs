@@ -25,20 +25,7 @@ public sealed partial class PluginScenarios(EmulatorSystem system) : IClassFixtu
         return system.StartOperator(ns);
     }
 
-    private string Provider() => $$"""
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: wenium-token}
-        stringData: {token: "{{Wenium.Token}}"}
-        ---
-        apiVersion: power.serverops.io/v1alpha1
-        kind: PowerProvider
-        metadata: {name: wenium}
-        spec:
-          type: Wenium
-          endpoint: {{Wenium.BaseAddress.ToString().TrimEnd('/')}}
-          credentialsSecretRef: {name: wenium-token, key: token}
-        """;
+    private string Provider() => ProviderManifest.For(Wenium);
 
     private static string Server(string name, string serverId, string labels = "") => $$"""
         ---

@@ -23,20 +23,7 @@ public abstract class Scenarios<TCluster>(SystemFixture<TCluster> system) where 
 
     private IProviderSimulator Wenium => system.Simulators[ProviderType.Wenium];
 
-    private string Provider(string name = "wenium") => $$"""
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: {{name}}-token}
-        stringData: {token: "{{Wenium.Token}}"}
-        ---
-        apiVersion: power.serverops.io/v1alpha1
-        kind: PowerProvider
-        metadata: {name: {{name}}}
-        spec:
-          type: Wenium
-          endpoint: {{Wenium.BaseAddress.ToString().TrimEnd('/')}}
-          credentialsSecretRef: {name: {{name}}-token, key: token}
-        """;
+    private string Provider(string name = "wenium") => ProviderManifest.For(Wenium, name);
 
     private static string Server(string name, string serverId, string state, string extraSpec = "", string annotations = "") => $$"""
         apiVersion: power.serverops.io/v1alpha1

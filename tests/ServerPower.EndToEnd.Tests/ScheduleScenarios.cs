@@ -24,20 +24,7 @@ public abstract class ScheduleScenarios<TCluster>(SystemFixture<TCluster> system
         return system.StartOperator(ns);
     }
 
-    private string Provider => $$"""
-        apiVersion: v1
-        kind: Secret
-        metadata: {name: wenium-token}
-        stringData: {token: "{{Wenium.Token}}"}
-        ---
-        apiVersion: power.serverops.io/v1alpha1
-        kind: PowerProvider
-        metadata: {name: wenium}
-        spec:
-          type: Wenium
-          endpoint: {{Wenium.BaseAddress.ToString().TrimEnd('/')}}
-          credentialsSecretRef: {name: wenium-token, key: token}
-        """;
+    private string Provider => ProviderManifest.For(Wenium);
 
     private static string ScheduledServer(string name, string serverId) => $$"""
         apiVersion: power.serverops.io/v1alpha1

@@ -36,19 +36,8 @@ public sealed class SecureTransportScenarios(SecureEmulatorSystem system) : ICla
         var id = Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         Wenium.AddServer(id, SimPowerState.Running);
         var manifest = Path.Combine(Path.GetTempPath(), $"e2e-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(manifest, $$"""
-            apiVersion: v1
-            kind: Secret
-            metadata: {name: wenium-token}
-            stringData: {token: "{{Wenium.Token}}"}
-            ---
-            apiVersion: power.serverops.io/v1alpha1
-            kind: PowerProvider
-            metadata: {name: wenium}
-            spec:
-              type: Wenium
-              endpoint: {{Wenium.BaseAddress.ToString().TrimEnd('/')}}
-              credentialsSecretRef: {name: wenium-token, key: token}
+        await File.WriteAllTextAsync(manifest, ProviderManifest.For(Wenium) + $$"""
+
             ---
             apiVersion: power.serverops.io/v1alpha1
             kind: ServerPower
