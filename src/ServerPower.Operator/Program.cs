@@ -13,7 +13,8 @@ try
         .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
     var options = OptionsParser.Parse(args, environment);
     await using var app = OperatorHost.Build(options);
-    await app.RunAsync();
+    await OperatorHost.StartAsync(app);
+    await app.WaitForShutdownAsync();
     return 0;
 }
 catch (OptionsException e)

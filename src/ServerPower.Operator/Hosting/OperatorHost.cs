@@ -35,6 +35,23 @@ public static class OperatorHost
     /// <summary>The first retry delay after a failed reconcile; doubling to 5 min.</summary>
     public static readonly TimeSpan QueueBaseDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Starts the host; if it cannot start (a taken port), stops what did start before the caller disposes it, so the
+    /// background services end as stopped rather than crashed (the host would log their cancellation with a stack trace).
+    /// </summary>
+    public static async Task StartAsync(WebApplication app)
+    {
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public static WebApplication Build(OperatorOptions options, Action<IServiceCollection>? configure = null)
     {
         var kubernetes = KubernetesConfig.Load(options.Kubeconfig);

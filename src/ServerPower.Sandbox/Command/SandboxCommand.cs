@@ -102,7 +102,7 @@ public static class SandboxCommand
                 ResyncPeriod = TimeSpan.FromMinutes(1),
             };
             await using var app = OperatorHost.Build(operatorOptions);
-            await app.StartAsync();
+            await OperatorHost.StartAsync(app);
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             PrintWelcome(emulator.BaseAddress, kubeconfig, simulators.Values, samples, urls);
             await app.WaitForShutdownAsync();
