@@ -94,6 +94,9 @@ public sealed partial class PluginScenarios(EmulatorSystem system) : IClassFixtu
         Assert.Contains($"serverpower/web restart {next}: Done", second.Output);
         Assert.Equal(2, Actions(id, "reboot"));
 
+        // Done means the provider accepted the reboot; Ready turns True again on the next read (ActionPending until then).
+        await WaitReadyAsync("web");
+
         // The status line and the detail show what happened.
         var table = Succeeded(await Power.RunAsync("status", "-n", ns)).Output;
         Assert.Matches(@"NAME\s+PROVIDER\s+DESIRED\s+EFFECTIVE\s+POWER\s+READY\s+SYNCED\s+LAST ACTION\s+SINCE", table);
