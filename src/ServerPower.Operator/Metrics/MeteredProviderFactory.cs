@@ -27,7 +27,7 @@ public sealed class MeteredProviderFactory(IPowerProviderFactory inner) : IPower
         public Task<ProviderOutcome> SendAsync(string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken) =>
             MeasureAsync(action.ToString().ToLowerInvariant(), () => inner.SendAsync(serverId, action, rebuild, cancellationToken), o => o);
 
-        public TimeSpan? ActionWait() => inner.ActionWait();
+        public TimeSpan? ActionWait(string serverId) => inner.ActionWait(serverId);
 
         public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
             MeasureAsync("probe", () => inner.ProbeAsync(cancellationToken), o => o);

@@ -92,7 +92,7 @@ public sealed class ServerPowerReconciler(
             : null;
         probes?.Track(ObjectKey.From(server.Metadata), probe, since);
 
-        if (decision.Action is { } planned && provider is not null && provider.ActionWait() is { } wait)
+        if (decision.Action is { } planned && provider is not null && provider.ActionWait(server.Spec.ServerId) is { } wait)
         {
             // The account could not send it now (its rate limit, a 429 wait, no action slot): nothing is recorded or
             // sent; the server comes back when it could be.

@@ -32,7 +32,7 @@ internal abstract class HttpPowerProvider : IPowerProvider
 
     protected ProviderContext Context { get; }
 
-    public TimeSpan? ActionWait() => Context.Pipeline.ActionWait();
+    public TimeSpan? ActionWait(string serverId) => Context.Pipeline.ActionWait(serverId);
 
     public async Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken)
     {

@@ -22,8 +22,9 @@ public interface IPowerProvider
     Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// How long until an action of this account could be sent (a 429 wait, no rate-limit token, no free action slot);
-    /// null when it could go now. Takes nothing: callers ask before recording an action, so a refusal costs no write.
+    /// How long until an action for <paramref name="serverId"/> could be sent (a 429 wait, its turn at the account's
+    /// rate limit, no free action slot); null when it could go now. Takes no token: callers ask before recording an
+    /// action, so a refusal costs no write. A server told to wait keeps its turn until it comes back.
     /// </summary>
-    TimeSpan? ActionWait() => null;
+    TimeSpan? ActionWait(string serverId) => null;
 }

@@ -34,6 +34,7 @@ internal sealed class ProviderPipeline
     private readonly ConcurrencyLimiter actionSlots;
     private readonly int slotCount;
     private readonly TokenBucket? bucket;
+    private readonly ActionPacer? pacer;
     private readonly string? rateText;
     private readonly AccountThrottle throttle;
     private readonly ProviderOptions options;
@@ -59,6 +60,7 @@ internal sealed class ProviderPipeline
         if (account.RateLimit is { } rate)
         {
             bucket = new TokenBucket(rate.RequestsPerSecond, rate.Burst, timeProvider);
+            pacer = new ActionPacer(rate.RequestsPerSecond, timeProvider);
             rateText = rate.RequestsPerSecond.ToString("0.######", CultureInfo.InvariantCulture);
         }
 
@@ -66,13 +68,20 @@ internal sealed class ProviderPipeline
         attempt = BuildAttempt(timeProvider);
     }
 
-    /// <summary>How long until an action could be sent now (429 wait, token, action slot); null when at once. Takes nothing.</summary>
-    public TimeSpan? ActionWait()
+    /// <summary>
+    /// How long until an action for <paramref name="serverId"/> could be sent (429 wait, its turn for the rate limit,
+    /// action slot); null when at once. Takes no token; a server that must wait for the rate limit keeps its turn
+    /// (<see cref="ActionPacer"/>) and comes back when it is due.
+    /// </summary>
+    public TimeSpan? ActionWait(string serverId)
     {
         if (throttle.Remaining() is { } wait) return wait;
-        if (bucket?.Peek() is { } next && next > TimeSpan.Zero) return next;
+        if (bucket is not null && pacer!.Wait(serverId, bucket.Peek()) is { } turn) return turn;
         return actionSlots.GetStatistics()?.CurrentAvailablePermits == 0 ? options.ActionSlotRetryAfter : null;
     }
+
+    /// <summary>Servers waiting for their turn at this account's rate limit.</summary>
+    public int PacedActions => pacer?.Waiting ?? 0;
 
     /// <summary>Runs one call: <paramref name="send"/> sends one request and maps its answer; it runs once per attempt.</summary>
     public async Task<ProviderOutcome> ExecuteAsync(

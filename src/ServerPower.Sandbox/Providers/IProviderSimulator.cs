@@ -16,6 +16,9 @@ public interface IProviderSimulator : IAsyncDisposable
 
     RequestLog Requests { get; }
 
+    /// <summary>Requests answered 429 by the simulator's own rate limit.</summary>
+    long TooManyRequestsAnswered { get; }
+
     FaultInjector Faults { get; }
 
     /// <summary>Action requests received, per server and action (faulted ones included).</summary>

@@ -18,7 +18,7 @@ public sealed class ScriptedProvider(ProviderType type, ProviderCapabilities cap
     /// <summary>What <see cref="ActionWait"/> answers: how long the account must wait before an action could be sent.</summary>
     public TimeSpan? Wait { get; set; }
 
-    public TimeSpan? ActionWait() => Wait;
+    public TimeSpan? ActionWait(string serverId) => Wait;
     /// <summary>A failure to answer reads with, given the account in use; null reads normally.</summary>
     public Func<ProviderAccount, ProviderOutcome?> ReadAnswer { get; set; } = _ => null;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -22,7 +21,8 @@ public abstract class ProviderSimulator : IProviderSimulator
 {
     private const string BodyKey = "serverpower.sim.body";
 
-    private readonly TokenBucketRateLimiter? bucket;
+    private readonly SimulatedRateLimit? bucket;
+    private long tooManyRequests;
     private WebApplication? app;
 
     protected ProviderSimulator(SimulatorOptions options)
@@ -32,14 +32,7 @@ public abstract class ProviderSimulator : IProviderSimulator
         Faults = new FaultInjector(options.TimeProvider);
         if (options.RateLimit is { } rate)
         {
-            bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = Math.Max(1, rate.Burst),
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1 / Math.Max(0.001, rate.RequestsPerSecond)),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
+            bucket = new SimulatedRateLimit(rate.RequestsPerSecond, rate.Burst, options.TimeProvider);
         }
     }
 
@@ -50,6 +43,9 @@ public abstract class ProviderSimulator : IProviderSimulator
     public string Token => Options.Token;
 
     public RequestLog Requests { get; } = new();
+
+    /// <summary>Requests answered 429 by the simulator's own rate limit (<see cref="SimulatorOptions.RateLimit"/>).</summary>
+    public long TooManyRequestsAnswered => Interlocked.Read(ref tooManyRequests);
 
     public FaultInjector Faults { get; }
 
@@ -82,7 +78,6 @@ public abstract class ProviderSimulator : IProviderSimulator
             await app.DisposeAsync();
         }
 
-        bucket?.Dispose();
         GC.SuppressFinalize(this);
     }
 
@@ -129,9 +124,9 @@ public abstract class ProviderSimulator : IProviderSimulator
 
         if (bucket is not null)
         {
-            using var lease = bucket.AttemptAcquire();
-            if (!lease.IsAcquired)
+            if (!bucket.TryTake())
             {
+                Interlocked.Increment(ref tooManyRequests);
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 if (Options.RateLimit?.RetryAfter is { } retryAfter)
                 {
