@@ -19,14 +19,22 @@ public sealed record BenchmarkResult
 
     public required ProviderCalls ConvergenceCalls { get; init; }
     public required KubeWrites ConvergenceWrites { get; init; }
+    public required KubeReads ConvergenceReads { get; init; }
 
-    /// <summary>By provider type: servers that got more than one POST while converging (a 429 and its retry count here).</summary>
-    public required IReadOnlyDictionary<string, int> ServersWithRepeatedActions { get; init; }
+    /// <summary>Requests of any kind the simulators' own rate limits answered 429 while converging (their counters).</summary>
+    public required long ConvergenceTooManyRequests { get; init; }
+
+    /// <summary>By provider type: servers that got more than one POST while converging, split by whether a 429 explains it.</summary>
+    public required IReadOnlyDictionary<string, RepeatedActions> ServersWithRepeatedActions { get; init; }
+
+    /// <summary>Reconciles the operator finished while converging (serverpower_reconcile_total, every controller).</summary>
+    public required long ConvergenceReconciles { get; init; }
 
     public required double SteadySeconds { get; init; }
     public required double SteadyResyncs { get; init; }
     public required ProviderCalls SteadyCalls { get; init; }
     public required KubeWrites SteadyWrites { get; init; }
+    public required KubeReads SteadyReads { get; init; }
 
     /// <summary>Provider reads per server per resync period in steady state.</summary>
     public double SteadyReadsPerServerPerResync =>
@@ -36,11 +44,16 @@ public sealed record BenchmarkResult
     public double UncoalescedReadsPerResync => Options.Servers;
 
     public required OperatorMemory Memory { get; init; }
+
+    /// <summary>Spec change → provider call with the work queue idle.</summary>
     public required IReadOnlyList<double> LatencyMs { get; init; }
     public double LatencyP50Ms => Percentile(LatencyMs, 0.50);
     public double LatencyP99Ms => Percentile(LatencyMs, 0.99);
 
-    private static double Percentile(IReadOnlyList<double> values, double p)
+    /// <summary>Spec change → provider call, each patch sent while a resync pass was running (see <see cref="ResyncLatency"/>).</summary>
+    public required ResyncLatency ResyncLatency { get; init; }
+
+    public static double Percentile(IReadOnlyList<double> values, double p)
     {
         if (values.Count == 0) return 0;
         var sorted = values.Order().ToArray();
@@ -51,10 +64,13 @@ public sealed record BenchmarkResult
 
 /// <summary>
 /// Provider requests by kind: batch list reads (Wenium GET /api/servers, Wings GET /api/servers), single-server
-/// GETs, other GETs (credential checks: /api/user, /api/system) and POSTs (power actions).
+/// GETs, other GETs (credential checks: /api/user, /api/system) and POSTs (power actions), of which
+/// <paramref name="ActionsRefused"/> were answered 429 by the simulator's own rate limit.
 /// </summary>
-public sealed record ProviderCalls(long BatchReads, long SingleReads, long OtherReads, long Actions)
+public sealed record ProviderCalls(long BatchReads, long SingleReads, long OtherReads, long Actions, long ActionsRefused)
 {
+    public long ActionsAccepted => Actions - ActionsRefused;
+
     public long Reads => BatchReads + SingleReads + OtherReads;
 }
 
@@ -68,3 +84,35 @@ public sealed record KubeWrites(long ServerPowerMain, long ServerPowerStatus, lo
 /// <param name="ManagedHeapBytes">dotnet_total_memory_bytes from the operator's /metrics at the end of the run.</param>
 /// <param name="WorkingSetBytes">process_working_set_bytes from the operator's /metrics at the end of the run.</param>
 public sealed record OperatorMemory(long PeakRssBytes, long ManagedHeapBytes, long WorkingSetBytes);
+
+/// <summary>
+/// The operator's read requests to the API server, counted by the emulator: GETs of one object and LISTs by resource
+/// (plural), and WATCH requests (every resource). The benchmark itself reads the emulator's store directly, never
+/// through the API, so every read counted here is the operator's.
+/// </summary>
+public sealed record KubeReads(IReadOnlyDictionary<string, long> Gets, IReadOnlyDictionary<string, long> Lists, long Watches)
+{
+    public long All => Gets.Values.Sum() + Lists.Values.Sum();
+
+    /// <summary>GETs of Secrets: the PowerProvider reconciler reads its credentials on every pass.</summary>
+    public long SecretGets => Gets.GetValueOrDefault("secrets");
+
+    public long AllButSecretGets => All - SecretGets;
+}
+
+/// <summary>Servers with more than one POST: those where a POST was answered 429 by the simulator's rate limit and
+/// at most one was accepted (a refusal and its retry), and the rest.</summary>
+public sealed record RepeatedActions(int ExplainedBy429, int Other)
+{
+    public int Total => ExplainedBy429 + Other;
+}
+
+/// <param name="Samples">Milliseconds from sending the patch to the simulator receiving the stop call.</param>
+/// <param name="DepthsAtSend">serverpower_workqueue_depth{queue="serverpower"} read just before each patch was sent.</param>
+/// <param name="DepthThreshold">A patch is sent once the depth is at least this (a quarter of the servers).</param>
+/// <param name="PassesMissed">Waits for a resync pass that ended without seeing the depth reach the threshold.</param>
+public sealed record ResyncLatency(IReadOnlyList<double> Samples, IReadOnlyList<long> DepthsAtSend, long DepthThreshold, int PassesMissed)
+{
+    public double P50Ms => BenchmarkResult.Percentile(Samples, 0.50);
+    public double P99Ms => BenchmarkResult.Percentile(Samples, 0.99);
+}

@@ -92,34 +92,57 @@ public sealed class Fleet : IAsyncDisposable
           state: {{state}}
         """;
 
-    /// <summary>Provider requests received so far, by kind (see <see cref="ProviderCalls"/>).</summary>
+    /// <summary>Provider requests received since the bookmark (all when null), by kind (see <see cref="ProviderCalls"/>).</summary>
     public ProviderCalls Calls(IReadOnlyDictionary<Account, int>? since = null)
     {
-        long batch = 0, single = 0, other = 0, actions = 0;
-        foreach (var account in Accounts)
+        long batch = 0, single = 0, other = 0, actions = 0, refused = 0;
+        foreach (var request in Accounts.SelectMany(a => Since(a, since)))
         {
-            foreach (var request in account.Simulator.Requests.Snapshot().Skip(since?.GetValueOrDefault(account) ?? 0))
+            var path = request.Path.TrimEnd('/');
+            if (request.Method != "GET")
             {
-                var path = request.Path.TrimEnd('/');
-                if (request.Method != "GET") actions++;
-                else if (path.EndsWith("/api/servers", StringComparison.Ordinal)) batch++;
-                else if (path.Contains("/api/servers/", StringComparison.Ordinal)) single++;
-                else other++;
+                actions++;
+                if (request.TooManyRequests) refused++;
             }
+            else if (path.EndsWith("/api/servers", StringComparison.Ordinal)) batch++;
+            else if (path.Contains("/api/servers/", StringComparison.Ordinal)) single++;
+            else other++;
         }
-        return new ProviderCalls(batch, single, other, actions);
+        return new ProviderCalls(batch, single, other, actions, refused);
     }
 
-    /// <summary>Servers that received more than one POST since the bookmark, by provider type (429-refused ones included).</summary>
-    public IReadOnlyDictionary<string, int> ServersWithRepeatedActions(IReadOnlyDictionary<Account, int> since) =>
+    /// <summary>
+    /// Servers that received more than one POST since the bookmark, by provider type: explained by a 429 when one of
+    /// its POSTs was refused by the simulator's rate limit and at most one was accepted. One pass over each log.
+    /// </summary>
+    public IReadOnlyDictionary<string, RepeatedActions> ServersWithRepeatedActions(IReadOnlyDictionary<Account, int> since) =>
         Accounts.GroupBy(a => a.Simulator.Type.ToString()).ToDictionary(
             g => g.Key,
-            g => g.Sum(a => a.Simulator.Requests.Snapshot().Skip(since.GetValueOrDefault(a)).Where(r => r.Method == "POST")
-                .GroupBy(r => r.Path).Count(p => p.Count() > 1)));
+            g =>
+            {
+                var posts = g.SelectMany(a => Since(a, since).Where(r => r.Method == "POST").Select(r => (a, r)))
+                    .GroupBy(p => (p.a, p.r.Path), p => p.r.TooManyRequests)
+                    .Where(p => p.Count() > 1)
+                    .ToList();
+                var explained = posts.Count(p => p.Any(refused => refused) && p.Count(refused => !refused) <= 1);
+                return new RepeatedActions(explained, posts.Count - explained);
+            });
+
+    /// <summary>Requests answered 429 by every simulator's own rate limit so far (their counters).</summary>
+    public long TooManyRequestsAnswered() => Accounts.Sum(a => a.Simulator.TooManyRequestsAnswered);
 
     /// <summary>A bookmark into every request log, for <see cref="Calls"/>.</summary>
     public IReadOnlyDictionary<Account, int> Bookmark() =>
         Accounts.ToDictionary(a => a, a => a.Simulator.Requests.Snapshot().Count);
+
+    /// <summary>Empties every request log (the latency samples scan the log on every poll; it must stay short).</summary>
+    public void ClearRequestLogs()
+    {
+        foreach (var account in Accounts) account.Simulator.Requests.Clear();
+    }
+
+    private static IEnumerable<RecordedRequest> Since(Account account, IReadOnlyDictionary<Account, int>? since) =>
+        account.Simulator.Requests.Snapshot().Skip(since?.GetValueOrDefault(account) ?? 0);
 
     public async ValueTask DisposeAsync()
     {

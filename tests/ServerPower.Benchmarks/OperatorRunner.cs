@@ -13,6 +13,7 @@ public sealed partial class OperatorRunner : IAsyncDisposable
     private readonly Process process;
     private readonly ConcurrentQueue<string> tail = new();
     private readonly int port;
+    private readonly HttpClient metrics = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     private OperatorRunner(Process process, int port)
     {
@@ -56,12 +57,19 @@ public sealed partial class OperatorRunner : IAsyncDisposable
     }
 
     /// <summary>One gauge from prometheus-net's default metrics; 0 when absent.</summary>
-    public async Task<long> MetricAsync(string name, CancellationToken cancellationToken)
+    public Task<long> MetricAsync(string name, CancellationToken cancellationToken) =>
+        SumAsync(name + " ", cancellationToken);
+
+    /// <summary>
+    /// The sum of every sample in the operator's /metrics whose line starts with <paramref name="series"/> (a name and
+    /// the start of its labels, e.g. <c>serverpower_reconcile_total{</c>) and contains <paramref name="label"/>; 0 when none.
+    /// </summary>
+    public async Task<long> SumAsync(string series, CancellationToken cancellationToken, string label = "")
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var text = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", cancellationToken);
-        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return line is null ? 0 : (long)double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture);
+        var text = await metrics.GetStringAsync($"http://127.0.0.1:{port}/metrics", cancellationToken);
+        return (long)text.Split('\n')
+            .Where(l => l.StartsWith(series, StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
     public async ValueTask DisposeAsync()
@@ -72,6 +80,7 @@ public sealed partial class OperatorRunner : IAsyncDisposable
             await process.WaitForExitAsync();
         }
         process.Dispose();
+        metrics.Dispose();
     }
 
     private void Keep(string? line)

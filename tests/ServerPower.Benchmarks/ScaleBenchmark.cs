@@ -9,7 +9,8 @@ namespace ServerPower.Benchmarks;
 
 /// <summary>
 /// Runs the operator as a separate process against the API emulator and the provider simulators, and measures
-/// convergence, API cost, steady state, memory and idle-queue latency (issue 7).
+/// convergence, API cost (provider calls, Kubernetes reads and writes), steady state, memory and spec-change latency
+/// with the queue idle and during a resync pass (issue 7).
 /// </summary>
 public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
 {
@@ -19,7 +20,10 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
     public async Task<BenchmarkResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var startedAt = DateTimeOffset.UtcNow;
-        await using var emulator = await KubeApiEmulator.StartAsync(new KubeApiEmulatorOptions { Port = 0 }, cancellationToken);
+        // Room for every object's events: at 50,000 servers a run writes a few hundred thousand (the defaults are 100,000).
+        var window = Math.Max(100_000, 8 * options.Servers);
+        await using var emulator = await KubeApiEmulator.StartAsync(
+            new KubeApiEmulatorOptions { Port = 0, WatchEventWindow = window, WatcherCapacity = window }, cancellationToken);
         var kubeconfig = emulator.WriteKubeconfig(Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.kubeconfig"));
         await using var fleet = await Fleet.StartAsync(options, cancellationToken);
         using var http = new HttpClient { BaseAddress = emulator.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
@@ -34,24 +38,29 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         log.WriteLine($"creating {options.Servers} ServerPowers (Stopped) over {options.Providers} accounts");
         await Parallel.ForEachAsync(fleet.Servers.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
             async (chunk, ct) => await emulator.ApplyYamlAsync(string.Join("\n---\n", chunk.Select(s => Fleet.ServerYaml(Ns, s, "Stopped"))), Ns, ct));
-        await WaitAllAsync(emulator, op, s => IsReady(s), "all Ready (Stopped)", cancellationToken);
+        await WaitAllAsync(emulator, fleet, op, s => IsReady(s), "all Ready (Stopped)", cancellationToken);
         var initialReady = clock.Elapsed.TotalSeconds;
         log.WriteLine($"all Ready after {initialReady:0.0}s");
 
-        emulator.ResetWriteCounts();
+        ResetApiCounts(emulator);
         var mark = fleet.Bookmark();
+        var tooMany = fleet.TooManyRequestsAnswered();
+        var reconciles = await op.SumAsync(Reconciles, cancellationToken);
         log.WriteLine("patching all to Running");
         clock.Restart();
         await Parallel.ForEachAsync(fleet.Servers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (s, ct) => await PatchStateAsync(http, s.Name, "Running", ct));
-        var converged = await WaitAllAsync(emulator, op, s => IsReady(s) && PowerState(s) == "Running", "all Running and Ready", cancellationToken);
+        var converged = await WaitAllAsync(emulator, fleet, op, s => IsReady(s) && PowerState(s) == "Running", "all Running and Ready", cancellationToken);
         var convergence = clock.Elapsed.TotalSeconds;
         var convergenceCalls = fleet.Calls(mark);
         var convergenceWrites = Writes(emulator, ownPatches: options.Servers);
+        var convergenceReads = Reads(emulator);
+        var convergenceTooMany = fleet.TooManyRequestsAnswered() - tooMany;
+        var convergenceReconciles = await op.SumAsync(Reconciles, cancellationToken) - reconciles;
         var repeated = fleet.ServersWithRepeatedActions(mark);
-        log.WriteLine($"converged after {convergence:0.0}s: {convergenceCalls}, {convergenceWrites}");
+        log.WriteLine($"converged after {convergence:0.0}s: {convergenceCalls}, {convergenceWrites}, {convergenceReads.All} reads, {convergenceReconciles} reconciles");
 
-        emulator.ResetWriteCounts();
+        ResetApiCounts(emulator);
         mark = fleet.Bookmark();
         log.WriteLine($"steady state for {options.SteadySeconds}s");
         clock.Restart();
@@ -59,9 +68,16 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         var steadySeconds = clock.Elapsed.TotalSeconds;
         var steadyCalls = fleet.Calls(mark);
         var steadyWrites = Writes(emulator, ownPatches: 0);
-        log.WriteLine($"steady: {steadyCalls}, {steadyWrites}");
+        var steadyReads = Reads(emulator);
+        log.WriteLine($"steady: {steadyCalls}, {steadyWrites}, {steadyReads.All} reads ({steadyReads.SecretGets} Secret GETs)");
 
-        var latencies = await MeasureLatencyAsync(emulator, http, fleet, op, cancellationToken);
+        // From here on no figure needs the request logs; the latency polls scan them, so they are kept short.
+        fleet.ClearRequestLogs();
+        var idleServers = Spread(fleet.Servers, options.LatencySamples);
+        var latencies = await MeasureLatencyAsync(emulator, http, fleet, op, idleServers, cancellationToken);
+        log.WriteLine("latency during resync passes");
+        var resyncLatency = await MeasureResyncLatencyAsync(
+            emulator, http, fleet, op, Spread(fleet.Servers.Except(idleServers).ToList(), options.LatencySamples), cancellationToken);
         var memory = new OperatorMemory(
             op.PeakRssBytes(),
             await op.MetricAsync("dotnet_total_memory_bytes", cancellationToken),
@@ -80,14 +96,31 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
             RateLimitBoundSeconds = perAccount / options.ProviderRps,
             ConvergenceCalls = convergenceCalls,
             ConvergenceWrites = convergenceWrites,
+            ConvergenceReads = convergenceReads,
+            ConvergenceTooManyRequests = convergenceTooMany,
+            ConvergenceReconciles = convergenceReconciles,
             ServersWithRepeatedActions = repeated,
             SteadySeconds = steadySeconds,
             SteadyResyncs = steadySeconds / options.ResyncSeconds,
             SteadyCalls = steadyCalls,
             SteadyWrites = steadyWrites,
+            SteadyReads = steadyReads,
             Memory = memory,
             LatencyMs = latencies,
+            ResyncLatency = resyncLatency,
         };
+    }
+
+    private const string Reconciles = "serverpower_reconcile_total{";
+
+    /// <summary>The serverpower work queue's depth gauge (keys ready to be processed, resync keys included).</summary>
+    private const string ServerQueueDepth = "serverpower_workqueue_depth{queue=\"serverpower\"} ";
+
+    /// <summary>At most <paramref name="count"/> servers spread evenly over the list.</summary>
+    private static IReadOnlyList<FleetServer> Spread(IReadOnlyList<FleetServer> servers, int count)
+    {
+        var step = Math.Max(1, servers.Count / Math.Max(1, count));
+        return servers.Where((_, i) => i % step == 0).Take(count).ToList();
     }
 
     /// <summary>
@@ -95,18 +128,86 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
     /// simulator (simulator receive time minus patch send time, one clock), then wait for it to settle.
     /// </summary>
     private async Task<IReadOnlyList<double>> MeasureLatencyAsync(
-        KubeApiEmulator emulator, HttpClient http, Fleet fleet, OperatorRunner op, CancellationToken cancellationToken)
+        KubeApiEmulator emulator, HttpClient http, Fleet fleet, OperatorRunner op, IReadOnlyList<FleetServer> servers, CancellationToken cancellationToken)
     {
         var samples = new List<double>();
-        var step = Math.Max(1, fleet.Servers.Count / Math.Max(1, options.LatencySamples));
-        foreach (var server in fleet.Servers.Where((_, i) => i % step == 0).Take(options.LatencySamples))
+        foreach (var server in servers)
         {
+            fleet.ClearRequestLogs();
+            samples.AddRange(await StopAndTimeAsync(emulator, http, op, [server], cancellationToken));
+        }
+        return samples;
+    }
+
+    /// <summary>
+    /// Samples taken while a resync pass is running: poll the operator's serverpower work-queue depth until at least a
+    /// quarter of the servers wait in it, then patch one server per account to Stopped at once and time each stop call
+    /// as above. A pass is looked for for up to two and a half resync periods; after three such waits in vain the
+    /// remaining samples are given up (small fleets drain a pass faster than /metrics can be polled).
+    /// </summary>
+    private async Task<ResyncLatency> MeasureResyncLatencyAsync(
+        KubeApiEmulator emulator, HttpClient http, Fleet fleet, OperatorRunner op, IReadOnlyList<FleetServer> servers, CancellationToken cancellationToken)
+    {
+        var threshold = Math.Max(1, options.Servers / 4);
+        var batches = new Queue<FleetServer[]>(servers.Chunk(Math.Max(1, options.Providers)));
+        var samples = new List<double>();
+        var depths = new List<long>();
+        var missed = 0;
+        while (batches.Count > 0 && missed < 3)
+        {
+            fleet.ClearRequestLogs();
+            var depth = await WaitForResyncPassAsync(op, threshold, cancellationToken);
+            if (depth is null)
+            {
+                missed++;
+                continue;
+            }
+            var batch = batches.Dequeue();
+            samples.AddRange(await StopAndTimeAsync(emulator, http, op, batch, cancellationToken));
+            depths.AddRange(batch.Select(_ => depth.Value));
+        }
+        return new ResyncLatency(samples, depths, threshold, missed);
+    }
+
+    /// <summary>The queue depth once it reaches the threshold; null when it did not within 2.5 resync periods.</summary>
+    private async Task<long?> WaitForResyncPassAsync(OperatorRunner op, long threshold, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var limit = TimeSpan.FromSeconds(2.5 * options.ResyncSeconds);
+        while (clock.Elapsed < limit)
+        {
+            if (op.HasExited) throw new InvalidOperationException($"the operator exited while waiting for a resync pass:\n{op.Tail}");
+            var depth = await op.SumAsync(ServerQueueDepth, cancellationToken);
+            if (depth >= threshold) return depth;
+            await Task.Delay(1, cancellationToken);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Patches the servers to Stopped at once and returns, per server, the milliseconds from sending its patch to the
+    /// simulator receiving its stop call; then waits until each reports Stopped and Ready. The request logs must be short.
+    /// </summary>
+    private async Task<IReadOnlyList<double>> StopAndTimeAsync(
+        KubeApiEmulator emulator, HttpClient http, OperatorRunner op, IReadOnlyList<FleetServer> servers, CancellationToken cancellationToken)
+    {
+        var before = servers.Select(s => s.Account.Simulator.Requests.Matching("POST", s.ServerId).Count).ToArray();
+        var sent = await Task.WhenAll(servers.Select(async s =>
+        {
+            var at = DateTimeOffset.UtcNow;
+            await PatchStateAsync(http, s.Name, "Stopped", cancellationToken);
+            return at;
+        }));
+        var samples = new List<double>();
+        for (var i = 0; i < servers.Count; i++)
+        {
+            var (server, count) = (servers[i], before[i]);
             var log = server.Account.Simulator.Requests;
-            var before = log.Matching("POST", server.ServerId).Count;
-            var sent = DateTimeOffset.UtcNow;
-            await PatchStateAsync(http, server.Name, "Stopped", cancellationToken);
-            await WaitAsync(() => log.Matching("POST", server.ServerId).Count > before, op, $"the stop call for {server.Name}", cancellationToken);
-            samples.Add((log.Matching("POST", server.ServerId)[before].ReceivedAt - sent).TotalMilliseconds);
+            await WaitAsync(() => log.Matching("POST", server.ServerId).Count > count, op, $"the stop call for {server.Name}", cancellationToken);
+            samples.Add((log.Matching("POST", server.ServerId)[count].ReceivedAt - sent[i]).TotalMilliseconds);
+        }
+        foreach (var server in servers)
+        {
             await WaitAsync(() => emulator.GetObject(Group, "serverpowers", Ns, server.Name) is { } s && IsReady(s) && PowerState(s) == "Stopped",
                 op, $"{server.Name} Stopped", cancellationToken);
         }
@@ -120,24 +221,36 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         response.EnsureSuccessStatusCode();
     }
 
-    private async Task<int> WaitAllAsync(KubeApiEmulator emulator, OperatorRunner op, Func<JsonObject, bool> done, string what, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until every server satisfies <paramref name="done"/>; each poll reads only the servers not done yet,
+    /// straight from the emulator's store. Returns how many are done.
+    /// </summary>
+    private async Task<int> WaitAllAsync(KubeApiEmulator emulator, Fleet fleet, OperatorRunner op, Func<JsonObject, bool> done, string what, CancellationToken cancellationToken)
     {
-        var count = 0;
+        var pending = fleet.Servers.Select(s => s.Name).ToHashSet();
         await WaitAsync(() =>
         {
-            count = emulator.ListObjects(Group, "serverpowers", Ns).Count(done);
-            return count == options.Servers;
-        }, op, what, cancellationToken, () => $"{count}/{options.Servers}");
-        return count;
+            pending.RemoveWhere(name => emulator.GetObject(Group, "serverpowers", Ns, name) is { } s && done(s));
+            return pending.Count == 0;
+        }, op, what, cancellationToken, () => $"{options.Servers - pending.Count}/{options.Servers}");
+        return options.Servers - pending.Count;
     }
 
-    /// <summary>Polls a condition once a second up to the deadline; fails early when the operator has exited.</summary>
+    /// <summary>
+    /// Polls a condition up to the deadline (every 20 ms, or 500 ms with progress reports; never more often than
+    /// four times the condition's own cost, so that polling 50,000 servers does not take the operator's CPU);
+    /// fails early when the operator has exited.
+    /// </summary>
     private async Task WaitAsync(Func<bool> condition, OperatorRunner op, string what, CancellationToken cancellationToken, Func<string>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
-        while (!condition())
+        var interval = TimeSpan.FromMilliseconds(progress is null ? 20 : 500);
+        while (true)
         {
+            var checkStarted = clock.Elapsed;
+            if (condition()) return;
+            var cost = clock.Elapsed - checkStarted;
             if (op.HasExited) throw new InvalidOperationException($"the operator exited while waiting for {what}:\n{op.Tail}");
             if (clock.Elapsed > options.Deadline)
                 throw new TimeoutException($"timed out after {options.Deadline} waiting for {what} ({progress?.Invoke()}):\n{op.Tail}");
@@ -146,8 +259,24 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
                 lastReport = clock.Elapsed;
                 log.WriteLine($"  {what}: {progress()} after {clock.Elapsed.TotalSeconds:0}s");
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(progress is null ? 20 : 500), cancellationToken);
+            await Task.Delay(cost * 4 > interval ? cost * 4 : interval, cancellationToken);
         }
+    }
+
+    private static void ResetApiCounts(KubeApiEmulator emulator)
+    {
+        emulator.ResetWriteCounts();
+        emulator.ResetRequestCounts();
+    }
+
+    /// <summary>The operator's reads (the benchmark reads the store directly, never through the API).</summary>
+    private static KubeReads Reads(KubeApiEmulator emulator)
+    {
+        var counts = emulator.RequestCounts;
+        IReadOnlyDictionary<string, long> By(string verb) => counts.Where(p => p.Key.Verb == verb)
+            .GroupBy(p => p.Key.Subresource.Length == 0 ? p.Key.Resource : $"{p.Key.Resource}/{p.Key.Subresource}")
+            .ToDictionary(g => g.Key, g => g.Sum(p => p.Value));
+        return new KubeReads(By("get"), By("list"), counts.Where(p => p.Key.Verb == "watch").Sum(p => p.Value));
     }
 
     /// <summary>The operator's writes: the benchmark's own merge patches (to serverpowers, main resource) taken off.</summary>

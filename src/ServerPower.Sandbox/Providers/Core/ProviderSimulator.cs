@@ -108,6 +108,7 @@ public abstract class ProviderSimulator : IProviderSimulator
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         context.Items[BodyKey] = body;
+        var refused = bucket is not null && !bucket.TryTake();
         Requests.Add(Options.RecordRequests
             ? new RecordedRequest(
                 request.Method,
@@ -115,27 +116,25 @@ public abstract class ProviderSimulator : IProviderSimulator
                 request.QueryString.Value ?? "",
                 request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body,
-                Now)
+                Now,
+                refused)
             : null);
         if (SimulatedAction.Of(request.Method, request.Path.Value ?? "", body, Now) is { } action)
         {
             Actions.Add(action);
         }
 
-        if (bucket is not null)
+        if (refused)
         {
-            if (!bucket.TryTake())
+            Interlocked.Increment(ref tooManyRequests);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            if (Options.RateLimit?.RetryAfter is { } retryAfter)
             {
-                Interlocked.Increment(ref tooManyRequests);
-                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                if (Options.RateLimit?.RetryAfter is { } retryAfter)
-                {
-                    context.Response.Headers.RetryAfter = Seconds(retryAfter);
-                }
-
-                await TooManyRequestsAsync(context);
-                return;
+                context.Response.Headers.RetryAfter = Seconds(retryAfter);
             }
+
+            await TooManyRequestsAsync(context);
+            return;
         }
 
         var fault = Faults.Take(request.Method, request.Path.Value ?? "");
