@@ -74,7 +74,7 @@ public static class Report
         Row(md, Inv($"Spec change → provider call, idle queue ({r.LatencyMs.Count} samples): p50 / p99"), Inv($"{r.LatencyP50Ms:0} ms / {r.LatencyP99Ms:0} ms"), "", "");
         var resync = r.ResyncLatency;
         var depths = resync.DepthsAtSend.Count > 0 ? Inv($"queue depth {resync.DepthsAtSend.Min():N0}–{resync.DepthsAtSend.Max():N0} at send") : "no pass caught";
-        Row(md, Inv($"Spec change → provider call during a resync pass ({resync.Samples.Count} samples, sent at queue depth ≥ {resync.DepthThreshold:N0}; {resync.PassesMissed} waits missed a pass): p50 / p99"),
+        Row(md, Inv($"Spec change → provider call during a resync pass ({resync.Samples.Count} samples sent at queue depth ≥ {resync.DepthThreshold:N0}; passes missed: {resync.PassesMissed}): p50 / p99"),
             resync.Samples.Count > 0 ? Inv($"{resync.P50Ms:0} ms / {resync.P99Ms:0} ms ({depths})") : "not measured (no pass caught)",
             T("p99 ≤ 50 ms"), V(resync.Samples.Count > 0 ? Verdict(resync.P99Ms, 50, " ms") : "not measured"));
         return md.ToString();

@@ -17,6 +17,7 @@ public sealed class BenchmarkSmokeTests
             Providers = 2,
             LatencyMs = 50,
             SteadySeconds = 20,
+            ResyncSeconds = 10,
             LatencySamples = 3,
             Deadline = TimeSpan.FromMinutes(3),
         };
@@ -29,6 +30,7 @@ public sealed class BenchmarkSmokeTests
         Assert.Equal(0, result.SteadyCalls.Actions);
         Assert.Equal(0, result.SteadyReads.AllButSecretGets);
         Assert.Equal(3, result.LatencyMs.Count);
+        Assert.True(result.ResyncLatency.Samples.Count + result.ResyncLatency.PassesMissed > 0, "no resync-pass latency attempted");
         Assert.Contains("| Converged Stopped → Running | 50/50 |", Report.Markdown(result), StringComparison.Ordinal);
     }
 }

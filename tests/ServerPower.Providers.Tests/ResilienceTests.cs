@@ -270,6 +270,8 @@ public sealed class ResilienceTests : IAsyncLifetime
         var second = await provider.ProbeAsync(Ct);
 
         Assert.Equal(OutcomeKind.RateLimited, second.Kind);
+        Assert.Equal([false, true], limited.Requests.Snapshot().Select(r => r.TooManyRequests));
+        Assert.Equal(1, limited.TooManyRequestsAnswered);
     }
 
     private static async Task<ProviderOutcome> Call(IPowerProvider provider, string call) => call switch
