@@ -216,6 +216,38 @@ public sealed class KubeconfigReaderTests : IDisposable
         Assert.True(Describe(theirs, resolveAgainst: dir) == Describe(ours, resolveAgainst: null), tool + "\n--- KubernetesClient:\n" + Describe(theirs, dir) + "\n--- ours:\n" + Describe(ours, null));
     }
 
+    /// <summary>The real kubectl writes the file (long values folded over lines, quoting where needed).</summary>
+    [Fact]
+    public async Task A_file_kubectl_wrote_gives_the_model_KubernetesClients_own_loader_gives()
+    {
+        var path = Path.Combine(dir, "kubectl-written");
+        var kubectl = new Kubectl(path);
+        var longPlain = string.Join(' ', Enumerable.Repeat("plain words folded by the writer", 6));
+        string[][] commands =
+        [
+            ["config", "set-cluster", "prod", "--server=https://10.0.0.1:6443", $"--certificate-authority={Path.Combine(dir, "ca.crt")}", "--tls-server-name=kubernetes", "--proxy-url=http://proxy.example:3128"],
+            ["config", "set-cluster", "kind", "--server=https://127.0.0.1:40000", "--insecure-skip-tls-verify=true"],
+            ["config", "set-credentials", "aws", "--exec-api-version=client.authentication.k8s.io/v1beta1", "--exec-command=aws",
+                "--exec-arg=eks,get-token,--cluster-name,prod cluster", "--exec-env=AWS_PROFILE=prod", "--exec-env=NOTE=a value: with colon # and hash",
+                "--exec-provide-cluster-info=true"],
+            ["config", "set-credentials", "admin", $"--client-certificate={Path.Combine(dir, "admin.crt")}", $"--client-key={Path.Combine(dir, "admin.key")}"],
+            ["config", "set", "users.admin.token", "tok'en\"x: a long token with spaces that goes on well beyond eighty columns, to be folded # yes"],
+            ["config", "set", "users.admin.username", longPlain],
+            ["config", "set-context", "prod", "--cluster=prod", "--user=aws", "--namespace=power"],
+            ["config", "set-context", "kind", "--cluster=kind", "--user=admin"],
+            ["config", "use-context", "prod"],
+        ];
+        foreach (var command in commands) (await kubectl.RunArgsAsync(command)).EnsureSuccess();
+
+        var ours = KubeconfigReader.Read(path);
+        var theirs = KubernetesClientConfiguration.LoadKubeConfig(path, useRelativePaths: true);
+
+        Assert.Contains("\n      ", File.ReadAllText(path)); // kubectl did fold a long value over two lines
+        Assert.Equal(Describe(theirs, dir), Describe(ours.Configuration, null));
+        Assert.Equal(longPlain, ours.Configuration.Users.Single(u => u.Name == "admin").UserCredentials.UserName);
+        Assert.Equal("http://proxy.example:3128", ours.CurrentProxyUrl);
+    }
+
     [Fact]
     public void Relative_paths_resolve_against_the_files_directory_and_a_command_without_a_slash_stays_on_PATH()
     {
