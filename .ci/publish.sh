@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 out="${1:-.tools/publish}"
 dotnet publish src/ServerPower.Operator -c Release -o "$out" --nologo
 test -f "$out/ServerPower.Operator.dll" || { echo "publish: $out/ServerPower.Operator.dll is missing" >&2; exit 1; }
-# The image is the product alone: no emulator, simulator or CEL library in it. (YamlDotNet stays: KubernetesClient
-# itself needs it to read kubeconfig files.)
-for test_only in ServerPower.Sandbox.dll Cel.dll Antlr4.Runtime.Standard.dll; do
+# The image is the product alone: no emulator, simulator, CEL or YAML library in it (the operator reads kubeconfig
+# files itself: src/ServerPower.Operator/Hosting/Kubeconfig).
+for test_only in ServerPower.Sandbox.dll Cel.dll Antlr4.Runtime.Standard.dll YamlDotNet.dll; do
   if [ -e "$out/$test_only" ]; then echo "publish: $out/$test_only must not be in the operator image" >&2; exit 1; fi
 done

@@ -25,6 +25,18 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_kubeconfig_the_operator_does_not_read_gives_one_line_with_the_file_and_line()
+    {
+        var kubeconfig = Path.Combine(Directory.CreateTempSubdirectory("kube-").FullName, "config");
+        await File.WriteAllTextAsync(kubeconfig, "clusters:\n- &c {name: c}\n", TestContext.Current.CancellationToken);
+
+        var (code, output) = await RunAsync("ServerPower.Operator.dll", ["--kubeconfig", kubeconfig], []);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"serverpower-operator: cannot load the Kubernetes configuration: kubeconfig {kubeconfig} line 2: anchors are not supported", Assert.Single(output));
+    }
+
+    [Fact]
     public async Task A_taken_port_gives_one_line()
     {
         using var taken = new TcpListener(IPAddress.Any, 0);

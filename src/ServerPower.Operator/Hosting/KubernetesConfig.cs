@@ -1,5 +1,6 @@
+using System.Net;
 using k8s;
-using k8s.Authentication;
+using ServerPower.Operator.Hosting.Kubeconfig;
 using ServerPower.Operator.Kubernetes;
 
 namespace ServerPower.Operator.Hosting;
@@ -10,8 +11,9 @@ namespace ServerPower.Operator.Hosting;
 /// pings, so a connection that went silent (a black-holed route, a dead API server behind a load balancer) fails the
 /// call and is dropped well within the leader-election renew deadline (10 s) instead of hanging for 100 s. Bearer
 /// tokens from a file (kubeconfig <c>user.tokenFile</c>, or the in-cluster service-account token) are re-read when
-/// the file is rotated (<see cref="TokenFileCredentials"/>). With no configuration at all it fails with one line
-/// (KubernetesClient would otherwise fall back to http://localhost:8080).
+/// the file is rotated (<see cref="TokenFileCredentials"/>). Kubeconfig files are read by <see cref="KubeconfigReader"/>
+/// (no YamlDotNet in the operator). With no configuration at all it fails with one line (KubernetesClient would
+/// otherwise fall back to http://localhost:8080).
 /// </summary>
 public static class KubernetesConfig
 {
@@ -37,27 +39,28 @@ public static class KubernetesConfig
             throw new OptionsException(NoConfiguration);
         try
         {
-            var file = kubeconfigPath ?? DefaultKubeconfigFile();
+            var files = kubeconfigPath is null ? DefaultKubeconfigFiles() : [kubeconfigPath];
             KubernetesClientConfiguration config;
-            if (file is null)
+            if (files.Count == 0)
             {
-                config = KubernetesClientConfiguration.BuildDefaultConfig();
-                if (config.TokenProvider is TokenFileAuth) config.TokenProvider = new TokenFileCredentials(InClusterTokenFile);
+                config = KubernetesClientConfiguration.InClusterConfig();
+                config.TokenProvider = new TokenFileCredentials(InClusterTokenFile);
             }
             else
             {
-                var kubeconfig = KubernetesClientConfiguration.LoadKubeConfig(file);
+                // Read by the operator itself, not by KubernetesClient's loader, which needs YamlDotNet (KubeconfigReader).
+                var kubeconfig = KubeconfigReader.Read(files);
                 TokenFileCredentials? tokenFile = null;
-                if (KubeconfigTokenFile.Find(file, kubeconfig) is { } tokenPath)
+                if (kubeconfig.CurrentTokenFile is { } tokenPath && kubeconfig.CurrentUser is { UserCredentials: { } credentials })
                 {
                     // tokenFile wins over token, as in client-go; the token read now satisfies KubernetesClient's
                     // check that the user has credentials, the provider then serves every request.
                     tokenFile = new TokenFileCredentials(tokenPath);
-                    var userName = kubeconfig.Contexts.First(c => c.Name == kubeconfig.CurrentContext).ContextDetails.User;
-                    kubeconfig.Users.First(u => u.Name == userName).UserCredentials.Token = tokenFile.Token();
+                    credentials.Token = tokenFile.Token();
                 }
-                config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig);
+                config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig.Configuration);
                 if (tokenFile is not null) config.TokenProvider = tokenFile;
+                if (kubeconfig.CurrentProxyUrl is { } proxy) UseProxy(config, new Uri(proxy));
             }
             ConfigureTransport(config);
             return config;
@@ -86,15 +89,24 @@ public static class KubernetesConfig
     /// <summary>The operator's client: the configuration above, and the field manager on every write.</summary>
     public static IKubernetes CreateClient(KubernetesClientConfiguration config) => new k8s.Kubernetes(config, new FieldManagerHandler());
 
-    /// <summary>KUBECONFIG when it names one file, else ~/.kube/config when it exists; null: let KubernetesClient decide (in-cluster).</summary>
-    private static string? DefaultKubeconfigFile()
+    /// <summary>The cluster's <c>proxy-url</c> (http, https or socks5), which KubernetesClient does not read.</summary>
+    public static void UseProxy(KubernetesClientConfiguration config, Uri proxy)
+    {
+        var previous = config.FirstMessageHandlerSetup;
+        config.FirstMessageHandlerSetup = handler =>
+        {
+            previous?.Invoke(handler);
+            handler.Proxy = new WebProxy(proxy);
+            handler.UseProxy = true;
+        };
+    }
+
+    /// <summary>The files KUBECONFIG names, else ~/.kube/config when it exists; none: in-cluster.</summary>
+    private static IReadOnlyList<string> DefaultKubeconfigFiles()
     {
         var variable = Environment.GetEnvironmentVariable("KUBECONFIG");
         if (!string.IsNullOrEmpty(variable))
-        {
-            var files = variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-            return files.Length == 1 ? files[0] : null;
-        }
-        return File.Exists(KubernetesClientConfiguration.KubeConfigDefaultLocation) ? KubernetesClientConfiguration.KubeConfigDefaultLocation : null;
+            return variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return File.Exists(KubernetesClientConfiguration.KubeConfigDefaultLocation) ? [KubernetesClientConfiguration.KubeConfigDefaultLocation] : [];
     }
 }

@@ -27,6 +27,11 @@ public sealed class OperatorProcess : IAsyncDisposable
     public static OperatorProcess Start(string kubeconfig, params string[] extraArgs)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ServerPower.Operator.dll");
+        // The operator runs on its own deps.json, which lists no YamlDotNet (ServerPower.Operator.csproj): the DLL lies in
+        // this directory for the sandbox, yet the runtime cannot load it into the operator, so every run here also
+        // proves that nothing the operator does (reading its kubeconfig included) needs YamlDotNet.
+        if (File.ReadAllText(Path.ChangeExtension(dll, ".deps.json")).Contains("YamlDotNet", StringComparison.Ordinal))
+            throw new InvalidOperationException("ServerPower.Operator.deps.json lists YamlDotNet: the operator must run without it");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { dll, "--kubeconfig", kubeconfig, "--leader-election", "false", "--port", "0",
                      "--allow-http-endpoints", "true", "--allowed-endpoint-hosts", "127.0.0.1", "--resync-period", "10s" })
