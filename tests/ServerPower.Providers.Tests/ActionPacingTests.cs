@@ -84,7 +84,7 @@ public sealed class ActionPacingTests
         for (var i = 0; i < 1000; i++) pacer.Wait($"gone{i}", bucket.Peek());
         Assert.Equal(1000, pacer.Waiting);
 
-        time.Advance(TimeSpan.FromSeconds(1000 / 95.0) + ActionPacer.Expiry + TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1000 / 98.0) + ActionPacer.Expiry + TimeSpan.FromSeconds(1));
         Assert.Null(pacer.Wait("new", bucket.Peek()));
 
         Assert.Equal(0, pacer.Waiting);

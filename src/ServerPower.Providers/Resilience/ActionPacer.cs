@@ -16,7 +16,7 @@ namespace ServerPower.Providers.Resilience;
 internal sealed class ActionPacer
 {
     /// <summary>The part of the account's rate that paced actions use.</summary>
-    public const double Share = 0.95;
+    public const double Share = 0.98;
 
     /// <summary>How long after its time an unused slot is kept.</summary>
     public static readonly TimeSpan Expiry = TimeSpan.FromMinutes(1);
