@@ -91,7 +91,7 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
         Assert.Empty(Wenium.Requests.Matching("POST", $"/servers/{app}/action"));
 
         service.Open();
-        await Kubectl.RunAsync("wait", "-n", ns, "--for=condition=Ready", "serverpowers", "--all", "--timeout=120s");
+        await Kubectl.RunAsync("wait", "-n", ns, "--for=condition=Ready", "serverpowers", "--all", "--timeout=150s");
         Assert.True(Action(db, "start").ReceivedAt < Action(app, "start").ReceivedAt, "app was started before db");
         Assert.True(Action(app, "start").ReceivedAt < Action(web, "start").ReceivedAt, "web was started before app");
         Assert.Equal("Success", await JsonPathAsync("db", ".status.probe.lastResult"));

@@ -13,7 +13,7 @@ public static class Eventually
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     /// <summary>The deadline of <see cref="WaitAsync{T}"/> (end to end, with real processes and kubectl).</summary>
-    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromSeconds(150);
 
     /// <summary>Polls a synchronous condition every 5 ms; <paramref name="pump"/> runs between polls (e.g. to advance a fake clock).</summary>
     public static Task Until(Func<bool> condition, string what, Action? pump = null) =>
