@@ -13,6 +13,12 @@ public sealed class ProviderOptions
     public int MaxResponseBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
+    /// Largest answer of a batch read (the listing of every server of an account), which grows with the account: a
+    /// Wings listing of 12,500 servers is about 2 MB. 64 MiB holds several hundred thousand servers.
+    /// </summary>
+    public int MaxBatchResponseBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
     /// Longest message (and raw provider state) that leaves the provider layer, after secrets are redacted; longer
     /// text is cut and ends in "…". Status fields and events built from it stay small.
     /// </summary>

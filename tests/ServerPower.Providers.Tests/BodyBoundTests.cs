@@ -80,6 +80,7 @@ public sealed class BodyBoundTests : IAsyncLifetime
         using var small = new ProviderHarness(options =>
         {
             options.MaxAttempts = 1;
+            options.CoalesceBatchReads = false;
             options.MaxResponseBytes = 100;
         });
         var probe = await small.For(simulator).ProbeAsync(Ct);
@@ -87,5 +88,33 @@ public sealed class BodyBoundTests : IAsyncLifetime
 
         Assert.Equal("Wings 1.11.13", probe.Message);
         Assert.Equal("unreadable answer (HTTP 200, larger than 100 bytes)", read.Outcome.Message);
+    }
+
+    /// <summary>A listing grows with the account: a Wings account of 12,500 servers lists about 2 MB.</summary>
+    [Fact]
+    public async Task A_batch_read_has_its_own_larger_bound()
+    {
+        for (var i = 2; i <= 200; i++) simulator.Servers.Add($"3f0c2a9e-0000-4000-8000-{i:D12}", SimPowerState.Offline);
+        using var small = new ProviderHarness(options =>
+        {
+            options.MaxAttempts = 1;
+            options.CoalesceBatchReads = false;
+            options.MaxResponseBytes = 1000;
+        });
+        using var tiny = new ProviderHarness(options =>
+        {
+            options.MaxAttempts = 1;
+            options.CoalesceBatchReads = false;
+            options.MaxResponseBytes = 1000;
+            options.MaxBatchResponseBytes = 1000;
+        });
+
+        var listing = await small.For(simulator).ReadAllAsync(Ct);
+        var single = await small.For(simulator).ReadAsync(Uuid, Ct);
+        var refused = await tiny.For(simulator).ReadAllAsync(Ct);
+
+        Assert.Equal((OutcomeKind.Accepted, 200), (listing.Outcome.Kind, listing.Servers.Count));
+        Assert.Equal(PowerState.Running, single.Server?.Power);
+        Assert.Equal("unreadable answer (HTTP 200, larger than 1000 bytes)", refused.Outcome.Message);
     }
 }

@@ -10,7 +10,8 @@ namespace ServerPower.Providers.Http;
 
 /// <summary>
 /// Sends one request for one account with the headers every provider gets (Bearer, Accept json, User-Agent)
-/// and reads the answer up to <see cref="ProviderOptions.MaxResponseBytes"/>. Never logs headers or bodies;
+/// and reads the answer up to <see cref="ProviderOptions.MaxResponseBytes"/> (a batch read: up to
+/// <see cref="ProviderOptions.MaxBatchResponseBytes"/>). Never logs headers or bodies;
 /// exceptions propagate to the resilience pipeline.
 /// </summary>
 internal sealed class ProviderHttpClient(
@@ -36,7 +37,8 @@ internal sealed class ProviderHttpClient(
         var client = httpClientFactory.CreateClient(once ? ProviderHttpClients.OnceName(clientName) : clientName);
         var started = timeProvider.GetTimestamp();
         using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        var (body, tooLarge) = await ReadBoundedAsync(response.Content, cancellationToken);
+        var limit = Math.Max(0, request.Operation == ProviderOperations.ReadAll ? options.MaxBatchResponseBytes : options.MaxResponseBytes);
+        var (body, tooLarge) = await ReadBoundedAsync(response.Content, limit, cancellationToken);
         logger.LogDebug(
             "{Account}: {Method} {Path} answered {Status} in {ElapsedMs} ms",
             account.Key, request.Method, PathOnly(request.PathAndQuery), (int)response.StatusCode,
@@ -44,15 +46,14 @@ internal sealed class ProviderHttpClient(
         var status = (int)response.StatusCode;
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         var unreadable = status is >= 300 and < 400 ? "redirect not followed"
-            : tooLarge ? $"larger than {options.MaxResponseBytes} bytes"
+            : tooLarge ? $"larger than {limit} bytes"
             : null;
         return new ProviderResponse(status, body, RetryAfter(response), mediaType, unreadable);
     }
 
     /// <summary>Reads the body up to the bound; past it, stops reading (the connection is then dropped, not drained).</summary>
-    private async Task<(string Body, bool TooLarge)> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    private static async Task<(string Body, bool TooLarge)> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
-        var limit = Math.Max(0, options.MaxResponseBytes);
         if (content.Headers.ContentLength > limit)
         {
             return ("", true);
