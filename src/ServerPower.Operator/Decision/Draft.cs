@@ -109,10 +109,16 @@ internal sealed class Draft
         foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
         {
             if (OneShotStatus(type) is { Phase: OneShotPhase.Uncertain } uncertain && Annotation(type) == uncertain.Token)
-                Ready(false, Reasons.OneShotUncertain, $"{type} token \"{uncertain.Token}\": {uncertain.Message}");
+                Ready(false, Reasons.OneShotUncertain, $"{type} token \"{uncertain.Token}\": {WithRetryHint(uncertain.Message)}");
         }
         return Status;
     }
+
+    /// <summary>What an Uncertain one-shot's Ready message always ends with: how to try again.</summary>
+    public const string RetryHint = "it is never resent: set a new token to try again";
+
+    private static string WithRetryHint(string? message) =>
+        message is { Length: > 0 } m ? (m.EndsWith(RetryHint, StringComparison.Ordinal) ? m : $"{m}; {RetryHint}") : RetryHint;
 
     private void Set(string type, bool value, string reason, string message)
     {

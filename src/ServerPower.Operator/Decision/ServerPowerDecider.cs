@@ -528,5 +528,5 @@ public static class ServerPowerDecider
         $"{type} cannot report power state; {last.Type} was accepted at {KubeTimeConverter.Format(last.RequestTime)}";
 
     private static string UncertainMessage(ActionType type) =>
-        $"the operator stopped before the provider answered, so it is unknown whether the {type.ToString().ToLowerInvariant()} happened; it is never resent: set a new token to try again";
+        $"the operator stopped before the provider answered, so it is unknown whether the {type.ToString().ToLowerInvariant()} happened; {Draft.RetryHint}";
 }

@@ -235,6 +235,7 @@ public sealed class ServerPowerDeciderTests
             .After(new ProviderOutcome(OutcomeKind.Unavailable, "timeout", null, true));
         Assert.Equal(OneShotPhase.Uncertain, after.Status.Restart?.Phase);
         Assert.Equal(Reasons.OneShotUncertain, Ready(after.Status).Reason);
+        Assert.Equal("Restart token \"r1\": timeout; it is never resent: set a new token to try again", Ready(after.Status).Message);
         Assert.False(after.Failed);
     }
 
