@@ -27,7 +27,7 @@ public sealed class OperatorProcess : IAsyncDisposable
     public static OperatorProcess Start(string kubeconfig, params string[] extraArgs)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ServerPower.Operator.dll");
-        // The operator runs on its own deps.json, which lists no YamlDotNet (ServerPower.Operator.csproj): the DLL lies in
+        // The operator runs on its own dependency manifest, which lists no YamlDotNet (ServerPower.Operator.csproj): the DLL lies in
         // this directory for the sandbox, yet the runtime cannot load it into the operator, so every run here also
         // proves that nothing the operator does (reading its kubeconfig included) needs YamlDotNet.
         if (File.ReadAllText(Path.ChangeExtension(dll, ".deps.json")).Contains("YamlDotNet", StringComparison.Ordinal))
