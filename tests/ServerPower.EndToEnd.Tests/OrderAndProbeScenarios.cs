@@ -40,18 +40,20 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
         Kubectl.RunAsync("get", "serverpower", name, "-n", ns, "-o", $"jsonpath={{{path}}}");
 
     private OperatorProcess? op;
+    private Func<string>? diagnostics;
 
-    /// <summary>Waits for the value; a timeout says what the operator logged last about it.</summary>
+    /// <summary>Waits for the value; a timeout says what the operator logged last about it (and the probe).</summary>
     private async Task<string> WaitForAsync(string name, string path, string expected)
     {
         try
         {
             return await Eventually.WaitAsync(() => JsonPathAsync(name, path), v => v == expected, $"{name} {path} == {expected}");
         }
-        catch (TimeoutException e) when (op is not null)
+        catch (Xunit.Sdk.XunitException e) when (op is not null)
         {
-            var tail = op.Lines.Where(l => l.Contains(name, StringComparison.Ordinal)).TakeLast(20);
-            throw new TimeoutException($"{e.Message}\noperator log about {name}:\n{string.Join('\n', tail)}", e);
+            var tail = op.Lines.Where(l => l.Contains(name, StringComparison.Ordinal) || l.Contains("probe", StringComparison.OrdinalIgnoreCase)).TakeLast(30);
+            Assert.Fail($"{e.Message}\n{diagnostics?.Invoke()}\noperator log about {name}:\n{string.Join('\n', tail)}");
+            throw;
         }
     }
 
@@ -70,9 +72,11 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
         await Kubectl.RunAsync("create", "namespace", ns);
         await using var op = this.op = system.StartOperator(ns);
         await using var service = ServiceListener.Start();
+        diagnostics = () => $"the service accepted {service.Accepted} connections and answers {service.StatusCode}";
         var (db, app, web) = (NewServerId(), NewServerId(), NewServerId());
         foreach (var id in new[] { db, app, web }) Wenium.AddServer(id);
-        var probe = $"  readinessProbe:\n    tcpSocket: {{host: 127.0.0.1, port: {service.Port}}}\n    periodSeconds: 1\n    failureThreshold: 1";
+        // The service answers 503 (failing) or 200 (passing) to an httpGet probe.
+        var probe = $"  readinessProbe:\n    httpGet: {{url: \"http://127.0.0.1:{service.Port}/\"}}\n    periodSeconds: 1\n    failureThreshold: 1";
         // kubectl applies in file order: dependents are declared Stopped no later than what they list.
         string Manifest(string state) => string.Join("\n---\n",
             Provider,
@@ -81,7 +85,7 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
             Server("db", db, state, probe));
 
         // web and app wait (WaitingForDependencies) until the server they list is Ready; db is Ready once its service answers.
-        service.Close();
+        service.StatusCode = 503;
         await ApplyAsync(Manifest("Running"));
         await WaitForAsync("db", ".status.powerState", "Running");
         await WaitForAsync("app", ReadyReason, "WaitingForDependencies");
@@ -90,18 +94,18 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
         Assert.Contains("db", await JsonPathAsync("app", ".status.conditions[?(@.type==\"Ready\")].message"));
         Assert.Empty(Wenium.Requests.Matching("POST", $"/servers/{app}/action"));
 
-        service.Open();
+        service.StatusCode = 200;
         await Kubectl.RunAsync("wait", "-n", ns, "--for=condition=Ready", "serverpowers", "--all", "--timeout=150s");
         Assert.True(Action(db, "start").ReceivedAt < Action(app, "start").ReceivedAt, "app was started before db");
         Assert.True(Action(app, "start").ReceivedAt < Action(web, "start").ReceivedAt, "web was started before app");
         Assert.Equal("Success", await JsonPathAsync("db", ".status.probe.lastResult"));
 
-        // Ready follows the listener: closed, the probe fails; opened again, it passes. Nothing is sent for it.
-        service.Close();
+        // Ready follows the service: failing, the probe fails; answering again, it passes. Nothing is sent for it.
+        service.StatusCode = 503;
         await WaitForAsync("db", ReadyReason, "ProbeFailing");
         Assert.Equal("False", await JsonPathAsync("db", ".status.conditions[?(@.type==\"Ready\")].status"));
         Assert.Equal("Failure", await JsonPathAsync("db", ".status.probe.lastResult"));
-        service.Open();
+        service.StatusCode = 200;
         await WaitForAsync("db", ReadyReason, "InDesiredState");
         Assert.True(service.Accepted > 0);
         Assert.Single(Wenium.Requests.Matching("POST", $"/servers/{db}/action"));

@@ -19,7 +19,7 @@ public sealed class ReadinessProber
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly SemaphoreSlim slots;
-    private readonly SemaphoreSlim wake = new(0);
+    private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock gate = new();
     private readonly Dictionary<ObjectKey, Target> targets = [];
     private readonly PriorityQueue<(ObjectKey Key, long Epoch), DateTimeOffset> due = new();
@@ -71,7 +71,7 @@ public sealed class ReadinessProber
             due.Enqueue((key, target.Epoch), time.GetUtcNow());
             ProbeMetrics.Targets.Set(targets.Count);
         }
-        if (wake.CurrentCount == 0) wake.Release();
+        Wake();
     }
 
     /// <summary>Starts the due probes and waits for the next due time or a new target, until cancelled.</summary>
@@ -79,12 +79,19 @@ public sealed class ReadinessProber
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            // The wake-up is taken before looking at what is due: whatever is added after the look completes it.
+            Task woken;
+            lock (gate)
+            {
+                if (wake.Task.IsCompleted) wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                woken = wake.Task;
+            }
             var (_, next) = StartDue(cancellationToken);
             using var delay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var sleeping = next is { } wait ? Task.Delay(wait, time, delay.Token) : Task.Delay(Timeout.InfiniteTimeSpan, delay.Token);
             try
             {
-                await Task.WhenAny(sleeping, wake.WaitAsync(delay.Token)).ConfigureAwait(false);
+                await Task.WhenAny(sleeping, woken).ConfigureAwait(false);
             }
             finally
             {
@@ -169,7 +176,7 @@ public sealed class ReadinessProber
             var now = time.GetUtcNow();
             due.Enqueue((key, target.Epoch), nextAt > now ? nextAt : now);
         }
-        if (wake.CurrentCount == 0) wake.Release();
+        Wake();
         if (changed)
         {
             if (verdictBefore != verdictAfter)
@@ -178,6 +185,17 @@ public sealed class ReadinessProber
                 logger.LogDebug("readiness probe of {Key}: {Result} ({Message})", key, attempt.Success ? "success" : "failure", attempt.Message);
             OnChange?.Invoke(key);
         }
+    }
+
+    /// <summary>
+    /// Ends the schedule's current wait. (A SemaphoreSlim here lost wake-ups: a release could be taken by a wait that
+    /// had just been cancelled, and probing then stopped until something else was tracked.)
+    /// </summary>
+    private void Wake()
+    {
+        TaskCompletionSource current;
+        lock (gate) current = wake;
+        current.TrySetResult();
     }
 
     private sealed class Target(ReadinessProbeSpec probe, long epoch, ProbeSnapshot snapshot)
