@@ -80,9 +80,6 @@ internal sealed class ProviderPipeline
         return actionSlots.GetStatistics()?.CurrentAvailablePermits == 0 ? options.ActionSlotRetryAfter : null;
     }
 
-    /// <summary>Servers waiting for their turn at this account's rate limit.</summary>
-    public int PacedActions => pacer?.Waiting ?? 0;
-
     /// <summary>Runs one call: <paramref name="send"/> sends one request and maps its answer; it runs once per attempt.</summary>
     public async Task<ProviderOutcome> ExecuteAsync(
         CallKind kind, Func<CancellationToken, Task<ProviderOutcome>> send, CancellationToken cancellationToken)
