@@ -81,11 +81,7 @@ public sealed class SurvivingMutantTests
         Assert.Equal(1, prober.Count);
 
         // Deleted with a finalizer of someone else's, which is then removed: the object is gone.
-        f.Edit(s =>
-        {
-            s.Metadata.Finalizers = ["example.com/backup"];
-            s.Metadata.DeletionTimestamp = f.Time.GetUtcNow().UtcDateTime;
-        });
+        DeleteHeldByAnotherFinalizer(f);
         await f.Kube.SetServerFinalizersAsync(f.Server, [], CancellationToken.None);
         Assert.False(f.Kube.HasServer(Ns, ReconcilerFixture.Key.Name));
 
@@ -100,16 +96,19 @@ public sealed class SurvivingMutantTests
         await reconciler.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
         Assert.Equal(1, prober.Count);
 
-        f.Edit(s =>
-        {
-            s.Metadata.Finalizers = ["example.com/backup"];
-            s.Metadata.DeletionTimestamp = f.Time.GetUtcNow().UtcDateTime;
-        });
+        DeleteHeldByAnotherFinalizer(f);
         await reconciler.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
 
         Assert.True(f.Kube.HasServer(Ns, ReconcilerFixture.Key.Name));
         Assert.Equal(0, prober.Count);
     }
+
+    /// <summary>Marks the server deleted while a finalizer that is not ours holds it.</summary>
+    private static void DeleteHeldByAnotherFinalizer(ReconcilerFixture f) => f.Edit(s =>
+    {
+        s.Metadata.Finalizers = ["example.com/backup"];
+        s.Metadata.DeletionTimestamp = f.Time.GetUtcNow().UtcDateTime;
+    });
 
     private static (ReconcilerFixture F, ReadinessProber Prober, ServerPowerReconciler Reconciler) Probed()
     {
