@@ -3,7 +3,8 @@ namespace ServerPower.Sandbox.Providers.Core;
 /// <summary>
 /// A provider's own rate limit as providers enforce it: a token bucket refilled from the elapsed time of the
 /// simulator's clock (not by a timer, whose late ticks under CPU load would lose tokens and make the simulator
-/// stricter than its declared rate).
+/// stricter than its declared rate). Written apart from the operator's own bucket on purpose: the simulator judges
+/// that bucket, so it must not share its code.
 /// </summary>
 internal sealed class SimulatedRateLimit(double requestsPerSecond, int burst, TimeProvider time)
 {
