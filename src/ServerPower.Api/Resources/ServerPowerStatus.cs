@@ -60,6 +60,11 @@ public sealed record LastAction
     /// </summary>
     [JsonPropertyName("settledTime"), JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? SettledTime { get; init; }
+    /// <summary>
+    /// Where it was sent (PowerProvider, type, endpoint, server id). The record belongs to that server only; absent in
+    /// records written before it existed, which count as the current server's.
+    /// </summary>
+    [JsonPropertyName("target")] public string? Target { get; init; }
 }
 
 /// <summary>The last one-shot token seen and what became of it.</summary>
@@ -68,4 +73,24 @@ public sealed record OneShotStatus
     [JsonPropertyName("token")] public string Token { get; init; } = "";
     [JsonPropertyName("phase")] public OneShotPhase Phase { get; init; }
     [JsonPropertyName("message")] public string? Message { get; init; }
+    /// <summary>The tokens of this annotation handled so far (at most <see cref="HandledToken.MaxEntries"/>), newest first.</summary>
+    [JsonPropertyName("handled")] public IReadOnlyList<HandledToken>? Handled { get; init; }
+
+    /// <summary>Record equality compares the handled list by content, as the API server would store it.</summary>
+    public bool Equals(OneShotStatus? other) =>
+        other is not null && Token == other.Token && Phase == other.Phase && Message == other.Message
+        && (Handled ?? []).SequenceEqual(other.Handled ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Token, Phase, Message, Handled?.Count ?? 0);
+}
+
+/// <summary>A one-shot token the operator handled, and when it first did.</summary>
+public sealed record HandledToken
+{
+    /// <summary>How many tokens of one annotation are remembered; an older token set again is handled again.</summary>
+    public const int MaxEntries = 20;
+
+    [JsonPropertyName("token")] public string Token { get; init; } = "";
+    [JsonPropertyName("time"), JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset Time { get; init; }
 }

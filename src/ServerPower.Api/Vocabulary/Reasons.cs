@@ -39,6 +39,10 @@ public static class Reasons
     public const string ProviderNotFound = "ProviderNotFound";
     /// <summary>spec.state Scheduled and spec.scheduleRef names no PowerSchedule in this namespace.</summary>
     public const string ScheduleNotFound = "ScheduleNotFound";
+    /// <summary>Another ServerPower (created earlier) declares the same server of the same account: this one sends nothing.</summary>
+    public const string ServerConflict = "ServerConflict";
+    /// <summary>The reconcile failed unexpectedly (a defect); a deletion still goes on.</summary>
+    public const string ReconcileError = "ReconcileError";
 
     // PowerProvider Ready
     public const string ProviderReady = "ProviderReady";

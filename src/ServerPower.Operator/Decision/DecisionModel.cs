@@ -13,21 +13,23 @@ public abstract record ProviderView
     public sealed record Unresolved(string Reason, string Message) : ProviderView;
 
     /// <summary>
-    /// A usable provider; <paramref name="Read"/> is null when state was not read (state-blind, suspended, or
+    /// A usable provider (<paramref name="Endpoint"/>: the account's endpoint, part of <see cref="ActionTarget"/>); <paramref name="Read"/> is null when state was not read (state-blind, suspended, or
     /// throttled). <paramref name="ThrottledFor"/>: the provider asked (429 Retry-After) that nothing of this account
     /// be sent for this long; nothing was read and nothing may be sent.
     /// </summary>
     public sealed record Resolved(ProviderType Type, ProviderCapabilities Capabilities, ReadResult? Read, TimeSpan? ReassertInterval,
-        TimeSpan? ThrottledFor = null) : ProviderView;
+        TimeSpan? ThrottledFor = null, string? Endpoint = null) : ProviderView;
 }
 
 /// <summary>
 /// <paramref name="Readiness"/>: null when no readiness probe applies (none declared, or probes turned off).
 /// <paramref name="Dependencies"/>: null when no start/stop order applies.
 /// <paramref name="Intent"/>: the desired state in force, worked out before deciding; null: spec.state alone.
+/// <paramref name="Conflict"/>: another ServerPower owns this server (Ownership/ServerOwnership.cs), in words; null when
+/// this one does.
 /// </summary>
 public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings,
-    ReadinessView? Readiness = null, DependencyView? Dependencies = null, Intent? Intent = null);
+    ReadinessView? Readiness = null, DependencyView? Dependencies = null, Intent? Intent = null, string? Conflict = null);
 
 /// <summary>
 /// One action to send; <paramref name="OneShotToken"/> is set for a restart or rebuild asked by annotation. The decided

@@ -25,7 +25,18 @@ internal sealed class Draft
             DesiredState = Unknown is not null ? null : Desired == DesiredPowerState.Running ? TargetPowerState.Running : TargetPowerState.Stopped,
             Override = Intent.Override,
         };
+        Target = input.Provider is ProviderView.Resolved resolved ? ActionTarget.Of(input.Server, resolved) : null;
+        if (Target is not null && Status.LastAction is { Target: { } sentTo } last && sentTo != Target)
+        {
+            // The last action went to another server or account: its grace period and the kill that may follow it are
+            // not this server's. It stays in status.history; the decision starts over (a graceful stop first).
+            Status = Status with { LastAction = null };
+            Event(false, "TargetChanged", $"the last action ({last.Type}) was sent to {sentTo}; this server is now {Target}: starting over");
+        }
     }
+
+    /// <summary>Where an action decided now goes (<see cref="ActionTarget"/>); null while the provider is not resolved.</summary>
+    public string? Target { get; }
 
     public DecisionInput Input { get; }
     public bool Deleting { get; }
@@ -47,15 +58,32 @@ internal sealed class Draft
 
     public OneShotStatus? OneShotStatus(ActionType type) => type == ActionType.Rebuild ? Status.Rebuild : Status.Restart;
 
+    /// <summary>When a token of this annotation was first handled; null when it never was (or is no longer remembered).</summary>
+    public DateTimeOffset? HandledAt(ActionType type, string token) =>
+        OneShotStatus(type)?.Handled?.FirstOrDefault(h => h.Token == token)?.Time;
+
+    /// <summary>Sets a one-shot's record; a token it names for the first time joins the handled list (bounded).</summary>
     public void SetOneShot(ActionType type, OneShotStatus value)
     {
-        value = value with { Message = Text.BoundOrNull(value.Message) };
+        var previous = OneShotStatus(type);
+        IEnumerable<HandledToken> handled = previous?.Handled ?? [];
+        var now = KubeTimeConverter.Truncate(Input.Now);
+        // A record written before the handled list existed: its token was handled too.
+        if (previous is { Token.Length: > 0 } && handled.All(h => h.Token != previous.Token))
+            handled = handled.Prepend(new HandledToken { Token = previous.Token, Time = now });
+        if (handled.All(h => h.Token != value.Token))
+            handled = handled.Prepend(new HandledToken { Token = value.Token, Time = now });
+        value = value with { Message = Text.BoundOrNull(value.Message), Handled = handled.Take(HandledToken.MaxEntries).ToList() };
         Status = type == ActionType.Rebuild ? Status with { Rebuild = value } : Status with { Restart = value };
     }
 
     /// <summary>The reason of a deletion that cannot stop the server: what blocks it and how to let go.</summary>
     public string CannotStopForDeletion(string why) =>
         $"{why}; the server cannot be stopped before deletion: fix this, or set spec.deletionPolicy: Orphan to delete the object without stopping the server";
+
+    /// <summary>While the object is being deleted, a wait for the server to stop says how to let the object go now.</summary>
+    public string WithDeletionHint(string message) =>
+        Deleting ? $"{message}; the object is deleted once the server stopped, or at once with spec.deletionPolicy: Orphan" : message;
 
     /// <summary>Ready's message says when an override is in force.</summary>
     public void Ready(bool ready, string reason, string message) =>
@@ -92,7 +120,7 @@ internal sealed class Draft
             LastAction = new LastAction
             {
                 Type = action.Type, Token = action.OneShotToken, RequestTime = KubeTimeConverter.Truncate(Input.Now),
-                Result = ActionResult.Uncertain,
+                Result = ActionResult.Uncertain, Target = Target,
                 Message = $"sending {action.Type}; if this stays, the operator stopped before the provider answered",
             },
         };

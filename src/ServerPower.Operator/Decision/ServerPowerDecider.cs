@@ -83,6 +83,7 @@ public static class ServerPowerDecider
             if (d.Deleting) d.Event(false, "FinalizerReleased", "suspended: the server was not stopped before deletion");
             return d.Done(input.Settings.ResyncPeriod, release: d.Deleting);
         }
+        if (input.Conflict is { } conflict) return Conflicting(d, conflict, invalid);
         foreach (var (_, message) in invalid)
         {
             d.Synced(false, Reasons.InvalidSpec, message);
@@ -128,7 +129,7 @@ public static class ServerPowerDecider
                 OutcomeKind.Suspended => new ObservedServer(PowerState.Suspended, read.Outcome.Message),
                 _ => null,
             };
-            if (observed is null) return ReadFailed(d, read.Outcome);
+            if (observed is null) return ReadFailed(d, read.Outcome, invalid);
             d.Status = d.Status with { PowerState = observed.Power, ProviderState = Text.BoundOrNull(observed.RawState, Text.MaxStateLength) };
         }
 
@@ -137,6 +138,20 @@ public static class ServerPowerDecider
         return provider.Capabilities.CanReadState
             ? Converge(d, provider, observed!)
             : ConvergeBlind(d, provider);
+    }
+
+    /// <summary>
+    /// Another ServerPower owns the server: nothing is read or sent, new tokens are recorded Skipped (they are never
+    /// run later, when this one may take over), and a deletion lets the object go without stopping the owner's server.
+    /// </summary>
+    private static Decision Conflicting(Draft d, string conflict, IReadOnlyDictionary<ActionType, string> invalid)
+    {
+        SettleNewTokens(d, invalid, OneShotPhase.Skipped, $"{conflict}: not executed");
+        d.Synced(false, Reasons.ServerConflict, conflict);
+        d.Ready(false, Reasons.ServerConflict, $"{conflict}; this one sends nothing while that one exists");
+        d.Event(true, Reasons.ServerConflict, conflict);
+        if (d.Deleting) d.Event(false, "FinalizerReleased", "the server belongs to another ServerPower: it was not stopped before deletion");
+        return d.Done(d.Input.Settings.ResyncPeriod, release: d.Deleting);
     }
 
     public static Decision AfterAction(DecisionInput input, Decision decided, ProviderOutcome outcome)
@@ -157,7 +172,7 @@ public static class ServerPowerDecider
             LastAction = new LastAction
             {
                 Type = action.Type, Token = action.OneShotToken, RequestTime = KubeTimeConverter.Truncate(input.Now),
-                Result = result, Message = message,
+                Result = result, Message = message, Target = d.Target,
             },
         };
         if (action.OneShotToken is { } token)
@@ -235,10 +250,14 @@ public static class ServerPowerDecider
         return RetryAfter(d, outcome) is { } wait ? d.Done(wait) : d.Fail();
     }
 
-    private static Decision ReadFailed(Draft d, ProviderOutcome outcome)
+    private static Decision ReadFailed(Draft d, ProviderOutcome outcome, IReadOnlyDictionary<ActionType, string> invalid)
     {
         var reason = OutcomeReasons.SyncedReason(outcome.Kind);
         var message = Text.Bound(outcome.Message);
+        // What the server is now is not known: the last state read is not shown as if it still held.
+        d.Status = d.Status with { PowerState = PowerState.Unknown, ProviderState = null };
+        if (outcome.Kind == OutcomeKind.NotFound)
+            SettleNewTokens(d, invalid, OneShotPhase.Failed, $"the provider does not know the server ({message}); nothing was sent");
         d.Synced(false, reason, $"reading state failed: {outcome.Kind}: {message}");
         var ready = $"cannot read the server's state: {message}";
         d.Ready(false, Reasons.ProviderError, d.Deleting && outcome.Kind != OutcomeKind.NotFound ? d.CannotStopForDeletion(ready) : ready);
@@ -247,6 +266,20 @@ public static class ServerPowerDecider
             return d.Done(null, release: true);
         if (RetryAfter(d, outcome) is { } retryAfter) return d.Done(retryAfter);
         return OutcomeReasons.IsTransient(outcome) ? d.Fail() : d.Done(d.Input.Settings.MaxPoll);
+    }
+
+    /// <summary>
+    /// Records every new valid token in <paramref name="phase"/> with <paramref name="why"/>, for a pass that can send
+    /// none of them and never will for this token (the server is unknown to the provider, another ServerPower owns it).
+    /// </summary>
+    private static void SettleNewTokens(Draft d, IReadOnlyDictionary<ActionType, string> invalid, OneShotPhase phase, string why)
+    {
+        foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
+        {
+            if (d.Annotation(type) is not { } token || invalid.ContainsKey(type) || token == d.OneShotStatus(type)?.Token) continue;
+            d.SetOneShot(type, new OneShotStatus { Token = token, Phase = phase, Message = why });
+            d.Event(phase == OneShotPhase.Failed, $"{type}{phase}", $"{type} token \"{token}\": {why}");
+        }
     }
 
     /// <summary>A one-shot found in Sending: the operator stopped mid-call. Its effect is unknown; never resend it.</summary>
@@ -286,7 +319,8 @@ public static class ServerPowerDecider
         {
             var token = d.Annotation(type);
             if (token is null || invalid.ContainsKey(type) || token == d.OneShotStatus(type)?.Token) continue;
-            string? skip = server.Spec.ManagementPolicy == ManagementPolicy.Observe ? "managementPolicy is Observe: the operator never acts"
+            string? skip = d.HandledAt(type, token) is { } handledAt ? $"already handled at {KubeTimeConverter.Format(handledAt)}"
+                : server.Spec.ManagementPolicy == ManagementPolicy.Observe ? "managementPolicy is Observe: the operator never acts"
                 : d.Deleting ? "the object is being deleted"
                 : type == ActionType.Restart && d.Desired == DesiredPowerState.Stopped ? "the declared state is Stopped: nothing to restart"
                 : type == ActionType.Restart && observed?.Power == PowerState.Stopped ? "the server was stopped: it is started instead of restarted"
@@ -364,7 +398,7 @@ public static class ServerPowerDecider
     /// </summary>
     private static bool Settles(Draft d, LastAction last, PowerState desired) =>
         last.Type is not (ActionType.Restart or ActionType.Rebuild)
-        || d.Input.Server.Status?.PowerState is { } stored && stored != desired
+        || d.Input.Server.Status?.PowerState is { } stored && stored != desired && stored != PowerState.Unknown
         || d.Input.Now - last.RequestTime >= d.Input.Settings.StartEffectTimeout;
 
     /// <summary>The last action is accepted, its effect not yet seen, and it is one of <paramref name="types"/>.</summary>
@@ -404,19 +438,29 @@ public static class ServerPowerDecider
         if (awaited && d.Input.Now - last!.RequestTime < grace)
         {
             var stopping = observed.Power == PowerState.Stopping;
-            d.Ready(false, stopping ? Reasons.Stopping : Reasons.ActionPending,
-                $"{last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (stopping, grace period {stop.GracePeriod})");
+            d.Ready(false, stopping ? Reasons.Stopping : Reasons.ActionPending, d.WithDeletionHint(
+                $"{last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (stopping, grace period {stop.GracePeriod})"));
             return d.Done(Poll(d));
         }
-        if (!awaited && observed.Power is PowerState.Starting or PowerState.Busy)
+        // Past the grace period only a server still Stopping is failing to finish the stop; one seen Running, Starting or
+        // Busy came back up (started outside the operator, or the stop never took): it gets a new graceful stop, never a
+        // kill.
+        var stillStopping = awaited && observed.Power == PowerState.Stopping;
+        if (!stillStopping && observed.Power is PowerState.Starting or PowerState.Busy)
         {
             d.Ready(false, observed.Power == PowerState.Starting ? Reasons.Starting : Reasons.ActionPending,
-                $"the provider reports {observed.RawState}; it is stopped once that ends");
+                d.WithDeletionHint($"the provider reports {observed.RawState}; it is stopped once that ends"));
             return d.Done(Poll(d));
         }
         if (!awaited) return OrderRules.HoldStop(d) ?? Send(d, provider, ActionType.Stop, $"the server is {observed.Power}, declared {d.Desired}");
+        if (!stillStopping)
+        {
+            d.Event(true, "StopNotInEffect",
+                $"the server is {observed.Power} after the {last!.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; sending a new graceful stop");
+            return Send(d, provider, ActionType.Stop, $"the server is {observed.Power} after the {last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}");
+        }
 
-        // A stop (or kill) was accepted and has outlived the grace period while the server did not report Stopped.
+        // A stop (or kill) was accepted and has outlived the grace period while the server is still Stopping.
         if (last!.Type == ActionType.Stop && stop.OnTimeout == StopTimeoutAction.Kill && provider.Capabilities.Supports(ActionType.Kill))
         {
             d.Event(true, "StopTimedOut", $"the server did not stop within {stop.GracePeriod}; killing it");

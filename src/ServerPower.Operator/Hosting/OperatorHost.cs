@@ -10,6 +10,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Metrics;
+using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
 using ServerPower.Providers;
@@ -115,11 +116,16 @@ public static class OperatorHost
     {
         services.AddInformer<ServerPowerResource>(ResourceKinds.ServerPower)
             .WithIndex(ServerIndexes.ProviderRef, ServerIndexes.ProviderRefOf)
-            .WithIndex(ServerIndexes.ScheduleRef, ServerIndexes.ScheduleRefOf);
+            .WithIndex(ServerIndexes.ScheduleRef, ServerIndexes.ScheduleRefOf)
+            .WithIndex(CachedServerIdLookup.Index, CachedServerIdLookup.IdOf);
         services.AddInformer<PowerProviderResource>(ResourceKinds.PowerProvider);
+        services.TryAddSingleton<IServerIdLookup>(sp => new CachedServerIdLookup(sp.GetRequiredService<ICacheReader>()));
+        services.TryAddSingleton(sp => new ServerOwnership(sp.GetRequiredService<IServerIdLookup>(), sp.GetRequiredService<ProviderResolver>()));
+        // A server's change (its id, its provider, its deletion) re-decides who owns the servers with the same id.
         services.AddController<ServerPowerReconciler, ServerPowerResource>(ServerControllerName)
             .Watches<PowerProviderResource>(ServerIndexes.ProviderRef, p => [ServerIndexes.Key(p.Metadata.NamespaceProperty, p.Metadata.Name)])
             .Watches<PowerScheduleResource>(ServerIndexes.ScheduleRef, s => [ServerIndexes.Key(s.Metadata.NamespaceProperty, s.Metadata.Name)])
+            .Watches<ServerPowerResource>(CachedServerIdLookup.Index, CachedServerIdLookup.IdOf)
             .WatchesStartAfter();
         services.AddController<PowerProviderReconciler, PowerProviderResource>(ProviderControllerName);
         services.AddInformer<PowerScheduleResource>(ResourceKinds.PowerSchedule);

@@ -6,6 +6,7 @@ using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Ordering;
+using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Runtime;
 using ServerPower.Operator.Scheduling;
@@ -18,7 +19,8 @@ namespace ServerPower.Operator.Reconciliation;
 /// decide, act, and write status only when its content changed. A one-shot is written as Sending, checked
 /// against resourceVersion, before the provider is called: at most once, even across crashes.
 /// With <paramref name="probes"/>, readiness probes are read from and handed to the prober (null: probes off); with
-/// <paramref name="graph"/>, spec.startAfter order is computed from the cache (null: no order).
+/// <paramref name="graph"/>, spec.startAfter order is computed from the cache (null: no order); with
+/// <paramref name="owners"/>, only the first ServerPower that declares a server of an account acts on it.
 /// </summary>
 public sealed class ServerPowerReconciler(
     IResourceClient client,
@@ -29,7 +31,8 @@ public sealed class ServerPowerReconciler(
     ILogger<ServerPowerReconciler> logger,
     ReadinessProber? probes = null,
     IServerGraph? graph = null,
-    IScheduleClient? schedules = null) : IReconciler
+    IScheduleClient? schedules = null,
+    ServerOwnership? owners = null) : IReconciler
 {
     private readonly StatusWriteRetry outcomeWriter = new(time, logger);
 
@@ -73,21 +76,30 @@ public sealed class ServerPowerReconciler(
             server = await SetFinalizerAsync(server, wantsFinalizer, cancellationToken);
         }
 
-        var (view, provider) = await ObserveAsync(server, cancellationToken);
+        var (view, provider, conflict) = await ObserveAsync(server, cancellationToken);
         var now = time.GetUtcNow();
         // The desired state in force: the override annotation, else the schedule (spec.state Scheduled), else spec.state.
         var schedule = EffectiveState.ScheduleName(server.Spec) is { } scheduleName && schedules is not null
             ? await schedules.GetScheduleAsync(server.Metadata.NamespaceProperty, scheduleName, cancellationToken)
             : null;
-        var intent = EffectiveState.Resolve(server, schedule, now);
         var blind = view is ProviderView.Resolved { Capabilities.CanReadState: false };
         var since = ServerPowerDecider.ProbeSince(server.Status, blind);
-        var readiness = Readiness(server, since);
-        var dependencies = graph is null ? null : DependencyResolver.Resolve(server, graph);
-        var input = new DecisionInput(server, view, now, settings, readiness, dependencies, intent);
-        var decision = ServerPowerDecider.Decide(input);
+        DecisionInput input;
+        Decision.Decision decision;
+        try
+        {
+            var intent = EffectiveState.Resolve(server, schedule, now);
+            var dependencies = graph is null ? null : DependencyResolver.Resolve(server, graph);
+            input = new DecisionInput(server, view, now, settings, Readiness(server, since), dependencies, intent, conflict);
+            decision = ServerPowerDecider.Decide(input);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return await DecisionFailedAsync(server, e, cancellationToken);
+        }
+        var intentInForce = input.Intent;
         // Probed only while the effective desired state is Running; counted from the last start (see ProbeSince).
-        var probe = readiness is { NotAllowed: null } && !server.Spec.Suspend && decision.Status.DesiredState == TargetPowerState.Running
+        var probe = input.Readiness is { NotAllowed: null } && !server.Spec.Suspend && decision.Status.DesiredState == TargetPowerState.Running
             ? server.Spec.ReadinessProbe
             : null;
         probes?.Track(ObjectKey.From(server.Metadata), probe, since);
@@ -126,7 +138,33 @@ public sealed class ServerPowerReconciler(
         }
         if (decision.Failed) return ReconcileResult.Fail(ReadyMessage(decision.Status));
         // Back exactly when the schedule's next transition or the override's end comes, not polled for it.
-        return TransitionRequeue.At(Requeue(decision.RequeueAfter, settings), (intent as Intent.Known)?.NextChange, time.GetUtcNow());
+        return TransitionRequeue.At(Requeue(decision.RequeueAfter, settings), (intentInForce as Intent.Known)?.NextChange, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The decision threw (a defect: every value a user can write is meant to give InvalidSpec instead). Synced says
+    /// so and the key backs off; a deletion still goes on (as for an invalid annotation): the object is let go without
+    /// the server being stopped, since nothing can be decided for it, and a Warning event says so.
+    /// </summary>
+    private async Task<ReconcileResult> DecisionFailedAsync(ServerPowerResource server, Exception e, CancellationToken cancellationToken)
+    {
+        logger.LogError(e, "deciding failed");
+        var message = Text.Bound($"the operator could not decide ({e.GetType().Name}: {e.Message}); please report this");
+        var synced = new Api.Resources.Condition
+        {
+            Type = ConditionTypes.Synced, Status = ConditionStatus.False, Reason = Reasons.ReconcileError, Message = message,
+            ObservedGeneration = server.Metadata.Generation,
+        };
+        var status = (server.Status ?? new ServerPowerStatus()) with { Conditions = Conditions.Set(server.Status?.Conditions, synced, time.GetUtcNow()) };
+        server = await WriteStatusAsync(server, status, cancellationToken, requireResourceVersion: true);
+        await events.RecordAsync(server, true, Reasons.ReconcileError, message, cancellationToken);
+        if (server.Metadata.DeletionTimestamp is not null && server.Metadata.Finalizers?.Contains(Annotations.StopFinalizer) == true)
+        {
+            await events.RecordAsync(server, true, "FinalizerReleased", "the server was not stopped before deletion: the operator could not decide", cancellationToken);
+            await SetFinalizerAsync(server, false, cancellationToken);
+            return ReconcileResult.Done;
+        }
+        return ReconcileResult.Fail(message);
     }
 
     /// <summary>What the decision learns of the readiness probe; null when the server has none or probes are off.</summary>
@@ -137,7 +175,7 @@ public sealed class ServerPowerReconciler(
         return new ReadinessView(snapshot?.Since == since ? snapshot : null, probes.Check(probe));
     }
 
-    private async Task<(ProviderView View, IPowerProvider? Provider)> ObserveAsync(ServerPowerResource server, CancellationToken cancellationToken)
+    private async Task<(ProviderView View, IPowerProvider? Provider, string? Conflict)> ObserveAsync(ServerPowerResource server, CancellationToken cancellationToken)
     {
         var (ns, name) = (server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name);
         var now = time.GetUtcNow();
@@ -158,11 +196,15 @@ public sealed class ServerPowerReconciler(
         if (resolution is not ProviderResolution.Usable usable)
         {
             var unusable = (ProviderResolution.Unusable)resolution;
-            return (new ProviderView.Unresolved(unusable.Reason, unusable.Message), null);
+            return (new ProviderView.Unresolved(unusable.Reason, unusable.Message), null, null);
         }
         var provider = usable.Provider;
+        var endpoint = usable.Account.Endpoint.ToString();
+        // Another ServerPower owns this server: nothing of it is read or sent.
+        if (owners is not null && await owners.ConflictAsync(server, usable.Account, cancellationToken) is { } conflict)
+            return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, Endpoint: endpoint), null, conflict);
         if (resolver.ThrottledFor(ns, name, now) is { } wait)
-            return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, wait), provider);
+            return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, wait, endpoint), provider, null);
         ReadResult? read = null;
         if (ServerPowerDecider.ShouldReadState(server, provider.Capabilities))
         {
@@ -172,9 +214,9 @@ public sealed class ServerPowerReconciler(
             // more, so the deletion goes on as for a missing PowerProvider (released, with a warning event).
             if (heldBecause is not null && read.Outcome.Kind == OutcomeKind.Unauthorized)
                 return (new ProviderView.Unresolved(Reasons.ProviderNotFound,
-                    $"{heldBecause}; the credentials held for it were refused: {read.Outcome.Message}"), null);
+                    $"{heldBecause}; the credentials held for it were refused: {read.Outcome.Message}"), null, null);
         }
-        return (new ProviderView.Resolved(provider.Type, provider.Capabilities, read, usable.ReassertInterval), provider);
+        return (new ProviderView.Resolved(provider.Type, provider.Capabilities, read, usable.ReassertInterval, Endpoint: endpoint), provider, null);
     }
 
     /// <summary>What the account learns from an answer: Unauthorized re-reads the Secret; a Retry-After holds the whole account.</summary>
