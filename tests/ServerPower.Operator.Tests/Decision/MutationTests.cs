@@ -260,7 +260,7 @@ public sealed class MutationTests
     {
         var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-10)) };
         var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } });
-        var r = Checked(Decide(server, Observed(PowerState.Running, Wings)));
+        var r = Checked(Decide(server, Observed(PowerState.Stopping, Wings)));
         Assert.Equal(ActionType.Kill, r.Action);
         Assert.Equal([(true, "StopTimedOut")], EventsOf(r.Decision));
         Assert.Contains("10m", Ready(r.Status).Message, StringComparison.Ordinal);
@@ -285,9 +285,9 @@ public sealed class MutationTests
     {
         var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(last, T0.AddMinutes(-11)) };
         var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = onTimeout } });
-        var r = Checked(Decide(server, Observed(PowerState.Running, hasKill ? Wings : Wenium)));
+        var r = Checked(Decide(server, Observed(PowerState.Stopping, hasKill ? Wings : Wenium)));
         Assert.Equal(ActionType.Stop, r.Action);
-        Assert.Contains("still Running", Ready(r.Status).Message, StringComparison.Ordinal);
+        Assert.Contains("still Stopping", Ready(r.Status).Message, StringComparison.Ordinal);
         var timedOut = Assert.Single(r.Decision.Events);
         Assert.Equal((true, "StopTimedOut"), (timedOut.Warning, timedOut.Reason));
         if (why is null) Assert.Matches("within [^;]+; sending stop again$", timedOut.Message);

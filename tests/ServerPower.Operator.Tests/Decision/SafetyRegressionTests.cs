@@ -83,7 +83,7 @@ public sealed class SafetyRegressionTests
     {
         var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-11)) };
         var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } });
-        var kill = Decide(server, Observed(PowerState.Running, Wings));
+        var kill = Decide(server, Observed(PowerState.Stopping, Wings));
         Assert.Equal(ActionType.Kill, kill.Action);
         Assert.Equal(ActionType.Kill, kill.Status.LastAction?.Type);
         Assert.Equal(ActionResult.Uncertain, kill.Status.LastAction?.Result);
@@ -111,7 +111,7 @@ public sealed class SafetyRegressionTests
             : Decide(Server(DesiredPowerState.Running, new ServerPowerStatus { ObservedGeneration = 1, LastAction = oldStop }, killOnTimeout), Observed(PowerState.Stopped, Wings));
         Assert.Equal(lost, sending.Action);
         Assert.Equal(new LastAction { Type = lost, Token = sending.Decision.Action!.OneShotToken, RequestTime = T0, Result = ActionResult.Uncertain },
-            sending.Status.LastAction! with { Message = null });
+            sending.Status.LastAction! with { Message = null, Target = null });
 
         // The operator crashed before recording the answer; later the user declares Stopped.
         var later = Decide(Server(DesiredPowerState.Stopped, sending.Status, killOnTimeout, lost == ActionType.Rebuild ? Rebuild("r1") : null),

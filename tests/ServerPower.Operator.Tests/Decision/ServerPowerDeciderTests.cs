@@ -71,7 +71,7 @@ public sealed class ServerPowerDeciderTests
     {
         var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-11)) };
         var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = onTimeout } });
-        var r = Decide(server, Observed(PowerState.Running, hasKill ? Wings : Wenium));
+        var r = Decide(server, Observed(PowerState.Stopping, hasKill ? Wings : Wenium));
         Assert.Equal(expected, r.Action);
         Assert.Contains(r.Decision.Events, e => e.Warning && e.Reason == "StopTimedOut");
     }
@@ -101,7 +101,11 @@ public sealed class ServerPowerDeciderTests
     {
         var r = Decide(Server(status: new ServerPowerStatus(), annotations: Restart("old")), Observed(PowerState.Running));
         Assert.Null(r.Action);
-        Assert.Equal(new OneShotStatus { Token = "old", Phase = OneShotPhase.Skipped, Message = "adopted at first sight; not executed" }, r.Status.Restart);
+        Assert.Equal(new OneShotStatus
+        {
+            Token = "old", Phase = OneShotPhase.Skipped, Message = "adopted at first sight; not executed",
+            Handled = [new HandledToken { Token = "old", Time = T0 }],
+        }, r.Status.Restart);
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public sealed class OutcomeRecordingTests
     {
         var f = new ReconcilerFixture(ProviderType.Wings, new ProviderCapabilities(true, true,
             new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Kill }));
-        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s =>
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Stopping, s =>
         {
             s.Spec = s.Spec with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } };
             s.Status = new ServerPowerStatus

@@ -66,7 +66,7 @@ public sealed class ServerPowerReconcilerTests
 
         Assert.Equal([("1234", ActionType.Restart)], f.Provider.Sent);
         Assert.NotNull(seenWhileSending);
-        Assert.Equal(new OneShotStatus { Token = "r1", Phase = OneShotPhase.Sending }, seenWhileSending with { Message = null });
+        Assert.Equal(new OneShotStatus { Token = "r1", Phase = OneShotPhase.Sending }, seenWhileSending with { Message = null, Handled = null });
         Assert.Contains("status+rv:mc", f.Kube.Writes);
         Assert.Equal(OneShotPhase.Done, f.Server.Status?.Restart?.Phase);
 
