@@ -43,6 +43,12 @@ public sealed class InMemoryResourceClient : IResourceClient
 
     public bool HasServer(string ns, string name) => servers.ContainsKey((ns, name));
 
+    /// <summary>Removes a ServerPower at once (one without finalizers being deleted).</summary>
+    public void Delete(string ns, string name) => servers.Remove((ns, name));
+
+    /// <summary>Every ServerPower held, as the API server would answer them.</summary>
+    public IEnumerable<ServerPowerResource> Servers() => servers.Values.Select(json => ApiJson.Deserialize<ServerPowerResource>(json)!);
+
     public Task<ServerPowerResource?> GetServerAsync(string ns, string name, CancellationToken cancellationToken) =>
         Task.FromResult(servers.TryGetValue((ns, name), out var json) ? ApiJson.Deserialize<ServerPowerResource>(json) : null);
 

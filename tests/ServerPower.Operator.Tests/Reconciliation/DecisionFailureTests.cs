@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Ordering;
+using ServerPower.Operator.Reconciliation;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Tests.Reconciliation;
+
+/// <summary>
+/// A reconcile whose decision throws (a defect: a value the API accepts that some parse did not expect) says so in
+/// Synced and an event, and never blocks a deletion (a value that crashed every reconcile once kept a namespace
+/// deletion waiting forever).
+/// </summary>
+public sealed class DecisionFailureTests
+{
+    private sealed class BrokenGraph : IServerGraph
+    {
+        public ServerPowerResource? Get(string ns, string name) => throw new ArgumentOutOfRangeException(nameof(name), "broken on purpose");
+
+        public IReadOnlyList<ServerPowerResource> Dependents(string ns, string name) => throw new ArgumentOutOfRangeException(nameof(name), "broken on purpose");
+    }
+
+    private static (ReconcilerFixture F, ServerPowerReconciler Reconciler) Broken()
+    {
+        var f = new ReconcilerFixture();
+        return (f, new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, graph: new BrokenGraph()));
+    }
+
+    [Fact]
+    public async Task A_decision_that_throws_is_reported_in_Synced_and_backs_off()
+    {
+        var (f, reconciler) = Broken();
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s => s.Spec = s.Spec with { StartAfter = ["db"] });
+        var result = await reconciler.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
+        Assert.True(result.Failed);
+        Assert.Empty(f.Provider.Sent);
+        var synced = f.Condition(ConditionTypes.Synced);
+        Assert.Equal((ConditionStatus.False, Reasons.ReconcileError), (synced?.Status, synced?.Reason));
+        Assert.Contains("ArgumentOutOfRangeException", synced?.Message, StringComparison.Ordinal);
+        Assert.Contains(f.Events, e => e.Warning && e.Reason == Reasons.ReconcileError);
+    }
+
+    [Fact]
+    public async Task A_deletion_goes_on_even_when_the_decision_throws()
+    {
+        var (f, reconciler) = Broken();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running, s =>
+        {
+            s.Spec = s.Spec with { StartAfter = ["db"], DeletionPolicy = DeletionPolicy.Stop };
+            s.Metadata.Finalizers = [Annotations.StopFinalizer];
+            s.Metadata.DeletionTimestamp = f.Time.GetUtcNow().UtcDateTime;
+        });
+        await reconciler.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
+        Assert.False(f.Kube.HasServer(ReconcilerFixture.Ns, ReconcilerFixture.Key.Name));
+        Assert.Contains(f.Events, e => e.Warning && e.Reason == "FinalizerReleased");
+    }
+}
