@@ -16,4 +16,19 @@ public sealed class SampleNameTests
         Assert.NotEmpty(listed);
         Assert.All(listed, name => Assert.Contains(name, servers));
     }
+
+    /// <summary>
+    /// Two samples declaring one server of one PowerProvider fought over it in the sandbox (started and stopped at every
+    /// resync while both said Ready): no two sample ServerPowers share a server.
+    /// </summary>
+    [Fact]
+    public void No_two_sample_servers_declare_the_same_server()
+    {
+        var shared = Support.Samples.OfKind(ApiGroup.ServerPowerKind)
+            .GroupBy(s => ((string?)s.Spec["providerRef"]?["name"], (string?)s.Spec["serverId"]))
+            .Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(s => s.Name))}")
+            .ToList();
+        Assert.Empty(shared);
+    }
 }
