@@ -4,8 +4,9 @@ using ServerPower.Api.Resources;
 namespace ServerPower.Operator.Tests.Decision;
 
 /// <summary>
-/// Property tests of the decision: generated histories of user edits, annotation changes, world changes, clock steps
-/// and reconciles (with failing reads, refused, lost and rate-limited answers, crashes after the request left, and
+/// Property tests of the decision: generated histories of user edits (state, one-shot tokens set and set back,
+/// overrides with extreme times, a changed server id, endpoint or PowerProvider, another ServerPower taking the server),
+/// annotation changes, world changes, clock steps and reconciles (with failing reads, refused, lost and rate-limited answers, crashes after the request left, and
 /// decisions taken from a stale status), with the operator's promises checked after every step by
 /// <see cref="DecisionWorld"/>. CsCheck shrinks a failing history to a small one; shrunk counterexamples become rows
 /// of <see cref="SafetyRegressionTests"/>.
@@ -13,6 +14,13 @@ namespace ServerPower.Operator.Tests.Decision;
 public sealed class DecisionProperties
 {
     private static readonly string[] Tokens = ["a1", "b2", "c3", "not valid!"];
+
+    /// <summary>Override values, with the extremes a user can write (the API accepts any annotation string).</summary>
+    private static readonly string?[] Overrides =
+    [
+        null, "Stopped", "Running", "Running until 2026-11-22T10:30:00Z", 
+        "Stopped until 2026-11-22t10:05:00z", "Stopped until tomorrow", "",
+    ];
 
     private static readonly Gen<Step> AnyStep = Gen.Frequency(
         (2, Gen.OneOf<DesiredPowerState>(DesiredPowerState.Running, DesiredPowerState.Stopped).Select(s => (Step)new Step.Declare(s))),
@@ -23,6 +31,9 @@ public sealed class DecisionProperties
         (3, Gen.OneOf(PowerState.Running, PowerState.Stopped, PowerState.Starting, PowerState.Stopping, PowerState.Busy)
             .Select(p => (Step)new Step.World(p))),
         (3, Gen.OneOf(1, 5, 30, 120, 601, 3600).Select(s => (Step)new Step.Wait(s))),
+        (1, Gen.Int[0, DecisionWorld.Targets.Length - 1].Select(t => (Step)new Step.Retarget(t))),
+        (1, Gen.OneOf(Overrides).Select(o => (Step)new Step.Override(o))),
+        (1, Gen.Bool.Select(b => (Step)new Step.Conflict(b))),
         (8, Gen.Select(Gen.Frequency((6, Gen.Const(0)), (1, Gen.Int[1, 5])), Gen.Frequency((5, Gen.Const(0)), (1, Gen.Int[1, 6])), Gen.Frequency((5, Gen.Const(false)), (1, Gen.Const(true))),
             (view, answer, stale) => (Step)new Step.Reconcile(view, answer, stale))));
 

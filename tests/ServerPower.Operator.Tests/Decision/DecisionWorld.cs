@@ -18,6 +18,15 @@ public abstract record Step
     public sealed record World(PowerState Power) : Step;
     public sealed record Wait(int Seconds) : Step;
     /// <summary>
+    /// The object is pointed elsewhere: <paramref name="To"/> indexes <see cref="DecisionWorld.Targets"/> (another
+    /// server id, another endpoint for the same PowerProvider, another PowerProvider for the same account).
+    /// </summary>
+    public sealed record Retarget(int To) : Step;
+    /// <summary>The override annotation is set to <paramref name="Value"/> (null removes it); extremes included.</summary>
+    public sealed record Override(string? Value) : Step;
+    /// <summary>Another ServerPower, created earlier, owns the server (or no longer does).</summary>
+    public sealed record Conflict(bool On) : Step;
+    /// <summary>
     /// One reconcile. <paramref name="View"/>: 0 read ok, 1 read fails (503), 2 PowerProvider missing, 3 credentials
     /// missing, 4 server not found, 5 read rate-limited. <paramref name="Answer"/> is the provider's answer to an action:
     /// 0 accepted, 1 refused, 2 lost (timeout after sending), 3 rate limited, 4 forbidden, 5 not found, 6 operator crash
@@ -41,7 +50,10 @@ public sealed class DecisionWorld
     private readonly HashSet<(ActionType, string)> adoptedAtFirstSight = [];
     /// <summary>Each new annotation value is one request; re-applying the same value is not a new one.</summary>
     private readonly Dictionary<ActionType, (string Token, int Request)> requests = [];
-    private readonly Dictionary<int, int> sentPerRequest = [];
+    private readonly HashSet<(ActionType, string)> sentTokens = [];
+    private readonly Dictionary<(string Endpoint, string ServerId), PowerState> power = [];
+    private int target;
+    private bool conflict;
     private int nextRequest;
     private ServerPowerStatus? status;
     private ServerPowerStatus? previousStatus;
@@ -54,8 +66,22 @@ public sealed class DecisionWorld
     public bool Deleting { get; private set; }
     public DeletionPolicy DeletionPolicy { get; private set; } = DeletionPolicy.Stop;
     public bool Released { get; private set; }
-    public PowerState Power { get; private set; } = PowerState.Running;
-    public List<(DateTimeOffset At, ActionType Type, string? Token, bool Accepted)> Requests { get; } = [];
+    /// <summary>Where the object points: spec.serverId, spec.providerRef and that PowerProvider's endpoint.</summary>
+    public static readonly (string ServerId, string ProviderRef, string Endpoint)[] Targets =
+    [
+        ("1", "p", "https://a.example.com"), ("2", "p", "https://a.example.com"), ("1", "p", "https://b.example.com"), ("1", "q", "https://a.example.com"),
+    ];
+
+    private (string Endpoint, string ServerId) Physical => (Targets[target].Endpoint, Targets[target].ServerId);
+
+    /// <summary>The state of the server the object points at now (each server has its own).</summary>
+    public PowerState Power
+    {
+        get => power.GetValueOrDefault(Physical, PowerState.Running);
+        private set => power[Physical] = value;
+    }
+
+    public List<(DateTimeOffset At, ActionType Type, string? Token, bool Accepted, (string, string) Server)> Requests { get; } = [];
     public List<string> Violations { get; } = [];
     public List<string> Trace { get; } = [];
     public TimeSpan Grace { get; } = TimeSpan.FromMinutes(10);
@@ -80,6 +106,12 @@ public sealed class DecisionWorld
             case Step.Orphan: DeletionPolicy = DeletionPolicy.Orphan; if (Deleting) Released = true; break;
             case Step.World w: Power = w.Power; break;
             case Step.Wait w: Now = Now.AddSeconds(w.Seconds); break;
+            case Step.Retarget t: target = t.To % Targets.Length; break;
+            case Step.Override o:
+                if (o.Value is null) annotations.Remove(Annotations.Override);
+                else annotations[Annotations.Override] = o.Value;
+                break;
+            case Step.Conflict c: conflict = c.On; break;
             case Step.Reconcile r: Reconcile(r); break;
         }
     }
@@ -94,7 +126,7 @@ public sealed class DecisionWorld
         },
         Spec = new ServerPowerSpec
         {
-            ProviderRef = new LocalObjectReference { Name = "p" }, ServerId = "1", State = Declared, Suspend = Suspended,
+            ProviderRef = new LocalObjectReference { Name = Targets[target].ProviderRef }, ServerId = Targets[target].ServerId, State = Declared, Suspend = Suspended,
             DeletionPolicy = DeletionPolicy, Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill },
         },
         Status = stored is null ? null : ApiJson.Deserialize<ServerPowerStatus>(ApiJson.Serialize(stored)),
@@ -102,19 +134,24 @@ public sealed class DecisionWorld
 
     private ProviderView View(int view) => view switch
     {
-        1 => new ProviderView.Resolved(ProviderType.Wings, Wings, ReadResult.Failed(new ProviderOutcome(OutcomeKind.Unavailable, "503")), null),
+        1 => Resolved(ReadResult.Failed(new ProviderOutcome(OutcomeKind.Unavailable, "503"))),
         2 => new ProviderView.Unresolved(Reasons.ProviderNotFound, "PowerProvider \"p\" not found"),
         3 => new ProviderView.Unresolved(Reasons.CredentialsMissing, "Secret not found"),
-        4 => new ProviderView.Resolved(ProviderType.Wings, Wings, ReadResult.Failed(new ProviderOutcome(OutcomeKind.NotFound, "404")), null),
-        5 => new ProviderView.Resolved(ProviderType.Wings, Wings, ReadResult.Failed(new ProviderOutcome(OutcomeKind.RateLimited, "429", TimeSpan.Zero)), null),
-        _ => new ProviderView.Resolved(ProviderType.Wings, Wings, ReadResult.Of(new ObservedServer(Power, Power.ToString().ToLowerInvariant())), null),
+        4 => Resolved(ReadResult.Failed(new ProviderOutcome(OutcomeKind.NotFound, "404"))),
+        5 => Resolved(ReadResult.Failed(new ProviderOutcome(OutcomeKind.RateLimited, "429", TimeSpan.Zero))),
+        _ => Resolved(ReadResult.Of(new ObservedServer(Power, Power.ToString().ToLowerInvariant()))),
     };
+
+    private ProviderView Resolved(ReadResult read) =>
+        new ProviderView.Resolved(ProviderType.Wings, Wings, read, null, Endpoint: Targets[target].Endpoint);
 
     private void Reconcile(Step.Reconcile r)
     {
         var (decidedFrom, decidedVersion) = r.Stale && previousStatus is not null ? (previousStatus, previousVersion) : (status, version);
         var server = Object(decidedFrom);
-        var input = new DecisionInput(server, View(r.View), Now, Settings);
+        // The override is worked out as the reconciler does: no value a user can write may throw out of either.
+        var input = new DecisionInput(server, View(r.View), Now, Settings, Intent: ServerPower.Operator.Scheduling.EffectiveState.Resolve(server, null, Now),
+            Conflict: conflict ? "another ServerPower owns this server" : null);
         var decision = ServerPowerDecider.Decide(input);
         var last = server.Status?.LastAction;
         Trace.Add($"{Now:HH:mm:ss} {r} power={Power} declared={Declared} deleting={Deleting} last={last?.Type}/{last?.Result}@{last?.RequestTime:HH:mm:ss} settled={last?.SettledTime:HH:mm:ss} -> {decision.Action?.Type}");
@@ -123,6 +160,7 @@ public sealed class DecisionWorld
 
         if (decision.Action is { } action)
         {
+            Check(!conflict, $"{action.Type} decided while another ServerPower owns the server");
             if (decidedVersion != version) return; // 409: the object changed since it was read; nothing is sent
             Write(decision.Status);
             decidedVersion = version; // the reconciler goes on with the object its write returned
@@ -136,13 +174,13 @@ public sealed class DecisionWorld
                 5 => new ProviderOutcome(OutcomeKind.NotFound, "gone"),
                 _ => ProviderOutcome.Accepted("ok"),
             };
-            Requests.Add((Now, action.Type, action.OneShotToken, answer.IsAccepted || r.Answer == 6));
+            Requests.Add((Now, action.Type, action.OneShotToken, answer.IsAccepted || r.Answer == 6, Physical));
             if (action.OneShotToken is { } token)
             {
                 var request = requests[action.Type];
                 Check(request.Token == token, $"{action.Type} token {token} sent while the annotation says {request.Token}");
-                sentPerRequest[request.Request] = sentPerRequest.GetValueOrDefault(request.Request) + 1;
-                Check(sentPerRequest[request.Request] <= 1, $"{action.Type} token {token} sent twice for one annotation change");
+                // Histories use fewer tokens than the operator remembers, so a token set again (a rollback) never runs again.
+                Check(sentTokens.Add((action.Type, token)), $"{action.Type} token {token} sent a second time (set again after another token)");
                 Check(!adoptedAtFirstSight.Contains((action.Type, token)), $"{action.Type} token {token} present at first sight was executed");
             }
             if (r.Answer == 6) return; // the operator crashed: nothing more is written
@@ -178,25 +216,27 @@ public sealed class DecisionWorld
     }
 
     /// <summary>
-    /// Kill only escalates a Stop the provider accepted at least the grace period ago, with no start, restart, rebuild or
-    /// kill accepted since that stop (a later, repeated stop does not restart the clock).
+    /// Kill only escalates a Stop that this very server accepted at least the grace period ago, with no start, restart,
+    /// rebuild or kill accepted by it since that stop (a later, repeated stop does not restart the clock), and only
+    /// while the server still reports Stopping (one seen Running again gets a new graceful stop).
     /// </summary>
     private void CheckKill(PlannedAction action, DecisionInput input)
     {
         if (action.Type != ActionType.Kill) return;
-        var sinceOtherAction = Requests.Skip(Requests.FindLastIndex(q => q.Accepted && q.Type != ActionType.Stop) + 1);
+        var mine = Requests.Where(q => q.Server == Physical).ToList();
+        var sinceOtherAction = mine.Skip(mine.FindLastIndex(q => q.Accepted && q.Type != ActionType.Stop) + 1);
         var stop = sinceOtherAction.FirstOrDefault(q => q.Accepted && q.Type == ActionType.Stop);
         Check(stop.Type == ActionType.Stop && stop.Accepted && Now - stop.At >= Grace,
-            $"kill without an accepted stop at least {Grace} before it and no other action since");
-        Check(input.Provider is ProviderView.Resolved { Read.Server.Power: not PowerState.Stopped }, "kill of a server that reports Stopped");
+            $"kill of server {Physical} without an accepted stop to it at least {Grace} before and no other action since");
+        Check(input.Provider is ProviderView.Resolved { Read.Server.Power: PowerState.Stopping }, "kill of a server that does not report Stopping");
     }
 
     /// <summary>A managed server that settled and then drifted is acted on at the first reconcile that sees it.</summary>
     private void CheckDrift(ServerPowerResource server, DecisionInput input, ServerPower.Operator.Decision.Decision decision)
     {
-        if (server.Status is not { } stored || Suspended || Deleting || input.Provider is not ProviderView.Resolved { Read.Server: { } observed }) return;
+        if (server.Status is not { } stored || Suspended || Deleting || conflict || input.Provider is not ProviderView.Resolved { Read.Server: { } observed }) return;
         var settled = stored.LastAction is not { Result: ActionResult.Accepted, SettledTime: null };
-        var pendingOneShot = annotations.Count > 0;
+        var pendingOneShot = annotations.Count > 0; // an override annotation counts too: it changes what is declared
         if (settled && !pendingOneShot && Declared == DesiredPowerState.Running && observed.Power == PowerState.Stopped)
             Check(decision.Action?.Type == ActionType.Start, "a settled server that drifted to Stopped was not started at once");
     }
