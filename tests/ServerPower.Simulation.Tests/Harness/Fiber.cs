@@ -43,6 +43,9 @@ internal sealed class Fiber(int id, OperatorProcess process, ObjectKey key, IRea
     public ProviderRequest? LastRead { get; set; }
     public bool Sent { get; set; }
 
+    /// <summary>When the reconcile started, in the order of <see cref="SimContext.NextSeq"/>.</summary>
+    public long StartSeq { get; init; }
+
     public string Name => $"P{Process.Id}#{Id} {Key.Name}";
 
     public bool Finished => Task is { IsCompleted: true };

@@ -20,7 +20,7 @@ internal sealed class FiberScheduler(SimContext sim)
     public Fiber Start(OperatorProcess process, ObjectKey key, IReadOnlySet<string> triggers,
         Func<CancellationToken, Task<ReconcileResult>> body, Action<Fiber> onFinished)
     {
-        var fiber = new Fiber(++nextId, process, key, triggers, onFinished);
+        var fiber = new Fiber(++nextId, process, key, triggers, onFinished) { StartSeq = sim.NextSeq() };
         RunSlice(fiber, () => fiber.Task = body(fiber.Cancellation.Token));
         return fiber;
     }

@@ -7,15 +7,17 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// After the calm phase (no faults, no world events, users quiet), what must have happened:
 /// P5: every deletion completed (deletionPolicy Orphan always; Stop once the server could be stopped, and the user
 /// set Orphan where it could not), whatever the annotations or suspend say.
-/// P7 (liveness): a managed, unsuspended server whose provider can report state is in its declared state.
+/// P7 (liveness): a managed, unsuspended server whose provider can report state is in its declared state (as its
+/// owner declares it, where two objects declare one server).
 /// </summary>
 internal static class LivenessCheck
 {
     public static void Run(SimContext sim, SimKube kube, ProviderWorld world, Scenario scenario, UserModel user, Monitor monitor, TimeSpan calm)
     {
-        foreach (var (key, serverId) in scenario.Servers)
+        foreach (var (key, _) in scenario.Servers)
         {
             if (kube.Server(key) is not { } live) continue;
+            var serverId = live.Spec.ServerId;
             var server = world.Servers[serverId];
             var spec = live.Spec;
             var annotations = live.Metadata.Annotations ?? new Dictionary<string, string>();
@@ -31,7 +33,10 @@ internal static class LivenessCheck
                     $"{key.Name} is still there {calm.TotalMinutes:0} min into the calm phase, deletion requested at {Trace.Stamp(new DateTimeOffset(live.Metadata.DeletionTimestamp.Value, TimeSpan.Zero))}: {facts}");
                 return;
             }
-            var manages = !spec.Suspend && spec.ManagementPolicy == ManagementPolicy.Manage && user.CredentialsValid
+            // Another object, created earlier, declares the same server: it owns it, this one reports ServerConflict.
+            var owned = !scenario.Servers.Select(s => kube.Server(s.Key)).OfType<Api.Resources.ServerPowerResource>()
+                .Any(o => o.Metadata.Uid != live.Metadata.Uid && o.Spec.ServerId == serverId && Operator.Ownership.ServerOwnership.Order.Compare(o, live) < 0);
+            var manages = owned && !spec.Suspend && spec.ManagementPolicy == ManagementPolicy.Manage && user.CredentialsValid
                 && SimCapabilities.Of(scenario.ProviderType).CanReadState && !server.Gone;
             if (manages && server.Power != Monitor.Declared(spec))
             {

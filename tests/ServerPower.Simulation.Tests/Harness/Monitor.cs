@@ -37,6 +37,11 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
 
     public Violation? Violation { get; private set; }
 
+    private readonly Dictionary<string, long> declaresSince = [];
+
+    /// <summary>Every ServerPower stored now (to tell who owns a server).</summary>
+    public Func<IEnumerable<ServerPowerResource>> AllStored { get; set; } = () => [];
+
     /// <summary>The stored object now (to read spec.stop as it currently is).</summary>
     public Func<ObjectKey, ServerPowerResource?> Stored { get; set; } = _ => null;
 
@@ -70,6 +75,8 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
     {
         if (after.Metadata.Uid is { } uid && (before is null || before.Spec.State != after.Spec.State))
             specStateSince[uid] = sim.NextSeq();
+        if (after.Metadata.Uid is { } id && (before is null || before.Spec.ServerId != after.Spec.ServerId))
+            declaresSince[id] = sim.NextSeq();
     }
 
     public void OnServerRemoved(ServerPowerResource before) => sim.Log($"kube: {before.Metadata.Name} ({before.Metadata.Uid}) is gone");
@@ -116,6 +123,7 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         CheckRetryAfterHonoured(request);
         if (action is ActionType.Restart or ActionType.Rebuild) CheckOneShot(request);
         if (action is ActionType.Kill) CheckKill(request);
+        if (action is not null) CheckOneOwner(request);
     }
 
     // ---- End of a reconcile ----
@@ -223,17 +231,38 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         Report("P3", kind + deposed, $"Kill sent to server {kill.ServerId} by {kill.Fiber.Name}: {why}");
     }
 
+    /// <summary>
+    /// P8: one owner per server. An action reaches a server only from the ServerPower that owns it: no other object
+    /// created earlier (then by namespace, name, uid) declared that server id all through the reconcile that sent it.
+    /// </summary>
+    private void CheckOneOwner(ProviderRequest request)
+    {
+        if (request.Fiber.ReadObject is not { Metadata.Uid: { } uid } sender) return;
+        var id = Operator.Ownership.CachedServerIdLookup.Normalize(request.ServerId);
+        var owner = AllStored()
+            .Where(o => o.Metadata.Uid != uid && Operator.Ownership.CachedServerIdLookup.Normalize(o.Spec.ServerId) == id
+                && declaresSince.GetValueOrDefault(o.Metadata.Uid!, long.MaxValue) < request.Fiber.StartSeq
+                && Operator.Ownership.ServerOwnership.Order.Compare(o, sender) < 0)
+            .FirstOrDefault();
+        if (owner is not null)
+            Report("P8", "two ServerPowers act on one server",
+                $"{request.Action} sent to server {request.ServerId} by {request.Fiber.Name}, while {owner.Metadata.Name} ({owner.Metadata.Uid}), created earlier, declared that server all along");
+    }
+
     /// <summary>P4: a one-shot is Done, or lastAction Accepted, only after the provider really answered Accepted.</summary>
     private void CheckNothingUnreadableIsSuccess(ServerPowerResource stored, Fiber writer)
     {
         var status = stored.Status;
         var id = stored.Spec.ServerId;
         var how = writer.Process.Deposed ? " (written by a deposed leader)" : !writer.ReadFresh ? " (written after a stale read)" : "";
+        // Tokens are unique in a seed; the server a Done one-shot went to may since have been replaced in spec.serverId.
         foreach (var (type, oneShot) in new[] { (ActionType.Restart, status?.Restart), (ActionType.Rebuild, status?.Rebuild) })
         {
-            if (oneShot is { Phase: OneShotPhase.Done } done && !accepted.Contains((id, type, done.Token)))
+            if (oneShot is { Phase: OneShotPhase.Done } done && !accepted.Any(a => a.Type == type && a.Token == done.Token))
                 Report("P4", "one-shot Done without an accepted request" + how, $"status.{type.ToString().ToLowerInvariant()} says token \"{done.Token}\" is Done, but no {type} with that token was accepted by the provider");
         }
+        // lastAction names the server it went to (its target), which is not always spec.serverId now.
+        if (status?.LastAction is { Target: { } target } sentTo) id = target[(target.LastIndexOf(" server ", StringComparison.Ordinal) + 8)..];
         if (status?.LastAction is { Result: ActionResult.Accepted } last && !accepted.Contains((id, last.Type, last.Token)))
             Report("P4", "lastAction Accepted without an accepted request" + how, $"status.lastAction says {Describe(last)}, but the provider never accepted such a request (status written by {writer.Name})");
     }

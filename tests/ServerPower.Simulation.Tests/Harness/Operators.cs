@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
 using ServerPower.Providers.Contract;
@@ -30,7 +31,11 @@ internal sealed class Operators(
     {
         if (Leader is not null) return;
         var resolver = new ProviderResolver(kube, factory, EndpointPolicy.Default);
-        IReconciler reconciler = new ServerPowerReconciler(kube, resolver, events, sim.Clock, settings, NullLogger<ServerPowerReconciler>.Instance);
+        // Ownership looks the server id up in what the API server holds now (a cache that is never behind: the real
+        // informer's lag is not modelled for this lookup).
+        var owners = new ServerOwnership(new StoredServerIds(kube), resolver);
+        IReconciler reconciler = new ServerPowerReconciler(kube, resolver, events, sim.Clock, settings, NullLogger<ServerPowerReconciler>.Instance,
+            owners: owners);
         if (mutate is not null) reconciler = mutate(new MutantEdges(kube, fibers, monitor, resolver), reconciler);
         var process = new OperatorProcess(++nextId, reconciler, new WorkQueueModel(sim));
         Leader = process;

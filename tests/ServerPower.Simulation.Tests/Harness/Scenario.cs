@@ -30,6 +30,12 @@ internal sealed class Scenario
 
     public IReadOnlyList<(ObjectKey Key, string ServerId)> Servers { get; }
 
+    /// <summary>
+    /// Every server id at the provider: the servers' own, and one no manifest names at first. Users point objects at
+    /// any of them (spec.serverId edits), so two objects may declare one server.
+    /// </summary>
+    public IReadOnlyList<string> ServerIds => [.. Servers.Select(s => s.ServerId), "1003"];
+
     public PowerProviderResource Provider() => new()
     {
         Metadata = new() { Name = ProviderName, NamespaceProperty = Ns },

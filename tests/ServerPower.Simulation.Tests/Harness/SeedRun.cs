@@ -38,6 +38,7 @@ internal sealed class SeedRun
         var fibers = new FiberScheduler(sim);
         kube = new SimKube(sim, fibers, faults, monitor);
         monitor.Stored = kube.Server;
+        monitor.AllStored = () => kube.ServerKeys.Select(kube.Server).OfType<ServerPowerResource>();
         var factory = new SimProviderFactory(sim, fibers, world, faults, monitor);
         operators = new Operators(sim, fibers, kube, factory, new SimEvents(sim, fibers), monitor, settings, mutate);
         kube.ServerChanged = operators.OnServerChanged;
@@ -73,7 +74,7 @@ internal sealed class SeedRun
         Note(faults.Describe());
 
         // Provider side: the account and its servers.
-        foreach (var (_, id) in scenario.Servers) world.Add(id, sim.Chance(0.5) ? PowerState.Running : PowerState.Stopped);
+        foreach (var id in scenario.ServerIds) world.Add(id, sim.Chance(0.5) ? PowerState.Running : PowerState.Stopped);
         if (sim.Chance(0.15)) Later("PowerProvider created late", sim.Between(TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10)), user.PutProvider);
         else user.PutProvider();
         if (sim.Chance(0.15)) Later("Secret created late", sim.Between(TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(10)), () => user.PutSecret(ProviderWorld.ValidCredential));
@@ -143,7 +144,7 @@ internal sealed class SeedRun
 
     private void WorldEvent()
     {
-        var server = world.Servers[sim.Pick(scenario.Servers.ToArray()).ServerId];
+        var server = world.Servers[sim.Pick(scenario.ServerIds.ToArray())];
         var roll = sim.Rng.NextDouble();
         if (roll < 0.5) world.Crash(server);
         else if (roll < 0.65) world.ConsoleStart(server);

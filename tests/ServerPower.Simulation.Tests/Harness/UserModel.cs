@@ -5,7 +5,8 @@ using ServerPower.Operator.Runtime;
 namespace ServerPower.Simulation.Tests.Harness;
 
 /// <summary>
-/// The people around the operator: they edit spec.state, set new one-shot tokens (and sometimes invalid ones),
+/// The people around the operator: they edit spec.state and spec.serverId (two objects may then declare one server),
+/// set new one-shot tokens (and sometimes invalid ones, and old ones again, as a rollback does),
 /// toggle suspend, change stop and deletion policies, delete objects and re-apply their manifests (GitOps: the
 /// old tokens come back with them), and delete or replace the PowerProvider and its Secret.
 /// </summary>
@@ -13,6 +14,11 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
 {
     private static readonly string[] InvalidTokens = ["bad token!", "-leading-dash", new string('x', 70), ""];
     private readonly Dictionary<ObjectKey, ServerPowerResource> manifests = [];
+    /// <summary>
+    /// The valid tokens set on each object's annotations since it was last created, oldest first (a rollback sets one of
+    /// them again; the operator's memory of handled tokens lives in the object's status, so it goes with the object).
+    /// </summary>
+    private readonly Dictionary<(ObjectKey, string), List<string>> tokensSet = [];
     private int tokens;
 
     /// <summary>Called after an object is created or re-created (a moment worth a fault: the first sight).</summary>
@@ -79,6 +85,14 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
                     else Annotate(key, annotation, null);
                 }));
             if (annotations.Count > 0) choices.Add((2, () => Annotate(key, sim.Pick(annotations.Keys.ToArray()), null)));
+            // An Argo CD rollback: a token set before (among the last few, within what the operator remembers) comes back.
+            var reverts = new[] { Annotations.Restart, Annotations.Rebuild }
+                .SelectMany(a => (tokensSet.TryGetValue((key, a), out var set) ? set : []).TakeLast(5).Where(t => !(annotations.TryGetValue(a, out var now) && now == t)).Select(t => (a, t)))
+                .ToArray();
+            if (reverts.Length > 0) choices.Add((5, () => { var (a, t) = sim.Pick(reverts); Annotate(key, a, t); }));
+            // The object is pointed at another server: maybe one another object declares too.
+            var others = scenario.ServerIds.Where(id => id != live.Spec.ServerId).ToArray();
+            choices.Add((4, () => { var id = sim.Pick(others); Edit(key, "spec.serverId", s => s.Spec = s.Spec with { ServerId = id }); }));
             choices.Add((7, () => Edit(key, "spec.suspend", s => s.Spec = s.Spec with { Suspend = !s.Spec.Suspend })));
             choices.Add((6, () => Edit(key, "spec.stop", s => s.Spec = s.Spec with { Stop = RandomStop(sim) })));
             choices.Add((5, () => Edit(key, "spec.deletionPolicy", s => s.Spec = s.Spec with { DeletionPolicy = s.Spec.DeletionPolicy == DeletionPolicy.Stop ? DeletionPolicy.Orphan : DeletionPolicy.Stop })));
@@ -145,6 +159,12 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
         }
         Change(manifests[key]);
         kube.Edit(key, Change);
+        if (value is not null && Valid(value))
+        {
+            if (!tokensSet.TryGetValue((key, annotation), out var set)) tokensSet[(key, annotation)] = set = [];
+            set.Remove(value);
+            set.Add(value);
+        }
         sim.Log($"user: {(value is null ? $"removes {annotation}" : $"sets {annotation}=\"{value}\"")} on {key.Name}");
     }
 
@@ -156,6 +176,9 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
 
     private void Recreate(ObjectKey key)
     {
+        // A new object: the operator remembers the tokens of this incarnation only (the ones it adopts now among them).
+        foreach (var annotation in new[] { Annotations.Restart, Annotations.Rebuild })
+            tokensSet[(key, annotation)] = manifests[key].Metadata.Annotations?.TryGetValue(annotation, out var t) == true && Valid(t) ? [t] : [];
         kube.Create(Copy(manifests[key]));
         sim.Log($"user: re-applies the manifest of {key.Name}: {Summary(manifests[key])}");
         Created?.Invoke();
