@@ -62,7 +62,7 @@ public sealed partial class OperatorRunner : IAsyncDisposable
 
     /// <summary>
     /// The sum of every sample in the operator's /metrics whose line starts with <paramref name="series"/> (a name and
-    /// the start of its labels, e.g. <c>serverpower_reconcile_total{</c>) and contains <paramref name="label"/>; 0 when none.
+    /// the start of its labels, e.g. <c>controller_runtime_reconcile_total{</c>) and contains <paramref name="label"/>; 0 when none.
     /// </summary>
     public async Task<long> SumAsync(string series, CancellationToken cancellationToken, string label = "")
     {

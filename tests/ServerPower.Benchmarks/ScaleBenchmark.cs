@@ -111,10 +111,10 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         };
     }
 
-    private const string Reconciles = "serverpower_reconcile_total{";
+    private const string Reconciles = "controller_runtime_reconcile_total{";
 
     /// <summary>The serverpower work queue's depth gauge (keys ready to be processed, resync keys included).</summary>
-    private const string ServerQueueDepth = "serverpower_workqueue_depth{queue=\"serverpower\"} ";
+    private const string ServerQueueDepth = "workqueue_depth{controller=\"serverpower\",name=\"serverpower\"} ";
 
     /// <summary>At most <paramref name="count"/> servers spread evenly over the list.</summary>
     private static IReadOnlyList<FleetServer> Spread(IReadOnlyList<FleetServer> servers, int count)

@@ -43,7 +43,7 @@ public sealed class SandboxCommandTests
             Assert.Contains($"serverpower_servers{{power_state=\"Running\",ready=\"True\"}} {running}", scrape);
             Assert.Contains("serverpower_provider_requests_total{provider=\"Wenium\",operation=\"read_all\",method=\"GET\",status=\"2xx\"}", scrape);
             Assert.Contains("serverpower_provider_calls_total{provider=\"Wenium\",operation=\"read\",outcome=\"Accepted\"}", scrape);
-            Assert.Contains("serverpower_reconcile_total", scrape);
+            Assert.Contains("controller_runtime_reconcile_total{controller=\"serverpower\",result=\"success\"}", scrape);
         }
         finally
         {
