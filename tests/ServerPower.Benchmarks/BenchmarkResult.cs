@@ -45,6 +45,12 @@ public sealed record BenchmarkResult
 
     public required OperatorMemory Memory { get; init; }
 
+    /// <summary>The operator's /metrics at the end of the run: series by metric family (bounded by accounts and namespaces, not servers).</summary>
+    public required IReadOnlyDictionary<string, int> MetricSeries { get; init; }
+
+    /// <summary>Servers whose name is a label value anywhere in that /metrics (0: no metric has a per-server label).</summary>
+    public required int ServersNamedInMetrics { get; init; }
+
     /// <summary>Spec change → provider call with the work queue idle.</summary>
     public required IReadOnlyList<double> LatencyMs { get; init; }
     public double LatencyP50Ms => Percentile(LatencyMs, 0.50);

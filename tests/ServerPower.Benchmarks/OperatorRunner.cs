@@ -72,6 +72,25 @@ public sealed partial class OperatorRunner : IAsyncDisposable
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The operator's /metrics text.</summary>
+    public Task<string> ScrapeAsync(CancellationToken cancellationToken) =>
+        metrics.GetStringAsync($"http://127.0.0.1:{port}/metrics", cancellationToken);
+
+    /// <summary>The series (sample lines) of a /metrics text, by metric family (a histogram's buckets, sum and count count for it).</summary>
+    public static IReadOnlyDictionary<string, int> Series(string text)
+    {
+        var families = text.Split('\n')
+            .Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal))
+            .Select(l => l.Split(' ')[2])
+            .ToHashSet(StringComparer.Ordinal);
+        return text.Split('\n')
+            .Where(l => l.Length > 0 && l[0] != '#')
+            .Select(l => l[..l.IndexOfAny(['{', ' '])])
+            .Select(name => families.Contains(name) ? name : families.FirstOrDefault(f => name.StartsWith(f + "_", StringComparison.Ordinal)) ?? name)
+            .GroupBy(name => name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)

@@ -82,6 +82,8 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
             op.PeakRssBytes(),
             await op.MetricAsync("dotnet_total_memory_bytes", cancellationToken),
             await op.MetricAsync("process_working_set_bytes", cancellationToken));
+        var scrape = await op.ScrapeAsync(cancellationToken);
+        var serversNamed = fleet.Servers.Count(s => scrape.Contains($"=\"{s.Name}\"", StringComparison.Ordinal));
         File.Delete(kubeconfig);
 
         var perAccount = Math.Ceiling(options.Servers / (double)options.Providers);
@@ -106,6 +108,8 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
             SteadyWrites = steadyWrites,
             SteadyReads = steadyReads,
             Memory = memory,
+            MetricSeries = OperatorRunner.Series(scrape),
+            ServersNamedInMetrics = serversNamed,
             LatencyMs = latencies,
             ResyncLatency = resyncLatency,
         };
