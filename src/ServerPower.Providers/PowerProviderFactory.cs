@@ -29,14 +29,17 @@ public sealed class PowerProviderFactory : IPowerProviderFactory
     private readonly ProviderOptions options;
     private readonly ILoggerFactory loggerFactory;
     private readonly TimeProvider timeProvider;
+    private readonly IReadOnlyList<IProviderCircuitObserver> circuitObservers;
 
     internal PowerProviderFactory(
         IHttpClientFactory httpClientFactory,
         ProviderHttpClients clientNames,
         IOptions<ProviderOptions> options,
         ILoggerFactory loggerFactory,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        IEnumerable<IProviderCircuitObserver> circuitObservers)
     {
+        this.circuitObservers = [.. circuitObservers];
         this.httpClientFactory = httpClientFactory;
         this.clientNames = clientNames;
         this.options = options.Value;
@@ -84,7 +87,9 @@ public sealed class PowerProviderFactory : IPowerProviderFactory
     {
         var logger = loggerFactory.CreateLogger($"ServerPower.Providers.{account.Type}");
         var http = new ProviderHttpClient(httpClientFactory, clientNames.NameFor(account.CaBundlePem), account, options, timeProvider, logger);
-        var context = new ProviderContext(account, http, new ProviderPipeline(account, options, throttle, timeProvider, logger), options, timeProvider, logger);
+        CircuitChanged(account.Key, false);
+        var pipeline = new ProviderPipeline(account, options, throttle, timeProvider, logger, open => CircuitChanged(account.Key, open));
+        var context = new ProviderContext(account, http, pipeline, options, timeProvider, logger);
         return account.Type switch
         {
             ProviderType.Wenium => new WeniumProvider(context),
@@ -93,5 +98,10 @@ public sealed class PowerProviderFactory : IPowerProviderFactory
             ProviderType.Heo => new HeoProvider(context),
             _ => throw new ArgumentOutOfRangeException(nameof(account), account.Type, "unknown provider type"),
         };
+    }
+
+    private void CircuitChanged(string accountKey, bool open)
+    {
+        foreach (var observer in circuitObservers) observer.CircuitChanged(accountKey, open);
     }
 }

@@ -29,7 +29,8 @@ public static class ProvidersServiceCollectionExtensions
             sp.GetRequiredService<ProviderHttpClients>(),
             sp.GetRequiredService<IOptions<ProviderOptions>>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetServices<IProviderCircuitObserver>()));
         return services;
     }
 }

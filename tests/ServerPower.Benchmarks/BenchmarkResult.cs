@@ -27,7 +27,7 @@ public sealed record BenchmarkResult
     /// <summary>By provider type: servers that got more than one POST while converging, split by whether a 429 explains it.</summary>
     public required IReadOnlyDictionary<string, RepeatedActions> ServersWithRepeatedActions { get; init; }
 
-    /// <summary>Reconciles the operator finished while converging (serverpower_reconcile_total, every controller).</summary>
+    /// <summary>Reconciles the operator finished while converging (controller_runtime_reconcile_total, every controller).</summary>
     public required long ConvergenceReconciles { get; init; }
 
     public required double SteadySeconds { get; init; }
@@ -44,6 +44,12 @@ public sealed record BenchmarkResult
     public double UncoalescedReadsPerResync => Options.Servers;
 
     public required OperatorMemory Memory { get; init; }
+
+    /// <summary>The operator's /metrics at the end of the run: series by metric family (bounded by accounts and namespaces, not servers).</summary>
+    public required IReadOnlyDictionary<string, int> MetricSeries { get; init; }
+
+    /// <summary>Servers whose name is a label value anywhere in that /metrics (0: no metric has a per-server label).</summary>
+    public required int ServersNamedInMetrics { get; init; }
 
     /// <summary>Spec change → provider call with the work queue idle.</summary>
     public required IReadOnlyList<double> LatencyMs { get; init; }
@@ -108,7 +114,7 @@ public sealed record RepeatedActions(int ExplainedBy429, int Other)
 }
 
 /// <param name="Samples">Milliseconds from sending the patch to the simulator receiving the stop call.</param>
-/// <param name="DepthsAtSend">serverpower_workqueue_depth{queue="serverpower"} read just before each patch was sent.</param>
+/// <param name="DepthsAtSend">workqueue_depth{name="serverpower"} read just before each patch was sent.</param>
 /// <param name="DepthThreshold">A patch is sent once the depth is at least this (a quarter of the servers).</param>
 /// <param name="PassesMissed">Waits for a resync pass that ended without seeing the depth reach the threshold.</param>
 public sealed record ResyncLatency(IReadOnlyList<double> Samples, IReadOnlyList<long> DepthsAtSend, long DepthThreshold, int PassesMissed)

@@ -62,7 +62,7 @@ public sealed partial class OperatorRunner : IAsyncDisposable
 
     /// <summary>
     /// The sum of every sample in the operator's /metrics whose line starts with <paramref name="series"/> (a name and
-    /// the start of its labels, e.g. <c>serverpower_reconcile_total{</c>) and contains <paramref name="label"/>; 0 when none.
+    /// the start of its labels, e.g. <c>controller_runtime_reconcile_total{</c>) and contains <paramref name="label"/>; 0 when none.
     /// </summary>
     public async Task<long> SumAsync(string series, CancellationToken cancellationToken, string label = "")
     {
@@ -70,6 +70,25 @@ public sealed partial class OperatorRunner : IAsyncDisposable
         return (long)text.Split('\n')
             .Where(l => l.StartsWith(series, StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The operator's /metrics text.</summary>
+    public Task<string> ScrapeAsync(CancellationToken cancellationToken) =>
+        metrics.GetStringAsync($"http://127.0.0.1:{port}/metrics", cancellationToken);
+
+    /// <summary>The series (sample lines) of a /metrics text, by metric family (a histogram's buckets, sum and count count for it).</summary>
+    public static IReadOnlyDictionary<string, int> Series(string text)
+    {
+        var families = text.Split('\n')
+            .Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal))
+            .Select(l => l.Split(' ')[2])
+            .ToHashSet(StringComparer.Ordinal);
+        return text.Split('\n')
+            .Where(l => l.Length > 0 && l[0] != '#')
+            .Select(l => l[..l.IndexOfAny(['{', ' '])])
+            .Select(name => families.Contains(name) ? name : families.FirstOrDefault(f => name.StartsWith(f + "_", StringComparison.Ordinal)) ?? name)
+            .GroupBy(name => name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
     }
 
     public async ValueTask DisposeAsync()

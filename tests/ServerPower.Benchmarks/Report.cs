@@ -70,6 +70,7 @@ public static class Report
             Inv($"{r.UncoalescedReadsPerResync * r.SteadyResyncs:N0} GETs vs {r.SteadyCalls.Reads:N0} measured"), "", "");
 
         Row(md, "Operator peak RSS (VmHWM)", Inv($"{r.Memory.PeakRssBytes / MiB:0.0} MiB"), T("≤ 150 MiB"), V(Verdict(r.Memory.PeakRssBytes / MiB, 150, " MiB")));
+        Row(md, "Metric series exported at the end (largest family)", r.MetricSeries.Count == 0 ? "none" : Inv($"{r.MetricSeries.Values.Sum()} ({r.MetricSeries.MaxBy(f => f.Value).Key}: {r.MetricSeries.Values.Max()})"), "", "");
         Row(md, "Operator managed heap / working set at the end", Inv($"{r.Memory.ManagedHeapBytes / MiB:0.0} MiB / {r.Memory.WorkingSetBytes / MiB:0.0} MiB"), "", "");
         Row(md, Inv($"Spec change → provider call, idle queue ({r.LatencyMs.Count} samples): p50 / p99"), Inv($"{r.LatencyP50Ms:0} ms / {r.LatencyP99Ms:0} ms"), "", "");
         var resync = r.ResyncLatency;

@@ -82,6 +82,8 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
             op.PeakRssBytes(),
             await op.MetricAsync("dotnet_total_memory_bytes", cancellationToken),
             await op.MetricAsync("process_working_set_bytes", cancellationToken));
+        var scrape = await op.ScrapeAsync(cancellationToken);
+        var serversNamed = fleet.Servers.Count(s => scrape.Contains($"=\"{s.Name}\"", StringComparison.Ordinal));
         File.Delete(kubeconfig);
 
         var perAccount = Math.Ceiling(options.Servers / (double)options.Providers);
@@ -106,15 +108,17 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
             SteadyWrites = steadyWrites,
             SteadyReads = steadyReads,
             Memory = memory,
+            MetricSeries = OperatorRunner.Series(scrape),
+            ServersNamedInMetrics = serversNamed,
             LatencyMs = latencies,
             ResyncLatency = resyncLatency,
         };
     }
 
-    private const string Reconciles = "serverpower_reconcile_total{";
+    private const string Reconciles = "controller_runtime_reconcile_total{";
 
     /// <summary>The serverpower work queue's depth gauge (keys ready to be processed, resync keys included).</summary>
-    private const string ServerQueueDepth = "serverpower_workqueue_depth{queue=\"serverpower\"} ";
+    private const string ServerQueueDepth = "workqueue_depth{controller=\"serverpower\",name=\"serverpower\"} ";
 
     /// <summary>At most <paramref name="count"/> servers spread evenly over the list.</summary>
     private static IReadOnlyList<FleetServer> Spread(IReadOnlyList<FleetServer> servers, int count)

@@ -3,11 +3,14 @@ using ServerPower.EndToEnd.Tests.Infrastructure;
 
 namespace ServerPower.EndToEnd.Tests;
 
-/// <summary>The README's second command, as a newcomer runs it: every sample becomes READY=True.</summary>
+/// <summary>
+/// The README's second command, as a newcomer runs it: every sample becomes READY=True; its operator's /metrics then
+/// exports every metric the chart's Grafana dashboard and alerting rules query.
+/// </summary>
 public sealed class SandboxCommandTests
 {
     [Fact]
-    public async Task The_sandbox_comes_up_with_every_sample_Ready_and_serves_health_and_metrics()
+    public async Task The_sandbox_comes_up_with_every_sample_Ready_and_serves_health_and_the_metrics_the_chart_queries()
     {
         var dir = Directory.CreateTempSubdirectory("sandbox-").FullName;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -41,9 +44,21 @@ public sealed class SandboxCommandTests
             Assert.Equal("ok", await http.GetStringAsync(address + "/healthz", TestContext.Current.CancellationToken));
             var scrape = await http.GetStringAsync(address + "/metrics", TestContext.Current.CancellationToken);
             Assert.Contains($"serverpower_servers{{power_state=\"Running\",ready=\"True\"}} {running}", scrape);
-            Assert.Contains("serverpower_provider_requests_total{provider=\"Wenium\",operation=\"read_all\",method=\"GET\",status=\"2xx\"}", scrape);
-            Assert.Contains("serverpower_provider_calls_total{provider=\"Wenium\",operation=\"read\",outcome=\"Accepted\"}", scrape);
-            Assert.Contains("serverpower_reconcile_total", scrape);
+            Assert.Contains("serverpower_provider_requests_total{account=\"default/wenium-main\",provider=\"Wenium\",operation=\"read_all\",method=\"GET\",status=\"2xx\"}", scrape);
+            Assert.Contains("serverpower_provider_calls_total{account=\"default/wenium-main\",provider=\"Wenium\",operation=\"read\",outcome=\"Accepted\"}", scrape);
+            Assert.Contains("controller_runtime_reconcile_total{controller=\"serverpower\",result=\"success\"}", scrape);
+
+            // One server out of its desired state (suspended), so that the fleet's mismatch gauges have a series too.
+            await kubectl.RunAsync("patch", "serverpower", "heo-vps", "-n", "default", "--type=merge", "-p", "{\"spec\":{\"suspend\":true}}");
+            await kubectl.RunAsync("wait", "--for=condition=Ready=false", "serverpower/heo-vps", "-n", "default", "--timeout=120s");
+            var after = await http.GetStringAsync(address + "/metrics", TestContext.Current.CancellationToken);
+            Assert.Contains("serverpower_servers_not_in_desired_state{namespace=\"default\",reason=\"Suspended\"} 1", after);
+            var exported = after.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l[..l.IndexOfAny(['{', ' '])]).ToHashSet();
+            var queried = ChartQueries.DashboardQueries().Concat(ChartQueries.RuleTemplateExpressions()).SelectMany(PromQl.MetricNames).ToHashSet();
+            Assert.Contains("serverpower_servers_not_in_desired_state_max_seconds", queried);
+            Assert.Contains("workqueue_longest_running_processor_seconds", queried);
+            queried.Remove("up"); // Prometheus's own, for the operator-absent alert
+            Assert.Empty(queried.Except(exported).Order());
         }
         finally
         {

@@ -10,7 +10,7 @@ using ServerPower.Sandbox.Providers.Core;
 
 namespace ServerPower.Providers.Tests;
 
-/// <summary>Request observers see exactly the HTTP requests that went out, one each, with provider, operation and status.</summary>
+/// <summary>Request observers see exactly the HTTP requests that went out, one each, with provider, account, operation and status.</summary>
 public sealed class RequestObserverTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -73,6 +73,7 @@ public sealed class RequestObserverTests
         Assert.Equal((OutcomeKind.RateLimited, true), (refused.Kind, refused.NotSent));
         Assert.Equal(3, recorder.Requests.Count);
         Assert.All(recorder.Requests, r => Assert.Equal((ProviderOperations.Read, "error", (int?)null), (r.Operation, r.StatusClass, r.StatusCode)));
+        Assert.All(recorder.Requests, r => Assert.Equal("ns/down", r.Account));
     }
 
     private static int ClosedPort()

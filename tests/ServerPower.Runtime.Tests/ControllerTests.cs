@@ -52,6 +52,33 @@ public sealed class ControllerTests
     }
 
     [Fact]
+    public async Task Active_workers_count_the_reconciles_in_flight_up_to_the_configured_workers()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reconciler = new RecordingReconciler(async (_, _, _) =>
+        {
+            await release.Task;
+            return ReconcileResult.Done;
+        });
+        var metrics = new RecordingMetrics();
+        var (controller, _) = Build(reconciler, options: new ControllerOptions { Workers = 3 }, metrics: metrics);
+        Assert.Equal(3, metrics.Workers);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = controller.RunAsync(cts.Token);
+
+        controller.Enqueue(A);
+        controller.Enqueue(B);
+        await Eventually.Until(() => reconciler.Calls(A) == 1 && reconciler.Calls(B) == 1, "a and b in flight");
+        Assert.Equal(2, metrics.Active);
+
+        release.SetResult();
+        await Eventually.Until(() => metrics.Reconciles.Count == 2, "both finished");
+        Assert.Equal(0, metrics.Active);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
     public async Task Failures_requeue_with_doubling_backoff_and_success_forgets()
     {
         var reconciler = new RecordingReconciler((_, call, _) =>

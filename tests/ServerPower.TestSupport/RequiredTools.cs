@@ -3,10 +3,10 @@ using System.Diagnostics;
 namespace ServerPower.TestSupport;
 
 /// <summary>
-/// The command-line tools some tests run (kubectl, helm, lua5.4), provisioned the way <c>.ci/run</c> provisions them,
+/// The command-line tools some tests run (kubectl, helm, lua5.4, promtool), provisioned the way <c>.ci/run</c> provisions them,
 /// so that <c>dotnet test Operator.sln</c> passes on a machine with only the .NET SDK (and the Node.js and apt that
 /// such a machine has): a tool found neither on the PATH nor in the repository's <c>.tools/bin</c> is installed by
-/// <c>.ci/install-kubectl.sh</c> (kubectl) or <c>.ci/install-deploy-tools.sh</c> (helm, lua5.4), once, under a file
+/// <c>.ci/install-kubectl.sh</c> (kubectl) or <c>.ci/install-deploy-tools.sh</c> (helm, lua5.4, promtool), once, under a file
 /// lock that the test processes <c>dotnet test</c> runs in parallel share. <c>.tools/bin</c> is put on this process's
 /// PATH, so the processes the tests start find what was installed there.
 /// </summary>
@@ -17,6 +17,7 @@ public static class RequiredTools
         ["kubectl"] = "install-kubectl.sh",
         ["helm"] = "install-deploy-tools.sh",
         ["lua5.4"] = "install-deploy-tools.sh",
+        ["promtool"] = "install-deploy-tools.sh",
     };
 
     private static readonly Lock Gate = new();

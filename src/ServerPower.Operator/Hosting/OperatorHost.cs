@@ -71,6 +71,7 @@ public static class OperatorHost
         services.TryAddSingleton(KubernetesConfig.CreateClient(kubernetes));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderRequestObserver, PrometheusProviderRequests>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderCircuitObserver, PrometheusProviderCircuits>());
         services.AddServerPowerProviders(options.Provider.ApplyTo);
         services.TryAddSingleton(sp => new MeteredProviderFactory(sp.GetRequiredService<IPowerProviderFactory>()));
         services.TryAddSingleton(new EndpointPolicy(options.AllowHttpEndpoints, options.AllowLoopbackHttp, options.AllowedEndpointHosts));

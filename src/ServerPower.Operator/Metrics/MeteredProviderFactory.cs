@@ -4,16 +4,21 @@ using ServerPower.Providers.Contract;
 namespace ServerPower.Operator.Metrics;
 
 /// <summary>
-/// Counts every provider call by provider type, operation and outcome (serverpower_provider_calls_total), including
-/// calls answered without a request; the HTTP requests themselves are counted by <see cref="PrometheusProviderRequests"/>.
+/// Counts every provider call by account, provider type, operation and outcome (serverpower_provider_calls_total),
+/// including calls answered without a request; the HTTP requests themselves are counted by
+/// <see cref="PrometheusProviderRequests"/>. Releasing an account removes its circuit gauge.
 /// </summary>
 public sealed class MeteredProviderFactory(IPowerProviderFactory inner) : IPowerProviderFactory
 {
-    public IPowerProvider Get(ProviderAccount account) => new MeteredProvider(inner.Get(account));
+    public IPowerProvider Get(ProviderAccount account) => new MeteredProvider(inner.Get(account), account.Key);
 
-    public void Release(string accountKey) => inner.Release(accountKey);
+    public void Release(string accountKey)
+    {
+        inner.Release(accountKey);
+        OperatorMetrics.CircuitOpen.RemoveLabelled(accountKey);
+    }
 
-    private sealed class MeteredProvider(IPowerProvider inner) : IPowerProvider
+    private sealed class MeteredProvider(IPowerProvider inner, string account) : IPowerProvider
     {
         public ProviderType Type => inner.Type;
         public ProviderCapabilities Capabilities => inner.Capabilities;
@@ -35,7 +40,7 @@ public sealed class MeteredProviderFactory(IPowerProviderFactory inner) : IPower
         private async Task<T> MeasureAsync<T>(string operation, Func<Task<T>> call, Func<T, ProviderOutcome> outcome)
         {
             var result = await call();
-            OperatorMetrics.ProviderCalls.WithLabels(inner.Type.ToString(), operation, outcome(result).Kind.ToString()).Inc();
+            OperatorMetrics.ProviderCalls.WithLabels(account, inner.Type.ToString(), operation, outcome(result).Kind.ToString()).Inc();
             return result;
         }
     }

@@ -37,6 +37,7 @@ public sealed class Controller
         this.metrics = metrics ?? NullRuntimeMetrics.Instance;
         this.time = time ?? TimeProvider.System;
         this.random = random ?? Random.Shared;
+        this.metrics.ControllerWorkers(name, this.options.Workers);
     }
 
     public string Name { get; }
@@ -133,6 +134,7 @@ public sealed class Controller
         var started = time.GetTimestamp();
         ReconcileResult result;
         Interlocked.Increment(ref inFlight);
+        metrics.ActiveWorkersChanged(Name, 1);
         try
         {
             result = await reconciler.ReconcileAsync(key, abort).ConfigureAwait(false);
@@ -152,6 +154,7 @@ public sealed class Controller
         finally
         {
             Interlocked.Decrement(ref inFlight);
+            metrics.ActiveWorkersChanged(Name, -1);
         }
         var outcome = Apply(key, result);
         metrics.ReconcileCompleted(Name, outcome, time.GetElapsedTime(started));

@@ -36,6 +36,7 @@ public sealed class LeaderElection
         this.metrics = metrics ?? NullRuntimeMetrics.Instance;
         this.time = time ?? TimeProvider.System;
         Identity = leaseLock?.Identity ?? options.ResolveIdentity();
+        this.metrics.LeaderChanged(options.LeaseName, false);
     }
 
     /// <summary>Election through a coordination.k8s.io Lease named by the options.</summary>
@@ -221,7 +222,7 @@ public sealed class LeaderElection
             if (isLeader == value) return;
             isLeader = value;
         }
-        metrics.LeaderChanged(value);
+        metrics.LeaderChanged(options.LeaseName, value);
         try
         {
             LeadershipChanged?.Invoke(value);

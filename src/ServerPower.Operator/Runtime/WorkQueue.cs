@@ -13,6 +13,7 @@ namespace ServerPower.Operator.Runtime;
 /// and relist), so a person's change, or the follow-up observation of an action, never waits behind a resync pass.</item>
 /// </list>
 /// After <see cref="ShutDown"/> new adds are ignored and <see cref="GetAsync"/> returns null at once.
+/// Reports client-go's work queue metrics: depth, adds, retries, time queued, time worked and the work in progress.
 /// </summary>
 public sealed class WorkQueue : IRequeueTarget, IDisposable
 {
@@ -23,6 +24,8 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     private readonly HashSet<ObjectKey> backgroundKeys = [];
     private readonly HashSet<ObjectKey> processing = [];
     private readonly Dictionary<ObjectKey, DateTimeOffset> waiting = [];
+    private readonly Dictionary<ObjectKey, long> addedAt = [];
+    private readonly Dictionary<ObjectKey, long> startedAt = [];
     private readonly LinkedList<TaskCompletionSource<ObjectKey?>> getters = new();
     private readonly ItemBackoff backoff;
     private readonly TokenBucket bucket;
@@ -43,6 +46,20 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         bucket = new TokenBucket(options.QueriesPerSecond, options.Burst, this.time);
         timer = this.time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         lastProgress = this.time.GetUtcNow();
+        this.metrics.TrackInProgress(name, InProgress);
+    }
+
+    /// <summary>The work the workers hold now: the sum of their times so far, and the longest (for the metrics).</summary>
+    public QueueInProgress InProgress()
+    {
+        lock (gate)
+        {
+            var now = time.GetTimestamp();
+            var held = startedAt.Values.Select(started => time.GetElapsedTime(started, now)).ToList();
+            return new QueueInProgress(
+                held.Aggregate(TimeSpan.Zero, (sum, t) => sum + t),
+                held.Count == 0 ? TimeSpan.Zero : held.Max());
+        }
     }
 
     /// <summary>
@@ -93,7 +110,9 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     {
         lock (gate)
         {
-            if (shuttingDown || !dirty.Add(key) || processing.Contains(key)) return;
+            if (shuttingDown || !dirty.Add(key)) return;
+            AddedLocked(key);
+            if (processing.Contains(key)) return;
             background.Enqueue(key);
             backgroundKeys.Add(key);
             DispatchLocked();
@@ -130,6 +149,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             var overall = bucket.Reserve();
             delay = perKey > overall ? perKey : overall;
         }
+        metrics.QueueRetried(Name);
         AddAfter(key, delay);
     }
 
@@ -154,6 +174,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             if (shuttingDown) return null;
             if (TakeLocked() is { } key)
             {
+                StartedLocked(key);
                 ReportDepthLocked();
                 return key;
             }
@@ -177,6 +198,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         lock (gate)
         {
             lastProgress = time.GetUtcNow();
+            if (startedAt.Remove(key, out var started)) metrics.QueueDone(Name, time.GetElapsedTime(started));
             processing.Remove(key);
             if (dirty.Contains(key)) HandOutLocked(key);
         }
@@ -192,6 +214,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             foreach (var getter in getters) getter.TrySetResult(null);
             getters.Clear();
             waiting.Clear();
+            addedAt.Clear();
             timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
@@ -227,6 +250,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             if (backgroundKeys.Remove(key) && !processing.Contains(key)) HandOutLocked(key);
             return;
         }
+        AddedLocked(key);
         if (processing.Contains(key)) return;
         HandOutLocked(key);
     }
@@ -251,7 +275,11 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         while (getters.First is { } first && TakeLocked() is { } key)
         {
             getters.RemoveFirst();
-            if (first.Value.TrySetResult(key)) continue;
+            if (first.Value.TrySetResult(key))
+            {
+                StartedLocked(key);
+                continue;
+            }
             processing.Remove(key);
             dirty.Add(key);
             ready.Enqueue(key);
@@ -266,7 +294,11 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             getters.RemoveFirst();
             dirty.Remove(key);
             processing.Add(key);
-            if (first.Value.TrySetResult(key)) return;
+            if (first.Value.TrySetResult(key))
+            {
+                StartedLocked(key);
+                return;
+            }
             processing.Remove(key);
             dirty.Add(key);
         }
@@ -300,6 +332,21 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         timerDue = earliest;
         var delay = earliest - time.GetUtcNow();
         timer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>A key entered the queue (it was not queued): counted, and its time queued starts.</summary>
+    private void AddedLocked(ObjectKey key)
+    {
+        addedAt[key] = time.GetTimestamp();
+        metrics.QueueAdded(Name);
+    }
+
+    /// <summary>A worker took the key: its time queued ends and its time worked starts.</summary>
+    private void StartedLocked(ObjectKey key)
+    {
+        var now = time.GetTimestamp();
+        if (addedAt.Remove(key, out var added)) metrics.QueueTaken(Name, time.GetElapsedTime(added, now));
+        startedAt[key] = now;
     }
 
     private void ReportDepth()

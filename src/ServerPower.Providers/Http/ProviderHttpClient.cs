@@ -80,6 +80,7 @@ internal sealed class ProviderHttpClient(
     {
         var message = new HttpRequestMessage(request.Method, new Uri(baseAddress + request.PathAndQuery));
         message.Options.Set(ObservingHandler.ProviderKey, account.Type);
+        message.Options.Set(ObservingHandler.AccountKey, account.Key);
         message.Options.Set(ObservingHandler.OperationKey, request.Operation ?? ProviderOperations.Read);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         message.Headers.TryAddWithoutValidation("User-Agent", UserAgent);

@@ -41,10 +41,14 @@ internal sealed class ProviderPipeline
     private readonly SecretRedactor redactor;
     private readonly ILogger logger;
     private readonly string accountKey;
+    private readonly Action<bool> circuitChanged;
     private volatile string lastFailure = "unknown";
 
-    public ProviderPipeline(ProviderAccount account, ProviderOptions options, AccountThrottle throttle, TimeProvider timeProvider, ILogger logger)
+    /// <param name="circuitChanged">Told true when the circuit opens and false when it closes (for the metrics).</param>
+    public ProviderPipeline(ProviderAccount account, ProviderOptions options, AccountThrottle throttle, TimeProvider timeProvider, ILogger logger,
+        Action<bool>? circuitChanged = null)
     {
+        this.circuitChanged = circuitChanged ?? (_ => { });
         this.options = options;
         this.throttle = throttle;
         this.logger = logger;
@@ -247,11 +251,13 @@ internal sealed class ProviderPipeline
                     lastFailure = ProviderText.Bound(redactor.Redact(args.Outcome.Exception?.Message ?? args.Outcome.Result?.Message ?? "unknown"),
                         options.MaxMessageLength);
                     logger.LogWarning("{Account}: circuit opened after repeated failures; last error: {Error}", accountKey, lastFailure);
+                    circuitChanged(true);
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
                     logger.LogInformation("{Account}: circuit closed", accountKey);
+                    circuitChanged(false);
                     return ValueTask.CompletedTask;
                 },
             })

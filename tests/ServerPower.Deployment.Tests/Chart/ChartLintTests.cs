@@ -39,6 +39,9 @@ public sealed class ChartLintTests
     [InlineData("leaderElection: {enabled: \"yes\"}", "/leaderElection/enabled")]
     [InlineData("resyncPeriod: five minutes", "/resyncPeriod")]
     [InlineData("replicas: 3", "replicas")]
+    [InlineData("prometheusRule: {enabled: true, rateWindow: five minutes}", "/prometheusRule/rateWindow")]
+    [InlineData("prometheusRule: {enabled: true, alerts: {reconcileErrors: {severity: warning, for: 5m, ratio: 2}}}", "/prometheusRule/alerts")]
+    [InlineData("grafanaDashboard: {enabled: yes please}", "/grafanaDashboard/enabled")]
     public async Task Schema_rejects_values_of_the_wrong_type_or_name(string values, string reported)
     {
         var result = await Helm.TemplateAsync(values, TestContext.Current.CancellationToken);

@@ -129,7 +129,7 @@ public sealed class DefaultValuesTests
     }
 
     [Fact]
-    public async Task The_metrics_Service_selects_the_operator_pods_and_no_ServiceMonitor_is_rendered()
+    public async Task The_metrics_Service_selects_the_operator_pods_and_no_ServiceMonitor_rule_or_dashboard_is_rendered()
     {
         var objects = await Helm.RenderDefaultAsync(Cancel);
         var deployment = objects.Single("Deployment", Helm.Release);
@@ -145,6 +145,8 @@ public sealed class DefaultValuesTests
             Assert.Equal((string?)value, (string?)podLabels[key]);
         }
         Assert.Empty(objects.OfKind("ServiceMonitor"));
+        Assert.Empty(objects.OfKind("PrometheusRule"));
+        Assert.Empty(objects.OfKind("ConfigMap"));
     }
 
     [Fact]

@@ -1,9 +1,10 @@
+using System.Text.Json.Nodes;
 using ServerPower.Deployment.Tests.Infrastructure;
 using static ServerPower.Deployment.Tests.Chart.DefaultValuesTests;
 
 namespace ServerPower.Deployment.Tests.Chart;
 
-/// <summary><c>helm template</c> with <see cref="Helm.NonDefaultValues"/>: a namespace list, one replica, no leader election.</summary>
+/// <summary><c>helm template</c> with <see cref="Helm.NonDefaultValues"/>: a namespace list, one replica, no leader election, the ServiceMonitor, PrometheusRule and dashboard.</summary>
 public sealed class NonDefaultValuesTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -79,6 +80,64 @@ public sealed class NonDefaultValuesTests
             Assert.Equal((string?)value, (string?)service["metadata"]?["labels"]?[key]);
         }
         Assert.Equal([Helm.Namespace], Strings(monitor["spec"]?["namespaceSelector"]?["matchNames"]));
+    }
+
+    [Fact]
+    public async Task The_ServiceMonitor_keeps_the_fleet_metrics_namespace_label()
+    {
+        var objects = await Helm.RenderNonDefaultAsync(Cancel);
+
+        var endpoint = Assert.Single(objects.Single("ServiceMonitor", Helm.Release)["spec"]!["endpoints"]!.AsArray());
+        Assert.True((bool?)endpoint!["honorLabels"]);
+    }
+
+    [Fact]
+    public async Task The_PrometheusRule_is_a_valid_object_of_this_release_with_its_labels()
+    {
+        var objects = await Helm.RenderNonDefaultAsync(Cancel);
+
+        var rule = objects.Single("PrometheusRule", Helm.Release);
+        Assert.Equal("monitoring.coreos.com/v1", (string?)rule["apiVersion"]);
+        Assert.Equal(Helm.Namespace, rule.Namespace());
+        Assert.Equal("prometheus", (string?)rule["metadata"]?["labels"]?["release"]);
+        Assert.Equal(Helm.Release, (string?)rule["metadata"]?["labels"]?["app.kubernetes.io/instance"]);
+        var group = Assert.Single(rule["spec"]!["groups"]!.AsArray());
+        Assert.Equal("serverpower-operator", (string?)group!["name"]);
+        foreach (var alert in group["rules"]!.AsArray())
+        {
+            Assert.Matches("^ServerPower[A-Za-z]+$", (string?)alert!["alert"]);
+            Assert.False(string.IsNullOrWhiteSpace((string?)alert["expr"]));
+            Assert.Matches("^[0-9]+[smh]$", (string?)alert["for"]);
+            Assert.Equal(["severity"], alert["labels"]!.AsObject().Select(l => l.Key));
+            Assert.Equal(["summary", "description", "runbook_url"], alert["annotations"]!.AsObject().Select(a => a.Key));
+        }
+    }
+
+    [Fact]
+    public async Task The_dashboard_ConfigMap_is_labelled_for_Grafanas_sidecar_and_holds_the_dashboard_json()
+    {
+        var objects = await Helm.RenderNonDefaultAsync(Cancel);
+
+        var map = objects.Single("ConfigMap", Helm.Release + "-dashboard");
+        Assert.Equal("v1", (string?)map["apiVersion"]);
+        Assert.Equal("monitoring", map.Namespace());
+        Assert.Equal("1", (string?)map["metadata"]?["labels"]?["grafana_dashboard"]);
+        Assert.Equal("platform", (string?)map["metadata"]?["labels"]?["team"]);
+        var (key, value) = Assert.Single(map["data"]!.AsObject());
+        Assert.EndsWith(".json", key);
+        var json = (string)value!;
+        // kubectl's client-side apply keeps the whole object in an annotation of at most 256 KiB.
+        Assert.True(json.Length < 200_000, $"{json.Length} characters");
+        var dashboard = JsonNode.Parse(json)!;
+        Assert.Equal(JsonNode.Parse(Repository.ReadText("charts", "serverpower-operator", "dashboards", "serverpower-operator.json"))!.ToJsonString(),
+            dashboard.ToJsonString());
+        Assert.Equal("serverpower-operator", (string?)dashboard["uid"]);
+        var titles = dashboard["panels"]!.AsArray().Select(p => (string?)p!["title"]).ToList();
+        foreach (var row in new[] { "Fleet", "Actions and probes", "Providers (per account)", "Work queue and reconciles", "Process" })
+            Assert.Contains(row, titles);
+        foreach (var panel in new[] { "Servers by power state", "Servers not in their desired state", "Actions by outcome",
+                     "Request latency p50 / p99 by account", "429 and 5xx share by account", "Work queue depth", "Reconcile latency p50 / p99", "Memory" })
+            Assert.Contains(panel, titles);
     }
 
     [Fact]

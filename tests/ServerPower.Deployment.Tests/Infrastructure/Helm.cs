@@ -18,6 +18,16 @@ public static class Helm
           enabled: true
           labels:
             release: prometheus
+        prometheusRule:
+          enabled: true
+          labels:
+            release: prometheus
+        grafanaDashboard:
+          enabled: true
+          namespace: monitoring
+          labels:
+            grafana_dashboard: "1"
+            team: platform
         labelSelector: serverops.io/fleet=games
         workers: 8
         resyncPeriod: 90s

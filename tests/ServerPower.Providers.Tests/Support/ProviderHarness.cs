@@ -13,12 +13,17 @@ public sealed class ProviderHarness : IDisposable
     private readonly ServiceProvider services;
 
     public ProviderHarness(Action<ProviderOptions>? configure = null, TimeProvider? timeProvider = null,
-        IProviderRequestObserver? observer = null)
+        IProviderRequestObserver? observer = null, IProviderCircuitObserver? circuits = null)
     {
         var collection = new ServiceCollection();
         if (observer is not null)
         {
             collection.AddSingleton(observer);
+        }
+
+        if (circuits is not null)
+        {
+            collection.AddSingleton(circuits);
         }
 
         collection.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(Logs));
