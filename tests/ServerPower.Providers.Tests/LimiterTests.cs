@@ -87,7 +87,10 @@ public sealed class LimiterTests : IAsyncLifetime
         await AssertSentAsync(slow);
         await AssertRefusedAsync(slow, TimeSpan.FromSeconds(100));
 
+        // The token spent stays spent (a change is no new burst); the next one comes at the new rate.
         var fast = harness.For(simulator, rateLimit: new RateLimitSpec { RequestsPerSecond = 1000, Burst = 1 });
+        await AssertRefusedAsync(fast, TimeSpan.FromMilliseconds(1));
+        time.Advance(TimeSpan.FromMilliseconds(1));
         await AssertSentAsync(fast);
         await AssertRefusedAsync(fast, TimeSpan.FromMilliseconds(1));
         time.Advance(TimeSpan.FromMilliseconds(1));

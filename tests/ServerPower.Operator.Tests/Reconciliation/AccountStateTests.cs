@@ -98,15 +98,14 @@ public sealed class AccountStateTests
     }
 
     [Fact]
-    public async Task An_Unauthorized_answer_to_an_action_makes_the_next_reconcile_read_the_Secret_again()
+    public async Task An_Unauthorized_answer_to_an_action_reads_the_Secret_again_at_once()
     {
         var f = new ReconcilerFixture();
         f.AddServer(DesiredPowerState.Stopped, PowerState.Running);
-        f.Provider.Answer = _ => new ProviderOutcome(OutcomeKind.Unauthorized, "bad token");
-        await f.ReconcileAsync();
+        await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None);
         var reads = f.Kube.SecretReads;
+        f.Provider.Answer = _ => new ProviderOutcome(OutcomeKind.Unauthorized, "bad token");
 
-        f.Provider.Answer = _ => ProviderOutcome.Accepted("ok");
         await f.ReconcileAsync();
 
         Assert.Equal(reads + 1, f.Kube.SecretReads);
