@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
 using ServerPower.Providers.Contract;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
@@ -127,8 +124,7 @@ public sealed class AccountChangeTests
 
         // No namespace deletion: the Secret alone goes, the PowerProvider stays; its resync notices.
         f.Kube.RemoveSecret(Ns, "token");
-        var providers = new PowerProviderReconciler(f.Kube, f.Resolver, f.Time, f.Settings, NullLogger<PowerProviderReconciler>.Instance);
-        await providers.ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
+        await f.ReconcileProviderAsync();
         f.Edit(s => s.Metadata.DeletionTimestamp = f.Time.GetUtcNow().UtcDateTime);
         await f.ReconcileAsync();
 
