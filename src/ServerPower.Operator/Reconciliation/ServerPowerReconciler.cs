@@ -74,7 +74,6 @@ public sealed class ServerPowerReconciler(
         }
 
         var (view, usable) = await ObserveAsync(server, cancellationToken);
-        var provider = usable?.Provider;
         var now = time.GetUtcNow();
         // The desired state in force: the override annotation, else the schedule (spec.state Scheduled), else spec.state.
         var schedule = EffectiveState.ScheduleName(server.Spec) is { } scheduleName && schedules is not null
@@ -93,7 +92,7 @@ public sealed class ServerPowerReconciler(
             : null;
         probes?.Track(ObjectKey.From(server.Metadata), probe, since);
 
-        if (decision.Action is { } planned && provider is not null && provider.ActionWait(server.Spec.ServerId) is { } wait)
+        if (decision.Action is { } planned && usable?.Provider.ActionWait(server.Spec.ServerId) is { } wait)
         {
             // The account could not send it now (its rate limit, a 429 wait, no action slot): nothing is recorded or
             // sent; the server comes back when it could be.
@@ -101,12 +100,12 @@ public sealed class ServerPowerReconciler(
             return ReconcileResult.After(wait > TimeSpan.Zero ? wait : Soon);
         }
         var rotated = false;
-        if (decision.Action is { } action && usable is not null && provider is not null)
+        if (decision.Action is { } action && usable is not null)
         {
             // Recorded before it is sent, checked against the resourceVersion it was decided from: a stale view or another
             // writer gets a conflict (and a requeue) instead of a second request.
             server = await client.PatchServerStatusAsync(server, decision.Status, requireResourceVersion: true, cancellationToken);
-            var outcome = await SendAsync(server, provider, action, cancellationToken);
+            var outcome = await SendAsync(server, usable.Provider, action, cancellationToken);
             decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, decision, outcome);
             Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
             rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
