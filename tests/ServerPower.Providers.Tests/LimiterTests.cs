@@ -177,35 +177,25 @@ public sealed class LimiterTests : IAsyncLifetime
         Assert.Null(provider.ActionWait(Uuid));
     }
 
-    [Fact]
-    public async Task A_rotated_token_does_not_refill_the_accounts_bucket()
+    /// <summary>A rotated token at 0.001/s, burst 1; a rate lowered from 100/s, burst 2, to 0.001/s with a larger burst.</summary>
+    [Theory]
+    [InlineData(0.001, 1, 1, false)]
+    [InlineData(100, 2, 2, true)]
+    public async Task A_changed_account_gets_no_new_burst_and_its_next_token_comes_at_the_current_rate(
+        double rate, int burst, int sent, bool lowerTheRate)
     {
         using var harness = Harness();
-        var account = ProviderHarness.AccountFor(simulator, rateLimit: new RateLimitSpec { RequestsPerSecond = 0.001, Burst = 1 });
-        await AssertSentAsync(harness.Factory.Get(account));
+        var account = ProviderHarness.AccountFor(simulator, rateLimit: new RateLimitSpec { RequestsPerSecond = rate, Burst = burst });
+        await AssertBurstThenRefusedAsync(harness.Factory.Get(account), sent, TimeSpan.FromSeconds(1 / rate));
 
-        var rotated = harness.Factory.Get(account with { Credential = new SecretValue(simulator.Token + " ") });
-        var refused = await rotated.ProbeAsync(Guard);
+        var changed = harness.Factory.Get(lowerTheRate
+            ? account with { RateLimit = new RateLimitSpec { RequestsPerSecond = 0.001, Burst = 5 } }
+            : account with { Credential = new SecretValue(simulator.Token + " ") });
+        var refused = await changed.ProbeAsync(Guard);
 
         Assert.Equal((OutcomeKind.RateLimited, true, TimeSpan.FromSeconds(1000)), (refused.Kind, refused.NotSent, refused.RetryAfter));
-        Assert.Equal(1, simulator.Requests.Total);
-    }
-
-    [Fact]
-    public async Task A_lowered_rate_applies_to_the_tokens_left_and_gives_no_new_burst()
-    {
-        using var harness = Harness();
-        var account = ProviderHarness.AccountFor(simulator, rateLimit: new RateLimitSpec { RequestsPerSecond = 100, Burst = 2 });
-        var fast = harness.Factory.Get(account);
-        await AssertSentAsync(fast);
-        await AssertSentAsync(fast);
-
-        var slow = harness.Factory.Get(account with { RateLimit = new RateLimitSpec { RequestsPerSecond = 0.001, Burst = 5 } });
-        var refused = await slow.ProbeAsync(Guard);
-
-        Assert.Equal((OutcomeKind.RateLimited, TimeSpan.FromSeconds(1000)), (refused.Kind, refused.RetryAfter));
         Assert.Contains("spec.rateLimit", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(2, simulator.Requests.Total);
+        Assert.Equal(sent, simulator.Requests.Total);
     }
 
     [Fact]
