@@ -13,17 +13,19 @@ using ServerPower.Providers.Resilience;
 namespace ServerPower.Providers;
 
 /// <summary>
-/// One provider instance per account: an equal <see cref="ProviderAccount"/> gets the same instance (its rate
-/// limiter, action slots, circuit breaker and batch cache); a changed account (new token, endpoint, limits, CA)
-/// replaces it, so a new rate takes effect at once. A replaced instance is not disposed, since calls may still be
-/// using it; it is collected after. The wait a provider asked for with a 429 is kept per account key (one small
-/// object per PowerProvider ever seen), so it also holds for the replacing instance.
+/// One provider instance per account: an equal <see cref="ProviderAccount"/> gets the same instance (its circuit
+/// breaker and batch cache); a changed account (new token, endpoint, limits, CA) replaces it. A replaced instance
+/// is not disposed, since calls may still be using it; it is collected after. What bounds the account is kept per
+/// account key instead (<see cref="AccountLimits"/>: the 429 wait, the actions in flight, the token bucket and the
+/// waiting servers' turns; one small object per PowerProvider that exists), and a changed account's limits are
+/// applied to it in place: a new rate or bound takes effect at once, for the calls of the replaced instance too,
+/// and no change frees a slot still in use or refills the bucket.
 /// </summary>
 public sealed class PowerProviderFactory : IPowerProviderFactory
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, (ProviderAccount Account, IPowerProvider Provider)> providers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, AccountThrottle> throttles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AccountLimits> limits = new(StringComparer.Ordinal);
     private readonly IHttpClientFactory httpClientFactory;
     private readonly ProviderHttpClients clientNames;
     private readonly ProviderOptions options;
@@ -56,13 +58,14 @@ public sealed class PowerProviderFactory : IPowerProviderFactory
                 return existing.Provider;
             }
 
-            if (!throttles.TryGetValue(account.Key, out var throttle))
+            if (!limits.TryGetValue(account.Key, out var shared))
             {
-                throttle = new AccountThrottle(options, timeProvider);
-                throttles[account.Key] = throttle;
+                shared = new AccountLimits(options, timeProvider);
+                limits[account.Key] = shared;
             }
 
-            var provider = Create(account, throttle);
+            shared.Apply(account.RateLimit, account.MaxConcurrentActions);
+            var provider = Create(account, shared);
             providers[account.Key] = (account, provider);
             return provider;
         }
@@ -73,7 +76,7 @@ public sealed class PowerProviderFactory : IPowerProviderFactory
         lock (gate)
         {
             providers.Remove(accountKey);
-            throttles.Remove(accountKey);
+            limits.Remove(accountKey);
         }
     }
 
@@ -83,12 +86,12 @@ public sealed class PowerProviderFactory : IPowerProviderFactory
         get { lock (gate) return providers.Count; }
     }
 
-    private IPowerProvider Create(ProviderAccount account, AccountThrottle throttle)
+    private IPowerProvider Create(ProviderAccount account, AccountLimits shared)
     {
         var logger = loggerFactory.CreateLogger($"ServerPower.Providers.{account.Type}");
         var http = new ProviderHttpClient(httpClientFactory, clientNames.NameFor(account.CaBundlePem), account, options, timeProvider, logger);
         CircuitChanged(account.Key, false);
-        var pipeline = new ProviderPipeline(account, options, throttle, timeProvider, logger, open => CircuitChanged(account.Key, open));
+        var pipeline = new ProviderPipeline(account, options, shared, timeProvider, logger, open => CircuitChanged(account.Key, open));
         var context = new ProviderContext(account, http, pipeline, options, timeProvider, logger);
         return account.Type switch
         {

@@ -158,6 +158,32 @@ public abstract class Scenarios<TCluster>(SystemFixture<TCluster> system) where 
     }
 
     [Fact]
+    public async Task A_raised_rateLimit_applies_at_once_and_the_own_limit_is_never_reported_as_a_429()
+    {
+        await using var op = await StartAsync();
+        var id = NewServerId();
+        Wenium.AddServer(id, SimPowerState.Running);
+        await ApplyAsync(Provider() + "\n  rateLimit: {requestsPerSecond: 0.001, burst: 1}");
+        // The PowerProvider's probe takes the only token; the next comes in 1,000 s.
+        await Eventually.WaitAsync(
+            () => Kubectl.RunAsync("get", "powerprovider", "wenium", "-n", ns, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].reason}"),
+            r => r.Length > 0, "the PowerProvider probed");
+        await ApplyAsync(Server("slow", id, "Running"));
+        var reason = await Eventually.WaitAsync(() => SyncedAsync("slow"), r => r.StartsWith("RateLimited", StringComparison.Ordinal),
+            "Synced=False RateLimited");
+        Assert.Contains("spec.rateLimit", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("429", reason, StringComparison.Ordinal);
+
+        await Kubectl.RunAsync("patch", "powerprovider", "wenium", "-n", ns, "--type", "merge", "-p", """{"spec":{"rateLimit":{"requestsPerSecond":100}}}""");
+
+        await WaitReadyAsync("serverpower/slow", "60s");
+        Assert.StartsWith("ReconcileSucceeded", await SyncedAsync("slow"), StringComparison.Ordinal);
+    }
+
+    private Task<string> SyncedAsync(string name) =>
+        JsonPathAsync(name, ".status.conditions[?(@.type==\"Synced\")].reason}: {.status.conditions[?(@.type==\"Synced\")].message");
+
+    [Fact]
     public async Task Kubectl_get_shows_the_printer_columns_and_explain_documents_the_fields()
     {
         await using var op = await StartAsync();

@@ -76,7 +76,7 @@ public sealed class ServerPowerReconciler(
             server = await SetFinalizerAsync(server, wantsFinalizer, cancellationToken);
         }
 
-        var (view, provider, conflict) = await ObserveAsync(server, cancellationToken);
+        var (view, usable, conflict) = await ObserveAsync(server, cancellationToken);
         var now = time.GetUtcNow();
         // The desired state in force: the override annotation, else the schedule (spec.state Scheduled), else spec.state.
         var schedule = EffectiveState.ScheduleName(server.Spec) is { } scheduleName && schedules is not null
@@ -104,21 +104,23 @@ public sealed class ServerPowerReconciler(
             : null;
         probes?.Track(ObjectKey.From(server.Metadata), probe, since);
 
-        if (decision.Action is { } planned && provider is not null && provider.ActionWait(server.Spec.ServerId) is { } wait)
+        if (decision.Action is { } planned && usable?.Provider.ActionWait(server.Spec.ServerId) is { } wait)
         {
             // The account could not send it now (its rate limit, a 429 wait, no action slot): nothing is recorded or
             // sent; the server comes back when it could be.
             logger.LogDebug("{Action} waits {WaitMs} ms for this account's rate limit", planned.Type, (long)wait.TotalMilliseconds);
-            return ReconcileResult.After(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1));
+            return ReconcileResult.After(wait > TimeSpan.Zero ? wait : Soon);
         }
-        if (decision.Action is { } action && provider is not null)
+        var rotated = false;
+        if (decision.Action is { } action && usable is not null)
         {
             // Recorded before it is sent, checked against the resourceVersion it was decided from: a stale view or another
             // writer gets a conflict (and a requeue) instead of a second request.
             server = await client.PatchServerStatusAsync(server, decision.Status, requireResourceVersion: true, cancellationToken);
-            var outcome = await SendAsync(server, provider, action, cancellationToken);
+            var outcome = await SendAsync(server, usable.Provider, action, cancellationToken);
             decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, decision, outcome);
             Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
+            rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
             // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
             server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None));
@@ -136,6 +138,8 @@ public sealed class ServerPowerReconciler(
             await SetFinalizerAsync(server, false, cancellationToken);
             return ReconcileResult.Done;
         }
+        // The token was refused and the Secret now holds another: the action is decided again with it at once.
+        if (rotated) return ReconcileResult.After(Soon);
         if (decision.Failed) return ReconcileResult.Fail(ReadyMessage(decision.Status));
         // Back exactly when the schedule's next transition or the override's end comes, not polled for it.
         return TransitionRequeue.At(Requeue(decision.RequeueAfter, settings), (intentInForce as Intent.Known)?.NextChange, time.GetUtcNow());
@@ -175,7 +179,10 @@ public sealed class ServerPowerReconciler(
         return new ReadinessView(snapshot?.Since == since ? snapshot : null, probes.Check(probe));
     }
 
-    private async Task<(ProviderView View, IPowerProvider? Provider, string? Conflict)> ObserveAsync(ServerPowerResource server, CancellationToken cancellationToken)
+    /// <summary>The shortest requeue: a positive delay, so the work queue keeps its order and its rate limit.</summary>
+    private static readonly TimeSpan Soon = TimeSpan.FromMilliseconds(1);
+
+    private async Task<(ProviderView View, ProviderResolution.Usable? Usable, string? Conflict)> ObserveAsync(ServerPowerResource server, CancellationToken cancellationToken)
     {
         var (ns, name) = (server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name);
         var now = time.GetUtcNow();
@@ -204,7 +211,7 @@ public sealed class ServerPowerReconciler(
         if (owners is not null && await owners.ConflictAsync(server, usable.Account, cancellationToken) is { } conflict)
             return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, Endpoint: endpoint), null, conflict);
         if (resolver.ThrottledFor(ns, name, now) is { } wait)
-            return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, wait, endpoint), provider, null);
+            return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, wait, endpoint), usable, null);
         ReadResult? read = null;
         if (ServerPowerDecider.ShouldReadState(server, provider.Capabilities))
         {
@@ -215,15 +222,40 @@ public sealed class ServerPowerReconciler(
             if (heldBecause is not null && read.Outcome.Kind == OutcomeKind.Unauthorized)
                 return (new ProviderView.Unresolved(Reasons.ProviderNotFound,
                     $"{heldBecause}; the credentials held for it were refused: {read.Outcome.Message}"), null, null);
+            if (read.Outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is { } rotated)
+            {
+                // The Secret holds a new token (rotated at the provider and in Kubernetes): read with it now, not at the next poll.
+                resolver.Hold(ns, name, rotated, now);
+                usable = rotated;
+                provider = rotated.Provider;
+                read = await provider.ReadAsync(server.Spec.ServerId, cancellationToken);
+                Remember(ns, name, read.Outcome);
+            }
         }
-        return (new ProviderView.Resolved(provider.Type, provider.Capabilities, read, usable.ReassertInterval, Endpoint: endpoint), provider, null);
+        return (new ProviderView.Resolved(provider.Type, provider.Capabilities, read, usable.ReassertInterval, Endpoint: endpoint), usable, null);
     }
 
-    /// <summary>What the account learns from an answer: Unauthorized re-reads the Secret; a Retry-After holds the whole account.</summary>
+    /// <summary>
+    /// After <paramref name="refused"/> was answered Unauthorized (its credentials already forgotten): the account as its
+    /// PowerProvider and Secret give it now, read again at once, when that differs from the refused one (a rotated
+    /// token); null when it does not or is unusable, so a token the Secret still holds is not tried again before the
+    /// next poll.
+    /// </summary>
+    private async Task<ProviderResolution.Usable?> RotatedAsync(ServerPowerResource server, ProviderAccount refused, CancellationToken cancellationToken) =>
+        await resolver.ResolveAsync(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, cancellationToken) is ProviderResolution.Usable now
+            && now.Account != refused
+            ? now
+            : null;
+
+    /// <summary>
+    /// What the account learns from an answer: Unauthorized re-reads the Secret; a 429's wait holds the whole account.
+    /// A wait of the account's own limits (its rateLimit, its action slots) is not a 429: it holds only the server that
+    /// met it, and a change of those limits ends it at once.
+    /// </summary>
     private void Remember(string ns, string providerName, ProviderOutcome outcome)
     {
         if (outcome.Kind == OutcomeKind.Unauthorized) resolver.Forget(ns, providerName);
-        if (outcome.Kind == OutcomeKind.RateLimited && outcome.RetryAfter is { } wait && wait > TimeSpan.Zero)
+        if (outcome is { Kind: OutcomeKind.RateLimited, OwnLimit: false, RetryAfter: { } wait } && wait > TimeSpan.Zero)
             resolver.Throttle(ns, providerName, time.GetUtcNow() + wait);
     }
 

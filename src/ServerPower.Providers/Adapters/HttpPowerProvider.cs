@@ -32,6 +32,9 @@ internal abstract class HttpPowerProvider : IPowerProvider
 
     protected ProviderContext Context { get; }
 
+    /// <summary>The account's resilience pipeline (tests drive its limits directly).</summary>
+    internal ProviderPipeline Pipeline => Context.Pipeline;
+
     public TimeSpan? ActionWait(string serverId) => Context.Pipeline.ActionWait(serverId);
 
     public async Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken)

@@ -19,12 +19,18 @@ namespace ServerPower.Providers.Contract;
 /// or a wait the provider asked for with a 429 that has not passed yet). Such a call may be made again later
 /// with no risk of a duplicate; MayHaveReachedProvider is then false.
 /// </param>
+/// <param name="OwnLimit">
+/// For RateLimited: the account's own limits refused the call (its <c>spec.rateLimit</c> had no token, or all its
+/// <c>spec.maxConcurrentActions</c> slots were in use), not the provider. Such a wait is the operator's, not a
+/// Retry-After: it is never held against the whole account, and it ends at once when the PowerProvider's limits change.
+/// </param>
 public sealed record ProviderOutcome(
     OutcomeKind Kind,
     string Message = "",
     TimeSpan? RetryAfter = null,
     bool MayHaveReachedProvider = false,
-    bool NotSent = false)
+    bool NotSent = false,
+    bool OwnLimit = false)
 {
     public bool IsAccepted => Kind == OutcomeKind.Accepted;
 

@@ -3,8 +3,8 @@ namespace ServerPower.Providers.Resilience;
 /// <summary>
 /// The wait a provider asked of one account with a 429. Until it has passed, nothing of the account is sent.
 /// The wait is the Retry-After, and at least a floor delay that doubles with each 429 in a row (a missing,
-/// zero or past Retry-After never means "now"). Kept per account key by the factory, so it survives a changed
-/// account (new token, new rate) of the same PowerProvider.
+/// zero or past Retry-After never means "now"). Part of the account key's <see cref="AccountLimits"/>, so it
+/// survives a changed account (new token, new rate) of the same PowerProvider.
 /// </summary>
 internal sealed class AccountThrottle(ProviderOptions options, TimeProvider timeProvider)
 {

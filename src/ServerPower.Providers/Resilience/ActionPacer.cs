@@ -12,6 +12,8 @@ namespace ServerPower.Providers.Resilience;
 /// sent, so the account never exceeds its rate. A server whose slot is due but finds no token waits only for the
 /// next token, keeping its place. Slots not used within <see cref="Expiry"/> of their time are dropped (the
 /// server was deleted or no longer needs the action), so the pacer holds at most one entry per waiting server.
+/// One pacer per account key (see <see cref="AccountLimits"/>): a changed rate re-spaces the waiting servers' slots
+/// for the new rate at once, in the order they had (<see cref="Reconfigure"/>).
 /// </remarks>
 internal sealed class ActionPacer
 {
@@ -23,8 +25,8 @@ internal sealed class ActionPacer
 
     private readonly Lock gate = new();
     private readonly TimeProvider timeProvider;
-    private readonly long interval;
     private readonly long expiry;
+    private long interval;
     private readonly Dictionary<string, long> slots = new(StringComparer.Ordinal);
     private readonly Queue<(string Key, long At)> order = new();
     private long cursor;
@@ -32,10 +34,36 @@ internal sealed class ActionPacer
     public ActionPacer(double requestsPerSecond, TimeProvider timeProvider)
     {
         this.timeProvider = timeProvider;
-        var perSecond = Math.Clamp(requestsPerSecond * Share, 0.000001, 1_000_000_000);
-        interval = Math.Max(1, (long)Math.Ceiling(timeProvider.TimestampFrequency / perSecond));
+        interval = Interval(requestsPerSecond);
         expiry = (long)(Expiry.TotalSeconds * timeProvider.TimestampFrequency);
         cursor = timeProvider.GetTimestamp();
+    }
+
+    /// <summary>
+    /// A new rate: the servers holding a slot keep their order and get slots spaced for the new rate from now (the
+    /// first is due at once and waits only for a token), so none waits longer than the new rate implies, nor jumps
+    /// the queue when the rate falls.
+    /// </summary>
+    public void Reconfigure(double requestsPerSecond)
+    {
+        lock (gate)
+        {
+            var changed = Interval(requestsPerSecond);
+            if (changed == interval) return;
+            interval = changed;
+            var now = timeProvider.GetTimestamp();
+            Prune(now);
+            var waiting = slots.OrderBy(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => pair.Key).ToList();
+            slots.Clear();
+            order.Clear();
+            cursor = now;
+            foreach (var key in waiting)
+            {
+                slots[key] = cursor;
+                order.Enqueue((key, cursor));
+                cursor += interval;
+            }
+        }
     }
 
     /// <summary>Servers holding a slot (for tests and bounds).</summary>
@@ -79,6 +107,12 @@ internal sealed class ActionPacer
             order.Dequeue();
             if (slots.TryGetValue(head.Key, out var at) && at == head.At) slots.Remove(head.Key);
         }
+    }
+
+    private long Interval(double requestsPerSecond)
+    {
+        var perSecond = Math.Clamp(requestsPerSecond * Share, 0.000001, 1_000_000_000);
+        return Math.Max(1, (long)Math.Ceiling(timeProvider.TimestampFrequency / perSecond));
     }
 
     private long Ticks(TimeSpan span) => (long)Math.Ceiling(span.TotalSeconds * timeProvider.TimestampFrequency);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
@@ -12,9 +11,11 @@ namespace ServerPower.Providers.Resilience;
 
 /// <summary>
 /// The resilience of one provider account. Before anything: a wait the provider asked for with a 429 (the
-/// <see cref="AccountThrottle"/>, shared by every instance of the account) and, for actions, a free action slot.
-/// Then, on Polly v8, retry (reads, start, stop only) around each attempt, and each attempt: the 429 wait again,
-/// the account's <see cref="TokenBucket"/>, the circuit breaker, the per-attempt timeout. Nothing here ever
+/// <see cref="AccountThrottle"/>) and, for actions, a free action slot (<see cref="ActionSlots"/>). Then, on Polly
+/// v8, retry (reads, start, stop only) around each attempt, and each attempt: the 429 wait again, the account's
+/// <see cref="TokenBucket"/>, the circuit breaker, the per-attempt timeout. The 429 wait, the slots and the bucket
+/// are the account key's <see cref="AccountLimits"/>, shared by every instance of the account, so they hold across
+/// a change of the account and its current limits apply to calls of an older instance too. Nothing here ever
 /// waits for capacity: no token, no slot or a running 429 wait answer at once RateLimited, NotSent, with how long
 /// to wait. One pipeline serves every call kind so the breaker and the bucket are shared; the retry strategy
 /// reads the kind from the resilience context. Microsoft.Extensions.Http.Resilience's handler is not used because
@@ -31,11 +32,7 @@ internal sealed class ProviderPipeline
 
     private readonly ResiliencePipeline<ProviderOutcome> retry;
     private readonly ResiliencePipeline<ProviderOutcome> attempt;
-    private readonly ConcurrencyLimiter actionSlots;
-    private readonly int slotCount;
-    private readonly TokenBucket? bucket;
-    private readonly ActionPacer? pacer;
-    private readonly string? rateText;
+    private readonly AccountLimits limits;
     private readonly AccountThrottle throttle;
     private readonly ProviderOptions options;
     private readonly SecretRedactor redactor;
@@ -45,29 +42,16 @@ internal sealed class ProviderPipeline
     private volatile string lastFailure = "unknown";
 
     /// <param name="circuitChanged">Told true when the circuit opens and false when it closes (for the metrics).</param>
-    public ProviderPipeline(ProviderAccount account, ProviderOptions options, AccountThrottle throttle, TimeProvider timeProvider, ILogger logger,
+    public ProviderPipeline(ProviderAccount account, ProviderOptions options, AccountLimits limits, TimeProvider timeProvider, ILogger logger,
         Action<bool>? circuitChanged = null)
     {
         this.circuitChanged = circuitChanged ?? (_ => { });
         this.options = options;
-        this.throttle = throttle;
+        this.limits = limits;
+        throttle = limits.Throttle;
         this.logger = logger;
         accountKey = account.Key;
         redactor = new SecretRedactor([account.Credential.Reveal()]);
-        slotCount = Math.Max(1, account.MaxConcurrentActions);
-        actionSlots = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = slotCount,
-            QueueLimit = 0,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-        if (account.RateLimit is { } rate)
-        {
-            bucket = new TokenBucket(rate.RequestsPerSecond, rate.Burst, timeProvider);
-            pacer = new ActionPacer(rate.RequestsPerSecond, timeProvider);
-            rateText = rate.RequestsPerSecond.ToString("0.######", CultureInfo.InvariantCulture);
-        }
-
         retry = BuildRetry(timeProvider);
         attempt = BuildAttempt(timeProvider);
     }
@@ -80,8 +64,8 @@ internal sealed class ProviderPipeline
     public TimeSpan? ActionWait(string serverId)
     {
         if (throttle.Remaining() is { } wait) return wait;
-        if (bucket is not null && pacer!.Wait(serverId, bucket.Peek()) is { } turn) return turn;
-        return actionSlots.GetStatistics()?.CurrentAvailablePermits == 0 ? options.ActionSlotRetryAfter : null;
+        if (limits.Current is { } rate && rate.Pacer.Wait(serverId, rate.Bucket.Peek()) is { } turn) return turn;
+        return limits.Slots.Full ? options.ActionSlotRetryAfter : null;
     }
 
     /// <summary>Runs one call: <paramref name="send"/> sends one request and maps its answer; it runs once per attempt.</summary>
@@ -93,13 +77,13 @@ internal sealed class ProviderPipeline
             return Waiting(wait);
         }
 
-        using var slot = kind == CallKind.Read ? null : actionSlots.AttemptAcquire(1);
-        if (slot is { IsAcquired: false })
+        using var slot = kind == CallKind.Read ? null : limits.Slots.TryTake();
+        if (kind != CallKind.Read && slot is null)
         {
             return ProviderOutcome.Refused(
                 OutcomeKind.RateLimited,
-                $"all {slotCount} action slots of this provider account are in use; nothing was sent",
-                options.ActionSlotRetryAfter);
+                $"all {limits.Slots.Limit} action slots of this account (spec.maxConcurrentActions) are in use; nothing was sent",
+                options.ActionSlotRetryAfter) with { OwnLimit = true };
         }
 
         var call = new Call(this, send);
@@ -142,10 +126,11 @@ internal sealed class ProviderPipeline
             return Waiting(wait);
         }
 
-        if (bucket is not null && !bucket.TryTake(out var next))
+        if (limits.Current is { } rate && !rate.Bucket.TryTake(out var next))
         {
-            return ProviderOutcome.Refused(
-                OutcomeKind.RateLimited, $"rate limit of this provider account ({rateText}/s) reached; nothing was sent", next);
+            var perSecond = rate.Spec.RequestsPerSecond.ToString("0.######", CultureInfo.InvariantCulture);
+            return ProviderOutcome.Refused(OutcomeKind.RateLimited,
+                $"the account's own rate limit (spec.rateLimit {perSecond}/s) has no token now; nothing was sent", next) with { OwnLimit = true };
         }
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
 using ServerPower.Providers.Contract;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
@@ -25,10 +23,8 @@ public sealed class AccountStateTests
         f.Resolver.Forget(Ns, "main");
         Assert.Empty(f.Provider.Released);
 
-        var providers = new PowerProviderReconciler(f.Kube, f.Resolver, f.Time, f.Settings,
-            NullLogger<PowerProviderReconciler>.Instance);
         f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
-        await providers.ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
+        await f.ReconcileProviderAsync();
 
         Assert.Equal([$"{Ns}/main"], f.Provider.Released);
     }
@@ -42,9 +38,7 @@ public sealed class AccountStateTests
         var reads = f.Kube.SecretReads;
 
         f.Kube.PutSecret(Ns, "token", "token", "rotated-token");
-        var providers = new PowerProviderReconciler(f.Kube, f.Resolver, f.Time, f.Settings,
-            NullLogger<PowerProviderReconciler>.Instance);
-        await providers.ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
+        await f.ReconcileProviderAsync();
 
         Assert.Equal(reads + 1, f.Kube.SecretReads);
         Assert.Equal("rotated-token", f.Provider.Accounts[^1].Credential.Reveal());
@@ -98,15 +92,14 @@ public sealed class AccountStateTests
     }
 
     [Fact]
-    public async Task An_Unauthorized_answer_to_an_action_makes_the_next_reconcile_read_the_Secret_again()
+    public async Task An_Unauthorized_answer_to_an_action_reads_the_Secret_again_at_once()
     {
         var f = new ReconcilerFixture();
         f.AddServer(DesiredPowerState.Stopped, PowerState.Running);
-        f.Provider.Answer = _ => new ProviderOutcome(OutcomeKind.Unauthorized, "bad token");
-        await f.ReconcileAsync();
+        await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None);
         var reads = f.Kube.SecretReads;
+        f.Provider.Answer = _ => new ProviderOutcome(OutcomeKind.Unauthorized, "bad token");
 
-        f.Provider.Answer = _ => ProviderOutcome.Accepted("ok");
         await f.ReconcileAsync();
 
         Assert.Equal(reads + 1, f.Kube.SecretReads);

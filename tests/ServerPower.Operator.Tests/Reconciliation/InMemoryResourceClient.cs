@@ -34,6 +34,12 @@ public sealed class InMemoryResourceClient : IResourceClient
     public void RemoveProviderAndSecret(string ns, string provider, string secret)
     {
         providers.Remove((ns, provider));
+        RemoveSecret(ns, secret);
+    }
+
+    /// <summary>Removes every key of a Secret (deleted on its own, the PowerProvider staying).</summary>
+    public void RemoveSecret(string ns, string secret)
+    {
         foreach (var key in secrets.Keys.Where(k => k.Item1 == ns && k.Item2 == secret).ToList()) secrets.Remove(key);
     }
 

@@ -56,6 +56,11 @@ public sealed class ReconcilerFixture : IEventRecorder
 
     public Task<ReconcileResult> ReconcileAsync() => Reconciler.ReconcileAsync(Key, CancellationToken.None);
 
+    /// <summary>The PowerProvider's own reconcile (its resync: the Secrets read again, or the account released when it is gone).</summary>
+    public Task<ReconcileResult> ReconcileProviderAsync() =>
+        new PowerProviderReconciler(Kube, Resolver, Time, Settings, NullLogger<PowerProviderReconciler>.Instance)
+            .ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
+
     public ServerPowerResource Server => Kube.Server(Ns, Key.Name);
 
     public Condition? Condition(string type) => Server.Status?.Conditions?.FirstOrDefault(c => c.Type == type);

@@ -1,0 +1,55 @@
+using ServerPower.Api.Resources;
+
+namespace ServerPower.Providers.Resilience;
+
+/// <summary>
+/// What bounds one account, kept per account key by the factory so that it holds across changes of the account
+/// (a rotated token, a new endpoint, new limits), each of which gets a new provider instance: the wait a provider
+/// asked for with a 429, the actions in flight, and the token bucket with the turns of the servers waiting for it.
+/// <see cref="Apply"/> sets the PowerProvider's current limits in place: a new rate or bound applies at once, to
+/// calls of every instance of the account, and the calls still open count.
+/// </summary>
+internal sealed class AccountLimits(ProviderOptions options, TimeProvider timeProvider)
+{
+    private readonly Lock gate = new();
+    private Rate? rate;
+
+    /// <summary>The account's bucket and the turns of the servers waiting for it.</summary>
+    public sealed record Rate(TokenBucket Bucket, ActionPacer Pacer, RateLimitSpec Spec);
+
+    /// <summary>The wait a provider asked of this account with a 429.</summary>
+    public AccountThrottle Throttle { get; } = new(options, timeProvider);
+
+    /// <summary>The account's actions in flight.</summary>
+    public ActionSlots Slots { get; } = new();
+
+    /// <summary>The account's rate limit; null when it has none.</summary>
+    public Rate? Current
+    {
+        get { lock (gate) return rate; }
+    }
+
+    /// <summary>The account's limits from now on (the same ones again change nothing).</summary>
+    public void Apply(RateLimitSpec? spec, int maxConcurrentActions)
+    {
+        Slots.Limit = maxConcurrentActions;
+        lock (gate)
+        {
+            if (spec is null)
+            {
+                rate = null;
+            }
+            else if (rate is null)
+            {
+                rate = new Rate(new TokenBucket(spec.RequestsPerSecond, spec.Burst, timeProvider),
+                    new ActionPacer(spec.RequestsPerSecond, timeProvider), spec);
+            }
+            else if (rate.Spec != spec)
+            {
+                rate.Bucket.Reconfigure(spec.RequestsPerSecond, spec.Burst);
+                rate.Pacer.Reconfigure(spec.RequestsPerSecond);
+                rate = rate with { Spec = spec };
+            }
+        }
+    }
+}
