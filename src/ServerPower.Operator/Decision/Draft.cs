@@ -26,13 +26,17 @@ internal sealed class Draft
             Override = Intent.Override,
         };
         Target = input.Provider is ProviderView.Resolved resolved ? ActionTarget.Of(input.Server, resolved) : null;
-        if (Target is not null && Status.LastAction is { Target: { } sentTo } last && sentTo != Target)
-        {
-            // The last action went to another server or account: its grace period and the kill that may follow it are
-            // not this server's. It stays in status.history; the decision starts over (a graceful stop first).
-            Status = Status with { LastAction = null };
-            Event(false, "TargetChanged", $"the last action ({last.Type}) was sent to {sentTo}; this server is now {Target}: starting over");
-        }
+    }
+
+    /// <summary>
+    /// The last action went to another server or account: its grace period and the kill that may follow it are not
+    /// this server's. It stays in status.history; the decision starts over (a graceful stop first).
+    /// </summary>
+    public void ForgetOtherTargets()
+    {
+        if (Target is null || Status.LastAction is not { Target: { } sentTo } last || sentTo == Target) return;
+        Status = Status with { LastAction = null };
+        Event(false, "TargetChanged", $"the last action ({last.Type}) was sent to {sentTo}; this server is now {Target}: starting over");
     }
 
     /// <summary>Where an action decided now goes (<see cref="ActionTarget"/>); null while the provider is not resolved.</summary>

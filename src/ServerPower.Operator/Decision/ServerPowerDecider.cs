@@ -73,6 +73,7 @@ public static class ServerPowerDecider
     private static Decision DecideAsDeclared(DecisionInput input)
     {
         var d = new Draft(input);
+        d.ForgetOtherTargets();
         var spec = input.Server.Spec;
         var invalid = InvalidTokens(input.Server);
         AdoptAtFirstSight(d, invalid);
@@ -394,11 +395,12 @@ public static class ServerPowerDecider
     /// <summary>
     /// Whether the declared state now observed is the action's effect. A restart or rebuild passes through other
     /// states, so the server seen Running right after one (before it went down, or a provider's cached answer) settles
-    /// it only once a different state was stored since, or after the start window.
+    /// it only once a different state was stored since (Unknown included: a failed read in between hides what the server
+    /// went through), or after the start window.
     /// </summary>
     private static bool Settles(Draft d, LastAction last, PowerState desired) =>
         last.Type is not (ActionType.Restart or ActionType.Rebuild)
-        || d.Input.Server.Status?.PowerState is { } stored && stored != desired && stored != PowerState.Unknown
+        || d.Input.Server.Status?.PowerState is { } stored && stored != desired
         || d.Input.Now - last.RequestTime >= d.Input.Settings.StartEffectTimeout;
 
     /// <summary>The last action is accepted, its effect not yet seen, and it is one of <paramref name="types"/>.</summary>

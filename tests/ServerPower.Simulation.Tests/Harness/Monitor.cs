@@ -38,6 +38,7 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
     public Violation? Violation { get; private set; }
 
     private readonly Dictionary<string, long> declaresSince = [];
+    private readonly Dictionary<object, int> actionsInFlight = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Every ServerPower stored now (to tell who owns a server).</summary>
     public Func<IEnumerable<ServerPowerResource>> AllStored { get; set; } = () => [];
@@ -247,6 +248,25 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         if (owner is not null)
             Report("P8", "two ServerPowers act on one server",
                 $"{request.Action} sent to server {request.ServerId} by {request.Fiber.Name}, while {owner.Metadata.Name} ({owner.Metadata.Uid}), created earlier, declared that server all along");
+    }
+
+    /// <summary>
+    /// P9: an account's actions in flight in one operator process (<paramref name="process"/>: that process's limits of
+    /// the account), counted here across every provider edge the account has had there (a changed PowerProvider or
+    /// Secret gives a new one), never exceed its maxConcurrentActions as the operator knows it when one more starts.
+    /// Disposing the result ends that action.
+    /// </summary>
+    public IDisposable OnActionInFlight(object process, string account, int limit)
+    {
+        var now = actionsInFlight[process] = actionsInFlight.GetValueOrDefault(process) + 1;
+        if (now > limit)
+            Report("P9", "more actions in flight than maxConcurrentActions", $"{now} actions of account {account} in flight; maxConcurrentActions is {limit}");
+        return new Ended(() => actionsInFlight[process]--);
+    }
+
+    private sealed class Ended(Action end) : IDisposable
+    {
+        public void Dispose() => end();
     }
 
     /// <summary>P4: a one-shot is Done, or lastAction Accepted, only after the provider really answered Accepted.</summary>

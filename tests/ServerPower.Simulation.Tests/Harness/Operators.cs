@@ -30,6 +30,7 @@ internal sealed class Operators(
     public void StartLeader()
     {
         if (Leader is not null) return;
+        (factory as SimProviderFactory)?.ProcessStarted();
         var resolver = new ProviderResolver(kube, factory, EndpointPolicy.Default);
         // Ownership looks the server id up in what the API server holds now (a cache that is never behind: the real
         // informer's lag is not modelled for this lookup).

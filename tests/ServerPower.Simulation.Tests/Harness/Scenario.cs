@@ -36,7 +36,8 @@ internal sealed class Scenario
     /// </summary>
     public IReadOnlyList<string> ServerIds => [.. Servers.Select(s => s.ServerId), "1003"];
 
-    public PowerProviderResource Provider() => new()
+    /// <summary>The PowerProvider, with the account's own limits as users last set them (the CRD's defaults at first).</summary>
+    public PowerProviderResource Provider(RateLimitSpec? rateLimit = null, int maxConcurrentActions = PowerProviderSpec.DefaultMaxConcurrentActions) => new()
     {
         Metadata = new() { Name = ProviderName, NamespaceProperty = Ns },
         Spec = new PowerProviderSpec
@@ -44,6 +45,8 @@ internal sealed class Scenario
             Type = ProviderType,
             Endpoint = "https://provider.example.com/api",
             CredentialsSecretRef = new SecretKeyReference { Name = SecretName, Key = SecretKey },
+            RateLimit = rateLimit ?? new RateLimitSpec(),
+            MaxConcurrentActions = maxConcurrentActions,
         },
     };
 }

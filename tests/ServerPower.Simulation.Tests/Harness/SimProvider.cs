@@ -8,8 +8,8 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// its request to travel, meets the world or an injected fault, is recorded, then waits for its answer to travel
 /// back. An operator that dies between the two waits sent a request whose answer it never saw.
 /// </summary>
-internal sealed class SimProvider(SimContext sim, FiberScheduler fibers, ProviderWorld world, FaultPlan faults, Monitor monitor, ProviderAccount account)
-    : IPowerProvider
+internal sealed class SimProvider(SimContext sim, FiberScheduler fibers, ProviderWorld world, FaultPlan faults, Monitor monitor, ProviderAccount account,
+    Providers.Resilience.AccountLimits limits) : IPowerProvider
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
@@ -41,6 +41,13 @@ internal sealed class SimProvider(SimContext sim, FiberScheduler fibers, Provide
     public async Task<ProviderOutcome> SendAsync(string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken)
     {
         if (!Capabilities.Supports(action)) return ProviderOutcome.Unsupported($"{Type} has no {action}");
+        // The account's own limits refuse before any request, as the real pipeline does.
+        if (limits.Current is { } rate && !rate.Bucket.TryTake(out var next))
+            return new ProviderOutcome(OutcomeKind.RateLimited, "the account's own rate limit has no token now", next, NotSent: true, OwnLimit: true);
+        using var slot = limits.Slots.TryTake();
+        if (slot is null)
+            return new ProviderOutcome(OutcomeKind.RateLimited, "every action slot of the account is in use", TimeSpan.FromSeconds(1), NotSent: true, OwnLimit: true);
+        using var inFlight = monitor.OnActionInFlight(limits, account.Key, limits.Slots.Limit);
         var fiber = await fibers.ParkAsync($"provider send {action} {serverId}", Latency(), cancellationToken);
         var (fault, retryAfter) = CredentialValid ? faults.NextProviderFault() : (ProviderFault.None, null);
         var applied = false;

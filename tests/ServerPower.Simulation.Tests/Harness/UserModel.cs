@@ -37,10 +37,19 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
         Created?.Invoke();
     }
 
+    private (RateLimitSpec? Rate, int Slots) limits = (null, PowerProviderSpec.DefaultMaxConcurrentActions);
+
     public void PutProvider()
     {
-        kube.PutProvider(scenario.Provider());
-        sim.Log($"user: applies PowerProvider {Scenario.ProviderName} ({scenario.ProviderType})");
+        kube.PutProvider(scenario.Provider(limits.Rate, limits.Slots));
+        sim.Log($"user: applies PowerProvider {Scenario.ProviderName} ({scenario.ProviderType}; rateLimit {limits.Rate?.RequestsPerSecond ?? 5}/s burst {limits.Rate?.Burst ?? 10}, maxConcurrentActions {limits.Slots})");
+    }
+
+    /// <summary>The account's own limits change (raised, lowered) while actions may be waiting or in flight.</summary>
+    private void ChangeLimits()
+    {
+        limits = (new RateLimitSpec { RequestsPerSecond = sim.Pick(0.01, 0.2, 5, 1000), Burst = sim.Pick(1, 2, 10) }, sim.Pick(1, 2, 4));
+        PutProvider();
     }
 
     public void PutSecret(string value)
@@ -102,6 +111,7 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
         var providerExists = kube.ProviderExists(scenario.ProviderKey);
         var secret = kube.Secret(Scenario.Ns, Scenario.SecretName, Scenario.SecretKey);
         if (providerExists) choices.Add((1.5, () => { kube.DeleteProvider(scenario.ProviderKey); sim.Log($"user: deletes PowerProvider {Scenario.ProviderName}"); }));
+        if (providerExists) choices.Add((3, ChangeLimits));
         else choices.Add((6, PutProvider));
         if (secret is null) choices.Add((6, () => PutSecret(ProviderWorld.ValidCredential)));
         else
@@ -176,9 +186,9 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
 
     private void Recreate(ObjectKey key)
     {
-        // A new object: the operator remembers the tokens of this incarnation only (the ones it adopts now among them).
-        foreach (var annotation in new[] { Annotations.Restart, Annotations.Rebuild })
-            tokensSet[(key, annotation)] = manifests[key].Metadata.Annotations?.TryGetValue(annotation, out var t) == true && Valid(t) ? [t] : [];
+        // A new object: the operator can only remember tokens of this incarnation, and tokens are never reused across
+        // incarnations (the manifest's own come back with it and are adopted, or not seen at all if replaced at once).
+        foreach (var annotation in new[] { Annotations.Restart, Annotations.Rebuild }) tokensSet[(key, annotation)] = [];
         kube.Create(Copy(manifests[key]));
         sim.Log($"user: re-applies the manifest of {key.Name}: {Summary(manifests[key])}");
         Created?.Invoke();
