@@ -120,7 +120,7 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
         if (spec.ReassertInterval is { } text)
         {
             if (!GoDuration.TryParse(text, out var interval) || interval <= TimeSpan.Zero)
-                return Unusable(Reasons.InvalidSpec, $"spec.reassertInterval \"{text}\" is not a duration like 30m");
+                return Unusable(Reasons.InvalidSpec, $"{GoDuration.Invalid("spec.reassertInterval", text)}, and more than 0s");
             reassert = interval;
         }
 
