@@ -28,10 +28,10 @@ public static class ScheduleEvaluator
     public const int SearchDays = 400;
 
     /// <summary>
-    /// The furthest a transition is ever looked for (about ten years): an exception date as far as 9999-12-31 costs no
-    /// more. A later change is not reported as the next transition; it is found once it comes within reach.
+    /// The furthest a transition is ever looked for (about a hundred years): an exception date as far as 9999-12-31
+    /// costs no more. A later change is not reported as the next transition; it is found once it comes within reach.
     /// </summary>
-    public const int MaxSearchDays = 3660;
+    public const int MaxSearchDays = 36_600;
 
     public static ScheduleReading Evaluate(Schedule schedule, DateTimeOffset now)
     {
@@ -92,7 +92,8 @@ public static class ScheduleEvaluator
         return points;
     }
 
-    private static Instant StartOf(Schedule schedule, LocalDate day) => schedule.Zone.AtStartOfDay(day).ToInstant();
+    /// <summary>The day's first instant; a day the zone skipped whole (Pacific/Apia, 2011-12-30) starts when the next does.</summary>
+    private static Instant StartOf(Schedule schedule, LocalDate day) => At(schedule, day.AtMidnight());
 
     private static Instant At(Schedule schedule, LocalDateTime local) => schedule.Zone.ResolveLocal(local, Resolver).ToInstant();
 }
