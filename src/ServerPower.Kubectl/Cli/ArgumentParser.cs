@@ -57,7 +57,7 @@ public static partial class ArgumentParser
                 "--wait" => invocation with { Wait = Flag(name, inline) },
                 "--timeout" => invocation with { Timeout = Duration(name, Value()) },
                 "--for" => invocation with { For = Duration(name, Value()) },
-                _ => throw new UsageException($"unknown option {UserText.Quote(name)} (see kubectl power --help)"),
+                _ => throw new UsageException($"unknown option {Quoted(name)} (see kubectl power --help)"),
             };
         }
 
@@ -66,7 +66,7 @@ public static partial class ArgumentParser
         if (!Commands.Contains(command))
         {
             if (invocation.Help) return invocation;
-            throw new UsageException($"unknown command {UserText.Quote(command)} (commands: {string.Join(", ", Commands)}; see kubectl power --help)");
+            throw new UsageException($"unknown command {Quoted(command)} (commands: {string.Join(", ", Commands)}; see kubectl power --help)");
         }
         invocation = invocation with { Command = command };
         if (invocation.Help) return invocation;
@@ -100,7 +100,7 @@ public static partial class ArgumentParser
                 if (operands.Count != 2)
                     throw new UsageException("hold needs NAME and a state: kubectl power hold NAME Running|Stopped --for 2h");
                 if (operands[1] is not ("Running" or "Stopped"))
-                    throw new UsageException($"hold: the state must be Running or Stopped, not {UserText.Quote(operands[1])}");
+                    throw new UsageException($"hold: the state must be Running or Stopped, not {Quoted(operands[1])}");
                 if (invocation.For is null)
                     throw new UsageException("hold needs --for DURATION (e.g. --for 2h)");
                 if (invocation.For <= TimeSpan.Zero)
@@ -144,25 +144,28 @@ public static partial class ArgumentParser
     {
         null or "true" => true,
         "false" => false,
-        _ => throw new UsageException($"{name} takes no value (or =true/=false), not {UserText.Quote(inline)}"),
+        _ => throw new UsageException($"{name} takes no value (or =true/=false), not {Quoted(inline)}"),
     };
 
     private static TimeSpan Duration(string name, string value) =>
         GoDuration.TryParse(value, out var duration)
             ? duration
-            : throw new UsageException($"{name} must be {GoDuration.Rule}, not {UserText.Quote(value)}");
+            : throw new UsageException($"{name} must be {GoDuration.Rule}, not {Quoted(value)}");
+
+    /// <summary>A value as typed, in the plugin's quotes, safe for its one error line.</summary>
+    private static string Quoted(string? value) => UserText.Quote(value, '\'');
 
     /// <summary>A ServerPower's name, as Kubernetes requires it: a DNS subdomain (RFC 1123), at most 253 characters.</summary>
     private static string ObjectName(string name) =>
         name.Length <= 253 && Subdomain().IsMatch(name)
             ? name
-            : throw new UsageException($"{UserText.Quote(name)} is not an object name (lowercase letters, digits, '-' and '.', at most 253)");
+            : throw new UsageException($"{Quoted(name)} is not an object name (lowercase letters, digits, '-' and '.', at most 253)");
 
     /// <summary>A namespace, as Kubernetes requires it: a DNS label (RFC 1123), at most 63 characters.</summary>
     private static string NamespaceName(string option, string value) =>
         NonEmpty(option, value) is { Length: <= 63 } ns && Label().IsMatch(ns)
             ? ns
-            : throw new UsageException($"{option}: {UserText.Quote(value)} is not a namespace name (lowercase letters, digits and '-', at most 63)");
+            : throw new UsageException($"{option}: {Quoted(value)} is not a namespace name (lowercase letters, digits and '-', at most 63)");
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Subdomain();
