@@ -7,7 +7,8 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// After the calm phase (no faults, no world events, users quiet), what must have happened:
 /// P5: every deletion completed (deletionPolicy Orphan always; Stop once the server could be stopped, and the user
 /// set Orphan where it could not), whatever the annotations or suspend say.
-/// P7 (liveness): a managed, unsuspended server whose provider can report state is in its declared state.
+/// P7 (liveness): a managed, unsuspended server whose provider can report state is in its declared state (unless an
+/// invalid gracePeriod holds its stop).
 /// </summary>
 internal static class LivenessCheck
 {
@@ -32,7 +33,7 @@ internal static class LivenessCheck
                 return;
             }
             var manages = !spec.Suspend && spec.ManagementPolicy == ManagementPolicy.Manage && user.CredentialsValid
-                && SimCapabilities.Of(scenario.ProviderType).CanReadState && !server.Gone;
+                && SimCapabilities.Of(scenario.ProviderType).CanReadState && !server.Gone && !Monitor.StopHeld(spec);
             if (manages && server.Power != Monitor.Declared(spec))
             {
                 monitor.Report("P7", invalid ? "declared state never reached while an annotation is invalid" : "declared state never reached",
