@@ -21,7 +21,8 @@ public abstract record OverrideReading
 /// <summary>
 /// Parses <c>Running</c> or <c>Stopped</c>, optionally followed by <c> until &lt;RFC 3339 time&gt;</c> (see
 /// <see cref="Rfc3339"/>: lowercase t and z, any offset up to ±23:59, a time up to 9999-12-31T23:59:59Z). Pure and
-/// total: the clock is an argument, and any value reads as None, Invalid or Parsed. An override whose time has come is read as inactive (and then ignored).
+/// total: the clock is an argument, and any value reads as None, Invalid or Parsed. An override whose time has come is
+/// read as inactive (and then ignored).
 /// </summary>
 public static partial class OverrideAnnotation
 {
