@@ -156,6 +156,17 @@ public sealed partial class PluginScenarios(EmulatorSystem system) : IClassFixtu
         Assert.Contains("serverpower/web has no hold", Succeeded(await Power.RunAsync("release", "web", "-n", ns)).Output);
     }
 
+    /// <summary>Issue 20: this crashed the plugin (unhandled ArgumentOutOfRangeException, exit code 134).</summary>
+    [Fact]
+    public async Task A_hold_too_long_is_one_error_line_and_exit_code_2()
+    {
+        var result = await Power.RunAsync("hold", "web", "Stopped", "--for", "99999999h", "-n", ns);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Output);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("error: --for must be a duration like 90s, 10m or 1h30m, at most 8760h, not '99999999h'", line);
+    }
+
     [Fact]
     public async Task A_missing_server_is_one_error_line_and_a_non_zero_exit()
     {

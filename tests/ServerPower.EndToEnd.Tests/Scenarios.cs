@@ -221,6 +221,34 @@ public abstract class Scenarios<TCluster>(SystemFixture<TCluster> system) where 
         var left = await Kubectl.TryRunAsync("get", "serverpower", "old", "-n", ns);
         Assert.NotEqual(0, left.ExitCode);
     }
+
+    /// <summary>
+    /// Issue 20: an override until 9999-12-31T23:59:59-01:00 threw on every reconcile (status stale, the deletion
+    /// waiting forever), and a gracePeriod of 999999999h was admitted and threw the same way. Now the CRD refuses the
+    /// grace period, the override is Synced=False InvalidSpec with nothing sent, and the deletion stops the server.
+    /// </summary>
+    [Fact]
+    public async Task A_value_past_the_bounds_never_blocks_a_reconcile_or_a_deletion()
+    {
+        await using var op = await StartAsync();
+        var id = NewServerId();
+        Wenium.AddServer(id, SimPowerState.Running);
+        var refused = await Kubectl.TryRunAsync("apply", "-n", ns, "-f", Write(Server("huge", id, "Running", "  stop: {gracePeriod: 999999999h}")));
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("spec.stop.gracePeriod", refused.Error, StringComparison.Ordinal);
+
+        await ApplyAsync(Provider() + "\n---\n" + Server("far", id, "Running", "  deletionPolicy: Stop",
+            "power.serverops.io/override: \"Stopped until 9999-12-31T23:59:59-01:00\""));
+        await WaitForAsync("far", ".status.conditions[?(@.type==\"Synced\")].reason", "InvalidSpec");
+        Assert.Contains("power.serverops.io/override", await JsonPathAsync("far", ".status.conditions[?(@.type==\"Synced\")].message"), StringComparison.Ordinal);
+        await WaitForAsync("far", ".metadata.finalizers[0]", "power.serverops.io/stop-on-delete");
+        Assert.Empty(Actions(id, "stop"));
+
+        await Kubectl.RunAsync("delete", "serverpower", "far", "-n", ns, "--timeout=90s");
+
+        Assert.Single(Actions(id, "stop"));
+        Assert.Equal(SimPowerState.Offline, Wenium.Servers.StateOf(id));
+    }
 }
 
 [Collection("emulator")]

@@ -76,6 +76,14 @@ public sealed class ArgumentParserTests
     [InlineData("-A and -n cannot be used together", "status", "-A", "-n", "x")]
     [InlineData("-n needs a value", "status", "-n")]
     [InlineData("--all-namespaces takes no value", "status", "--all-namespaces=yes")]
+    // issue 20: every value is checked here, extremes included
+    [InlineData("--for must be a duration like 90s, 10m or 1h30m, at most 8760h, not '99999999h'", "hold", "web", "Stopped", "--for", "99999999h")]
+    [InlineData("--timeout must be a duration like 90s, 10m or 1h30m, at most 8760h", "restart", "web", "--wait", "--timeout", "8761h")]
+    [InlineData("'Web' is not an object name", "hold", "Web", "Stopped", "--for", "2h")]
+    [InlineData("'a/b' is not an object name", "restart", "a/b")]
+    [InlineData("'Prod' is not a namespace name", "status", "-n", "Prod")]
+    [InlineData("unknown option '--fo?r'", "status", "--fo\nr")]
+    [InlineData("unknown command 'sto?p'", "sto\u2028p")]
     public void A_command_line_that_cannot_run_is_refused_with_one_line_saying_why(string expected, params string[] args)
     {
         var message = Refused(args);
@@ -84,8 +92,9 @@ public sealed class ArgumentParserTests
     }
 
     [Fact]
-    public void Everything_after_a_double_dash_is_a_name()
+    public void Everything_after_a_double_dash_is_a_name_and_must_be_one()
     {
-        Assert.Equal(["-odd"], Parse("release", "--", "-odd").Names);
+        Assert.Equal(["web", "db.1"], Parse("release", "--", "web", "db.1").Names);
+        Assert.Contains("'-odd' is not an object name", Refused("release", "--", "-odd"));
     }
 }

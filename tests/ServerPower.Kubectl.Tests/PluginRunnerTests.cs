@@ -5,7 +5,7 @@ namespace ServerPower.KubectlPower.Tests;
 
 public sealed class PluginRunnerTests
 {
-    private static async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)
+    public static async Task<(int Code, string Output, string Errors)> RunAsync(params string[] args)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
@@ -51,18 +51,8 @@ public sealed class PluginRunnerTests
     [Fact]
     public async Task An_unreachable_API_server_is_one_line_and_exit_code_1()
     {
-        var dir = Directory.CreateTempSubdirectory("kubectl-power-").FullName;
-        var kubeconfig = Path.Combine(dir, "config");
-        await File.WriteAllTextAsync(kubeconfig, """
-            apiVersion: v1
-            kind: Config
-            clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
-            users: [{name: u, user: {token: t}}]
-            contexts: [{name: x, context: {cluster: c, user: u}}]
-            current-context: x
-            """, TestContext.Current.CancellationToken);
-        var (code, _, errors) = await RunAsync("status", "--kubeconfig", kubeconfig);
-        Directory.Delete(dir, recursive: true);
+        using var kubeconfig = new UnreachableKubeconfig();
+        var (code, _, errors) = await RunAsync("status", "--kubeconfig", kubeconfig.Path);
         Assert.Equal(1, code);
         var line = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: cannot reach the Kubernetes API at http://127.0.0.1:1", line, StringComparison.Ordinal);

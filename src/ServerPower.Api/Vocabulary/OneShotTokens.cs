@@ -11,7 +11,8 @@ public static partial class OneShotTokens
 {
     public const string Rule = "1 to 63 characters of letters, digits, '.', '_', ':' or '-', starting and ending with a letter or digit";
 
-    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9._:-]{0,61}[A-Za-z0-9])?$")]
+    // \z, not $: $ also matches before a final line break.
+    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9._:-]{0,61}[A-Za-z0-9])?\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     public static bool IsValid(string value) => Pattern().IsMatch(value);

@@ -1,12 +1,14 @@
+using System.Text.RegularExpressions;
 using ServerPower.Api.Serialization;
 
 namespace ServerPower.KubectlPower.Cli;
 
 /// <summary>
 /// Reads a <c>kubectl power</c> command line. Options may stand anywhere (as in kubectl), as <c>--name value</c>,
-/// <c>--name=value</c> or, for the short ones, <c>-n value</c>. Anything it cannot run is a <see cref="UsageException"/>.
+/// <c>--name=value</c> or, for the short ones, <c>-n value</c>. Every value is checked here: anything it cannot run is
+/// a <see cref="UsageException"/> (one line, exit code 2), and nothing else is thrown.
 /// </summary>
-public static class ArgumentParser
+public static partial class ArgumentParser
 {
     public static readonly IReadOnlyList<string> Commands = ["restart", "rebuild", "start", "stop", "hold", "release", "status"];
 
@@ -49,13 +51,13 @@ public static class ArgumentParser
                 "--help" => invocation with { Help = true },
                 "--kubeconfig" => invocation with { Kubeconfig = NonEmpty(name, Value()) },
                 "--context" => invocation with { Context = NonEmpty(name, Value()) },
-                "--namespace" => invocation with { Namespace = NonEmpty(name, Value()) },
+                "--namespace" => invocation with { Namespace = NamespaceName(name, Value()) },
                 "--all-namespaces" => invocation with { AllNamespaces = Flag(name, inline) },
                 "--selector" => invocation with { Selector = NonEmpty(name, Value()) },
                 "--wait" => invocation with { Wait = Flag(name, inline) },
                 "--timeout" => invocation with { Timeout = Duration(name, Value()) },
                 "--for" => invocation with { For = Duration(name, Value()) },
-                _ => throw new UsageException($"unknown option '{name}' (see kubectl power --help)"),
+                _ => throw new UsageException($"unknown option {Quoted(name)} (see kubectl power --help)"),
             };
         }
 
@@ -64,7 +66,7 @@ public static class ArgumentParser
         if (!Commands.Contains(command))
         {
             if (invocation.Help) return invocation;
-            throw new UsageException($"unknown command '{command}' (commands: {string.Join(", ", Commands)}; see kubectl power --help)");
+            throw new UsageException($"unknown command {Quoted(command)} (commands: {string.Join(", ", Commands)}; see kubectl power --help)");
         }
         invocation = invocation with { Command = command };
         if (invocation.Help) return invocation;
@@ -98,12 +100,12 @@ public static class ArgumentParser
                 if (operands.Count != 2)
                     throw new UsageException("hold needs NAME and a state: kubectl power hold NAME Running|Stopped --for 2h");
                 if (operands[1] is not ("Running" or "Stopped"))
-                    throw new UsageException($"hold: the state must be Running or Stopped, not '{operands[1]}'");
+                    throw new UsageException($"hold: the state must be Running or Stopped, not {Quoted(operands[1])}");
                 if (invocation.For is null)
                     throw new UsageException("hold needs --for DURATION (e.g. --for 2h)");
                 if (invocation.For <= TimeSpan.Zero)
                     throw new UsageException("hold: --for must be longer than 0s");
-                return invocation with { Names = [operands[0]], HoldState = operands[1] };
+                return invocation with { Names = [ObjectName(operands[0])], HoldState = operands[1] };
             case "release":
                 if (operands.Count == 0) throw new UsageException("release needs NAME... (see kubectl power release --help)");
                 break;
@@ -113,12 +115,7 @@ public static class ArgumentParser
                     throw new UsageException("status NAME shows one server: -A and -l apply only without NAME");
                 break;
         }
-        foreach (var name in operands)
-        {
-            if (name.Length == 0 || name.Length > 253)
-                throw new UsageException($"'{name}' is not an object name");
-        }
-        return invocation with { Names = operands };
+        return invocation with { Names = operands.Select(ObjectName).ToList() };
     }
 
     private static void Allow(string command, Dictionary<string, string> given, string[] specific)
@@ -147,11 +144,32 @@ public static class ArgumentParser
     {
         null or "true" => true,
         "false" => false,
-        _ => throw new UsageException($"{name} takes no value (or =true/=false), not '{inline}'"),
+        _ => throw new UsageException($"{name} takes no value (or =true/=false), not {Quoted(inline)}"),
     };
 
     private static TimeSpan Duration(string name, string value) =>
         GoDuration.TryParse(value, out var duration)
             ? duration
-            : throw new UsageException($"{name} must be a duration like 90s, 30m or 2h, not '{value}'");
+            : throw new UsageException($"{name} must be {GoDuration.Rule}, not {Quoted(value)}");
+
+    /// <summary>A value as typed, in the plugin's quotes, safe for its one error line.</summary>
+    private static string Quoted(string? value) => UserText.Quote(value, '\'');
+
+    /// <summary>A ServerPower's name, as Kubernetes requires it: a DNS subdomain (RFC 1123), at most 253 characters.</summary>
+    private static string ObjectName(string name) =>
+        name.Length <= 253 && Subdomain().IsMatch(name)
+            ? name
+            : throw new UsageException($"{Quoted(name)} is not an object name (lowercase letters, digits, '-' and '.', at most 253)");
+
+    /// <summary>A namespace, as Kubernetes requires it: a DNS label (RFC 1123), at most 63 characters.</summary>
+    private static string NamespaceName(string option, string value) =>
+        NonEmpty(option, value) is { Length: <= 63 } ns && Label().IsMatch(ns)
+            ? ns
+            : throw new UsageException($"{option}: {Quoted(value)} is not a namespace name (lowercase letters, digits and '-', at most 63)");
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Subdomain();
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Label();
 }

@@ -36,7 +36,7 @@ public static class Usage
               -l, --selector SELECTOR  every ServerPower whose labels match, instead of names
               --wait                   wait until each {command} is Done, Failed, Uncertain or Skipped; exit 0 only
                                        when all are Done
-              --timeout DURATION       how long --wait waits (5m)
+              --timeout DURATION       how long --wait waits (5m; at most 8760h)
             """ + "\n\n" + Common + "\n",
         "start" or "stop" => $"""
             Usage: kubectl power {command} NAME... | -l SELECTOR
@@ -49,7 +49,7 @@ public static class Usage
 
             Sets annotation power.serverops.io/override to "<state> until <now + DURATION, RFC 3339 UTC>":
             the server is kept in that state until then, whatever spec.state (or a schedule) says.
-              --for DURATION           how long, e.g. 90m, 2h, 1h30m (required)
+              --for DURATION           how long, e.g. 90m, 2h, 1h30m, at most 8760h (required)
             """ + "\n\n" + Common + "\n",
         "release" => """
             Usage: kubectl power release NAME...

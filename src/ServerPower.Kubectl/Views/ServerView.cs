@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
+using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 
 namespace ServerPower.KubectlPower;
@@ -90,7 +90,5 @@ public sealed record ServerView
     }
 
     private static DateTimeOffset? Time(JsonObject o, string name) =>
-        DateTimeOffset.TryParse(Text(o, name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t
-            : null;
+        KubeTimeConverter.TryParse(Text(o, name), out var t) ? t : null;
 }

@@ -30,15 +30,14 @@ internal static class OrderRules
         var names = string.Join(", ", deps.StoppingDependents);
         if (d.Deleting && d.Input.Server.Metadata.DeletionTimestamp is { } deleted)
         {
-            var stop = d.Input.Server.Spec.Stop ?? new StopSpec();
-            var grace = Api.Serialization.GoDuration.TryParse(stop.GracePeriod, out var g) ? g : TimeSpan.FromMinutes(10);
+            var (grace, shown, _) = StopGrace.Read(d.Input.Server.Spec);
             var waited = d.Input.Now - new DateTimeOffset(DateTime.SpecifyKind(deleted, DateTimeKind.Utc));
             if (waited >= grace)
             {
-                d.Event(true, Reasons.WaitingForDependencies, $"{names} did not stop within {stop.GracePeriod} of the deletion; stopping this server anyway");
+                d.Event(true, Reasons.WaitingForDependencies, $"{names} did not stop within {shown} of the deletion; stopping this server anyway");
                 return null;
             }
-            d.Ready(false, Reasons.WaitingForDependencies, $"being deleted: stopped once {names} stopped (they list this server in spec.startAfter), at most {stop.GracePeriod} after the deletion");
+            d.Ready(false, Reasons.WaitingForDependencies, $"being deleted: stopped once {names} stopped (they list this server in spec.startAfter), at most {shown} after the deletion");
             var left = grace - waited;
             return d.Done(left < d.Input.Settings.MaxPoll ? left : d.Input.Settings.MaxPoll);
         }

@@ -435,13 +435,23 @@ public static class ServerPowerDecider
     {
         var last = d.Status.LastAction;
         var stop = d.Input.Server.Spec.Stop ?? new StopSpec();
-        var grace = GoDuration.TryParse(stop.GracePeriod, out var g) ? g : TimeSpan.FromMinutes(10);
+        var (grace, shown, invalidGrace) = StopGrace.Read(d.Input.Server.Spec);
+        if (invalidGrace is not null)
+        {
+            d.Synced(false, Reasons.InvalidSpec, d.Deleting ? $"{invalidGrace}; the deletion goes on with the default {shown}" : invalidGrace);
+            d.Event(true, Reasons.InvalidSpec, invalidGrace);
+            if (!d.Deleting)
+            {
+                d.Ready(false, Reasons.InvalidSpec, $"{invalidGrace}; nothing is sent until spec.stop.gracePeriod is fixed");
+                return d.Done(d.Input.Settings.ResyncPeriod);
+            }
+        }
         var awaited = Awaited(last, ActionType.Stop, ActionType.Kill);
         if (awaited && d.Input.Now - last!.RequestTime < grace)
         {
             var stopping = observed.Power == PowerState.Stopping;
             d.Ready(false, stopping ? Reasons.Stopping : Reasons.ActionPending, d.WithDeletionHint(
-                $"{last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (stopping, grace period {stop.GracePeriod})"));
+                $"{last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (stopping, grace period {shown})"));
             return d.Done(Poll(d));
         }
         // Past the grace period only a server still Stopping is failing to finish the stop; one seen Running, Starting or
@@ -465,12 +475,12 @@ public static class ServerPowerDecider
         // A stop (or kill) was accepted and has outlived the grace period while the server is still Stopping.
         if (last!.Type == ActionType.Stop && stop.OnTimeout == StopTimeoutAction.Kill && provider.Capabilities.Supports(ActionType.Kill))
         {
-            d.Event(true, "StopTimedOut", $"the server did not stop within {stop.GracePeriod}; killing it");
-            return Send(d, provider, ActionType.Kill, $"the server is still {observed.Power} {stop.GracePeriod} after the stop");
+            d.Event(true, "StopTimedOut", $"the server did not stop within {shown}; killing it");
+            return Send(d, provider, ActionType.Kill, $"the server is still {observed.Power} {shown} after the stop");
         }
         var why = last.Type == ActionType.Kill ? "the kill did not stop it either; "
             : stop.OnTimeout == StopTimeoutAction.Kill ? $"{provider.Type} has no kill; " : "";
-        d.Event(true, "StopTimedOut", $"the server did not stop within {stop.GracePeriod}; {why}sending stop again");
+        d.Event(true, "StopTimedOut", $"the server did not stop within {shown}; {why}sending stop again");
         return Send(d, provider, ActionType.Stop, $"the server is still {observed.Power}");
     }
 

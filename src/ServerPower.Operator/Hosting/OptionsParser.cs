@@ -118,7 +118,7 @@ public static class OptionsParser
     internal static TimeSpan Duration(IReadOnlyDictionary<string, string> values, string name, TimeSpan fallback)
     {
         if (!values.TryGetValue(name, out var v)) return fallback;
-        return GoDuration.TryParse(v, out var d) ? d : throw new OptionsException($"--{name} must be a duration like 5m or 90s, not '{v}'");
+        return GoDuration.TryParse(v, out var d) ? d : throw new OptionsException($"--{name} must be {GoDuration.Rule}, not {UserText.Quote(v, '\'')}");
     }
 }
 

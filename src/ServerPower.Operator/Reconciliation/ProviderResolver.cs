@@ -119,8 +119,8 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
         TimeSpan? reassert = null;
         if (spec.ReassertInterval is { } text)
         {
-            if (!GoDuration.TryParse(text, out var interval) || interval <= TimeSpan.Zero)
-                return Unusable(Reasons.InvalidSpec, $"spec.reassertInterval \"{text}\" is not a duration like 30m");
+            if (!GoDuration.TryParse(text, out var interval)) return Unusable(Reasons.InvalidSpec, GoDuration.Invalid("spec.reassertInterval", text));
+            if (interval <= TimeSpan.Zero) return Unusable(Reasons.InvalidSpec, $"spec.reassertInterval {UserText.Quote(text)} must be more than 0s");
             reassert = interval;
         }
 

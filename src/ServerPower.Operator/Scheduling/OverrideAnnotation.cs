@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using NodaTime.Text;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
@@ -20,12 +19,15 @@ public abstract record OverrideReading
 }
 
 /// <summary>
-/// Parses <c>Running</c> or <c>Stopped</c>, optionally followed by <c> until &lt;RFC 3339 time&gt;</c>. Pure: the
-/// clock is an argument. An override whose time has come is read as inactive (and then ignored).
+/// Parses <c>Running</c> or <c>Stopped</c>, optionally followed by <c> until &lt;RFC 3339 time&gt;</c> (see
+/// <see cref="Rfc3339"/>: lowercase t and z, any offset up to ±23:59, a time up to 9999-12-31T23:59:59Z). Pure and
+/// total: the clock is an argument, and any value reads as None, Invalid or Parsed. An override whose time has come is
+/// read as inactive (and then ignored).
 /// </summary>
 public static partial class OverrideAnnotation
 {
-    public const string Rule = "\"Running\" or \"Stopped\", optionally followed by \" until <RFC 3339 time>\" (e.g. \"Running until 2026-12-01T18:00:00Z\")";
+    public const string Rule = "\"Running\" or \"Stopped\", optionally followed by \" until <RFC 3339 time>\" (e.g. \"Running until 2026-12-01T18:00:00Z\"), "
+        + "the time at most " + Rfc3339.Latest;
 
     public static OverrideReading Read(IDictionary<string, string>? annotations, DateTimeOffset now)
     {
@@ -36,9 +38,8 @@ public static partial class OverrideAnnotation
         DateTimeOffset? until = null;
         if (match.Groups[2].Success)
         {
-            var parsed = OffsetDateTimePattern.Rfc3339.Parse(match.Groups[2].Value);
-            if (!parsed.Success) return Invalid();
-            until = parsed.Value.ToDateTimeOffset();
+            if (!Rfc3339.TryParse(match.Groups[2].Value, out var parsed)) return Invalid();
+            until = parsed;
         }
         var status = new OverrideStatus
         {

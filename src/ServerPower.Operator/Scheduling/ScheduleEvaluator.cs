@@ -27,16 +27,22 @@ public static class ScheduleEvaluator
     /// <summary>How far ahead a transition is looked for (further when an exception date lies beyond).</summary>
     public const int SearchDays = 400;
 
+    /// <summary>
+    /// The furthest a transition is ever looked for (about a hundred years): an exception date as far as 9999-12-31
+    /// costs no more. A later change is not reported as the next transition; it is found once it comes within reach.
+    /// </summary>
+    public const int MaxSearchDays = 36_600;
+
     public static ScheduleReading Evaluate(Schedule schedule, DateTimeOffset now)
     {
         var instant = Instant.FromDateTimeOffset(now);
         var state = StateAt(schedule, instant);
         var today = instant.InZone(schedule.Zone).Date;
         var lastException = schedule.Exceptions.Count == 0 ? today : schedule.Exceptions.Keys.Max();
-        var horizon = Math.Max(SearchDays, Period.Between(today, lastException, PeriodUnits.Days).Days + 2);
+        var horizon = Math.Clamp(Period.Between(today, lastException, PeriodUnits.Days).Days + 2L, SearchDays, MaxSearchDays);
         // A week first (nearly every schedule changes within one), then the rest. The change points made by the days
         // [first, last] are all of those before the start of day last+1; the state is constant between change points.
-        foreach (var (first, last) in new[] { (-1, 8), (8, horizon) })
+        foreach (var (first, last) in new[] { (-1, 8), (8, (int)horizon) })
         {
             var limit = StartOf(schedule, today.PlusDays(last + 1));
             foreach (var point in ChangePoints(schedule, today.PlusDays(first), today.PlusDays(last)))
@@ -86,7 +92,8 @@ public static class ScheduleEvaluator
         return points;
     }
 
-    private static Instant StartOf(Schedule schedule, LocalDate day) => schedule.Zone.AtStartOfDay(day).ToInstant();
+    /// <summary>The day's first instant; a day the zone skipped whole (Pacific/Apia, 2011-12-30) starts when the next does.</summary>
+    private static Instant StartOf(Schedule schedule, LocalDate day) => At(schedule, day.AtMidnight());
 
     private static Instant At(Schedule schedule, LocalDateTime local) => schedule.Zone.ResolveLocal(local, Resolver).ToInstant();
 }

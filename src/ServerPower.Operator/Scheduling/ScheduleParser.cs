@@ -27,6 +27,7 @@ public static class ScheduleParser
             var to = Time.Parse(w.To ?? "");
             if (!to.Success) return (null, $"spec.running[{i}].to \"{w.To}\" is not HH:MM (00:00 to 23:59)");
             var days = w.Days is { Count: > 0 } named ? named.Select(ToIso).ToHashSet() : AllDays;
+            if (days.Contains(IsoDayOfWeek.None)) return (null, $"spec.running[{i}].days lists a value that is not a day (Mon to Sun)");
             windows.Add(new WeeklyWindow(days, from.Value, to.Value));
         }
 
@@ -55,6 +56,6 @@ public static class ScheduleParser
         ScheduleDay.Fri => IsoDayOfWeek.Friday,
         ScheduleDay.Sat => IsoDayOfWeek.Saturday,
         ScheduleDay.Sun => IsoDayOfWeek.Sunday,
-        _ => throw new ArgumentOutOfRangeException(nameof(day)),
+        _ => IsoDayOfWeek.None,
     };
 }

@@ -12,6 +12,13 @@ public sealed class GoDurationTests
     [InlineData("250ms", 250)]
     [InlineData("1h0m0s", 3_600_000)]
     [InlineData("0s", 0)]
+    // the extremes within the bound (8760h) are read exactly
+    [InlineData("8760h", 8760 * 3600_000L)]
+    [InlineData("525600m", 8760 * 3600_000L)]
+    [InlineData("8759h59m59.999s", 8760 * 3600_000L - 1)]
+    [InlineData("00000000000000000001s", 1000)]
+    [InlineData("1.000000000000000000001s", 1000)]
+    [InlineData("1s500ms", 1500)]
     public void Parses_what_Kubernetes_and_Go_write(string text, long milliseconds)
     {
         Assert.True(GoDuration.TryParse(text, out var value));
@@ -27,6 +34,19 @@ public sealed class GoDurationTests
     [InlineData("m")]
     [InlineData("1h 30m")]
     [InlineData("10M")]
+    // past the bound: refused, not thrown (999999999h threw OverflowException on every reconcile, issue 20)
+    [InlineData("999999999h")]
+    [InlineData("2562048h")]
+    [InlineData("99999999999999999999s")]
+    [InlineData("8760h0m0.001s")]
+    [InlineData("8761h")]
+    [InlineData("525601m")]
+    // line breaks, white space and other digits
+    [InlineData("10m\n")]
+    [InlineData("\n10m")]
+    [InlineData("１0m")]
+    [InlineData("٣s")]
+    [InlineData(" 10m")]
     public void Refuses_anything_else(string? text)
     {
         Assert.False(GoDuration.TryParse(text, out _));
@@ -39,6 +59,8 @@ public sealed class GoDurationTests
     [InlineData(93_600_000, "26h")]
     [InlineData(250, "250ms")]
     [InlineData(0, "0ms")]
+    [InlineData(61_500, "1m1s500ms")]
+    [InlineData(31_536_000_000, "8760h")]
     public void Formats_compactly(long milliseconds, string expected)
     {
         Assert.Equal(expected, GoDuration.Format(TimeSpan.FromMilliseconds(milliseconds)));

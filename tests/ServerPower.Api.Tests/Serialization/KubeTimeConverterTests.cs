@@ -18,6 +18,8 @@ public sealed class KubeTimeConverterTests
     [InlineData("2026-11-22T10:30:15Z")]
     [InlineData("2026-11-22T12:30:15+02:00")]
     [InlineData("2026-11-22T10:30:15.123456Z")]
+    [InlineData("2026-11-22t10:30:15z")]
+    [InlineData("2026-11-23T09:29:15+22:59")]
     public void Reads_RFC3339_as_Kubernetes_writes_it(string text)
     {
         var condition = ApiJson.Deserialize<Condition>($$"""{"lastTransitionTime": "{{text}}"}""")!;
@@ -34,6 +36,14 @@ public sealed class KubeTimeConverterTests
 
         Assert.Equal(now, ApiJson.Deserialize<Condition>(json)!.LastTransitionTime);
         Assert.Contains("\"2026-11-22T15:30:15Z\"", json, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("9999-12-31T23:59:59-01:00")]
+    [InlineData("tomorrow")]
+    public void A_time_that_is_none_is_a_JsonException(string text)
+    {
+        Assert.Throws<JsonException>(() => ApiJson.Deserialize<Condition>($$"""{"lastTransitionTime": "{{text}}"}"""));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
+using ServerPower.Operator.Scheduling;
 using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Decision.Cases;
 
@@ -221,6 +222,41 @@ public sealed class SafetyRegressionTests
 
         var later = Decide(Server(status: refused.Status, annotations: Restart("r1")), Observed(PowerState.Running), T0.AddSeconds(5));
         Assert.Equal(ActionType.Restart, later.Action);
+    }
+
+    /// <summary>
+    /// Issue 20: values the API accepted threw out of every reconcile (status stale, a deletion waiting forever). An
+    /// override until 9999-12-31T23:59:59-01:00 (past the year 9999 in UTC) threw ArgumentOutOfRangeException, a
+    /// gracePeriod of 999999999h OverflowException. Now each is Synced=False InvalidSpec naming the field, nothing is sent
+    /// for it, and a deletion goes on (with the default grace period of 10m, and says so).
+    /// </summary>
+    public static TheoryData<string, bool, ActionType?, string> ExtremeValues => new()
+    {
+        // which value,  deleting, action,           Synced message contains
+        { "override",    false,    null,             "annotation power.serverops.io/override must be" },
+        { "override",    true,     ActionType.Stop,  "" },
+        { "gracePeriod", false,    null,             "spec.stop.gracePeriod \"999999999h\" is not a duration" },
+        { "gracePeriod", true,     ActionType.Kill,  "the deletion goes on with the default 10m" },
+    };
+
+    [Theory, MemberData(nameof(ExtremeValues))]
+    public void A_value_the_API_accepts_never_throws_out_of_the_decision(string which, bool deleting, ActionType? action, string synced)
+    {
+        var annotations = which == "override" ? new Dictionary<string, string> { [Annotations.Override] = "Stopped until 9999-12-31T23:59:59-01:00" } : null;
+        var stopAccepted = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-11)) };
+        var server = Server(which == "override" ? DesiredPowerState.Running : DesiredPowerState.Stopped, which == "override" ? null : stopAccepted,
+            s => s with { Stop = new StopSpec { GracePeriod = which == "override" ? "10m" : "999999999h", OnTimeout = StopTimeoutAction.Kill } }, annotations);
+        if (deleting) server = Deleting(server);
+
+        var input = new DecisionInput(server, Observed(PowerState.Running, Wings), T0, Settings, Intent: EffectiveState.Resolve(server, null, T0));
+        var r = ServerPowerDecider.Decide(input);
+
+        Assert.Equal(action, r.Action?.Type);
+        if (synced.Length == 0) return;
+        Assert.Equal((ConditionStatus.False, Reasons.InvalidSpec), (Synced(r.Status)?.Status, Synced(r.Status)?.Reason));
+        Assert.Contains(synced, Synced(r.Status)!.Message, StringComparison.Ordinal);
+        Assert.Contains(r.Events, e => e.Warning && e.Reason == Reasons.InvalidSpec);
+        if (!deleting) Assert.Equal(Reasons.InvalidSpec, Ready(r.Status).Reason);
     }
 
     private static ServerPowerResource Deleting(ServerPowerResource server)

@@ -32,6 +32,7 @@ public sealed class OptionsParserTests
     [Theory]
     [InlineData("--workers", "many", "--workers must be a whole number")]
     [InlineData("--resync-period", "soon", "--resync-period must be a duration")]
+    [InlineData("--resync-period", "999999999h", "--resync-period must be a duration like 90s, 10m or 1h30m, at most 8760h, not '999999999h'")]
     [InlineData("--leader-election", "maybe", "--leader-election must be true or false")]
     [InlineData("--log-format", "xml", "--log-format must be 'text' or 'json'")]
     [InlineData("--colour", "blue", "unknown option '--colour'")]

@@ -71,6 +71,7 @@ public sealed class MutationTests
         { "relative-endpoint", Reasons.InvalidSpec, "spec.endpoint" },
         { "zero-reassert", Reasons.InvalidSpec, "spec.reassertInterval" },
         { "unparsable-reassert", Reasons.InvalidSpec, "spec.reassertInterval" },
+        { "huge-reassert", Reasons.InvalidSpec, "spec.reassertInterval \"999999999h\"" },
         { "no-credentials", Reasons.CredentialsMissing, "Secret \"token\"" },
         { "no-ca-bundle", Reasons.CredentialsMissing, "CA bundle" },
     };
@@ -85,6 +86,7 @@ public sealed class MutationTests
             "relative-endpoint" => s with { Endpoint = "provider.example.com/api" },
             "zero-reassert" => s with { ReassertInterval = "0s" },
             "unparsable-reassert" => s with { ReassertInterval = "soon" },
+            "huge-reassert" => s with { ReassertInterval = "999999999h" },
             "no-ca-bundle" => s with { CaBundleSecretRef = new SecretKeyReference { Name = "ca", Key = "ca.crt" } },
             _ => s,
         });

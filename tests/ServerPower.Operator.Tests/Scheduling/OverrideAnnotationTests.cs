@@ -19,6 +19,12 @@ public sealed class OverrideAnnotationTests
     [InlineData(" Running  until  2026-12-02T00:00:00Z ", "Running", "2026-12-02T00:00:00Z", true)]
     [InlineData("Running until 2026-12-01T12:00:00Z",   "Running", "2026-12-01T12:00:00Z", false)]
     [InlineData("Stopped until 2026-11-30T08:00:00Z",   "Stopped", "2026-11-30T08:00:00Z", false)]
+    // RFC 3339 allows lowercase t and z, and offsets up to ±23:59 (issue 20)
+    [InlineData("Running until 2026-12-01t18:00:00z",   "Running", "2026-12-01T18:00:00Z", true)]
+    [InlineData("Running until 2026-12-02T17:59:00+23:59", "Running", "2026-12-01T18:00:00Z", true)]
+    [InlineData("Stopped until 9999-12-31T23:59:59Z",   "Stopped", "9999-12-31T23:59:59Z", true)]
+    [InlineData("Stopped until 9999-12-31T23:59:59+01:00", "Stopped", "9999-12-31T22:59:59Z", true)]
+    [InlineData("Stopped until 0001-01-01T00:00:00Z",   "Stopped", "0001-01-01T00:00:00Z", false)]
     public void A_well_formed_value(string value, string state, string until, bool active)
     {
         var reading = OverrideAnnotation.Read(new Dictionary<string, string> { [Annotations.Override] = value }, Now);
@@ -40,6 +46,11 @@ public sealed class OverrideAnnotationTests
     [InlineData("Running until 2026-12-01 18:00:00Z")]
     [InlineData("Running for 2h")]
     [InlineData("Running,Stopped")]
+    // past DateTimeOffset once in UTC: threw ArgumentOutOfRangeException on every reconcile (issue 20)
+    [InlineData("Stopped until 9999-12-31T23:59:59-01:00")]
+    [InlineData("Stopped until 0001-01-01T00:00:00+00:01")]
+    [InlineData("Stopped until 2026-12-01T18:00:00+24:00")]
+    [InlineData("Stopped until 2026-12-31T23:59:60Z")]
     public void A_malformed_value_is_invalid_and_says_the_rule(string value)
     {
         var reading = OverrideAnnotation.Read(new Dictionary<string, string> { [Annotations.Override] = value }, Now);

@@ -149,6 +149,8 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
     private const string StopNeedsManage = "deletionPolicy Stop needs managementPolicy Manage: an observed server is never stopped";
     private const string ScheduledNeedsRef = "state Scheduled needs scheduleRef, and scheduleRef is only allowed with state Scheduled";
     private const string ProbeOneOf = "readinessProbe needs exactly one of tcpSocket and httpGet";
+    private const string GraceBound = "gracePeriod must be at most 8760h (365 days)";
+    private const string ReassertBound = "reassertInterval must be more than 0s and at most 8760h (365 days)";
 
     private const string Token = "\"credentialsSecretRef\": {\"name\": \"token\", \"key\": \"token\"}";
     private const string CaBundle = "\"caBundleSecretRef\": {\"name\": \"ca\", \"key\": \"ca.crt\"}";
@@ -177,7 +179,45 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
         { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"httpGet\": {\"url\": \"https://web.example.com/health\"}, \"periodSeconds\": 5}}", false },
         { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"periodSeconds\": 5}}", true },
         { "ServerPower", ProbeOneOf, "{" + Provider + ", \"readinessProbe\": {\"tcpSocket\": {\"host\": \"a\", \"port\": 1}, \"httpGet\": {\"url\": \"https://a/\"}}}", true },
+        { "ServerPower", GraceBound, "{" + Provider + ", \"stop\": {\"gracePeriod\": \"8760h\"}}", false },
+        { "ServerPower", GraceBound, "{" + Provider + ", \"stop\": {\"gracePeriod\": \"8759h59m59.999s\"}}", false },
+        { "ServerPower", GraceBound, "{" + Provider + ", \"stop\": {\"gracePeriod\": \"0s\"}}", false },
+        { "ServerPower", GraceBound, "{" + Provider + ", \"stop\": {\"gracePeriod\": \"8761h\"}}", true },
+        { "ServerPower", GraceBound, "{" + Provider + ", \"stop\": {\"gracePeriod\": \"525600m1s\"}}", true },
+        { "PowerProvider", ReassertBound, $$"""{"type": "Heo", "reassertInterval": "8760h", {{Token}}}""", false },
+        { "PowerProvider", ReassertBound, $$"""{"type": "Heo", "reassertInterval": "250ms", {{Token}}}""", false },
+        { "PowerProvider", ReassertBound, $$"""{"type": "Heo", "reassertInterval": "0s", {{Token}}}""", true },
+        { "PowerProvider", ReassertBound, $$"""{"type": "Heo", "reassertInterval": "8760h1ms", {{Token}}}""", true },
     };
+
+    /// <summary>Where each rule sits, and the type Kubernetes names in its message.</summary>
+    private static (string Field, string Type) Placed(string message) => message switch
+    {
+        ProbeOneOf => ("spec.readinessProbe", "object"),
+        GraceBound => ("spec.stop.gracePeriod", "string"),
+        ReassertBound => ("spec.reassertInterval", "string"),
+        _ => ("spec", "object"),
+    };
+
+    /// <summary>Values past what Go's durations hold (the CEL duration() cannot read them) are refused too (issue 20).</summary>
+    [Theory]
+    [InlineData("ServerPower", "{" + Provider + ", \"stop\": {\"gracePeriod\": \"999999999h\"}}")]
+    [InlineData("ServerPower", "{" + Provider + ", \"stop\": {\"gracePeriod\": \"99999999999999999999s\"}}")]
+    [InlineData("PowerProvider", $$"""{"type": "Heo", "reassertInterval": "999999999h", {{Token}}}""")]
+    [InlineData("PowerProvider", $$"""{"type": "Heo", "reassertInterval": "10000000000000000000000000000000000000000000000000000000000000000000000h", {{Token}}}""")]
+    public async Task A_duration_past_the_bound_is_refused_whatever_its_size(string kind, string spec)
+    {
+        var plural = kind.ToLowerInvariant() + "s";
+        var body = new JsonObject
+        {
+            ["apiVersion"] = "power.serverops.io/v1alpha1", ["kind"] = kind,
+            ["metadata"] = new JsonObject { ["name"] = emulator.NextName(plural) }, ["spec"] = JsonNode.Parse(spec),
+        };
+
+        var reply = await H.SendAsync(HttpMethod.Post, $"/apis/power.serverops.io/v1alpha1/namespaces/default/{plural}", body);
+
+        Assert.True(reply.Status == HttpStatusCode.UnprocessableEntity, reply.Body?.ToJsonString());
+    }
 
     [Theory, MemberData(nameof(ProjectCases))]
     public async Task Each_project_rule_admits_and_refuses_as_written(string kind, string message, string spec, bool refused)
@@ -194,11 +234,11 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
 
         var reply = await H.SendAsync(HttpMethod.Post, $"/apis/power.serverops.io/v1alpha1/namespaces/default/{plural}", body);
 
-        var field = message == ProbeOneOf ? "spec.readinessProbe" : "spec";
+        var (field, type) = Placed(message);
         if (refused)
         {
             Assert.Equal(HttpStatusCode.UnprocessableEntity, reply.Status);
-            Assert.Equal($"{kind}.power.serverops.io \"{name}\" is invalid: {field}: Invalid value: \"object\": {message}", (string?)reply.Body!["message"]);
+            Assert.Equal($"{kind}.power.serverops.io \"{name}\" is invalid: {field}: Invalid value: \"{type}\": {message}", (string?)reply.Body!["message"]);
             var cause = Assert.Single(reply.Body["details"]!["causes"]!.AsArray());
             Assert.Equal("FieldValueInvalid", (string?)cause!["reason"]);
             Assert.Equal(field, (string?)cause["field"]);
@@ -219,7 +259,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
             .ToList();
         var cases = ProjectCases.Select(row => (Kind: (string)row.Data.Item1, Message: row.Data.Item2, Refused: row.Data.Item4)).ToList();
 
-        Assert.Equal(6, rules.Count);
+        Assert.Equal(8, rules.Count);
         foreach (var (kind, message) in rules)
         {
             Assert.Contains(cases, c => c.Kind == kind && c.Message == message && c.Refused);

@@ -8,7 +8,7 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// P5: every deletion completed (deletionPolicy Orphan always; Stop once the server could be stopped, and the user
 /// set Orphan where it could not), whatever the annotations or suspend say.
 /// P7 (liveness): a managed, unsuspended server whose provider can report state is in its declared state (as its
-/// owner declares it, where two objects declare one server).
+/// owner declares it, where two objects declare one server; unless an invalid gracePeriod holds its stop).
 /// </summary>
 internal static class LivenessCheck
 {
@@ -37,7 +37,7 @@ internal static class LivenessCheck
             var owned = !scenario.Servers.Select(s => kube.Server(s.Key)).OfType<Api.Resources.ServerPowerResource>()
                 .Any(o => o.Metadata.Uid != live.Metadata.Uid && o.Spec.ServerId == serverId && Operator.Ownership.ServerOwnership.Order.Compare(o, live) < 0);
             var manages = owned && !spec.Suspend && spec.ManagementPolicy == ManagementPolicy.Manage && user.CredentialsValid
-                && SimCapabilities.Of(scenario.ProviderType).CanReadState && !server.Gone;
+                && SimCapabilities.Of(scenario.ProviderType).CanReadState && !server.Gone && !Monitor.StopHeld(spec);
             if (manages && server.Power != Monitor.Declared(spec))
             {
                 monitor.Report("P7", invalid ? "declared state never reached while an annotation is invalid" : "declared state never reached",

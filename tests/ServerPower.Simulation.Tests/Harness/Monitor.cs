@@ -137,7 +137,7 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         if (server.Spec.Suspend || server.Spec.ManagementPolicy == ManagementPolicy.Observe || server.Metadata.DeletionTimestamp is not null) return;
         if (fiber.LastRead is not { Observed: { Power: PowerState.Running or PowerState.Stopped } seen } read) return;
         var declared = Declared(server.Spec);
-        if (seen.Power == declared || fiber.Sent) return;
+        if (seen.Power == declared || fiber.Sent || StopHeld(server.Spec)) return;
         if (!reached.TryGetValue(uid, out var reachedAt) || specStateSince.GetValueOrDefault(uid) > reachedAt) return;
         if (lastSend.GetValueOrDefault(read.ServerId) > reachedAt || server.Status?.PowerState != declared) return;
         var wrote = fiber.LastWritten ?? server.Status;
@@ -332,6 +332,13 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
     // ---- Helpers ----
 
     public static PowerState Declared(ServerPowerSpec spec) => spec.State == DesiredPowerState.Running ? PowerState.Running : PowerState.Stopped;
+
+    /// <summary>
+    /// An invalid spec.stop.gracePeriod holds every stop (Synced=False InvalidSpec) until it is fixed; a deletion still
+    /// stops the server, with the default grace period.
+    /// </summary>
+    public static bool StopHeld(ServerPowerSpec spec) =>
+        Declared(spec) == PowerState.Stopped && !GoDuration.TryParse(spec.Stop?.GracePeriod ?? StopSpec.DefaultGracePeriod, out _);
 
     private static TimeSpan Grace(ServerPowerResource? server) =>
         GoDuration.TryParse(server?.Spec.Stop?.GracePeriod ?? StopSpec.DefaultGracePeriod, out var grace) ? grace : TimeSpan.FromMinutes(10);

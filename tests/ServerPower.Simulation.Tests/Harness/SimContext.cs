@@ -14,6 +14,12 @@ internal sealed class SimContext(int seed, bool keepFullTrace)
 
     public int Seed { get; } = seed;
     public Random Rng { get; } = new(seed);
+
+    /// <summary>
+    /// A second stream, for the extreme values users sometimes write: adding them leaves every draw of <see cref="Rng"/>,
+    /// and so every trajectory that does not meet one, as it was.
+    /// </summary>
+    public Random Extremes { get; } = new(seed ^ 0x5EED);
     public FakeTimeProvider Clock { get; } = new(Start);
     public Agenda Agenda { get; } = new();
     public Trace Trace { get; } = new(keepFullTrace);

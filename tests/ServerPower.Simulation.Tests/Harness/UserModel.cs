@@ -7,7 +7,8 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// <summary>
 /// The people around the operator: they edit spec.state and spec.serverId (two objects may then declare one server),
 /// set new one-shot tokens (and sometimes invalid ones, and old ones again, as a rollback does),
-/// toggle suspend, change stop and deletion policies, delete objects and re-apply their manifests (GitOps: the
+/// toggle suspend, change stop and deletion policies (sometimes to a grace period the operator cannot use), delete
+/// objects and re-apply their manifests (GitOps: the
 /// old tokens come back with them), and delete or replace the PowerProvider and its Secret.
 /// </summary>
 internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld world, Scenario scenario)
@@ -144,11 +145,18 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
         }
     }
 
-    public static StopSpec RandomStop(SimContext sim) => new()
+    /// <summary>A grace period past the CRD's bound (8760h), as an object admitted before the bound still holds it.</summary>
+    public const string GraceKeptFromBeforeTheBound = "999999999h";
+
+    public static StopSpec RandomStop(SimContext sim)
     {
-        GracePeriod = sim.Pick("20s", "1m", "2m", "10m"),
-        OnTimeout = sim.Chance(0.5) ? StopTimeoutAction.Kill : StopTimeoutAction.Wait,
-    };
+        var grace = sim.Pick("20s", "1m", "2m", "10m");
+        return new StopSpec
+        {
+            GracePeriod = sim.Extremes.NextDouble() < 0.15 ? GraceKeptFromBeforeTheBound : grace,
+            OnTimeout = sim.Chance(0.5) ? StopTimeoutAction.Kill : StopTimeoutAction.Wait,
+        };
+    }
 
     public static bool Valid(string value) => value.Length <= Annotations.MaxTokenLength && OneShotTokens.IsValid(value);
 
