@@ -18,7 +18,8 @@ public sealed class DecisionProperties
     /// <summary>Override values, with the extremes a user can write (the API accepts any annotation string).</summary>
     private static readonly string?[] Overrides =
     [
-        null, "Stopped", "Running", "Running until 2026-11-22T10:30:00Z", 
+        null, "Stopped", "Running", "Running until 2026-11-22T10:30:00Z", "Stopped until 9999-12-31T23:59:59-01:00",
+        "Running until 0001-01-01T00:00:00+01:00",
         "Stopped until 2026-11-22t10:05:00z", "Stopped until tomorrow", "",
     ];
 

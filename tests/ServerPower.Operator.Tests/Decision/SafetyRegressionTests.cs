@@ -236,7 +236,7 @@ public sealed class SafetyRegressionTests
         { "override",    false,    null,             "annotation power.serverops.io/override must be" },
         { "override",    true,     ActionType.Stop,  "" },
         { "gracePeriod", false,    null,             "spec.stop.gracePeriod \"999999999h\" is not a duration" },
-        { "gracePeriod", true,     ActionType.Kill,  "the deletion goes on with the default 10m" },
+        { "gracePeriod", true,     ActionType.Stop,  "the deletion goes on with the default 10m" }, // seen Running: a new graceful stop
     };
 
     [Theory, MemberData(nameof(ExtremeValues))]
