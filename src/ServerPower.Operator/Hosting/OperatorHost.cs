@@ -15,6 +15,8 @@ using ServerPower.Operator.Runtime;
 using ServerPower.Providers;
 using ServerPower.Providers.Contract;
 using ServerPower.Providers.Http;
+using ServerPower.Providers.Outbound;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Operator.Hosting;
 
@@ -70,6 +72,8 @@ public static class OperatorHost
         services.TryAddSingleton(KubernetesConfig.CreateClient(kubernetes));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderRequestObserver, PrometheusProviderRequests>());
+        // Every outbound connection (provider calls, probes) is checked against this policy on the address connected to.
+        services.TryAddSingleton(new OutboundPolicy(options.AllowedCidrs, options.DeniedCidrs));
         services.AddServerPowerProviders(options.Provider.ApplyTo);
         services.TryAddSingleton(sp => new MeteredProviderFactory(sp.GetRequiredService<IPowerProviderFactory>()));
         services.TryAddSingleton(new EndpointPolicy(options.AllowHttpEndpoints, options.AllowLoopbackHttp, options.AllowedEndpointHosts));
@@ -86,7 +90,7 @@ public static class OperatorHost
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KubernetesEventRecorder>>(),
             sp.GetRequiredService<LeaderElection>().Identity));
         services.AddOperatorRuntime(RuntimeSettings(options));
-        services.AddReadinessProbesAndOrder(options.ReadinessProbes);
+        services.AddReadinessProbesAndOrder(options.ReadinessProbes, new ProberOptions { MaxPerNamespace = options.MaxProbesPerNamespace });
         services.AddServerPowerControllers();
 
         var app = builder.Build();

@@ -7,8 +7,9 @@ namespace ServerPower.Operator.Probing;
 
 /// <summary>
 /// Runs every tracked server's readiness probe on its own schedule (every periodSeconds, the first one at once), apart
-/// from the reconcile queue: at most <see cref="ProberOptions.MaxConcurrency"/> probes are in flight, each gives up
-/// after its timeoutSeconds, and no reconcile ever waits for one. The reconciler reads the latest
+/// from the reconcile queue: at most <see cref="ProberOptions.MaxConcurrency"/> probes are in flight, at most
+/// <see cref="ProberOptions.MaxPerNamespace"/> of them for one namespace, each gives up after its timeoutSeconds, and no
+/// reconcile ever waits for one. The reconciler reads the latest
 /// <see cref="ProbeSnapshot"/> and says what to track; when what a server shows of its probe changes
 /// (<see cref="ProbeCounting.Shown"/>), the server is enqueued through <see cref="OnChange"/>.
 /// </summary>
@@ -19,6 +20,9 @@ public sealed class ReadinessProber
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly SemaphoreSlim slots;
+    private readonly int perNamespace;
+    /// <summary>Each namespace with probes due or in flight: its own slots, and how many probes hold or wait for them.</summary>
+    private readonly Dictionary<string, (SemaphoreSlim Slots, int Users)> namespaces = new(StringComparer.Ordinal);
     private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock gate = new();
     private readonly Dictionary<ObjectKey, Target> targets = [];
@@ -31,7 +35,9 @@ public sealed class ReadinessProber
         this.policy = policy;
         this.time = time;
         this.logger = logger;
-        slots = new SemaphoreSlim((options ?? new ProberOptions()).MaxConcurrency);
+        options ??= new ProberOptions();
+        slots = new SemaphoreSlim(options.MaxConcurrency);
+        perNamespace = options.MaxPerNamespace;
     }
 
     /// <summary>Called (on a probe's thread) with a server whose shown probe state changed; wire it to the work queue.</summary>
@@ -131,6 +137,64 @@ public sealed class ReadinessProber
     private async Task ProbeAsync(ObjectKey key, Target target, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        var own = NamespaceSlots(key.Namespace);
+        try
+        {
+            await RunAsync(key, target, own, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseNamespace(key.Namespace);
+        }
+    }
+
+    private async Task RunAsync(ObjectKey key, Target target, SemaphoreSlim own, CancellationToken cancellationToken)
+    {
+        // The namespace's own slot first: a namespace's waiting probes queue there, not in front of other namespaces'.
+        try
+        {
+            await own.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        try
+        {
+            await RunInSlotAsync(key, target, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            own.Release();
+        }
+    }
+
+    private SemaphoreSlim NamespaceSlots(string ns)
+    {
+        lock (gate)
+        {
+            var (own, users) = namespaces.TryGetValue(ns, out var found) ? found : (new SemaphoreSlim(perNamespace), 0);
+            namespaces[ns] = (own, users + 1);
+            return own;
+        }
+    }
+
+    private void ReleaseNamespace(string ns)
+    {
+        lock (gate)
+        {
+            var (own, users) = namespaces[ns];
+            if (users > 1) namespaces[ns] = (own, users - 1);
+            else
+            {
+                namespaces.Remove(ns);
+                own.Dispose();
+            }
+        }
+    }
+
+    private async Task RunInSlotAsync(ObjectKey key, Target target, CancellationToken cancellationToken)
+    {
         try
         {
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -169,7 +233,7 @@ public sealed class ReadinessProber
             if (!targets.TryGetValue(key, out var current) || current.Epoch != target.Epoch) return;
             var before = ProbeCounting.Shown(target.Snapshot, target.Probe);
             verdictBefore = target.Snapshot.Verdict;
-            target.Snapshot = ProbeCounting.Apply(target.Snapshot, target.Probe, attempt.Success, attempt.Message, startedAt);
+            target.Snapshot = ProbeCounting.Apply(target.Snapshot, target.Probe, attempt.Success, attempt.Message, startedAt, attempt.Refused);
             verdictAfter = target.Snapshot.Verdict;
             changed = !Equals(before, ProbeCounting.Shown(target.Snapshot, target.Probe));
             var nextAt = startedAt + TimeSpan.FromSeconds(target.Probe.PeriodSeconds);
