@@ -39,6 +39,8 @@ public static class Reasons
     public const string ProviderNotFound = "ProviderNotFound";
     /// <summary>spec.state Scheduled and spec.scheduleRef names no PowerSchedule in this namespace.</summary>
     public const string ScheduleNotFound = "ScheduleNotFound";
+    /// <summary>(Ready and Synced) the namespace holds more ServerPowers than the operator serves per namespace; this one is not served.</summary>
+    public const string NamespaceLimitExceeded = "NamespaceLimitExceeded";
 
     // PowerProvider Ready
     public const string ProviderReady = "ProviderReady";

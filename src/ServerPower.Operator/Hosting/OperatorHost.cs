@@ -90,10 +90,21 @@ public static class OperatorHost
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KubernetesEventRecorder>>(),
             sp.GetRequiredService<LeaderElection>().Identity));
         services.AddOperatorRuntime(RuntimeSettings(options));
+        services.TryAddSingleton(sp =>
+        {
+            var quota = new NamespaceQuota(options.MaxServersPerNamespace)
+            {
+                OnChange = key => sp.GetRequiredService<ControllerManager>().Enqueue(ServerControllerName, key),
+            };
+            RuntimeRegistrations.Informer<ServerPowerResource>(sp).AddHandler(quota);
+            return quota;
+        });
         services.AddReadinessProbesAndOrder(options.ReadinessProbes, new ProberOptions { MaxPerNamespace = options.MaxProbesPerNamespace });
         services.AddServerPowerControllers();
 
         var app = builder.Build();
+        // Built now, so its handler is on the ServerPower informer before the informer runs.
+        app.Services.GetRequiredService<NamespaceQuota>();
         ServerCensus.Register(app.Services.GetRequiredService<ICacheReader>(), app.Services.GetRequiredService<TimeProvider>());
         // A reconcile runs for at most drain timeout + provider timeouts; a queue that finished nothing for far longer
         // while work waited is wedged, and the liveness probe should restart the process.
@@ -113,7 +124,8 @@ public static class OperatorHost
     /// <summary>
     /// The operator's kinds and controllers: ServerPower (indexed by its PowerProvider, and enqueued when its
     /// PowerProvider is added, changes, reports a new status or goes; likewise by the PowerSchedule it follows, so a
-    /// changed schedule re-evaluates all its servers at once), PowerProvider and PowerSchedule.
+    /// changed schedule re-evaluates all its servers at once), PowerProvider and PowerSchedule. ServerPowers beyond
+    /// <see cref="OperatorOptions.MaxServersPerNamespace"/> in their namespace are only told so (<see cref="NamespaceLimitGate"/>).
     /// </summary>
     public static IServiceCollection AddServerPowerControllers(this IServiceCollection services)
     {
@@ -121,7 +133,10 @@ public static class OperatorHost
             .WithIndex(ServerIndexes.ProviderRef, ServerIndexes.ProviderRefOf)
             .WithIndex(ServerIndexes.ScheduleRef, ServerIndexes.ScheduleRefOf);
         services.AddInformer<PowerProviderResource>(ResourceKinds.PowerProvider);
-        services.AddController<ServerPowerReconciler, ServerPowerResource>(ServerControllerName)
+        // The ServerPower controller's reconciler is the ServerPowerReconciler behind the per-namespace limit.
+        services.TryAddSingleton(new NamespaceQuota(0));
+        services.TryAddSingleton<ServerPowerReconciler>();
+        services.AddController<NamespaceLimitGate, ServerPowerResource>(ServerControllerName)
             .Watches<PowerProviderResource>(ServerIndexes.ProviderRef, p => [ServerIndexes.Key(p.Metadata.NamespaceProperty, p.Metadata.Name)])
             .Watches<PowerScheduleResource>(ServerIndexes.ScheduleRef, s => [ServerIndexes.Key(s.Metadata.NamespaceProperty, s.Metadata.Name)])
             .WatchesStartAfter();
