@@ -34,7 +34,7 @@ public sealed class OperatorProcess : IAsyncDisposable
             throw new InvalidOperationException("ServerPower.Operator.deps.json lists YamlDotNet: the operator must run without it");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { dll, "--kubeconfig", kubeconfig, "--leader-election", "false", "--port", "0",
-                     "--allow-http-endpoints", "true", "--allowed-endpoint-hosts", "127.0.0.1", "--resync-period", "10s" })
+                     "--allow-http-endpoints", "true", "--allowed-endpoint-hosts", "127.0.0.1", "--allowed-cidrs", "127.0.0.1/32", "--resync-period", "10s" })
             start.ArgumentList.Add(arg);
         foreach (var arg in extraArgs) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_gcServer"] = "0";

@@ -4,6 +4,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Providers.Contract;
 using ServerPower.Providers.Http;
 using ServerPower.Sandbox.Providers;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Providers.Tests.Support;
 
@@ -27,6 +28,8 @@ public sealed class ProviderHarness : IDisposable
             collection.AddSingleton(timeProvider);
         }
 
+        // The simulators listen on loopback, which the default outbound policy refuses.
+        collection.AddSingleton(OutboundPolicy.AllowingLoopback);
         collection.AddServerPowerProviders(options =>
         {
             options.RequestTimeout = TimeSpan.FromSeconds(10);

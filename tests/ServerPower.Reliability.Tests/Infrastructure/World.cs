@@ -88,7 +88,8 @@ public sealed class World : IAsyncDisposable
 
     /// <summary>
     /// An operator process for this world's namespace: leader election off unless asked, plain http allowed, only
-    /// 127.0.0.1 (plus <paramref name="extraHosts"/>) allowed as a provider host.
+    /// 127.0.0.1 (plus <paramref name="extraHosts"/>) allowed as a provider host, and of loopback only 127.0.0.1/32
+    /// allowed as an address (the rest of the production default stands).
     /// </summary>
     public OperatorProcess StartOperator(bool leaderElection = false, bool allowHttp = true, string extraHosts = "", bool allNamespaces = false)
     {
@@ -100,6 +101,8 @@ public sealed class World : IAsyncDisposable
             "--leader-election-namespace", LeaseNamespace, "--leader-election-lease", $"serverpower-{Ns}",
             "--allow-http-endpoints", allowHttp ? "true" : "false",
             "--allowed-endpoint-hosts", "127.0.0.1" + (extraHosts.Length > 0 ? "," + extraHosts : ""),
+            // Production's outbound policy refuses loopback; the simulators are on 127.0.0.1 only.
+            "--allowed-cidrs", "127.0.0.1/32",
         };
         if (!allNamespaces) args.AddRange(["--namespaces", Ns]);
         args.AddRange(FastTimings);
