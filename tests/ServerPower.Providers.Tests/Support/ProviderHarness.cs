@@ -13,8 +13,10 @@ public sealed class ProviderHarness : IDisposable
 {
     private readonly ServiceProvider services;
 
+    /// <param name="outbound">The outbound policy; default: loopback allowed (the simulators listen there).</param>
+    /// <param name="network">A stand-in for the resolver and sockets; default: the machine's.</param>
     public ProviderHarness(Action<ProviderOptions>? configure = null, TimeProvider? timeProvider = null,
-        IProviderRequestObserver? observer = null)
+        IProviderRequestObserver? observer = null, OutboundPolicy? outbound = null, IOutboundNetwork? network = null)
     {
         var collection = new ServiceCollection();
         if (observer is not null)
@@ -29,7 +31,12 @@ public sealed class ProviderHarness : IDisposable
         }
 
         // The simulators listen on loopback, which the default outbound policy refuses.
-        collection.AddSingleton(OutboundPolicy.AllowingLoopback);
+        collection.AddSingleton(outbound ?? OutboundPolicy.AllowingLoopback);
+        if (network is not null)
+        {
+            collection.AddSingleton(network);
+        }
+
         collection.AddServerPowerProviders(options =>
         {
             options.RequestTimeout = TimeSpan.FromSeconds(10);
