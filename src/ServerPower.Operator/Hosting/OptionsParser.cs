@@ -110,11 +110,15 @@ public static class OptionsParser
     private static IReadOnlyList<string> List(IReadOnlyDictionary<string, string> values, string name) =>
         values.TryGetValue(name, out var v) ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
 
-    /// <summary>CIDRs like 10.0.0.0/8 or fd00::/8; a bare address is that one address (/32, /128).</summary>
+    /// <summary>
+    /// CIDRs like 10.0.0.0/8 or fd00::/8; a bare address is that one address (/32, /128). Bits set after the prefix
+    /// (10.0.0.1/8) are an error rather than silently dropped: the flag would not mean what it says.
+    /// </summary>
     private static IReadOnlyList<System.Net.IPNetwork> Cidrs(IReadOnlyDictionary<string, string> values, string name) =>
         [.. List(values, name).Select(text =>
-            System.Net.IPNetwork.TryParse(text, out var network) ? network
-            : System.Net.IPAddress.TryParse(text, out var address) ? new System.Net.IPNetwork(address, address.GetAddressBytes().Length * 8)
+            System.Net.IPNetwork.TryParse(text, out var network) && System.Net.IPAddress.TryParse(text.Split('/')[0], out var written)
+                && written.Equals(network.BaseAddress) ? network
+            : System.Net.IPAddress.TryParse(text, out var address) && !text.Contains('/') ? new System.Net.IPNetwork(address, address.GetAddressBytes().Length * 8)
             : throw new OptionsException($"--{name}: '{text}' is not a CIDR like 10.0.0.0/8 or fd00::/8 (no bits set after the prefix)"))];
 
     internal static int Int(IReadOnlyDictionary<string, string> values, string name, int fallback, int min, int max)
