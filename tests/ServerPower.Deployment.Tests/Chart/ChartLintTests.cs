@@ -39,6 +39,9 @@ public sealed class ChartLintTests
     [InlineData("leaderElection: {enabled: \"yes\"}", "/leaderElection/enabled")]
     [InlineData("resyncPeriod: five minutes", "/resyncPeriod")]
     [InlineData("replicas: 3", "replicas")]
+    [InlineData("outbound: {allowedCidrs: [pods]}", "/outbound/allowedCidrs/0")]
+    [InlineData("outbound: {allowedHosts: [a]}", "allowedHosts")]
+    [InlineData("limits: {probesPerNamespace: 0, serversPerNamespace: 10}", "/limits/probesPerNamespace")]
     public async Task Schema_rejects_values_of_the_wrong_type_or_name(string values, string reported)
     {
         var result = await Helm.TemplateAsync(values, TestContext.Current.CancellationToken);
