@@ -50,7 +50,7 @@ public static class OutboundRows
         var name = $"refused-{id}";
         simulator.AddServer(id, SimPowerState.Running);
         var clock = Stopwatch.StartNew();
-        await world.ApplyAsync(ServerYaml(name, provider, id, probe.Length > 0 ? $"  readinessProbe: {{{probe}}}\n" : ""));
+        await world.ApplyAsync(BadInputRows.ServerYaml(name, provider, id, probe.Length > 0 ? $"  readinessProbe: {{{probe}}}\n" : ""));
         var reported = await Eventually.TryAsync(() => world.Reason(name, "Synced") == "EndpointNotAllowed");
         var sent = simulator.Actions.Count(id);
         var row = new FaultRow(fault, 1, 0, sent, 0, 0,
@@ -87,11 +87,11 @@ public static class OutboundRows
             if (!await process.ReadyAsync()) throw new InvalidOperationException($"the operator never became ready:\n{process.Log}");
 
             var hang = $"  readinessProbe: {{httpGet: {{url: \"http://127.0.0.1:{hanging.Port}/\"}}, periodSeconds: 5, timeoutSeconds: 5}}\n";
-            await world.ApplyAsync(string.Join("---\n", Enumerable.Range(0, Flood).Select(i => ServerYaml($"flood-{i:D2}", "wenium", $"{4000 + i}", hang))));
+            await world.ApplyAsync(string.Join("---\n", Enumerable.Range(0, Flood).Select(i => BadInputRows.ServerYaml($"flood-{i:D2}", "wenium", $"{4000 + i}", hang))));
             var flooding = await Eventually.TryAsync(() => hanging.Accepted >= InFlight);
 
             var clock = Stopwatch.StartNew();
-            await quiet.ApplyAsync(ServerYaml("quiet", "wenium", "4999", $"  readinessProbe: {{tcpSocket: {{host: 127.0.0.1, port: {service.Port}}}}}\n"));
+            await quiet.ApplyAsync(BadInputRows.ServerYaml("quiet", "wenium", "4999", $"  readinessProbe: {{tcpSocket: {{host: 127.0.0.1, port: {service.Port}}}}}\n"));
             var ready = await Eventually.TryAsync(() => quiet.Reason("quiet", "Ready") == "InDesiredState");
             var elapsed = clock.Elapsed;
             var reported = 0;
@@ -110,15 +110,4 @@ public static class OutboundRows
             await suite.FinishAsync(world);
         }
     }
-
-    private static string ServerYaml(string name, string provider, string id, string extra) => $$"""
-        apiVersion: {{World.Group}}/{{World.Version}}
-        kind: ServerPower
-        metadata: {name: {{name}}}
-        spec:
-          providerRef: {name: {{provider}}}
-          serverId: "{{id}}"
-          state: Running
-
-        """ + extra;
 }
