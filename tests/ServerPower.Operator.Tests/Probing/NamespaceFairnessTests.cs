@@ -73,7 +73,8 @@ public sealed class NamespaceFairnessTests : IDisposable
         }
 
         Assert.InRange(turns, 0, floods.Length);
-        Assert.All(floods, ns => Assert.Equal(1, runner.MaxInFlight(ns)));
+        // (A flooding namespace may not have had its turn yet when "quiet" started: at most one each, not exactly one.)
+        Assert.All(floods, ns => Assert.InRange(runner.MaxInFlight(ns), 0, 1));
     }
 
     /// <summary>Each probe hangs until <see cref="FinishOldest"/>; starts are announced in order, per namespace (the probe's host).</summary>
