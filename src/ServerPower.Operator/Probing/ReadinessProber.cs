@@ -20,9 +20,7 @@ public sealed class ReadinessProber
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly SemaphoreSlim slots;
-    private readonly int perNamespace;
-    /// <summary>Each namespace with probes due or in flight: its own slots, and how many probes hold or wait for them.</summary>
-    private readonly Dictionary<string, (SemaphoreSlim Slots, int Users)> namespaces = new(StringComparer.Ordinal);
+    private readonly NamespaceSlots perNamespace;
     private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock gate = new();
     private readonly Dictionary<ObjectKey, Target> targets = [];
@@ -37,7 +35,7 @@ public sealed class ReadinessProber
         this.logger = logger;
         options ??= new ProberOptions();
         slots = new SemaphoreSlim(options.MaxConcurrency);
-        perNamespace = options.MaxPerNamespace;
+        perNamespace = new NamespaceSlots(options.MaxPerNamespace);
     }
 
     /// <summary>Called (on a probe's thread) with a server whose shown probe state changed; wire it to the work queue.</summary>
@@ -137,60 +135,8 @@ public sealed class ReadinessProber
     private async Task ProbeAsync(ObjectKey key, Target target, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        var own = NamespaceSlots(key.Namespace);
-        try
-        {
-            await RunAsync(key, target, own, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ReleaseNamespace(key.Namespace);
-        }
-    }
-
-    private async Task RunAsync(ObjectKey key, Target target, SemaphoreSlim own, CancellationToken cancellationToken)
-    {
         // The namespace's own slot first: a namespace's waiting probes queue there, not in front of other namespaces'.
-        try
-        {
-            await own.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        try
-        {
-            await RunInSlotAsync(key, target, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            own.Release();
-        }
-    }
-
-    private SemaphoreSlim NamespaceSlots(string ns)
-    {
-        lock (gate)
-        {
-            var (own, users) = namespaces.TryGetValue(ns, out var found) ? found : (new SemaphoreSlim(perNamespace), 0);
-            namespaces[ns] = (own, users + 1);
-            return own;
-        }
-    }
-
-    private void ReleaseNamespace(string ns)
-    {
-        lock (gate)
-        {
-            var (own, users) = namespaces[ns];
-            if (users > 1) namespaces[ns] = (own, users - 1);
-            else
-            {
-                namespaces.Remove(ns);
-                own.Dispose();
-            }
-        }
+        await perNamespace.RunAsync(key.Namespace, () => RunInSlotAsync(key, target, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RunInSlotAsync(ObjectKey key, Target target, CancellationToken cancellationToken)
