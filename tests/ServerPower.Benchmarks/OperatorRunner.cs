@@ -38,7 +38,7 @@ public sealed partial class OperatorRunner : IAsyncDisposable
         foreach (var arg in new[]
                  {
                      dll, "--kubeconfig", kubeconfig, "--leader-election", "false", "--port", Text(port),
-                     "--allow-http-endpoints", "true", "--allowed-endpoint-hosts", "127.0.0.1", "--namespaces", ns,
+                     "--allow-http-endpoints", "true", "--allowed-endpoint-hosts", "127.0.0.1", "--allowed-cidrs", "127.0.0.1/32", "--max-servers-per-namespace", "0", "--namespaces", ns,
                      "--workers", Text(options.Workers), "--resync-period", $"{Text(options.ResyncSeconds)}s",
                  })
             start.ArgumentList.Add(arg);

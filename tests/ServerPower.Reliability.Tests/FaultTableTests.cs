@@ -77,6 +77,8 @@ public sealed class FaultTableTests
         yield return ("409 on status writes", async () => [await ApiFaultRows.ConflictsAsync(suite, TimeSpan.FromSeconds(5))]);
         yield return ("namespace deleted", async () => [await ProcessRows.NamespaceDeletedAsync(suite)]);
         yield return ("bad inputs", async () => await BadInputRows.RunAsync(suite));
+        yield return ("flooding tenant", async () => [await OutboundRows.FloodingTenantAsync(suite)]);
+        yield return ("refused targets", async () => await OutboundRows.RefusedTargetsAsync(suite));
     }
 
     private static Func<Sandbox.Providers.IProviderSimulator, TimeSpan> Fault(string ns) => ProviderFaultRows.Faults().Single(f => f.Ns == ns).Inject;

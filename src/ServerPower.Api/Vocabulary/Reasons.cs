@@ -43,6 +43,8 @@ public static class Reasons
     public const string ServerConflict = "ServerConflict";
     /// <summary>The reconcile failed unexpectedly (a defect); a deletion still goes on.</summary>
     public const string ReconcileError = "ReconcileError";
+    /// <summary>(Ready and Synced) the namespace holds more ServerPowers than the operator serves per namespace; this one is not served.</summary>
+    public const string NamespaceLimitExceeded = "NamespaceLimitExceeded";
 
     // PowerProvider Ready
     public const string ProviderReady = "ProviderReady";

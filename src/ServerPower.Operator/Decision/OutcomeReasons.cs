@@ -13,6 +13,7 @@ public static class OutcomeReasons
         OutcomeKind.RateLimited => Reasons.RateLimited,
         OutcomeKind.Invalid => Reasons.InvalidSpec,
         OutcomeKind.Unsupported => Reasons.Unsupported,
+        OutcomeKind.NotAllowed => Reasons.EndpointNotAllowed,
         _ => Reasons.ProviderUnavailable,
     };
 

@@ -21,12 +21,18 @@ internal static class ReadinessRules
     }
 
     /// <summary>
+    /// Why the probe may not run: its target as written (checked before probing), or, after a probe connected nowhere,
+    /// the outbound policy's rule that refused the address its target resolved to.
+    /// </summary>
+    private static string? NotAllowed(Draft d, bool blind) => d.Input.Readiness!.NotAllowed ?? Current(d, blind)?.Refused;
+
+    /// <summary>
     /// status.probe: the last result while the probe applies, else absent. A run of equal results keeps the recorded
     /// entry (and its time), so a steady server costs no status write.
     /// </summary>
     public static void Record(Draft d, bool blind)
     {
-        if (!Applies(d) || d.Input.Readiness!.NotAllowed is not null || Current(d, blind) is not { LastResult: { } result } snapshot)
+        if (!Applies(d) || NotAllowed(d, blind) is not null || Current(d, blind) is not { LastResult: { } result } snapshot)
         {
             d.Status = d.Status with { Probe = null };
             return;
@@ -59,7 +65,7 @@ internal static class ReadinessRules
             return;
         }
         var spec = d.Input.Server.Spec.ReadinessProbe ?? new ReadinessProbeSpec();
-        if (d.Input.Readiness!.NotAllowed is { } notAllowed)
+        if (NotAllowed(d, blind) is { } notAllowed)
         {
             d.Synced(false, Reasons.EndpointNotAllowed, $"readiness probe: {notAllowed}");
             d.Ready(false, Reasons.ProbeFailing, $"{message}, but its readiness probe may not run: {notAllowed}");

@@ -7,7 +7,8 @@ public enum ProbeVerdict { Pending, Passing, Failing }
 
 /// <summary>
 /// What the prober knows of one server's probe since <paramref name="Since"/> (the start it counts from, see
-/// <see cref="ServerPowerDecider.ProbeSince"/>). Counts are of the current run of equal results.
+/// <see cref="ServerPowerDecider.ProbeSince"/>). Counts are of the current run of equal results. <paramref name="Refused"/>:
+/// the last probe connected nowhere because the operator's outbound policy refused its target (the rule, in words).
 /// </summary>
 public sealed record ProbeSnapshot(
     DateTimeOffset? Since,
@@ -16,7 +17,8 @@ public sealed record ProbeSnapshot(
     DateTimeOffset? LastProbeTime,
     int ConsecutiveSuccesses,
     int ConsecutiveFailures,
-    string? Message);
+    string? Message,
+    string? Refused = null);
 
 /// <summary>
 /// Given to the decision when the server has spec.readinessProbe and probes are on. <paramref name="Snapshot"/> is null

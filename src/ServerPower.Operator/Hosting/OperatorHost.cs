@@ -16,6 +16,8 @@ using ServerPower.Operator.Runtime;
 using ServerPower.Providers;
 using ServerPower.Providers.Contract;
 using ServerPower.Providers.Http;
+using ServerPower.Providers.Outbound;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Operator.Hosting;
 
@@ -72,6 +74,8 @@ public static class OperatorHost
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderRequestObserver, PrometheusProviderRequests>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderCircuitObserver, PrometheusProviderCircuits>());
+        // Every outbound connection (provider calls, probes) is checked against this policy on the address connected to.
+        services.TryAddSingleton(new OutboundPolicy(options.AllowedCidrs, options.DeniedCidrs));
         services.AddServerPowerProviders(options.Provider.ApplyTo);
         services.TryAddSingleton(sp => new MeteredProviderFactory(sp.GetRequiredService<IPowerProviderFactory>()));
         services.TryAddSingleton(new EndpointPolicy(options.AllowHttpEndpoints, options.AllowLoopbackHttp, options.AllowedEndpointHosts));
@@ -88,10 +92,21 @@ public static class OperatorHost
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<KubernetesEventRecorder>>(),
             sp.GetRequiredService<LeaderElection>().Identity));
         services.AddOperatorRuntime(RuntimeSettings(options));
-        services.AddReadinessProbesAndOrder(options.ReadinessProbes);
+        services.TryAddSingleton(sp =>
+        {
+            var quota = new NamespaceQuota(options.MaxServersPerNamespace)
+            {
+                OnChange = key => sp.GetRequiredService<ControllerManager>().Enqueue(ServerControllerName, key),
+            };
+            RuntimeRegistrations.Informer<ServerPowerResource>(sp).AddHandler(quota);
+            return quota;
+        });
+        services.AddReadinessProbesAndOrder(options.ReadinessProbes, new ProberOptions { MaxPerNamespace = options.MaxProbesPerNamespace });
         services.AddServerPowerControllers();
 
         var app = builder.Build();
+        // Built now, so its handler is on the ServerPower informer before the informer runs.
+        app.Services.GetRequiredService<NamespaceQuota>();
         ServerCensus.Register(app.Services.GetRequiredService<ICacheReader>(), app.Services.GetRequiredService<TimeProvider>());
         // A reconcile runs for at most drain timeout + provider timeouts; a queue that finished nothing for far longer
         // while work waited is wedged, and the liveness probe should restart the process.
@@ -111,7 +126,8 @@ public static class OperatorHost
     /// <summary>
     /// The operator's kinds and controllers: ServerPower (indexed by its PowerProvider, and enqueued when its
     /// PowerProvider is added, changes, reports a new status or goes; likewise by the PowerSchedule it follows, so a
-    /// changed schedule re-evaluates all its servers at once), PowerProvider and PowerSchedule.
+    /// changed schedule re-evaluates all its servers at once), PowerProvider and PowerSchedule. ServerPowers beyond
+    /// <see cref="OperatorOptions.MaxServersPerNamespace"/> in their namespace are only told so (<see cref="NamespaceLimitGate"/>).
     /// </summary>
     public static IServiceCollection AddServerPowerControllers(this IServiceCollection services)
     {
@@ -122,8 +138,11 @@ public static class OperatorHost
         services.AddInformer<PowerProviderResource>(ResourceKinds.PowerProvider);
         services.TryAddSingleton<IServerIdLookup>(sp => new CachedServerIdLookup(sp.GetRequiredService<ICacheReader>()));
         services.TryAddSingleton(sp => new ServerOwnership(sp.GetRequiredService<IServerIdLookup>(), sp.GetRequiredService<ProviderResolver>()));
-        // A server's change (its id, its provider, its deletion) re-decides who owns the servers with the same id.
-        services.AddController<ServerPowerReconciler, ServerPowerResource>(ServerControllerName)
+        // The ServerPower controller's reconciler is the ServerPowerReconciler behind the per-namespace limit. A server's
+        // change (its id, its provider, its deletion) re-decides who owns the servers with the same id.
+        services.TryAddSingleton(new NamespaceQuota(0));
+        services.TryAddSingleton<ServerPowerReconciler>();
+        services.AddController<NamespaceLimitGate, ServerPowerResource>(ServerControllerName)
             .Watches<PowerProviderResource>(ServerIndexes.ProviderRef, p => [ServerIndexes.Key(p.Metadata.NamespaceProperty, p.Metadata.Name)])
             .Watches<PowerScheduleResource>(ServerIndexes.ScheduleRef, s => [ServerIndexes.Key(s.Metadata.NamespaceProperty, s.Metadata.Name)])
             .Watches<ServerPowerResource>(CachedServerIdLookup.Index, CachedServerIdLookup.IdOf)

@@ -28,6 +28,14 @@ public sealed record OperatorOptions
     /// <summary>Plain http to loopback addresses only (the sandbox).</summary>
     public bool AllowLoopbackHttp { get; init; }
     public IReadOnlyList<string> AllowedEndpointHosts { get; init; } = [];
+    /// <summary>Addresses allowed although a default rule refuses them (--allowed-cidrs), e.g. 127.0.0.1/32 in the sandbox.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> AllowedCidrs { get; init; } = [];
+    /// <summary>Addresses refused besides the defaults (--denied-cidrs), e.g. the cluster's pod and service ranges.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> DeniedCidrs { get; init; } = [];
+    /// <summary>Readiness probes in flight at once for one namespace.</summary>
+    public int MaxProbesPerNamespace { get; init; } = 8;
+    /// <summary>ServerPowers served per namespace (the oldest first); the others are reported NamespaceLimitExceeded. 0: no limit.</summary>
+    public int MaxServersPerNamespace { get; init; } = 1000;
     /// <summary>Run spec.readinessProbe; false: no probe connects anywhere and Ready follows the provider alone.</summary>
     public bool ReadinessProbes { get; init; } = true;
     public string LogFormat { get; init; } = "text";

@@ -13,7 +13,7 @@ public static class OptionsParser
         "namespaces", "label-selector", "workers", "resync-period", "port", "leader-election",
         "leader-election-namespace", "leader-election-lease", "allow-http-endpoints", "allowed-endpoint-hosts",
         "log-format", "kubeconfig", "min-poll", "max-poll", "start-timeout", "drain-timeout",
-        "readiness-probes",
+        "readiness-probes", "allowed-cidrs", "denied-cidrs", "max-probes-per-namespace", "max-servers-per-namespace",
         .. ProviderSettingsParser.Names,
     ];
 
@@ -32,6 +32,11 @@ public static class OptionsParser
           --leader-election true|false       (true) --leader-election-namespace NS --leader-election-lease NAME
           --allow-http-endpoints true|false  plain-http provider endpoints (false)
           --allowed-endpoint-hosts a,b       provider hosts allowed, readiness probe hosts too (default: any)
+          --allowed-cidrs a,b                addresses allowed although a default rule refuses them, e.g. 127.0.0.1/32
+                                             (refused by default: loopback, link-local, metadata, unspecified, multicast)
+          --denied-cidrs a,b                 addresses refused besides those, e.g. the pod and service ranges
+          --max-probes-per-namespace N       readiness probes in flight at once per namespace (8)
+          --max-servers-per-namespace N      ServerPowers served per namespace, oldest first; 0: no limit (1000)
           --readiness-probes true|false      run the ServerPowers' readiness probes (true)
           --log-format text|json             (text)
           --help                             this text
@@ -76,6 +81,10 @@ public static class OptionsParser
             LeaderElectionLease = values.GetValueOrDefault("leader-election-lease") ?? defaults.LeaderElectionLease,
             AllowHttpEndpoints = Bool(values, "allow-http-endpoints", false),
             AllowedEndpointHosts = List(values, "allowed-endpoint-hosts"),
+            AllowedCidrs = Cidrs(values, "allowed-cidrs"),
+            DeniedCidrs = Cidrs(values, "denied-cidrs"),
+            MaxProbesPerNamespace = Int(values, "max-probes-per-namespace", defaults.MaxProbesPerNamespace, 1, 1024),
+            MaxServersPerNamespace = Int(values, "max-servers-per-namespace", defaults.MaxServersPerNamespace, 0, 10_000_000),
             LogFormat = values.GetValueOrDefault("log-format") ?? defaults.LogFormat,
             Kubeconfig = values.GetValueOrDefault("kubeconfig"),
             MinPoll = Duration(values, "min-poll", defaults.MinPoll),
@@ -100,6 +109,17 @@ public static class OptionsParser
 
     private static IReadOnlyList<string> List(IReadOnlyDictionary<string, string> values, string name) =>
         values.TryGetValue(name, out var v) ? v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+
+    /// <summary>
+    /// CIDRs like 10.0.0.0/8 or fd00::/8; a bare address is that one address (/32, /128). Bits set after the prefix
+    /// (10.0.0.1/8) are an error rather than silently dropped: the flag would not mean what it says.
+    /// </summary>
+    private static IReadOnlyList<System.Net.IPNetwork> Cidrs(IReadOnlyDictionary<string, string> values, string name) =>
+        [.. List(values, name).Select(text =>
+            System.Net.IPNetwork.TryParse(text, out var network) && System.Net.IPAddress.TryParse(text.Split('/')[0], out var written)
+                && written.Equals(network.BaseAddress) ? network
+            : System.Net.IPAddress.TryParse(text, out var address) && !text.Contains('/') ? new System.Net.IPNetwork(address, address.GetAddressBytes().Length * 8)
+            : throw new OptionsException($"--{name}: '{text}' is not a CIDR like 10.0.0.0/8 or fd00::/8 (no bits set after the prefix)"))];
 
     internal static int Int(IReadOnlyDictionary<string, string> values, string name, int fallback, int min, int max)
     {

@@ -6,6 +6,7 @@ using ServerPower.Operator.Ordering;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Operator.Hosting;
 
@@ -16,14 +17,14 @@ namespace ServerPower.Operator.Hosting;
 /// </summary>
 public static class ProbeAndOrderServices
 {
-    public static IServiceCollection AddReadinessProbesAndOrder(this IServiceCollection services, bool probes)
+    public static IServiceCollection AddReadinessProbesAndOrder(this IServiceCollection services, bool probes, ProberOptions? options = null)
     {
         services.TryAddSingleton<IServerGraph>(sp => new ServerGraph(sp.GetRequiredService<ICacheReader>()));
         if (!probes) return services;
-        services.TryAddSingleton<IProbeRunner>(sp => new ProbeRunner(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IProbeRunner>(sp => new ProbeRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OutboundConnector>()));
         services.TryAddSingleton(sp => new ReadinessProber(sp.GetRequiredService<IProbeRunner>(),
             new ProbeTargetPolicy(sp.GetRequiredService<EndpointPolicy>()), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ReadinessProber>>())
+            sp.GetRequiredService<ILogger<ReadinessProber>>(), options)
         {
             OnChange = key => sp.GetRequiredService<ControllerManager>().Enqueue(OperatorHost.ServerControllerName, key),
         });

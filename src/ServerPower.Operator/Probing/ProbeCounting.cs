@@ -11,7 +11,9 @@ public static class ProbeCounting
 {
     public static ProbeSnapshot Fresh(DateTimeOffset? since) => new(since, ProbeVerdict.Pending, null, null, 0, 0, null);
 
-    public static ProbeSnapshot Apply(ProbeSnapshot snapshot, ReadinessProbeSpec probe, bool success, string message, DateTimeOffset at)
+    /// <param name="refused">The outbound policy's rule when the probe was refused before connecting; null otherwise.</param>
+    public static ProbeSnapshot Apply(ProbeSnapshot snapshot, ReadinessProbeSpec probe, bool success, string message, DateTimeOffset at,
+        string? refused = null)
     {
         var successes = success ? snapshot.ConsecutiveSuccesses + 1 : 0;
         var failures = success ? 0 : snapshot.ConsecutiveFailures + 1;
@@ -26,6 +28,7 @@ public static class ProbeCounting
             ConsecutiveSuccesses = successes,
             ConsecutiveFailures = failures,
             Message = message,
+            Refused = success ? null : refused,
         };
     }
 
@@ -35,5 +38,5 @@ public static class ProbeCounting
     /// </summary>
     public static object Shown(ProbeSnapshot s, ReadinessProbeSpec probe) =>
         (s.Since, s.Verdict, s.LastResult, Math.Min(s.ConsecutiveSuccesses, probe.SuccessThreshold),
-            Math.Min(s.ConsecutiveFailures, probe.FailureThreshold), s.Message);
+            Math.Min(s.ConsecutiveFailures, probe.FailureThreshold), s.Message, s.Refused);
 }

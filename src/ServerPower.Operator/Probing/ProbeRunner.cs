@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Reconciliation;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Operator.Probing;
 
@@ -9,7 +10,9 @@ namespace ServerPower.Operator.Probing;
 /// tcpSocket: passes when the connection is accepted (then closed at once). httpGet: a GET that passes on 2xx or 3xx;
 /// redirects are not followed (a 3xx passes as it is, nothing is sent to another host), the connection is not reused
 /// (each probe shows whether the service accepts connections now) and the body is not read. Both give up after
-/// timeoutSeconds, measured on the <see cref="TimeProvider"/>.
+/// timeoutSeconds, measured on the <see cref="TimeProvider"/>. Both connect through the <see cref="OutboundConnector"/>:
+/// a target whose every address the outbound policy refuses is not connected to at all, and the attempt says which
+/// rule refused it (nothing about the address or the port).
 /// </summary>
 public sealed class ProbeRunner : IProbeRunner, IDisposable
 {
@@ -18,16 +21,16 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
     private readonly TimeProvider time;
     private readonly HttpClient http;
 
-    public ProbeRunner(TimeProvider time, HttpMessageHandler? handler = null)
+    private readonly OutboundConnector connector;
+
+    public ProbeRunner(TimeProvider time, OutboundConnector connector)
     {
         this.time = time;
-        http = new HttpClient(handler ?? new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.Zero,
-            MaxResponseHeadersLength = 64,
-        })
+        this.connector = connector;
+        var handler = connector.Handler();
+        handler.PooledConnectionLifetime = TimeSpan.Zero;
+        handler.MaxResponseHeadersLength = 64;
+        http = new HttpClient(handler)
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
@@ -50,6 +53,10 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
         {
             return new ProbeAttempt(false, $"no answer within {probe.TimeoutSeconds}s", time.GetElapsedTime(started), TimedOut: true);
         }
+        catch (Exception e) when (OutboundRefusedException.Find(e) is { } refused)
+        {
+            return new ProbeAttempt(false, $"not connected: {refused.Message}", time.GetElapsedTime(started), Refused: refused.Message);
+        }
         catch (SocketException e)
         {
             return new ProbeAttempt(false, $"{Target(probe)}: {e.SocketErrorCode}", time.GetElapsedTime(started));
@@ -65,10 +72,9 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
         }
     }
 
-    private static async Task<(bool, string)> ConnectAsync(TcpSocketProbe tcp, CancellationToken cancellationToken)
+    private async Task<(bool, string)> ConnectAsync(TcpSocketProbe tcp, CancellationToken cancellationToken)
     {
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(tcp.Host, tcp.Port, cancellationToken).ConfigureAwait(false);
+        await using var connection = await connector.ConnectAsync(tcp.Host, tcp.Port, cancellationToken).ConfigureAwait(false);
         return (true, $"tcp {tcp.Host}:{tcp.Port} accepted the connection");
     }
 

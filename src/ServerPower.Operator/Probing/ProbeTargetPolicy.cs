@@ -5,9 +5,10 @@ using ServerPower.Operator.Reconciliation;
 namespace ServerPower.Operator.Probing;
 
 /// <summary>
-/// Which readiness probe targets the operator may connect to, by the same rules as provider endpoints: only the hosts of
-/// --allowed-endpoint-hosts when it is set, and for httpGet https only unless plain http is allowed (every host with
-/// --allow-http-endpoints, loopback only in the sandbox).
+/// Which readiness probe targets the operator may try, as written, by the same rules as provider endpoints: only the
+/// hosts of --allowed-endpoint-hosts when it is set, and for httpGet https only unless plain http is allowed (every
+/// host with --allow-http-endpoints, loopback only in the sandbox). The address a target resolves to is checked when
+/// the probe connects, by the outbound policy (<see cref="ProbeRunner"/>).
 /// </summary>
 public sealed class ProbeTargetPolicy(EndpointPolicy endpoints)
 {

@@ -7,8 +7,9 @@ namespace ServerPower.Operator.Probing;
 
 /// <summary>
 /// Runs every tracked server's readiness probe on its own schedule (every periodSeconds, the first one at once), apart
-/// from the reconcile queue: at most <see cref="ProberOptions.MaxConcurrency"/> probes are in flight, each gives up
-/// after its timeoutSeconds, and no reconcile ever waits for one. The reconciler reads the latest
+/// from the reconcile queue: at most <see cref="ProberOptions.MaxConcurrency"/> probes are in flight, at most
+/// <see cref="ProberOptions.MaxPerNamespace"/> of them for one namespace, each gives up after its timeoutSeconds, and no
+/// reconcile ever waits for one. The reconciler reads the latest
 /// <see cref="ProbeSnapshot"/> and says what to track; when what a server shows of its probe changes
 /// (<see cref="ProbeCounting.Shown"/>), the server is enqueued through <see cref="OnChange"/>.
 /// </summary>
@@ -19,6 +20,7 @@ public sealed class ReadinessProber
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly SemaphoreSlim slots;
+    private readonly NamespaceSlots perNamespace;
     private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock gate = new();
     private readonly Dictionary<ObjectKey, Target> targets = [];
@@ -31,7 +33,9 @@ public sealed class ReadinessProber
         this.policy = policy;
         this.time = time;
         this.logger = logger;
-        slots = new SemaphoreSlim((options ?? new ProberOptions()).MaxConcurrency);
+        options ??= new ProberOptions();
+        slots = new SemaphoreSlim(options.MaxConcurrency);
+        perNamespace = new NamespaceSlots(options.MaxPerNamespace);
     }
 
     /// <summary>Called (on a probe's thread) with a server whose shown probe state changed; wire it to the work queue.</summary>
@@ -131,6 +135,12 @@ public sealed class ReadinessProber
     private async Task ProbeAsync(ObjectKey key, Target target, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        // The namespace's own slot first: a namespace's waiting probes queue there, not in front of other namespaces'.
+        await perNamespace.RunAsync(key.Namespace, () => RunInSlotAsync(key, target, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunInSlotAsync(ObjectKey key, Target target, CancellationToken cancellationToken)
+    {
         try
         {
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -169,7 +179,7 @@ public sealed class ReadinessProber
             if (!targets.TryGetValue(key, out var current) || current.Epoch != target.Epoch) return;
             var before = ProbeCounting.Shown(target.Snapshot, target.Probe);
             verdictBefore = target.Snapshot.Verdict;
-            target.Snapshot = ProbeCounting.Apply(target.Snapshot, target.Probe, attempt.Success, attempt.Message, startedAt);
+            target.Snapshot = ProbeCounting.Apply(target.Snapshot, target.Probe, attempt.Success, attempt.Message, startedAt, attempt.Refused);
             verdictAfter = target.Snapshot.Verdict;
             changed = !Equals(before, ProbeCounting.Shown(target.Snapshot, target.Probe));
             var nextAt = startedAt + TimeSpan.FromSeconds(target.Probe.PeriodSeconds);

@@ -5,7 +5,8 @@ namespace ServerPower.Operator.Reconciliation;
 /// <summary>
 /// Which provider endpoints the operator may call: https only, except loopback when
 /// <see cref="AllowLoopbackHttp"/> (the sandbox) or any host when <see cref="AllowHttp"/>; and, when an allowlist
-/// is given, only its hosts.
+/// is given, only its hosts. These are checks of the URL as written; the address it resolves to is checked when a
+/// provider call connects, by the outbound policy (ServerPower.Providers.Outbound).
 /// </summary>
 public sealed partial record EndpointPolicy(bool AllowHttp, bool AllowLoopbackHttp, IReadOnlyList<string> AllowedHosts)
 {

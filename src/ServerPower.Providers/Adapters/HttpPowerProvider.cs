@@ -2,6 +2,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Providers.Coalescing;
 using ServerPower.Providers.Contract;
 using ServerPower.Providers.Http;
+using ServerPower.Providers.Outbound;
 using ServerPower.Providers.Resilience;
 
 namespace ServerPower.Providers.Adapters;
@@ -140,7 +141,17 @@ internal abstract class HttpPowerProvider : IPowerProvider
         request = request with { Operation = request.Operation ?? ProviderOperations.Of(kind) };
         var outcome = await Context.Pipeline.ExecuteAsync(kind, async attemptToken =>
         {
-            var response = await Context.Http.SendAsync(request, once: kind == CallKind.DestructiveAction, attemptToken);
+            ProviderResponse response;
+            try
+            {
+                response = await Context.Http.SendAsync(request, once: kind == CallKind.DestructiveAction, attemptToken);
+            }
+            catch (HttpRequestException e) when (OutboundRefusedException.Find(e) is { } refused)
+            {
+                value = default;
+                return ProviderOutcome.Refused(OutcomeKind.NotAllowed, refused.Message);
+            }
+
             if (response.Unreadable is not null || IsForeignErrorPage(response))
             {
                 value = default;

@@ -27,4 +27,9 @@ public enum OutcomeKind
     Unavailable,
     /// <summary>The provider has no such capability (e.g. kill on Wenium, rebuild on HEO). Nothing was sent.</summary>
     Unsupported,
+    /// <summary>
+    /// The operator's outbound policy refused every address the endpoint resolved to; nothing connected. The message
+    /// names the rule only.
+    /// </summary>
+    NotAllowed,
 }

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Providers.Http;
 
@@ -12,10 +13,11 @@ namespace ServerPower.Providers.Http;
 /// bundle, trust of exactly that bundle (custom root trust; host name still checked). A "-once" client never
 /// reuses a connection (pooled lifetime zero), so a request sent at most once never meets a keep-alive
 /// connection the provider closed while it was idle. With <see cref="IProviderRequestObserver"/>s registered, an
-/// <see cref="ObservingHandler"/> outermost reports every request.
+/// <see cref="ObservingHandler"/> outermost reports every request. Every connection goes through the
+/// <see cref="OutboundConnector"/> (the policy checked on the address connected to), and no proxy is used.
 /// </summary>
 internal sealed class ProviderHttpClientConfigurator(
-    ProviderHttpClients clients, IEnumerable<IProviderRequestObserver> observers, TimeProvider timeProvider)
+    ProviderHttpClients clients, IEnumerable<IProviderRequestObserver> observers, TimeProvider timeProvider, OutboundConnector connector)
     : IConfigureNamedOptions<HttpClientFactoryOptions>
 {
     public void Configure(HttpClientFactoryOptions options) => Configure(Options.DefaultName, options);
@@ -38,14 +40,9 @@ internal sealed class ProviderHttpClientConfigurator(
         }
     }
 
-    private static SocketsHttpHandler Handler(string? pem, bool once)
+    private SocketsHttpHandler Handler(string? pem, bool once)
     {
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = true,
-        };
+        var handler = connector.Handler();
         if (once)
         {
             handler.PooledConnectionLifetime = TimeSpan.Zero;

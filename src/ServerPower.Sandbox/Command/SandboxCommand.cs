@@ -1,3 +1,5 @@
+using System.Net;
+using System.Runtime.InteropServices;
 using k8s;
 using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Hosting;
+using ServerPower.Providers.Outbound;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Providers;
 using ServerPower.Sandbox.Services;
@@ -15,11 +18,14 @@ namespace ServerPower.Sandbox.Command;
 /// <summary>
 /// <c>sandbox</c>: the whole system on one machine. Starts the Kubernetes API emulator and one simulator per
 /// provider type on 127.0.0.1, writes a kubeconfig, installs crds/, applies the samples pointed at the simulators,
-/// and runs the operator in this process (plain http allowed for loopback only) until Ctrl+C.
+/// and runs the operator in this process (plain http and outbound connections allowed for loopback, where the
+/// simulators are) until Ctrl+C. With --no-operator it runs everything but the operator, which is then started by hand
+/// with production flags (loopback refused but for --allowed-cidrs 127.0.0.1/32), next to a listener on 127.0.0.2 that
+/// such an operator must never connect to.
 /// </summary>
 public static class SandboxCommand
 {
-    public const string Usage = "usage: dotnet run --project src/ServerPower.Sandbox -- [--kubeconfig PATH] [--api-port N] [--port N] [--no-samples]";
+    public const string Usage = "usage: dotnet run --project src/ServerPower.Sandbox -- [--kubeconfig PATH] [--api-port N] [--port N] [--no-samples] [--no-operator]";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -92,12 +98,18 @@ public static class SandboxCommand
                 samples = await SampleInstaller.ApplyAsync(client, documents, "default", CancellationToken.None);
             }
 
+            if (options.NoOperator)
+            {
+                await RunWithoutOperatorAsync(emulator.BaseAddress, kubeconfig, simulators.Values, samples);
+                return 0;
+            }
             var operatorOptions = new OperatorOptions
             {
                 Kubeconfig = kubeconfig,
                 Port = options.Port,
                 ListenOnLoopback = true,
                 AllowLoopbackHttp = true,
+                AllowedCidrs = OutboundPolicy.AllowingLoopback.AllowedCidrs,
                 LeaderElectionNamespace = "default",
                 ResyncPeriod = TimeSpan.FromMinutes(1),
             };
@@ -114,9 +126,55 @@ public static class SandboxCommand
         }
     }
 
+    /// <summary>
+    /// Everything but the operator, until Ctrl+C or SIGTERM; prints how to run the operator by hand, and at the end how
+    /// many connections the listener on 127.0.0.2 (refused by the production default) accepted: 0 when the policy held.
+    /// </summary>
+    private static async Task RunWithoutOperatorAsync(Uri api, string kubeconfig, IEnumerable<IProviderSimulator> simulators, int samples)
+    {
+        await using var refused = ServiceListener.Start(address: IPAddress.Parse("127.0.0.2"));
+        var relative = Relative(kubeconfig);
+        PrintWelcome(api, kubeconfig, simulators, samples, ["not started (--no-operator)"]);
+        Console.WriteLine($"""
+            Run the operator by hand with production flags (loopback refused but for 127.0.0.1, where the simulators are):
+              dotnet run --project src/ServerPower.Operator -- --kubeconfig {relative} --leader-election false \
+                --port 8081 --allow-http-endpoints true --allowed-cidrs 127.0.0.1/32
+            A listener on {refused.Address}:{refused.Port} stands for a service that policy refuses; point a probe at it:
+              kubectl --kubeconfig {relative} patch spw wenium-database -n default --type merge \
+                -p '{"{"}"spec":{"{"}"readinessProbe":{"{"}"tcpSocket":{"{"}"host":"{refused.Address}","port":{refused.Port}{"}}}}"}'
+              kubectl --kubeconfig {relative} get spw wenium-database -n default -o jsonpath='{"{"}.status.conditions{"}"}'
+            (Synced=False EndpointNotAllowed; the connections it accepted are counted when the sandbox stops.)
+
+            """);
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            stop.TrySetResult();
+        };
+        Console.CancelKeyPress += onCancel;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        });
+        try
+        {
+            await stop.Task;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        Console.WriteLine($"{refused.Address}:{refused.Port} accepted {refused.Accepted} connection(s)");
+    }
+
+    private static string Relative(string path) =>
+        Path.GetRelativePath(Environment.CurrentDirectory, path) is var r && r.StartsWith("..", StringComparison.Ordinal) ? path : r;
+
     private static void PrintWelcome(Uri api, string kubeconfig, IEnumerable<IProviderSimulator> simulators, int samples, IEnumerable<string> urls)
     {
-        var relative = Path.GetRelativePath(Environment.CurrentDirectory, kubeconfig) is var r && r.StartsWith("..", StringComparison.Ordinal) ? kubeconfig : r;
+        var relative = Relative(kubeconfig);
         Console.WriteLine($"""
 
             ServerPower sandbox is running (Ctrl+C stops it).

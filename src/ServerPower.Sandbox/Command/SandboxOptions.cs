@@ -3,8 +3,8 @@ using ServerPower.Operator.Hosting;
 
 namespace ServerPower.Sandbox.Command;
 
-/// <summary>Options of the sandbox command.</summary>
-public sealed record SandboxOptions(string Kubeconfig, int ApiPort, int Port, bool NoSamples)
+/// <summary>Options of the sandbox command. <paramref name="NoOperator"/>: everything but the operator, which is then run by hand.</summary>
+public sealed record SandboxOptions(string Kubeconfig, int ApiPort, int Port, bool NoSamples, bool NoOperator = false)
 {
     public static SandboxOptions Parse(IReadOnlyList<string> args)
     {
@@ -18,6 +18,7 @@ public sealed record SandboxOptions(string Kubeconfig, int ApiPort, int Port, bo
                 "--api-port" => options with { ApiPort = ParsePort(Value(), "--api-port") },
                 "--port" => options with { Port = ParsePort(Value(), "--port") },
                 "--no-samples" => options with { NoSamples = true },
+                "--no-operator" => options with { NoOperator = true },
                 var other => throw new OptionsException($"unknown option '{other}'"),
             };
         }

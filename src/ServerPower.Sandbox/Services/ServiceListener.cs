@@ -5,7 +5,7 @@ using System.Text;
 namespace ServerPower.Sandbox.Services;
 
 /// <summary>
-/// A stand-in for the service on a simulated server, on 127.0.0.1, for readiness probes: it accepts TCP connections and
+/// A stand-in for the service on a simulated server, on 127.0.0.1 (or another loopback address), for readiness probes: it accepts TCP connections and
 /// answers an HTTP request with <see cref="StatusCode"/> (a 3xx carries a Location on another host). It can be closed
 /// (connections are refused) and opened again on the same port, and can hang (accept, read, never answer).
 /// </summary>
@@ -17,7 +17,16 @@ public sealed class ServiceListener : IAsyncDisposable
     private int accepted;
     private TaskCompletionSource nextConnection = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServiceListener(int port) => Port = port;
+    private readonly IPAddress address;
+
+    private ServiceListener(int port, IPAddress address)
+    {
+        Port = port;
+        this.address = address;
+    }
+
+    /// <summary>The address it listens on.</summary>
+    public IPAddress Address => address;
 
     public int Port { get; private set; }
 
@@ -35,9 +44,11 @@ public sealed class ServiceListener : IAsyncDisposable
     /// <summary>Connections accepted so far.</summary>
     public int Accepted => Volatile.Read(ref accepted);
 
-    public static ServiceListener Start(int port = 0)
+    /// <param name="address">A loopback address (default 127.0.0.1).</param>
+    public static ServiceListener Start(int port = 0, IPAddress? address = null)
     {
-        var service = new ServiceListener(port);
+        if (address is not null && !IPAddress.IsLoopback(address)) throw new ArgumentException("a loopback address only", nameof(address));
+        var service = new ServiceListener(port, address ?? IPAddress.Loopback);
         service.Open();
         return service;
     }
@@ -54,7 +65,7 @@ public sealed class ServiceListener : IAsyncDisposable
         lock (gate)
         {
             if (listener is not null) return;
-            var l = new TcpListener(IPAddress.Loopback, Port);
+            var l = new TcpListener(address, Port);
             l.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             l.Start();
             Port = ((IPEndPoint)l.LocalEndpoint).Port;

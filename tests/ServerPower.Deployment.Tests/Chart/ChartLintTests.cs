@@ -42,6 +42,9 @@ public sealed class ChartLintTests
     [InlineData("prometheusRule: {enabled: true, rateWindow: five minutes}", "/prometheusRule/rateWindow")]
     [InlineData("prometheusRule: {enabled: true, alerts: {reconcileErrors: {severity: warning, for: 5m, ratio: 2}}}", "/prometheusRule/alerts")]
     [InlineData("grafanaDashboard: {enabled: yes please}", "/grafanaDashboard/enabled")]
+    [InlineData("outbound: {allowedCidrs: [pods]}", "/outbound/allowedCidrs/0")]
+    [InlineData("outbound: {allowedHosts: [a]}", "allowedHosts")]
+    [InlineData("limits: {probesPerNamespace: 0, serversPerNamespace: 10}", "/limits/probesPerNamespace")]
     public async Task Schema_rejects_values_of_the_wrong_type_or_name(string values, string reported)
     {
         var result = await Helm.TemplateAsync(values, TestContext.Current.CancellationToken);

@@ -63,10 +63,20 @@ public sealed class DefaultValuesTests
              "--provider-max-retry-delay=30s", "--provider-batch-read-max-age=2s", "--breaker-failure-ratio=0.8",
              "--breaker-minimum-throughput=5", "--breaker-sampling-duration=30s", "--breaker-break-duration=30s",
              "--leader-election=true",
-             "--leader-election-lease=serverpower-operator", "--allow-http-endpoints=false", "--log-format=json"],
+             "--leader-election-lease=serverpower-operator", "--allow-http-endpoints=false",
+             "--max-probes-per-namespace=8", "--max-servers-per-namespace=1000", "--log-format=json"],
             Strings(container["args"]));
         Assert.Equal("ghcr.io/serverops/serverpower-operator:0.1.0", (string?)container["image"]);
         Assert.Equal(Helm.Release, (string?)deployment["spec"]?["template"]?["spec"]?["serviceAccountName"]);
+    }
+
+    [Fact]
+    public async Task The_secure_outbound_default_ships_no_allowed_cidr_so_loopback_and_metadata_stay_refused()
+    {
+        var args = Strings(Container((await Helm.RenderDefaultAsync(Cancel)).Single("Deployment", Helm.Release))["args"]);
+
+        Assert.DoesNotContain(args, a => a!.StartsWith("--allowed-cidrs", StringComparison.Ordinal));
+        Assert.DoesNotContain(args, a => a!.StartsWith("--allow-http-endpoints=true", StringComparison.Ordinal));
     }
 
     [Fact]

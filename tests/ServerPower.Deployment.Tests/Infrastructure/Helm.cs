@@ -44,6 +44,12 @@ public static class Helm
             breakDuration: 45s
         allowHttpEndpoints: true
         allowedEndpointHosts: [panel.example.com, wings.example.com]
+        outbound:
+          allowedCidrs: [192.168.10.5/32]
+          deniedCidrs: [10.244.0.0/16, 10.96.0.0/12]
+        limits:
+          probesPerNamespace: 3
+          serversPerNamespace: 200
         readinessProbes: false
         logFormat: text
         metrics:

@@ -24,7 +24,12 @@ public sealed class OperatorProcess : IAsyncDisposable
 
     public bool HasExited => process.HasExited;
 
-    public static OperatorProcess Start(string kubeconfig, params string[] extraArgs)
+    public static OperatorProcess Start(string kubeconfig, params string[] extraArgs) =>
+        StartExactly(kubeconfig, ["--leader-election", "false", "--port", "0", "--allow-http-endpoints", "true", "--allowed-endpoint-hosts", "127.0.0.1",
+            "--allowed-cidrs", "127.0.0.1/32", "--resync-period", "10s", .. extraArgs]);
+
+    /// <summary>The operator with <c>--kubeconfig</c> and exactly <paramref name="args"/> (a recipe's command line).</summary>
+    public static OperatorProcess StartExactly(string kubeconfig, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ServerPower.Operator.dll");
         // The operator runs on its own dependency manifest, which lists no YamlDotNet (ServerPower.Operator.csproj): the DLL lies in
@@ -33,10 +38,7 @@ public sealed class OperatorProcess : IAsyncDisposable
         if (File.ReadAllText(Path.ChangeExtension(dll, ".deps.json")).Contains("YamlDotNet", StringComparison.Ordinal))
             throw new InvalidOperationException("ServerPower.Operator.deps.json lists YamlDotNet: the operator must run without it");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { dll, "--kubeconfig", kubeconfig, "--leader-election", "false", "--port", "0",
-                     "--allow-http-endpoints", "true", "--allowed-endpoint-hosts", "127.0.0.1", "--resync-period", "10s" })
-            start.ArgumentList.Add(arg);
-        foreach (var arg in extraArgs) start.ArgumentList.Add(arg);
+        foreach (var arg in (string[])[dll, "--kubeconfig", kubeconfig, .. args]) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_gcServer"] = "0";
         return new OperatorProcess(Process.Start(start) ?? throw new InvalidOperationException("cannot start the operator"));
     }

@@ -13,6 +13,7 @@ using ServerPower.Providers.Contract;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Providers;
 using ServerPower.Sandbox.Providers.Core;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Operator.Tests.OnEmulator;
 
@@ -39,7 +40,7 @@ public sealed class OperatorWorld : IAsyncDisposable
         Kubeconfig = emulator.WriteKubeconfig(Path.Combine(dir, "kubeconfig"));
         Client = KubernetesConfig.CreateClient(KubernetesConfig.Load(Kubeconfig));
         Resources = new KubernetesResourceClient(Client);
-        providers = new ServiceCollection().AddServerPowerProviders().BuildServiceProvider();
+        providers = new ServiceCollection().AddSingleton(OutboundPolicy.AllowingLoopback).AddServerPowerProviders().BuildServiceProvider();
         var resolver = new ProviderResolver(Resources, providers.GetRequiredService<IPowerProviderFactory>(), new EndpointPolicy(false, true, []));
         var events = new KubernetesEventRecorder(Client, TimeProvider.System, NullLogger<KubernetesEventRecorder>.Instance, "test");
         Reconciler = new ServerPowerReconciler(Resources, resolver, events, TimeProvider.System, OperatorHost.Settings(new OperatorOptions()),

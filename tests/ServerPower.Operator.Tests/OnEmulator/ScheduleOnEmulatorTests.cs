@@ -8,6 +8,7 @@ using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers;
 using ServerPower.Providers.Contract;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Operator.Tests.OnEmulator;
 
@@ -46,7 +47,7 @@ public sealed class ScheduleOnEmulatorTests
         Assert.Equal(Reasons.ScheduleValid, schedule.Status?.Conditions?.Single().Reason);
         Assert.Equal(TimeSpan.FromDays(7), result.RequeueAfter);
 
-        await using var providers = new ServiceCollection().AddServerPowerProviders().BuildServiceProvider();
+        await using var providers = new ServiceCollection().AddSingleton(OutboundPolicy.AllowingLoopback).AddServerPowerProviders().BuildServiceProvider();
         var resolver = new ProviderResolver(world.Resources, providers.GetRequiredService<IPowerProviderFactory>(), new EndpointPolicy(false, true, []));
         var servers = new ServerPowerReconciler(world.Resources, resolver, events, TimeProvider.System, OperatorHost.Settings(new OperatorOptions()),
             NullLogger<ServerPowerReconciler>.Instance, schedules: schedules);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Probing;
 using ServerPower.Sandbox.Services;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Operator.Tests.Probing;
 
@@ -12,7 +13,7 @@ public sealed class ProbeRunnerTests : IAsyncDisposable
     private readonly ServiceListener service = ServiceListener.Start();
     private readonly ProbeRunner runner;
 
-    public ProbeRunnerTests() => runner = new ProbeRunner(time);
+    public ProbeRunnerTests() => runner = new ProbeRunner(time, new OutboundConnector(OutboundPolicy.AllowingLoopback));
 
     private ReadinessProbeSpec Tcp() => new() { TcpSocket = new TcpSocketProbe { Host = "127.0.0.1", Port = service.Port } };
 

@@ -4,6 +4,7 @@ using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
 using ServerPower.Sandbox.Services;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Operator.Tests.Probing;
 
@@ -23,7 +24,7 @@ public sealed class ProberLivenessTests
         {
             HttpGet = new HttpGetProbe { Url = $"http://127.0.0.1:{service.Port}/" }, PeriodSeconds = 1, FailureThreshold = 1,
         };
-        using var runner = new ProbeRunner(TimeProvider.System);
+        using var runner = new ProbeRunner(TimeProvider.System, new OutboundConnector(OutboundPolicy.AllowingLoopback));
         var prober = new ReadinessProber(runner, new ProbeTargetPolicy(new EndpointPolicy(true, true, [])), TimeProvider.System,
             NullLogger<ReadinessProber>.Instance);
         // A change makes the reconciler track the same probe again, as the operator does.

@@ -7,6 +7,7 @@ using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
 using ServerPower.Sandbox.Services;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Operator.Tests.Probing;
 
@@ -19,7 +20,7 @@ public sealed class ReadinessProberTests : IAsyncDisposable
     private readonly ConcurrentQueue<ObjectKey> changes = new();
     private readonly ProbeRunner runner;
 
-    public ReadinessProberTests() => runner = new ProbeRunner(time);
+    public ReadinessProberTests() => runner = new ProbeRunner(time, new OutboundConnector(OutboundPolicy.AllowingLoopback));
 
     private ReadinessProber Prober(IProbeRunner? with = null, int concurrency = 32)
     {

@@ -8,6 +8,7 @@ using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
 using ServerPower.Providers.Contract;
 using ServerPower.Sandbox.Services;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -24,7 +25,7 @@ public sealed class ProbeAndOrderReconcilerTests : IAsyncDisposable
 
     public ProbeAndOrderReconcilerTests()
     {
-        runner = new ProbeRunner(f.Time);
+        runner = new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.AllowingLoopback));
         prober = new ReadinessProber(runner, new ProbeTargetPolicy(EndpointPolicy.Default), f.Time, NullLogger<ReadinessProber>.Instance);
         prober.OnChange = enqueued.Add;
         reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance,

@@ -6,6 +6,7 @@ using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Runtime;
 using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Scheduling.ScheduleRows;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -113,7 +114,7 @@ public sealed class SurvivingMutantTests
     private static (ReconcilerFixture F, ReadinessProber Prober, ServerPowerReconciler Reconciler) Probed()
     {
         var f = new ReconcilerFixture();
-        var prober = new ReadinessProber(new ProbeRunner(f.Time), new ProbeTargetPolicy(EndpointPolicy.Default), f.Time, NullLogger<ReadinessProber>.Instance);
+        var prober = new ReadinessProber(new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.AllowingLoopback)), new ProbeTargetPolicy(EndpointPolicy.Default), f.Time, NullLogger<ReadinessProber>.Instance);
         var reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, prober);
         // Tracked only; never probed here (no probe is started), so the port need not listen.
         f.AddServer(DesiredPowerState.Running, PowerState.Running, s => s.Spec = s.Spec with

@@ -4,6 +4,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Providers.Contract;
 using ServerPower.Providers.Http;
 using ServerPower.Sandbox.Providers;
+using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Providers.Tests.Support;
 
@@ -12,8 +13,10 @@ public sealed class ProviderHarness : IDisposable
 {
     private readonly ServiceProvider services;
 
+    /// <param name="outbound">The outbound policy; default: loopback allowed (the simulators listen there).</param>
+    /// <param name="network">A stand-in for the resolver and sockets; default: the machine's.</param>
     public ProviderHarness(Action<ProviderOptions>? configure = null, TimeProvider? timeProvider = null,
-        IProviderRequestObserver? observer = null, IProviderCircuitObserver? circuits = null)
+        IProviderRequestObserver? observer = null, IProviderCircuitObserver? circuits = null, OutboundPolicy? outbound = null, IOutboundNetwork? network = null)
     {
         var collection = new ServiceCollection();
         if (observer is not null)
@@ -30,6 +33,13 @@ public sealed class ProviderHarness : IDisposable
         if (timeProvider is not null)
         {
             collection.AddSingleton(timeProvider);
+        }
+
+        // The simulators listen on loopback, which the default outbound policy refuses.
+        collection.AddSingleton(outbound ?? OutboundPolicy.AllowingLoopback);
+        if (network is not null)
+        {
+            collection.AddSingleton(network);
         }
 
         collection.AddServerPowerProviders(options =>

@@ -88,9 +88,12 @@ public sealed class World : IAsyncDisposable
 
     /// <summary>
     /// An operator process for this world's namespace: leader election off unless asked, plain http allowed, only
-    /// 127.0.0.1 (plus <paramref name="extraHosts"/>) allowed as a provider host.
+    /// 127.0.0.1 (plus <paramref name="extraHosts"/>) allowed as a provider host, and of loopback only 127.0.0.1/32
+    /// allowed as an address (the rest of the production default stands). <paramref name="hostAllowlist"/> false: no
+    /// host allowlist (the address policy alone decides); <paramref name="extraArgs"/> come last.
     /// </summary>
-    public OperatorProcess StartOperator(bool leaderElection = false, bool allowHttp = true, string extraHosts = "", bool allNamespaces = false)
+    public OperatorProcess StartOperator(bool leaderElection = false, bool allowHttp = true, string extraHosts = "", bool allNamespaces = false,
+        bool hostAllowlist = true, IReadOnlyList<string>? extraArgs = null)
     {
         if (IsTenant) throw new InvalidOperationException("a tenant is reconciled by its owner's operator");
         var n = Interlocked.Increment(ref started);
@@ -99,10 +102,13 @@ public sealed class World : IAsyncDisposable
             "--leader-election", leaderElection ? "true" : "false",
             "--leader-election-namespace", LeaseNamespace, "--leader-election-lease", $"serverpower-{Ns}",
             "--allow-http-endpoints", allowHttp ? "true" : "false",
-            "--allowed-endpoint-hosts", "127.0.0.1" + (extraHosts.Length > 0 ? "," + extraHosts : ""),
+            // Production's outbound policy refuses loopback; the simulators are on 127.0.0.1 only.
+            "--allowed-cidrs", "127.0.0.1/32",
         };
+        if (hostAllowlist) args.AddRange(["--allowed-endpoint-hosts", "127.0.0.1" + (extraHosts.Length > 0 ? "," + extraHosts : "")]);
         if (!allNamespaces) args.AddRange(["--namespaces", Ns]);
         args.AddRange(FastTimings);
+        args.AddRange(extraArgs ?? []);
         var process = OperatorProcess.Start(Kubeconfig, $"{Ns}-operator-{n}", args);
         lock (operators) operators.Add(process);
         return process;

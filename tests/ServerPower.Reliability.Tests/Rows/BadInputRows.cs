@@ -154,7 +154,8 @@ public static class BadInputRows
         }
     }
 
-    private static string ServerYaml(string name, string provider, string id) => $$"""
+    /// <summary>A ServerPower declared Running; <paramref name="spec"/>: more spec lines, each indented two spaces.</summary>
+    internal static string ServerYaml(string name, string provider, string id, string spec = "") => $$"""
         apiVersion: {{World.Group}}/{{World.Version}}
         kind: ServerPower
         metadata: {name: {{name}}}
@@ -162,5 +163,6 @@ public static class BadInputRows
           providerRef: {name: {{provider}}}
           serverId: "{{id}}"
           state: Running
-        """;
+
+        """ + spec;
 }

@@ -1,0 +1,66 @@
+namespace ServerPower.Operator.Probing;
+
+/// <summary>
+/// A few slots per namespace (<see cref="ProberOptions.MaxPerNamespace"/>), taken before the prober's shared ones: a
+/// namespace's waiting probes queue here, behind its own probes only, so the shared queue never holds more than this
+/// many of any one namespace. A namespace's semaphore exists while some probe of it holds or waits for a slot.
+/// </summary>
+internal sealed class NamespaceSlots(int perNamespace)
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, (SemaphoreSlim Slots, int Users)> namespaces = new(StringComparer.Ordinal);
+
+    /// <summary>Runs <paramref name="work"/> holding one of the namespace's slots; when cancelled while waiting, does not run it.</summary>
+    public async Task RunAsync(string ns, Func<Task> work, CancellationToken cancellationToken)
+    {
+        var own = Enter(ns);
+        try
+        {
+            try
+            {
+                await own.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            finally
+            {
+                own.Release();
+            }
+        }
+        finally
+        {
+            Leave(ns);
+        }
+    }
+
+    private SemaphoreSlim Enter(string ns)
+    {
+        lock (gate)
+        {
+            var (own, users) = namespaces.TryGetValue(ns, out var found) ? found : (new SemaphoreSlim(perNamespace), 0);
+            namespaces[ns] = (own, users + 1);
+            return own;
+        }
+    }
+
+    private void Leave(string ns)
+    {
+        lock (gate)
+        {
+            var (own, users) = namespaces[ns];
+            if (users > 1)
+            {
+                namespaces[ns] = (own, users - 1);
+                return;
+            }
+            namespaces.Remove(ns);
+            own.Dispose();
+        }
+    }
+}

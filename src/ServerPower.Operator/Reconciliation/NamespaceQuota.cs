@@ -1,0 +1,77 @@
+using ServerPower.Api.Resources;
+using ServerPower.Operator.Runtime;
+
+namespace ServerPower.Operator.Reconciliation;
+
+/// <summary>
+/// Which ServerPowers of a namespace the operator serves when the namespace holds more than <see cref="Limit"/>
+/// (--max-servers-per-namespace): the oldest (by creationTimestamp, then name), so the same ones across restarts and
+/// replicas, and a new object never displaces an existing one. Fed by the ServerPower informer (every object, before
+/// any reconcile); when a deletion frees a place or an object is displaced, <see cref="OnChange"/> gets the key whose
+/// standing changed. Per namespace a sorted list: a lookup is a binary search, whatever a tenant creates.
+/// </summary>
+public sealed class NamespaceQuota(int limit) : IResourceEventHandler<ServerPowerResource>
+{
+    private static readonly IComparer<(DateTime Created, string Name)> Order = Comparer<(DateTime Created, string Name)>.Create(
+        (a, b) => a.Created != b.Created ? a.Created.CompareTo(b.Created) : string.CompareOrdinal(a.Name, b.Name));
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, List<(DateTime Created, string Name)>> namespaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<ObjectKey, DateTime> created = [];
+
+    /// <summary>ServerPowers served per namespace; 0: no limit (nothing is tracked).</summary>
+    public int Limit => limit;
+
+    /// <summary>Called with a server that is now served, or no longer served; wire it to the work queue.</summary>
+    public Action<ObjectKey>? OnChange { get; set; }
+
+    /// <summary>Null when the server is served; otherwise how many ServerPowers its namespace holds.</summary>
+    public int? Exceeded(ObjectKey key)
+    {
+        if (limit <= 0) return null;
+        lock (gate)
+        {
+            if (!created.TryGetValue(key, out var at) || !namespaces.TryGetValue(key.Namespace, out var list)) return null;
+            var rank = list.BinarySearch((at, key.Name), Order);
+            return rank >= limit ? list.Count : null;
+        }
+    }
+
+    public void OnAdd(ServerPowerResource obj, bool relist) => Add(ObjectKey.From(obj.Metadata), obj.Metadata.CreationTimestamp ?? DateTime.MinValue);
+
+    public void OnUpdate(ServerPowerResource oldObj, ServerPowerResource newObj, bool relist) => OnAdd(newObj, relist);
+
+    public void OnDelete(ServerPowerResource obj)
+    {
+        if (limit <= 0) return;
+        var key = ObjectKey.From(obj.Metadata);
+        ObjectKey? admitted = null;
+        lock (gate)
+        {
+            if (!created.Remove(key, out var at)) return;
+            var list = namespaces[key.Namespace];
+            var rank = list.BinarySearch((at, key.Name), Order);
+            list.RemoveAt(rank);
+            if (rank < limit && list.Count >= limit) admitted = new ObjectKey(key.Namespace, list[limit - 1].Name);
+            if (list.Count == 0) namespaces.Remove(key.Namespace);
+        }
+        if (admitted is { } next) OnChange?.Invoke(next);
+    }
+
+    private void Add(ObjectKey key, DateTime at)
+    {
+        if (limit <= 0) return;
+        ObjectKey? displaced = null;
+        lock (gate)
+        {
+            if (created.TryGetValue(key, out var known) && known == at) return;
+            if (!namespaces.TryGetValue(key.Namespace, out var list)) namespaces[key.Namespace] = list = [];
+            if (created.Remove(key, out var old)) list.RemoveAt(list.BinarySearch((old, key.Name), Order));
+            var rank = ~list.BinarySearch((at, key.Name), Order);
+            list.Insert(rank, (at, key.Name));
+            created[key] = at;
+            if (rank < limit && list.Count > limit) displaced = new ObjectKey(key.Namespace, list[limit].Name);
+        }
+        if (displaced is { } next) OnChange?.Invoke(next);
+    }
+}

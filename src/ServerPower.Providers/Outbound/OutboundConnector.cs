@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ServerPower.Providers.Outbound;
+
+/// <summary>
+/// The one way the operator connects anywhere on a tenant's behalf: resolves the name itself, checks every address it
+/// resolved to against the <see cref="OutboundPolicy"/>, and connects only to an allowed one (in the resolver's order,
+/// the next after a failed attempt). The check is on the address connected to, at connect time, so a name that passes
+/// a host allowlist but resolves (or is rebound) to a refused address connects nowhere. Provider calls use
+/// <see cref="ConnectCallback"/> (SocketsHttpHandler.ConnectCallback), readiness probes <see cref="ConnectAsync"/>;
+/// any later outbound reader (auto-stop activity reads) must use one of the two, or a handler from
+/// <see cref="Handler"/>, and nothing else.
+/// </summary>
+public sealed class OutboundConnector(OutboundPolicy policy, IOutboundNetwork network)
+{
+    public OutboundConnector(OutboundPolicy policy) : this(policy, SystemOutboundNetwork.Instance)
+    {
+    }
+
+    public OutboundPolicy Policy => policy;
+
+    /// <summary>A connected stream to <paramref name="host"/>:<paramref name="port"/>, or <see cref="OutboundRefusedException"/> before any connect.</summary>
+    public async Task<Stream> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        var addresses = await network.ResolveAsync(host.Trim('[', ']'), cancellationToken).ConfigureAwait(false);
+        string? refusal = null;
+        var allowed = new List<IPAddress>();
+        foreach (var address in addresses)
+        {
+            if (policy.Refusal(address) is { } why) refusal ??= why;
+            else allowed.Add(address);
+        }
+        if (allowed.Count == 0)
+            throw refusal is null ? new SocketException((int)SocketError.HostNotFound) : new OutboundRefusedException(refusal);
+        Exception? last = null;
+        foreach (var address in allowed)
+        {
+            try
+            {
+                return await network.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException e)
+            {
+                last = e;
+            }
+        }
+        throw last!;
+    }
+
+    /// <summary>For <see cref="SocketsHttpHandler.ConnectCallback"/>: the request's host and port through <see cref="ConnectAsync"/>.</summary>
+    public ValueTask<Stream> ConnectCallback(SocketsHttpConnectionContext context, CancellationToken cancellationToken) =>
+        new(ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken));
+
+    /// <summary>
+    /// A handler whose every connection goes through <see cref="ConnectAsync"/>. No proxy: through a proxy the policy
+    /// would see the proxy's address, and the proxy would connect to the target unchecked.
+    /// </summary>
+    public SocketsHttpHandler Handler() => new()
+    {
+        ConnectCallback = ConnectCallback,
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+    };
+}

@@ -1,0 +1,28 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace ServerPower.Providers.Outbound;
+
+/// <summary>The machine's resolver and TCP sockets.</summary>
+public sealed class SystemOutboundNetwork : IOutboundNetwork
+{
+    public static SystemOutboundNetwork Instance { get; } = new();
+
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        IPAddress.TryParse(host, out var literal) ? Task.FromResult<IPAddress[]>([literal]) : Dns.GetHostAddressesAsync(host, cancellationToken);
+
+    public async Task<Stream> ConnectAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}
