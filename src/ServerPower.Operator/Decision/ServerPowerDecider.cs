@@ -242,7 +242,9 @@ public static class ServerPowerDecider
     private static Decision NotSent(Draft d, PlannedAction action, ProviderOutcome outcome)
     {
         var stored = d.Input.Server.Status;
-        d.Status = d.Status with { LastAction = stored?.LastAction, History = stored?.History };
+        // A record of another server stays forgotten (see Draft.ForgetOtherTargets).
+        var last = stored?.LastAction is { Target: { } sentTo } && d.Target is { } target && sentTo != target ? null : stored?.LastAction;
+        d.Status = d.Status with { LastAction = last, History = stored?.History };
         if (action.OneShotToken is not null)
             d.Status = action.Type == ActionType.Rebuild ? d.Status with { Rebuild = stored?.Rebuild } : d.Status with { Restart = stored?.Restart };
         var message = Text.Bound(outcome.Message);
@@ -363,7 +365,9 @@ public static class ServerPowerDecider
         d.Synced(true, Reasons.ReconcileSucceeded, $"state read from {provider.Type}");
         if (observed.Power == desired)
         {
-            if (last is { Result: ActionResult.Accepted, SettledTime: null } && Settles(d, last, desired))
+            // An Uncertain action settles too: its answer may still be recorded later (by an old leader that thawed), and
+            // must not then read as an effect still awaited.
+            if (last is { Result: ActionResult.Accepted or ActionResult.Uncertain, SettledTime: null } && Settles(d, last, desired))
                 d.Status = d.Status with { LastAction = last with { SettledTime = KubeTimeConverter.Truncate(d.Input.Now) } };
             ReadinessRules.Ready(d, false, Reasons.InDesiredState, $"the server is {observed.Power}");
             return d.Done(settings.ResyncPeriod, release: d.Deleting);
@@ -401,6 +405,8 @@ public static class ServerPowerDecider
     private static bool Settles(Draft d, LastAction last, PowerState desired) =>
         last.Type is not (ActionType.Restart or ActionType.Rebuild)
         || d.Input.Server.Status?.PowerState is { } stored && stored != desired
+        // Seen in the declared state twice, the second time a full poll window after the request: no stale answer lasts that long.
+        || d.Input.Server.Status?.PowerState == desired && d.Input.Now - last.RequestTime >= d.Input.Settings.MaxPoll
         || d.Input.Now - last.RequestTime >= d.Input.Settings.StartEffectTimeout;
 
     /// <summary>The last action is accepted, its effect not yet seen, and it is one of <paramref name="types"/>.</summary>

@@ -85,7 +85,7 @@ public sealed class KubernetesResourceClient(IKubernetes client) : IResourceClie
     }
 
     private static JsonObject StatusPatch<T>(T? current, T desired) =>
-        new() { ["status"] = MergePatch.Diff(current is null ? null : ApiJson.ToElement(current), ApiJson.ToElement(desired)) };
+        new() { ["status"] = MergePatch.Diff(current is null ? null : ApiJson.ToElement(current), ApiJson.ToElement(desired), MergePatch.StatusRecords) };
 
     private static V1Patch Merge(JsonObject patch) => new(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
 

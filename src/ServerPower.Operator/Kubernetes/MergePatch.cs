@@ -6,10 +6,16 @@ namespace ServerPower.Operator.Kubernetes;
 /// <summary>
 /// Builds an RFC 7386 JSON merge patch that turns one document into another: changed and added members are set,
 /// removed members are set to null, arrays are replaced whole. An empty object means "no change".
+/// Members named in <paramref name="whole"/> (top level) are written whole when they change, every field set (and
+/// the caller's other fields nulled), so a record is never merged field by field with one written since by another
+/// writer: <c>status.lastAction</c> always keeps the target its action went to.
 /// </summary>
 public static class MergePatch
 {
-    public static JsonObject Diff(JsonElement? from, JsonElement to)
+    /// <summary>The status members written whole (see <see cref="Diff"/>).</summary>
+    public static readonly IReadOnlySet<string> StatusRecords = new HashSet<string> { "lastAction" };
+
+    public static JsonObject Diff(JsonElement? from, JsonElement to, IReadOnlySet<string>? whole = null)
     {
         var patch = new JsonObject();
         var old = from is { ValueKind: JsonValueKind.Object } f ? f : default(JsonElement?);
@@ -20,7 +26,7 @@ public static class MergePatch
                 if (JsonElement.DeepEquals(before, property.Value)) continue;
                 if (before.ValueKind == JsonValueKind.Object && property.Value.ValueKind == JsonValueKind.Object)
                 {
-                    patch[property.Name] = Diff(before, property.Value);
+                    patch[property.Name] = whole?.Contains(property.Name) == true ? Whole(before, property.Value) : Diff(before, property.Value);
                     continue;
                 }
             }
@@ -34,5 +40,13 @@ public static class MergePatch
             }
         }
         return patch;
+    }
+
+    private static JsonObject Whole(JsonElement before, JsonElement after)
+    {
+        var record = JsonNode.Parse(after.GetRawText())!.AsObject();
+        foreach (var field in before.EnumerateObject())
+            if (!after.TryGetProperty(field.Name, out _)) record[field.Name] = null;
+        return record;
     }
 }

@@ -77,7 +77,10 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         if (after.Metadata.Uid is { } uid && (before is null || before.Spec.State != after.Spec.State))
             specStateSince[uid] = sim.NextSeq();
         if (after.Metadata.Uid is { } id && (before is null || before.Spec.ServerId != after.Spec.ServerId))
+        {
             declaresSince[id] = sim.NextSeq();
+            reached.Remove(id); // another server: what the old one reached says nothing of it
+        }
     }
 
     public void OnServerRemoved(ServerPowerResource before) => sim.Log($"kube: {before.Metadata.Name} ({before.Metadata.Uid}) is gone");

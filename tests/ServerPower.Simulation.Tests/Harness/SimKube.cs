@@ -159,7 +159,7 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
         var stored = Server(key) ?? throw new SimKubeException(404, $"serverpowers \"{key.Name}\" not found");
         if (requireResourceVersion) CheckVersion(fiber, stored, server, "status");
         // Exactly the real client's patch: the diff from the status it read to the one it wants.
-        var diff = MergePatch.Diff(server.Status is null ? null : ApiJson.ToElement(server.Status), ApiJson.ToElement(status));
+        var diff = MergePatch.Diff(server.Status is null ? null : ApiJson.ToElement(server.Status), ApiJson.ToElement(status), MergePatch.StatusRecords);
         var node = JsonNode.Parse(servers[key])!.AsObject();
         node["status"] = JsonMergePatch.Apply(node["status"], diff);
         var after = Commit(key, stored, node.Deserialize<ServerPowerResource>(ApiJson.Options)!);
