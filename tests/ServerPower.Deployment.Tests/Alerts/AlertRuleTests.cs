@@ -23,7 +23,7 @@ public sealed class AlertRuleTests : IDisposable
         return objects.Single("PrometheusRule", Helm.Release);
     }
 
-    /// <summary>The rule's spec as a Prometheus rules file (JSON is YAML), written to rules.yaml in the scratch directory.</summary>
+    /// <summary>The rule's spec as a Prometheus rules file (JSON is YAML), written as a file named rules dot yaml in the scratch directory.</summary>
     private async Task<string> WriteRulesAsync(JsonObject rule)
     {
         var path = Path.Combine(dir, "rules.yaml");
