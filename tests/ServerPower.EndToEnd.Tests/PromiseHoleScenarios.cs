@@ -113,6 +113,27 @@ public abstract class PromiseHoleScenarios<TCluster>(SystemFixture<TCluster> sys
     }
 
     [Fact]
+    public async Task A_server_started_again_while_suspended_gets_a_new_graceful_stop_not_a_kill()
+    {
+        await using var op = await StartAsync();
+        var id = NewId("c");
+        Panel.AddServer(id, SimPowerState.Running);
+        await ApplyAsync(ProviderManifest.For(Panel, "panel") + "\n---\n"
+            + Server("back", "panel", id, "Stopped", "  stop: {gracePeriod: 1s, onTimeout: Kill}"));
+        await Eventually.WaitAsync(() => PanelActions(Panel, id, "stop").Count > 0, $"a stop reaches {id}");
+        await WaitForAsync("back", ".status.lastAction.result", "Accepted");
+
+        // Suspended; someone starts the server at the panel; unsuspended well past the grace period.
+        await PatchAsync("back", """{"spec":{"suspend":true}}""");
+        await WaitForAsync("back", ".status.conditions[?(@.type==\"Ready\")].reason", "Suspended");
+        Panel.Servers.Force(id, SimPowerState.Running);
+        await PatchAsync("back", """{"spec":{"suspend":false}}""");
+
+        await Eventually.WaitAsync(() => PanelActions(Panel, id, "stop").Count > 1, $"{id} gets a second graceful stop");
+        Assert.Empty(PanelActions(Panel, id, "kill"));
+    }
+
+    [Fact]
     public async Task A_rollback_to_an_earlier_restart_token_does_not_restart_again()
     {
         await using var op = await StartAsync();
