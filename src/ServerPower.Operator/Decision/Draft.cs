@@ -34,10 +34,13 @@ internal sealed class Draft
     /// </summary>
     public void ForgetOtherTargets()
     {
-        if (Target is null || Status.LastAction is not { Target: { } sentTo } last || sentTo == Target) return;
+        if (Status.LastAction is not { } last || !SentElsewhere(last)) return;
         Status = Status with { LastAction = null };
-        Event(false, "TargetChanged", $"the last action ({last.Type}) was sent to {sentTo}; this server is now {Target}: starting over");
+        Event(false, "TargetChanged", $"the last action ({last.Type}) was sent to {last.Target}; this server is now {Target}: starting over");
     }
+
+    /// <summary>Whether <paramref name="last"/> went to another target than this server's (records without one count as this server's).</summary>
+    public bool SentElsewhere(LastAction last) => Target is not null && last.Target is { } sentTo && sentTo != Target;
 
     /// <summary>Where an action decided now goes (<see cref="ActionTarget"/>); null while the provider is not resolved.</summary>
     public string? Target { get; }

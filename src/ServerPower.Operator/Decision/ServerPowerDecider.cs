@@ -243,7 +243,7 @@ public static class ServerPowerDecider
     {
         var stored = d.Input.Server.Status;
         // A record of another server stays forgotten (see Draft.ForgetOtherTargets).
-        var last = stored?.LastAction is { Target: { } sentTo } && d.Target is { } target && sentTo != target ? null : stored?.LastAction;
+        var last = stored?.LastAction is { } record && d.SentElsewhere(record) ? null : stored?.LastAction;
         d.Status = d.Status with { LastAction = last, History = stored?.History };
         if (action.OneShotToken is not null)
             d.Status = action.Type == ActionType.Rebuild ? d.Status with { Rebuild = stored?.Rebuild } : d.Status with { Restart = stored?.Restart };

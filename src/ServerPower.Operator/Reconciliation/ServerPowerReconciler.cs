@@ -95,9 +95,8 @@ public sealed class ServerPowerReconciler(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return await DecisionFailedAsync(server, e, cancellationToken);
+            return await DecisionFailedAsync(server, deleting, e, cancellationToken);
         }
-        var intentInForce = input.Intent;
         // Probed only while the effective desired state is Running; counted from the last start (see ProbeSince).
         var probe = input.Readiness is { NotAllowed: null } && !server.Spec.Suspend && decision.Status.DesiredState == TargetPowerState.Running
             ? server.Spec.ReadinessProbe
@@ -142,7 +141,7 @@ public sealed class ServerPowerReconciler(
         if (rotated) return ReconcileResult.After(Soon);
         if (decision.Failed) return ReconcileResult.Fail(ReadyMessage(decision.Status));
         // Back exactly when the schedule's next transition or the override's end comes, not polled for it.
-        return TransitionRequeue.At(Requeue(decision.RequeueAfter, settings), (intentInForce as Intent.Known)?.NextChange, time.GetUtcNow());
+        return TransitionRequeue.At(Requeue(decision.RequeueAfter, settings), (input.Intent as Intent.Known)?.NextChange, time.GetUtcNow());
     }
 
     /// <summary>
@@ -150,7 +149,7 @@ public sealed class ServerPowerReconciler(
     /// so and the key backs off; a deletion still goes on (as for an invalid annotation): the object is let go without
     /// the server being stopped, since nothing can be decided for it, and a Warning event says so.
     /// </summary>
-    private async Task<ReconcileResult> DecisionFailedAsync(ServerPowerResource server, Exception e, CancellationToken cancellationToken)
+    private async Task<ReconcileResult> DecisionFailedAsync(ServerPowerResource server, bool deleting, Exception e, CancellationToken cancellationToken)
     {
         logger.LogError(e, "deciding failed");
         var message = Text.Bound($"the operator could not decide ({e.GetType().Name}: {e.Message}); please report this");
@@ -162,7 +161,8 @@ public sealed class ServerPowerReconciler(
         var status = (server.Status ?? new ServerPowerStatus()) with { Conditions = Conditions.Set(server.Status?.Conditions, synced, time.GetUtcNow()) };
         server = await WriteStatusAsync(server, status, cancellationToken, requireResourceVersion: true);
         await events.RecordAsync(server, true, Reasons.ReconcileError, message, cancellationToken);
-        if (server.Metadata.DeletionTimestamp is not null && server.Metadata.Finalizers?.Contains(Annotations.StopFinalizer) == true)
+        // Being deleted here means our finalizer is still on (ReconcileAsync returned earlier otherwise).
+        if (deleting)
         {
             await events.RecordAsync(server, true, "FinalizerReleased", "the server was not stopped before deletion: the operator could not decide", cancellationToken);
             await SetFinalizerAsync(server, false, cancellationToken);
