@@ -2,7 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Runtime;
@@ -23,9 +23,11 @@ public sealed class InformerTests
         WatchdogMargin = TimeSpan.FromSeconds(5),
     };
 
+    private readonly LogCapture logs = new();
+
     private Informer<ServerPowerResource> Start(InformerOptions? options, out Task run, CancellationToken token)
     {
-        var informer = new Informer<ServerPowerResource>("ServerPower", server, options ?? Fixed, NullLogger.Instance, time,
+        var informer = new Informer<ServerPowerResource>("ServerPower", server, options ?? Fixed, logs.CreateLogger("Informer"), time,
             new FixedRandom(0));
         informer.AddHandler(handler);
         run = informer.RunAsync(token);
@@ -204,6 +206,27 @@ public sealed class InformerTests
         Assert.NotNull(informer.Store.Get(new ObjectKey("b", "y")));
         Assert.Equal("20", informer.ResourceVersion("a"));
         Assert.Equal("11", informer.ResourceVersion("b"));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task An_API_server_that_refuses_the_list_is_one_warning_line_without_a_stack_and_the_list_is_retried()
+    {
+        var refused = 0;
+        server.ListResult = (_, _) => Interlocked.Increment(ref refused) == 1
+            ? throw new HttpRequestException("Connection refused (127.0.0.1:1)")
+            : new([], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token);
+        await Eventually.Until(() => server.ListCount() == 2, "list retried",
+            pump: () => time.Advance(TimeSpan.FromMilliseconds(100)));
+        await informer.Synced.WaitAsync(Eventually.Deadline, Ct);
+
+        var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Null(warning.Exception);
+        Assert.Contains("failed (Connection refused (127.0.0.1:1)); relisting in", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Debug && e.Exception is HttpRequestException);
         await cts.CancelAsync();
         await run.WaitAsync(Eventually.Deadline, Ct);
     }

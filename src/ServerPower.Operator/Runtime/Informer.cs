@@ -110,7 +110,9 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
                 }
                 else
                 {
-                    logger.LogWarning(e, "List/watch of {Kind} in {Scope} failed; relisting in {Delay}", kind, Describe(scope), delay);
+                    // One line for the operator's log (an API server that is down is not a bug); the stack only at Debug.
+                    logger.LogWarning("List/watch of {Kind} in {Scope} failed ({Error}); relisting in {Delay}", kind, Describe(scope), e.Message, delay);
+                    logger.LogDebug(e, "List/watch of {Kind} in {Scope} failed", kind, Describe(scope));
                     version = null;
                 }
                 try

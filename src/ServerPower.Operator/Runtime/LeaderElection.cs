@@ -160,7 +160,8 @@ public sealed class LeaderElection
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Leader election failed; retrying");
+            logger.LogWarning("Leader election failed ({Error}); retrying", e.Message);
+            logger.LogDebug(e, "Leader election failed");
         }
     }
 
@@ -196,7 +197,8 @@ public sealed class LeaderElection
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "{Identity} could not release the lease; another replica takes over when it expires", Identity);
+            logger.LogWarning("{Identity} could not release the lease ({Error}); another replica takes over when it expires", Identity, e.Message);
+            logger.LogDebug(e, "Releasing the lease failed");
         }
     }
 
