@@ -11,6 +11,7 @@ COPY Operator.sln Directory.Build.props Directory.Packages.props ./
 COPY src/ServerPower.Api/ServerPower.Api.csproj src/ServerPower.Api/
 COPY src/ServerPower.Providers/ServerPower.Providers.csproj src/ServerPower.Providers/
 COPY src/ServerPower.Sandbox/ServerPower.Sandbox.csproj src/ServerPower.Sandbox/
+COPY src/ServerPower.Runtime/ServerPower.Runtime.csproj src/ServerPower.Runtime/
 COPY src/ServerPower.Operator/ServerPower.Operator.csproj src/ServerPower.Operator/
 COPY src/ServerPower.Kubectl/ServerPower.Kubectl.csproj src/ServerPower.Kubectl/
 RUN dotnet restore src/ServerPower.Operator

@@ -4,7 +4,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Hosting;
 using ServerPower.Operator.Kubernetes;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Sandbox.Kubernetes;
 
 namespace ServerPower.Runtime.Tests;

@@ -1,6 +1,6 @@
 using k8s.Models;
 using ServerPower.Api.Resources;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Runtime.Tests;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Runtime.Tests;
 

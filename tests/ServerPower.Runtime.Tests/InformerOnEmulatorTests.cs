@@ -4,7 +4,7 @@ using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Sandbox.Command;
 using ServerPower.Sandbox.Kubernetes;
 

@@ -2,7 +2,7 @@ using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Operator.Hosting;
 using ServerPower.Operator.Kubernetes;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Kubernetes.Faults;
 

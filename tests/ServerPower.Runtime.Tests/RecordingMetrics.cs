@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Runtime.Tests;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Hosting;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Runtime.Tests;
 

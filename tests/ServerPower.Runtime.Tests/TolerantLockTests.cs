@@ -2,7 +2,7 @@ using System.Net;
 using k8s.Autorest;
 using k8s.LeaderElection;
 using Microsoft.Extensions.Logging.Abstractions;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Runtime.Tests;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Runtime.Tests;
 

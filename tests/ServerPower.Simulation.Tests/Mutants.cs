@@ -1,7 +1,7 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 using ServerPower.Simulation.Tests.Harness;
 

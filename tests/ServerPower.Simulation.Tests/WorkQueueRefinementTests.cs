@@ -1,5 +1,5 @@
 using System.Text;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Simulation.Tests.Harness;
 
 namespace ServerPower.Simulation.Tests;

@@ -12,7 +12,7 @@ using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Metrics;
 using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Providers;
 using ServerPower.Providers.Contract;
 using ServerPower.Providers.Http;

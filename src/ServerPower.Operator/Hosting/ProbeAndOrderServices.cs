@@ -5,7 +5,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Operator.Ordering;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Providers.Outbound;
 
 namespace ServerPower.Operator.Hosting;

@@ -1,5 +1,5 @@
 using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Operator.Hosting;
 

@@ -1,5 +1,5 @@
 using ServerPower.Api.Resources;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Operator.Kubernetes;
 

@@ -1,6 +1,6 @@
 using Prometheus;
 using ServerPower.Api.Resources;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Operator.Metrics;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Decision;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Operator.Probing;
 

@@ -4,7 +4,7 @@ using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Operator.Scheduling;
 
 namespace ServerPower.Operator.Reconciliation;

@@ -8,7 +8,7 @@ using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Ordering;
 using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Probing;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Operator.Scheduling;
 using ServerPower.Providers.Contract;
 

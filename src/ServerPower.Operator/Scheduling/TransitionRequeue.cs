@@ -1,4 +1,4 @@
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Operator.Scheduling;
 

@@ -8,7 +8,7 @@ namespace ServerPower.Providers.Resilience;
 /// <see cref="Reconfigure"/>, so the tokens already spent stay spent and the new rate counts from that moment.
 /// </summary>
 /// <remarks>
-/// The operator's work queue has a token bucket of its own (ServerPower.Operator/Runtime/TokenBucket.cs: reservation
+/// The operator's work queue has a token bucket of its own (ServerPower.Runtime/TokenBucket.cs: reservation
 /// style, tokens taken in advance, not thread-safe); the two are not shared because this one must be exact at
 /// 0.001/s for ever, never hand out a token ahead of time, and be reconfigured while calls use it.
 /// </remarks>

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using k8s;
 using ServerPower.Operator.Hosting;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Kubernetes.Rbac;
 

@@ -6,7 +6,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Operator.Hosting;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Sandbox.Command;
 using ServerPower.Providers;
 using ServerPower.Providers.Contract;

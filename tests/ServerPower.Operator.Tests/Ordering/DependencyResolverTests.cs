@@ -4,7 +4,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Ordering;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Operator.Tests.Ordering;
 

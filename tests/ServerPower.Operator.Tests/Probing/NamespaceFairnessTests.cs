@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Operator.Tests.Probing;
 

@@ -5,7 +5,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Operator.Tests.Reconciliation;
 using ServerPower.Providers.Outbound;
 using ServerPower.Sandbox.Services;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Sandbox.Services;
 using ServerPower.Providers.Outbound;
 

@@ -5,7 +5,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Sandbox.Services;
 using ServerPower.Providers.Outbound;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using k8s.Autorest;
 using ServerPower.Api.Resources;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 
 namespace ServerPower.Operator.Tests.Reconciliation;

@@ -5,7 +5,7 @@ using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Ordering;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 using ServerPower.Sandbox.Services;
 using ServerPower.Providers.Outbound;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Scheduling.ScheduleRows;
 

@@ -3,7 +3,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Scheduling.ScheduleRows;
 using ServerPower.Providers.Outbound;

@@ -2,7 +2,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 
 namespace ServerPower.Simulation.Tests.Harness;

@@ -1,5 +1,5 @@
 using k8s.Models;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Simulation.Tests.Harness;
 

@@ -3,7 +3,7 @@ using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 
 namespace ServerPower.Simulation.Tests.Harness;
@@ -11,7 +11,7 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// <summary>
 /// The operator deployment: one leading process at a time, each with a new real <see cref="ServerPowerReconciler"/>
 /// (with the real <see cref="ProviderResolver"/>) over the shared edges. It plays the controller
-/// (src/ServerPower.Operator/Runtime/Controller.cs): list and enqueue everything at start, watch events through the
+/// (src/ServerPower.Runtime/Controller.cs): list and enqueue everything at start, watch events through the
 /// real <see cref="ChangePredicate"/>, a jittered resync, results applied to the work queue. Faults: a crash (hard:
 /// in-flight reconciles die at their await; or SIGTERM: they see their token cancelled) with a new leader after the
 /// lease, and a freeze longer than the lease, after which the old leader thaws next to the new one and carries on

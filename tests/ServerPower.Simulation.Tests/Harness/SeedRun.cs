@@ -28,7 +28,7 @@ internal sealed class SeedRun
     private DateTimeOffset? end;
 
     /// <param name="mutate">Wraps each process's reconciler in a deliberately broken one (the harness's self-tests).</param>
-    public SeedRun(int seed, bool keepFullTrace = false, Func<MutantEdges, Operator.Runtime.IReconciler, Operator.Runtime.IReconciler>? mutate = null)
+    public SeedRun(int seed, bool keepFullTrace = false, Func<MutantEdges, global::ServerPower.Runtime.IReconciler, global::ServerPower.Runtime.IReconciler>? mutate = null)
     {
         sim = new SimContext(seed, keepFullTrace);
         var settings = OperatorHost.Settings(new OperatorOptions());
@@ -119,7 +119,7 @@ internal sealed class SeedRun
         sim.Agenda.At(SimContext.Start + ChaosPhase, BeginCalm);
     }
 
-    private ServerPowerResource Manifest(Operator.Runtime.ObjectKey key)
+    private ServerPowerResource Manifest(global::ServerPower.Runtime.ObjectKey key)
     {
         var annotations = new Dictionary<string, string>();
         if (sim.Chance(0.4)) annotations[Annotations.Restart] = user.NewToken("r");

@@ -4,7 +4,7 @@ using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Operator.Kubernetes;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Simulation.Tests.Harness;
 

@@ -1,6 +1,6 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Simulation.Tests.Harness;
 

@@ -1,9 +1,9 @@
-using ServerPower.Operator.Runtime;
+using ServerPower.Runtime;
 
 namespace ServerPower.Simulation.Tests.Harness;
 
 /// <summary>
-/// The controller's work queue on the simulated clock, with the semantics of src/ServerPower.Operator/Runtime/WorkQueue.cs:
+/// The controller's work queue on the simulated clock, with the semantics of src/ServerPower.Runtime/WorkQueue.cs:
 /// a key is queued once while it waits (dirty), never handed to two workers (processing), re-queued after Done if
 /// added meanwhile; AddAfter keeps the earlier due time; AddRateLimited waits the larger of the real per-key backoff
 /// (<see cref="ItemBackoff"/>, from the operator's configured base delay) and the real overall <see cref="TokenBucket"/>.

@@ -1,0 +1,171 @@
+using Microsoft.Extensions.Logging;
+
+namespace ServerPower.Runtime;
+
+/// <summary>
+/// Runs workers that take keys from a <see cref="WorkQueue"/> and reconcile them (controller-runtime semantics):
+/// failure or exception → rate-limited requeue; <see cref="ReconcileResult.RequeueAfter"/> → forget and add after
+/// the delay; success → forget. While running, every known key is enqueued at start and then every resync period
+/// with jitter. Stopping drains: no new key is taken, reconciles in flight finish within a drain timeout.
+/// <see cref="RunAsync"/> may be called again after it returned (leadership regained); the queue and its keys survive
+/// in between.
+/// </summary>
+public sealed class Controller
+{
+    private readonly IReconciler reconciler;
+    private readonly Func<IEnumerable<ObjectKey>> knownKeys;
+    private readonly ControllerOptions options;
+    private readonly ILogger logger;
+    private readonly IRuntimeMetrics metrics;
+    private readonly TimeProvider time;
+    private readonly Random random;
+    private int inFlight;
+
+    public Controller(string name, WorkQueue queue, IReconciler reconciler, Func<IEnumerable<ObjectKey>> knownKeys,
+        ControllerOptions? options, ILogger logger, IRuntimeMetrics? metrics = null, TimeProvider? time = null,
+        Random? random = null)
+    {
+        Name = name;
+        Queue = queue;
+        this.reconciler = reconciler;
+        this.knownKeys = knownKeys;
+        this.options = options ?? new ControllerOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(this.options.Workers);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(this.options.ResyncPeriod, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.options.DrainTimeout, TimeSpan.Zero);
+        this.logger = logger;
+        this.metrics = metrics ?? NullRuntimeMetrics.Instance;
+        this.time = time ?? TimeProvider.System;
+        this.random = random ?? Random.Shared;
+        this.metrics.ControllerWorkers(name, this.options.Workers);
+    }
+
+    public string Name { get; }
+
+    public WorkQueue Queue { get; }
+
+    /// <summary>Asks for a reconcile of the key (deduplicated while queued). Works whether or not workers run.</summary>
+    public void Enqueue(ObjectKey key) => Queue.Add(key);
+
+    /// <summary>Every known key, behind work already asked for (resync and start of a term are background work).</summary>
+    public void EnqueueAll()
+    {
+        foreach (var key in knownKeys()) Queue.AddBackground(key);
+    }
+
+    /// <summary>
+    /// Runs the workers and the resync timer until <paramref name="stopping"/> is cancelled. Then workers take no new
+    /// key, and a reconcile in flight runs on to its end (its outcome is recorded) for up to
+    /// <see cref="ControllerOptions.DrainTimeout"/>; after that its token is cancelled and its key stays queued.
+    /// Returns when every worker has ended. The resync timer exists when this method returns its task.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        EnqueueAll();
+        ITimer? resync = null;
+        resync = time.CreateTimer(_ =>
+        {
+            logger.LogDebug("Resync of {Controller}: enqueueing every known key", Name);
+            EnqueueAll();
+            resync?.Change(NextResyncDelay(), Timeout.InfiniteTimeSpan);
+        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        resync.Change(NextResyncDelay(), Timeout.InfiniteTimeSpan);
+        await using (resync.ConfigureAwait(false))
+        {
+            using var abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+            var drain = stopping.Register(() =>
+            {
+                logger.LogInformation("Controller {Controller} stopping: takes no new key; {InFlight} reconciles in flight "
+                    + "get up to {DrainTimeout} to finish", Name, Volatile.Read(ref inFlight), options.DrainTimeout);
+                abort.CancelAfter(options.DrainTimeout);
+            });
+            await using (drain.ConfigureAwait(false))
+            {
+                logger.LogInformation("Controller {Controller} starting {Workers} workers", Name, options.Workers);
+                var workers = Enumerable.Range(0, options.Workers)
+                    .Select(_ => Task.Run(() => WorkerAsync(stopping, abort.Token), CancellationToken.None));
+                await Task.WhenAll(workers).ConfigureAwait(false);
+                logger.LogInformation("Controller {Controller} stopped its workers", Name);
+            }
+        }
+    }
+
+    internal TimeSpan NextResyncDelay()
+    {
+        var factor = 1 + options.ResyncJitter * (2 * random.NextDouble() - 1);
+        return options.ResyncPeriod * factor;
+    }
+
+    private async Task WorkerAsync(CancellationToken stopping, CancellationToken abort)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            ObjectKey? next;
+            try
+            {
+                next = await Queue.GetAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (next is not { } key) return;
+            try
+            {
+                await ProcessAsync(key, stopping, abort).ConfigureAwait(false);
+            }
+            finally
+            {
+                Queue.Done(key);
+            }
+        }
+    }
+
+    /// <summary>Reconciles one key unless stopping; the reconcile itself is only interrupted by <paramref name="abort"/>.</summary>
+    private async Task ProcessAsync(ObjectKey key, CancellationToken stopping, CancellationToken abort)
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            Queue.Add(key); // stopping: keep the key for the next run
+            return;
+        }
+        // A message-template scope: text logs show "serverpower default/web", JSON logs get key and controller fields.
+        using var scope = logger.BeginScope("{Controller} {Key}", Name, key.ToString());
+        var started = time.GetTimestamp();
+        ReconcileResult result;
+        Interlocked.Increment(ref inFlight);
+        metrics.ActiveWorkersChanged(Name, 1);
+        try
+        {
+            result = await reconciler.ReconcileAsync(key, abort).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            logger.LogWarning("Reconcile of {Key} cancelled: it outlasted the drain timeout {DrainTimeout}", key,
+                options.DrainTimeout);
+            Queue.Add(key);
+            return;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Reconcile of {Key} threw", key);
+            result = ReconcileResult.Fail(e.GetType().Name);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+            metrics.ActiveWorkersChanged(Name, -1);
+        }
+        var outcome = Apply(key, result);
+        metrics.ReconcileCompleted(Name, outcome, time.GetElapsedTime(started));
+    }
+
+    private string Apply(ObjectKey key, ReconcileResult result)
+    {
+        if (result.Conflict) logger.LogDebug("Reconcile of {Key} met a conflict; retrying with backoff", key);
+        else if (result.Failed)
+            logger.LogWarning("Reconcile of {Key} failed ({Error}); retry {Retry} with backoff", key, result.Error,
+                Queue.NumRequeues(key) + 1);
+        return ResultRouting.Apply(Queue, key, result);
+    }
+}

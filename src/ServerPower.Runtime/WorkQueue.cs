@@ -1,0 +1,358 @@
+namespace ServerPower.Runtime;
+
+/// <summary>
+/// client-go's rate-limiting work queue for object keys.
+/// <list type="bullet">
+/// <item>A key added while it waits is queued once (the <c>dirty</c> set).</item>
+/// <item>A key handed to a worker is in <c>processing</c>: adding it again marks it dirty, and it is handed out once
+/// more only after <see cref="Done"/>, so two workers never hold one key.</item>
+/// <item><see cref="AddRateLimited"/> waits the larger of the key's exponential backoff and the overall token bucket.</item>
+/// <item><see cref="AddAfter"/> delays an add; while a key waits, an earlier ready time wins over a later one.</item>
+/// <item>Keys are never dropped: there is no retry limit.</item>
+/// <item>Two priorities: <see cref="Add"/> (and every timed re-add) goes ahead of <see cref="AddBackground"/> (resync
+/// and relist), so a person's change, or the follow-up observation of an action, never waits behind a resync pass.</item>
+/// </list>
+/// After <see cref="ShutDown"/> new adds are ignored and <see cref="GetAsync"/> returns null at once.
+/// Reports client-go's work queue metrics: depth, adds, retries, time queued, time worked and the work in progress.
+/// </summary>
+public sealed class WorkQueue : IRequeueTarget, IDisposable
+{
+    private readonly Lock gate = new();
+    private readonly Queue<ObjectKey> ready = new();
+    private readonly Queue<ObjectKey> background = new();
+    private readonly HashSet<ObjectKey> dirty = [];
+    private readonly HashSet<ObjectKey> backgroundKeys = [];
+    private readonly HashSet<ObjectKey> processing = [];
+    private readonly Dictionary<ObjectKey, DateTimeOffset> waiting = [];
+    private readonly Dictionary<ObjectKey, long> addedAt = [];
+    private readonly Dictionary<ObjectKey, long> startedAt = [];
+    private readonly LinkedList<TaskCompletionSource<ObjectKey?>> getters = new();
+    private readonly ItemBackoff backoff;
+    private readonly TokenBucket bucket;
+    private readonly TimeProvider time;
+    private readonly IRuntimeMetrics metrics;
+    private readonly ITimer timer;
+    private DateTimeOffset? timerDue;
+    private DateTimeOffset lastProgress;
+    private bool shuttingDown;
+
+    public WorkQueue(string name, WorkQueueOptions? options = null, TimeProvider? time = null, IRuntimeMetrics? metrics = null)
+    {
+        options ??= new WorkQueueOptions();
+        Name = name;
+        this.time = time ?? TimeProvider.System;
+        this.metrics = metrics ?? NullRuntimeMetrics.Instance;
+        backoff = new ItemBackoff(options.BaseDelay, options.MaxDelay);
+        bucket = new TokenBucket(options.QueriesPerSecond, options.Burst, this.time);
+        timer = this.time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        lastProgress = this.time.GetUtcNow();
+        this.metrics.TrackInProgress(name, InProgress);
+    }
+
+    /// <summary>The work the workers hold now: the sum of their times so far, and the longest (for the metrics).</summary>
+    public QueueInProgress InProgress()
+    {
+        lock (gate)
+        {
+            var now = time.GetTimestamp();
+            var held = startedAt.Values.Select(started => time.GetElapsedTime(started, now)).ToList();
+            return new QueueInProgress(
+                held.Aggregate(TimeSpan.Zero, (sum, t) => sum + t),
+                held.Count == 0 ? TimeSpan.Zero : held.Max());
+        }
+    }
+
+    /// <summary>
+    /// True when work is waiting or in flight and no key has been finished for longer than <paramref name="limit"/>:
+    /// the workers are wedged (a hung call, a deadlock). Health checks use it so a liveness probe restarts the process.
+    /// </summary>
+    public bool IsStalled(TimeSpan limit)
+    {
+        lock (gate)
+        {
+            var busy = processing.Count > 0 || ready.Count + background.Count > 0;
+            if (!busy) lastProgress = time.GetUtcNow();
+            return busy && time.GetUtcNow() - lastProgress > limit;
+        }
+    }
+
+    public string Name { get; }
+
+    /// <summary>Keys ready to be handed to a worker (the depth metric).</summary>
+    public int Length
+    {
+        get { lock (gate) return ready.Count + background.Count; }
+    }
+
+    /// <summary>Keys waiting for an <see cref="AddAfter"/> or a backoff delay.</summary>
+    public int WaitingCount
+    {
+        get { lock (gate) return waiting.Count; }
+    }
+
+    public bool IsShuttingDown
+    {
+        get { lock (gate) return shuttingDown; }
+    }
+
+    public void Add(ObjectKey key)
+    {
+        lock (gate) AddLocked(key);
+        ReportDepth();
+    }
+
+    /// <summary>
+    /// Adds a key behind every key added with <see cref="Add"/> (and every timed re-add): resync and relist work waits
+    /// while work a person caused, and follow-up observations of actions, go first. Adding the key again with
+    /// <see cref="Add"/> while it waits here moves it to the front queue.
+    /// </summary>
+    public void AddBackground(ObjectKey key)
+    {
+        lock (gate)
+        {
+            if (shuttingDown || !dirty.Add(key)) return;
+            AddedLocked(key);
+            if (processing.Contains(key)) return;
+            background.Enqueue(key);
+            backgroundKeys.Add(key);
+            DispatchLocked();
+        }
+        ReportDepth();
+    }
+
+    /// <summary>Adds the key after the delay. If it already waits to be added earlier, the earlier time stays.</summary>
+    public void AddAfter(ObjectKey key, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Add(key);
+            return;
+        }
+        lock (gate)
+        {
+            if (shuttingDown) return;
+            var readyAt = time.GetUtcNow() + delay;
+            if (waiting.TryGetValue(key, out var existing) && existing <= readyAt) return;
+            waiting[key] = readyAt;
+            ScheduleLocked();
+        }
+    }
+
+    /// <summary>Adds the key after the larger of its per-key backoff and the overall token bucket delay.</summary>
+    public void AddRateLimited(ObjectKey key)
+    {
+        TimeSpan delay;
+        lock (gate)
+        {
+            if (shuttingDown) return;
+            var perKey = backoff.When(key);
+            var overall = bucket.Reserve();
+            delay = perKey > overall ? perKey : overall;
+        }
+        metrics.QueueRetried(Name);
+        AddAfter(key, delay);
+    }
+
+    /// <summary>Clears the key's failure count, so its next backoff starts from the base delay.</summary>
+    public void Forget(ObjectKey key)
+    {
+        lock (gate) backoff.Forget(key);
+    }
+
+    public int NumRequeues(ObjectKey key)
+    {
+        lock (gate) return backoff.NumRequeues(key);
+    }
+
+    /// <summary>The next key to process, or null once the queue is shut down. Call <see cref="Done"/> when finished.</summary>
+    public async Task<ObjectKey?> GetAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<ObjectKey?> waiter;
+        LinkedListNode<TaskCompletionSource<ObjectKey?>> node;
+        lock (gate)
+        {
+            if (shuttingDown) return null;
+            if (TakeLocked() is { } key)
+            {
+                StartedLocked(key);
+                ReportDepthLocked();
+                return key;
+            }
+            waiter = new TaskCompletionSource<ObjectKey?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            node = getters.AddLast(waiter);
+        }
+        await using var registration = cancellationToken.Register(() =>
+        {
+            lock (gate)
+            {
+                if (node.List is not null) getters.Remove(node);
+            }
+            waiter.TrySetCanceled(cancellationToken);
+        });
+        return await waiter.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Marks the key as finished; if it was added meanwhile, it becomes ready again.</summary>
+    public void Done(ObjectKey key)
+    {
+        lock (gate)
+        {
+            lastProgress = time.GetUtcNow();
+            if (startedAt.Remove(key, out var started)) metrics.QueueDone(Name, time.GetElapsedTime(started));
+            processing.Remove(key);
+            if (dirty.Contains(key)) HandOutLocked(key);
+        }
+        ReportDepth();
+    }
+
+    public void ShutDown()
+    {
+        lock (gate)
+        {
+            if (shuttingDown) return;
+            shuttingDown = true;
+            foreach (var getter in getters) getter.TrySetResult(null);
+            getters.Clear();
+            waiting.Clear();
+            addedAt.Clear();
+            timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    public void Dispose()
+    {
+        ShutDown();
+        timer.Dispose();
+    }
+
+    internal bool IsWaiting(ObjectKey key)
+    {
+        lock (gate) return waiting.ContainsKey(key);
+    }
+
+    internal bool IsProcessing(ObjectKey key)
+    {
+        lock (gate) return processing.Contains(key);
+    }
+
+    /// <summary>For tests: the queued keys (dirty), the keys workers hold, and the timed adds with their due times.</summary>
+    internal (HashSet<ObjectKey> Dirty, HashSet<ObjectKey> Processing, Dictionary<ObjectKey, DateTimeOffset> Waiting) Snapshot()
+    {
+        lock (gate) return ([.. dirty], [.. processing], new(waiting));
+    }
+
+    private void AddLocked(ObjectKey key)
+    {
+        if (shuttingDown) return;
+        if (!dirty.Add(key))
+        {
+            // Already waiting: a key waiting in the background moves to the front queue (its old entry is skipped).
+            if (backgroundKeys.Remove(key) && !processing.Contains(key)) HandOutLocked(key);
+            return;
+        }
+        AddedLocked(key);
+        if (processing.Contains(key)) return;
+        HandOutLocked(key);
+    }
+
+    /// <summary>The next dirty, not-processing key: front queue first. Entries made stale by a promotion are skipped.</summary>
+    private ObjectKey? TakeLocked()
+    {
+        while (ready.TryDequeue(out var key) || background.TryDequeue(out key))
+        {
+            if (!dirty.Contains(key) || processing.Contains(key)) continue;
+            dirty.Remove(key);
+            backgroundKeys.Remove(key);
+            processing.Add(key);
+            return key;
+        }
+        return null;
+    }
+
+    /// <summary>Hands queued keys to waiting workers (after a background add, which does not go through HandOut).</summary>
+    private void DispatchLocked()
+    {
+        while (getters.First is { } first && TakeLocked() is { } key)
+        {
+            getters.RemoveFirst();
+            if (first.Value.TrySetResult(key))
+            {
+                StartedLocked(key);
+                continue;
+            }
+            processing.Remove(key);
+            dirty.Add(key);
+            ready.Enqueue(key);
+        }
+    }
+
+    /// <summary>Gives a dirty, not-processing key to a waiting worker, or queues it.</summary>
+    private void HandOutLocked(ObjectKey key)
+    {
+        while (getters.First is { } first)
+        {
+            getters.RemoveFirst();
+            dirty.Remove(key);
+            processing.Add(key);
+            if (first.Value.TrySetResult(key))
+            {
+                StartedLocked(key);
+                return;
+            }
+            processing.Remove(key);
+            dirty.Add(key);
+        }
+        ready.Enqueue(key);
+    }
+
+    private void OnTimer()
+    {
+        lock (gate)
+        {
+            timerDue = null;
+            if (shuttingDown) return;
+            var now = time.GetUtcNow();
+            foreach (var (key, readyAt) in waiting.ToList())
+            {
+                if (readyAt > now) continue;
+                waiting.Remove(key);
+                AddLocked(key);
+            }
+            ScheduleLocked();
+        }
+        ReportDepth();
+    }
+
+    /// <summary>Points the single timer at the earliest waiting key (a linear scan: queues hold hundreds of keys, not millions).</summary>
+    private void ScheduleLocked()
+    {
+        if (waiting.Count == 0) return;
+        var earliest = waiting.Values.Min();
+        if (timerDue is { } due && due <= earliest) return;
+        timerDue = earliest;
+        var delay = earliest - time.GetUtcNow();
+        timer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>A key entered the queue (it was not queued): counted, and its time queued starts.</summary>
+    private void AddedLocked(ObjectKey key)
+    {
+        addedAt[key] = time.GetTimestamp();
+        metrics.QueueAdded(Name);
+    }
+
+    /// <summary>A worker took the key: its time queued ends and its time worked starts.</summary>
+    private void StartedLocked(ObjectKey key)
+    {
+        var now = time.GetTimestamp();
+        if (addedAt.Remove(key, out var added)) metrics.QueueTaken(Name, time.GetElapsedTime(added, now));
+        startedAt[key] = now;
+    }
+
+    private void ReportDepth()
+    {
+        lock (gate) ReportDepthLocked();
+    }
+
+    private void ReportDepthLocked() => metrics.QueueDepth(Name, ready.Count + background.Count);
+}
