@@ -9,6 +9,9 @@ public sealed record DecisionSettings(TimeSpan ResyncPeriod, TimeSpan MinPoll, T
 /// <summary>What the reconciler learned about the server's provider before deciding.</summary>
 public abstract record ProviderView
 {
+    /// <summary>The provider cannot read a server's state (HEO): actions are asserted, never observed. False while unresolved.</summary>
+    public bool CannotReadState => this is Resolved { Capabilities.CanReadState: false };
+
     /// <summary>The PowerProvider is missing or unusable; <paramref name="Reason"/> is a Synced reason.</summary>
     public sealed record Unresolved(string Reason, string Message) : ProviderView;
 
@@ -40,15 +43,3 @@ public sealed record DecisionInput(ServerPowerResource Server, ProviderView Prov
 public sealed record PlannedAction(ActionType Type, string? OneShotToken);
 
 public sealed record DecisionEvent(bool Warning, string Reason, string Message);
-
-/// <summary>
-/// The outcome of deciding. <see cref="Status"/> is what to write before sending <see cref="Action"/> (a one-shot
-/// carries phase Sending). <see cref="Failed"/> asks the work queue for exponential backoff.
-/// </summary>
-public sealed record Decision(
-    ServerPowerStatus Status,
-    PlannedAction? Action,
-    TimeSpan? RequeueAfter,
-    bool Failed,
-    IReadOnlyList<DecisionEvent> Events,
-    bool ReleaseFinalizer);

@@ -4,40 +4,71 @@ using ServerPower.Api.Vocabulary;
 
 namespace ServerPower.Operator.Decision;
 
-/// <summary>The status being decided, with the small helpers every branch of the decision uses.</summary>
+/// <summary>
+/// The status being decided, with the small helpers every branch of the decision uses. What the decision knows before
+/// any rule runs (deletion, intent, desired state, target, grace period, whether state can be read) is fixed when the
+/// draft is made; the rules then set conditions and events and end with one <see cref="Decision"/> case.
+/// </summary>
 internal sealed class Draft
 {
-    private readonly List<DecisionEvent> events = [];
+    private readonly List<DecisionEvent> events;
     private bool syncFailed;
 
-    public Draft(DecisionInput input)
+    private Draft(DecisionInput input, ServerPowerStatus? status, IEnumerable<DecisionEvent> events, bool observing)
     {
         Input = input;
+        this.events = events.ToList();
+        Observing = observing;
         var meta = input.Server.Metadata;
-        Deleting = meta.DeletionTimestamp is not null && meta.Finalizers?.Contains(Annotations.StopFinalizer) == true
-            && input.Server.Spec.DeletionPolicy == DeletionPolicy.Stop;
+        Deleting = Deletion.StopsServer(input.Server);
         Intent = input.Intent ?? Intent.FromSpec(input.Server.Spec);
         Unknown = Deleting ? null : Intent as Intent.Unknown;
         Desired = Deleting || Intent is not Intent.Known { State: TargetPowerState.Running } ? DesiredPowerState.Stopped : DesiredPowerState.Running;
-        Status = (input.Server.Status ?? new ServerPowerStatus()) with
+        Status = (status ?? new ServerPowerStatus()) with
         {
             ObservedGeneration = meta.Generation,
             DesiredState = Unknown is not null ? null : Desired == DesiredPowerState.Running ? TargetPowerState.Running : TargetPowerState.Stopped,
             Override = Intent.Override,
         };
         Target = input.Provider is ProviderView.Resolved resolved ? ActionTarget.Of(input.Server, resolved) : null;
+        Grace = StopGrace.Read(input.Server.Spec);
     }
 
     /// <summary>
-    /// The last action went to another server or account: its grace period and the kill that may follow it are not
-    /// this server's. It stays in status.history; the decision starts over (a graceful stop first).
+    /// A decision on the stored status. The last action went to another server or account: its grace period and the
+    /// kill that may follow it are not this server's. It stays in status.history; the decision starts over (a graceful
+    /// stop first).
     /// </summary>
-    public void ForgetOtherTargets()
+    public static Draft Begin(DecisionInput input)
     {
-        if (Status.LastAction is not { } last || !SentElsewhere(last)) return;
-        Status = Status with { LastAction = null };
-        Event(false, "TargetChanged", $"the last action ({last.Type}) was sent to {last.Target}; this server is now {Target}: starting over");
+        var d = new Draft(input, input.Server.Status, [], input.Server.Spec.ManagementPolicy == ManagementPolicy.Observe);
+        if (d.Status.LastAction is { } last && d.SentElsewhere(last))
+        {
+            d.Status = d.Status with { LastAction = null };
+            d.Event(false, EventReasons.TargetChanged, $"the last action ({last.Type}) was sent to {last.Target}; this server is now {d.Target}: starting over");
+        }
+        return d;
     }
+
+    /// <summary>The decision on the answer to <paramref name="sent"/>: its status and events go on.</summary>
+    public static Draft After(DecisionInput input, Decision.Send sent) => new(input, sent.Status, sent.Events, observing: false);
+
+    /// <summary>
+    /// managementPolicy Observe: what Manage would do from here, decided on a copy of this draft that acts as Manage;
+    /// status.plannedAction says it (the action, and Manage's Ready message as the reason).
+    /// </summary>
+    public void PlanAsManaged(Func<Draft, Decision> manage)
+    {
+        var managed = manage(new Draft(Input, Status, [], observing: false) { syncFailed = syncFailed });
+        Plan = new PlannedActionStatus
+        {
+            Action = (managed as Decision.Send)?.Action.Type.ToString() ?? PlannedActionStatus.None,
+            Reason = Conditions.Find(managed.Status.Conditions, ConditionTypes.Ready)?.Message,
+        };
+    }
+
+    /// <summary>Set by <see cref="PlanAsManaged"/>; otherwise Manage would do what this decision does (nothing, with Observe).</summary>
+    private PlannedActionStatus? Plan { get; set; }
 
     /// <summary>Whether <paramref name="last"/> went to another target than this server's (records without one count as this server's).</summary>
     public bool SentElsewhere(LastAction last) => Target is not null && last.Target is { } sentTo && sentTo != Target;
@@ -46,7 +77,18 @@ internal sealed class Draft
     public string? Target { get; }
 
     public DecisionInput Input { get; }
+
+    /// <summary>Being deleted, and the server is to be stopped first (<see cref="Deletion.StopsServer"/>).</summary>
     public bool Deleting { get; }
+
+    /// <summary>managementPolicy Observe: nothing is ever sent (false on the copy <see cref="PlanAsManaged"/> decides on).</summary>
+    public bool Observing { get; }
+
+    /// <summary>The provider cannot read the server's state (<see cref="ProviderView.CannotReadState"/>).</summary>
+    public bool Blind => Input.Provider.CannotReadState;
+
+    /// <summary>spec.stop.gracePeriod, read once (<see cref="StopGrace.Read"/>).</summary>
+    public StopGrace.Reading Grace { get; }
 
     /// <summary>The state in force before deletion: spec.state, a schedule's, or an override's (Decision/Intent.cs).</summary>
     public Intent Intent { get; }
@@ -56,7 +98,13 @@ internal sealed class Draft
 
     /// <summary>Running or Stopped: the effective desired state (Stopped while being deleted with deletionPolicy Stop).</summary>
     public DesiredPowerState Desired { get; }
+
+    /// <summary>The power state <see cref="Desired"/> means.</summary>
+    public PowerState DesiredPower => Desired == DesiredPowerState.Running ? PowerState.Running : PowerState.Stopped;
     public ServerPowerStatus Status { get; set; }
+
+    /// <summary>The actions asked by annotation, in the order they are handled.</summary>
+    public static readonly ActionType[] OneShotTypes = [ActionType.Rebuild, ActionType.Restart];
 
     public string? Annotation(ActionType type) =>
         Input.Server.Metadata.Annotations?.TryGetValue(type == ActionType.Rebuild ? Annotations.Rebuild : Annotations.Restart, out var token) == true
@@ -110,17 +158,21 @@ internal sealed class Draft
 
     public void Event(bool warning, string reason, string message) => events.Add(new DecisionEvent(warning, reason, Text.Bound(message)));
 
-    public Decision Done(TimeSpan? requeueAfter, bool release = false) =>
-        new(Finish(), null, requeueAfter, false, events.ToList(), release);
+    /// <summary>Nothing to send now: back after <paramref name="after"/> (null: at the resync).</summary>
+    public Decision Wait(TimeSpan? after) => new Decision.Wait(Finish(), events.ToList(), after);
 
-    public Decision Fail() => new(Finish(), null, null, true, events.ToList(), false);
+    /// <summary>A transient failure: back with the work queue's backoff.</summary>
+    public Decision Retry() => new Decision.Retry(Finish(), events.ToList());
+
+    /// <summary>The object being deleted may go.</summary>
+    public Decision Release() => new Decision.Release(Finish(), events.ToList());
 
     /// <summary>
     /// Sends <paramref name="action"/>, first recorded as lastAction with result Uncertain: if the operator stops before
     /// the answer is recorded, that is what the next pass finds, so an earlier stop is never escalated to a kill across
     /// a start, restart, rebuild or kill that may have happened.
     /// </summary>
-    public Decision Act(PlannedAction action)
+    public Decision Send(PlannedAction action)
     {
         Status = Status with
         {
@@ -131,7 +183,7 @@ internal sealed class Draft
                 Message = $"sending {action.Type}; if this stays, the operator stopped before the provider answered",
             },
         };
-        return new(Finish(), action, null, false, events.ToList(), false);
+        return new Decision.Send(Finish(), events.ToList(), action);
     }
 
     /// <summary>
@@ -141,11 +193,17 @@ internal sealed class Draft
     private ServerPowerStatus Finish()
     {
         Status = Status with { History = ActionHistory.Record(Status.History, Status.LastAction) };
-        foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
+        foreach (var type in OneShotTypes)
         {
             if (OneShotStatus(type) is { Phase: OneShotPhase.Uncertain } uncertain && Annotation(type) == uncertain.Token)
                 Ready(false, Reasons.OneShotUncertain, $"{type} token \"{uncertain.Token}\": {WithRetryHint(uncertain.Message)}");
         }
+        // With Observe, status.plannedAction says what Manage would do now and why; with Manage it is absent.
+        Status = Status with
+        {
+            PlannedAction = !Observing ? null
+                : Plan ?? new PlannedActionStatus { Action = PlannedActionStatus.None, Reason = Conditions.Find(Status.Conditions, ConditionTypes.Ready)?.Message },
+        };
         return Status;
     }
 

@@ -20,7 +20,7 @@ internal static class OrderRules
         if (d.Input.Dependencies is not { NotReady.Count: > 0 } deps) return null;
         var names = string.Join(", ", deps.NotReady);
         d.Ready(false, Reasons.WaitingForDependencies, $"not started until {names} {(deps.NotReady.Count == 1 ? "is" : "are")} Ready with desired state Running (spec.startAfter)");
-        return d.Done(d.Input.Settings.ResyncPeriod);
+        return d.Wait(d.Input.Settings.ResyncPeriod);
     }
 
     /// <summary>Ready=False WaitingForDependencies when a stop must wait for dependents to stop first; null when it may go.</summary>
@@ -30,7 +30,7 @@ internal static class OrderRules
         var names = string.Join(", ", deps.StoppingDependents);
         if (d.Deleting && d.Input.Server.Metadata.DeletionTimestamp is { } deleted)
         {
-            var (grace, shown, _) = StopGrace.Read(d.Input.Server.Spec);
+            var (grace, shown, _) = d.Grace;
             var waited = d.Input.Now - new DateTimeOffset(DateTime.SpecifyKind(deleted, DateTimeKind.Utc));
             if (waited >= grace)
             {
@@ -39,9 +39,9 @@ internal static class OrderRules
             }
             d.Ready(false, Reasons.WaitingForDependencies, $"being deleted: stopped once {names} stopped (they list this server in spec.startAfter), at most {shown} after the deletion");
             var left = grace - waited;
-            return d.Done(left < d.Input.Settings.MaxPoll ? left : d.Input.Settings.MaxPoll);
+            return d.Wait(left < d.Input.Settings.MaxPoll ? left : d.Input.Settings.MaxPoll);
         }
         d.Ready(false, Reasons.WaitingForDependencies, $"not stopped until {names} stopped (they list this server in spec.startAfter)");
-        return d.Done(d.Input.Settings.ResyncPeriod);
+        return d.Wait(d.Input.Settings.ResyncPeriod);
     }
 }

@@ -1,4 +1,5 @@
 using ServerPower.Api.Serialization;
+using ServerPower.Api.Vocabulary;
 
 namespace ServerPower.Operator.Decision;
 
@@ -12,9 +13,9 @@ internal static class OverrideEvents
         var wasActive = before is { Active: true };
         var isActive = now is { Active: true };
         if (isActive && (!wasActive || before!.State != now!.State || before.Until != now.Until))
-            d.Event(false, "OverrideStarted", $"override {now!.State}{Until(now.Until)} is in force (annotation power.serverops.io/override)");
+            d.Event(false, EventReasons.OverrideStarted, $"override {now!.State}{Until(now.Until)} is in force (annotation power.serverops.io/override)");
         else if (wasActive && !isActive)
-            d.Event(false, "OverrideEnded", now is null
+            d.Event(false, EventReasons.OverrideEnded, now is null
                 ? $"override {before!.State}{Until(before.Until)} ended: the annotation was removed"
                 : $"override {before!.State}{Until(before.Until)} ended: its time has passed");
     }

@@ -13,26 +13,32 @@ internal static class ReadinessRules
     /// <summary>The probe applies to this decision: declared, probes on, and the effective desired state Running.</summary>
     public static bool Applies(Draft d) => d.Input.Readiness is not null && d.Desired == DesiredPowerState.Running;
 
+    /// <summary>
+    /// The prober runs this server's probe: it applies, its target as written may be probed, and the server is not
+    /// suspended. Counted from the last start (<see cref="ServerPowerDecider.ProbeSince"/>).
+    /// </summary>
+    public static bool Probed(Draft d) => Applies(d) && d.Input.Readiness!.NotAllowed is null && !d.Input.Server.Spec.Suspend;
+
     /// <summary>The snapshot, when it counts from the server's last start; otherwise null (no result since the start).</summary>
-    public static ProbeSnapshot? Current(Draft d, bool blind)
+    public static ProbeSnapshot? Current(Draft d)
     {
         var snapshot = d.Input.Readiness?.Snapshot;
-        return snapshot is not null && snapshot.Since == ServerPowerDecider.ProbeSince(d.Input.Server.Status, blind) ? snapshot : null;
+        return snapshot is not null && snapshot.Since == ServerPowerDecider.ProbeSince(d.Input.Server.Status, d.Blind) ? snapshot : null;
     }
 
     /// <summary>
     /// Why the probe may not run: its target as written (checked before probing), or, after a probe connected nowhere,
     /// the outbound policy's rule that refused the address its target resolved to.
     /// </summary>
-    private static string? NotAllowed(Draft d, bool blind) => d.Input.Readiness!.NotAllowed ?? Current(d, blind)?.Refused;
+    private static string? NotAllowed(Draft d) => d.Input.Readiness!.NotAllowed ?? Current(d)?.Refused;
 
     /// <summary>
     /// status.probe: the last result while the probe applies, else absent. A run of equal results keeps the recorded
     /// entry (and its time), so a steady server costs no status write.
     /// </summary>
-    public static void Record(Draft d, bool blind)
+    public static void Record(Draft d)
     {
-        if (!Applies(d) || NotAllowed(d, blind) is not null || Current(d, blind) is not { LastResult: { } result } snapshot)
+        if (!Applies(d) || NotAllowed(d) is not null || Current(d) is not { LastResult: { } result } snapshot)
         {
             d.Status = d.Status with { Probe = null };
             return;
@@ -57,7 +63,7 @@ internal static class ReadinessRules
     /// Sets Ready for a server whose provider reports the declared state. Without an applicable probe: True with
     /// <paramref name="reason"/>. With one: True only when it passes; otherwise ProbePending or ProbeFailing.
     /// </summary>
-    public static void Ready(Draft d, bool blind, string reason, string message)
+    public static void Ready(Draft d, string reason, string message)
     {
         if (!Applies(d))
         {
@@ -65,13 +71,13 @@ internal static class ReadinessRules
             return;
         }
         var spec = d.Input.Server.Spec.ReadinessProbe ?? new ReadinessProbeSpec();
-        if (NotAllowed(d, blind) is { } notAllowed)
+        if (NotAllowed(d) is { } notAllowed)
         {
             d.Synced(false, Reasons.EndpointNotAllowed, $"readiness probe: {notAllowed}");
             d.Ready(false, Reasons.ProbeFailing, $"{message}, but its readiness probe may not run: {notAllowed}");
             return;
         }
-        var snapshot = Current(d, blind);
+        var snapshot = Current(d);
         switch (snapshot?.Verdict)
         {
             case ProbeVerdict.Passing:

@@ -37,6 +37,9 @@ public static class ServerPowerDecider
     public static bool ShouldReadState(ServerPowerResource server, ProviderCapabilities capabilities) =>
         !server.Spec.Suspend && capabilities.CanReadState;
 
+    /// <summary>Whether the prober runs this server's readiness probe (<see cref="ReadinessRules.Probed"/>).</summary>
+    public static bool ProbeRuns(DecisionInput input) => ReadinessRules.Probed(Draft.Begin(input));
+
     /// <summary>
     /// The start a readiness probe counts from: the request time of the last start, restart or rebuild (null when there
     /// was none). For a provider that cannot report state a start is re-asserted on a running server, so only a restart
@@ -48,32 +51,14 @@ public static class ServerPowerDecider
             : null;
 
     /// <summary>
-    /// Decides; with managementPolicy Observe (which never acts) status.plannedAction also says what Manage would do
-    /// now and why: the same decision taken as Manage on the status Observe leaves, so tokens Observe adopted are not
-    /// planned. With Manage, plannedAction is absent.
+    /// Decides. With managementPolicy Observe (which never acts) status.plannedAction also says what Manage would do
+    /// now and why; where the two part (only where Manage would act), Manage's branch is decided on a copy of the
+    /// draft (<see cref="Draft.PlanAsManaged"/>). Tokens Observe adopted are not planned. With Manage, plannedAction
+    /// is absent.
     /// </summary>
     public static Decision Decide(DecisionInput input)
     {
-        var decision = DecideAsDeclared(input);
-        var server = input.Server;
-        if (server.Spec.ManagementPolicy != ManagementPolicy.Observe)
-            return decision.Status.PlannedAction is null ? decision : decision with { Status = decision.Status with { PlannedAction = null } };
-        var asManaged = new ServerPowerResource
-        {
-            ApiVersion = server.ApiVersion, Kind = server.Kind, Metadata = server.Metadata,
-            Spec = server.Spec with { ManagementPolicy = ManagementPolicy.Manage },
-            Status = decision.Status,
-        };
-        var managed = DecideAsDeclared(input with { Server = asManaged });
-        var why = Conditions.Find(managed.Status.Conditions, ConditionTypes.Ready)?.Message;
-        var plan = new PlannedActionStatus { Action = managed.Action?.Type.ToString() ?? PlannedActionStatus.None, Reason = why };
-        return decision with { Status = decision.Status with { PlannedAction = plan } };
-    }
-
-    private static Decision DecideAsDeclared(DecisionInput input)
-    {
-        var d = new Draft(input);
-        d.ForgetOtherTargets();
+        var d = Draft.Begin(input);
         var spec = input.Server.Spec;
         var invalid = InvalidTokens(input.Server);
         AdoptAtFirstSight(d, invalid);
@@ -81,8 +66,9 @@ public static class ServerPowerDecider
         if (spec.Suspend)
         {
             d.Ready(false, Reasons.Suspended, "spec.suspend is true: the operator observes and changes nothing");
-            if (d.Deleting) d.Event(false, "FinalizerReleased", "suspended: the server was not stopped before deletion");
-            return d.Done(input.Settings.ResyncPeriod, release: d.Deleting);
+            if (!d.Deleting) return d.Wait(input.Settings.ResyncPeriod);
+            d.Event(false, EventReasons.FinalizerReleased, "suspended: the server was not stopped before deletion");
+            return d.Release();
         }
         if (input.Conflict is { } conflict) return Conflicting(d, conflict, invalid);
         foreach (var (_, message) in invalid)
@@ -90,15 +76,14 @@ public static class ServerPowerDecider
             d.Synced(false, Reasons.InvalidSpec, message);
             d.Event(true, Reasons.InvalidSpec, message);
         }
-        var blind = input.Provider is ProviderView.Resolved { Capabilities.CanReadState: false };
-        ReadinessRules.Record(d, blind);
+        ReadinessRules.Record(d);
         if (d.Unknown is { } unknown)
         {
             // No desired state can be known (schedule missing or invalid, override malformed): the server is left as it is.
             d.Synced(false, unknown.Reason, unknown.Message);
             d.Ready(false, unknown.Reason, unknown.Message);
             d.Event(true, unknown.Reason, unknown.Message);
-            return d.Done(input.Settings.ResyncPeriod);
+            return d.Wait(input.Settings.ResyncPeriod);
         }
         if (input.Provider is ProviderView.Unresolved unresolved)
         {
@@ -106,7 +91,7 @@ public static class ServerPowerDecider
             var release = d.Deleting && unresolved.Reason == Reasons.ProviderNotFound;
             d.Ready(false, Reasons.ProviderError, d.Deleting && !release ? d.CannotStopForDeletion(unresolved.Message) : unresolved.Message);
             d.Event(true, unresolved.Reason, unresolved.Message);
-            return d.Done(input.Settings.MaxPoll, release: release);
+            return release ? d.Release() : d.Wait(input.Settings.MaxPoll);
         }
         var provider = (ProviderView.Resolved)input.Provider;
 
@@ -117,11 +102,11 @@ public static class ServerPowerDecider
         {
             if (ChangeWaits(d, invalid))
                 d.Synced(false, Reasons.RateLimited, "the provider answered 429 for this account: nothing is sent until its Retry-After has passed, then this change is acted on");
-            return d.Done(NotSooner(d, wait));
+            return d.Wait(NotSooner(d, wait));
         }
 
         ObservedServer? observed = null;
-        if (provider.Capabilities.CanReadState)
+        if (!d.Blind)
         {
             var read = provider.Read ?? ReadResult.Failed(new ProviderOutcome(OutcomeKind.Unavailable, "state was not read"));
             observed = read.Server ?? read.Outcome.Kind switch
@@ -136,9 +121,7 @@ public static class ServerPowerDecider
 
         if (OrderRules.Invalid(d) is { } badOrder) return HoldInvalidOrder(d, provider, observed, badOrder);
         if (OneShot(d, provider, observed, invalid) is { } oneShot) return oneShot;
-        return provider.Capabilities.CanReadState
-            ? Converge(d, provider, observed!)
-            : ConvergeBlind(d, provider);
+        return d.Blind ? ConvergeBlind(d, provider) : Converge(d, provider, observed!);
     }
 
     /// <summary>
@@ -151,20 +134,20 @@ public static class ServerPowerDecider
         d.Synced(false, Reasons.ServerConflict, conflict);
         d.Ready(false, Reasons.ServerConflict, $"{conflict}; this one sends nothing while that one exists");
         d.Event(true, Reasons.ServerConflict, conflict);
-        if (d.Deleting) d.Event(false, "FinalizerReleased", "the server belongs to another ServerPower: it was not stopped before deletion");
-        return d.Done(d.Input.Settings.ResyncPeriod, release: d.Deleting);
+        if (!d.Deleting) return d.Wait(d.Input.Settings.ResyncPeriod);
+        d.Event(false, EventReasons.FinalizerReleased, "the server belongs to another ServerPower: it was not stopped before deletion");
+        return d.Release();
     }
 
-    public static Decision AfterAction(DecisionInput input, Decision decided, ProviderOutcome outcome)
+    /// <summary>Decides on the provider's answer to the action <paramref name="sent"/> asked for.</summary>
+    public static Decision AfterAction(DecisionInput input, Decision.Send sent, ProviderOutcome outcome)
     {
-        var action = decided.Action ?? throw new InvalidOperationException("no action was decided");
-        var d = new Draft(input) { Status = decided.Status };
-        foreach (var e in decided.Events) d.Event(e.Warning, e.Reason, e.Message);
+        var action = sent.Action;
+        var d = Draft.After(input, sent);
         var provider = (ProviderView.Resolved)input.Provider;
         if (outcome.NotSent && outcome.Kind is OutcomeKind.RateLimited or OutcomeKind.Unavailable)
             return NotSent(d, action, outcome);
-        var blind = !provider.Capabilities.CanReadState;
-        ReadinessRules.Record(d, blind);
+        ReadinessRules.Record(d);
         var result = outcome.IsAccepted ? ActionResult.Accepted
             : outcome.MayHaveReachedProvider ? ActionResult.Uncertain : ActionResult.Failed;
         var message = Text.Bound(outcome.Message.Length > 0 ? outcome.Message : outcome.Kind.ToString());
@@ -190,38 +173,37 @@ public static class ServerPowerDecider
         if (outcome.IsAccepted)
         {
             d.Synced(true, Reasons.ReconcileSucceeded, $"{action.Type} accepted by {provider.Type}");
-            d.Event(false, $"{action.Type}Accepted", $"{action.Type} accepted by {provider.Type}: {message}");
-            if (blind && action.Type is ActionType.Start or ActionType.Stop)
+            d.Event(false, EventReasons.Accepted(action.Type), $"{action.Type} accepted by {provider.Type}: {message}");
+            if (d.Blind && action.Type is ActionType.Start or ActionType.Stop)
             {
                 d.Status = d.Status with { PowerState = PowerState.Unknown, ProviderState = "requested" };
-                ReadinessRules.Ready(d, blind, Reasons.ActionAccepted, BlindMessage(provider.Type, d.Status.LastAction!));
-                var release = d.Deleting && action.Type == ActionType.Stop;
-                return d.Done(provider.ReassertInterval ?? input.Settings.ResyncPeriod, release: release);
+                ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, d.Status.LastAction!));
+                return d.Deleting && action.Type == ActionType.Stop ? d.Release() : d.Wait(provider.ReassertInterval ?? input.Settings.ResyncPeriod);
             }
             d.Ready(false, Reasons.ActionPending, $"{action.Type} accepted; waiting for the provider to report the result");
-            return d.Done(input.Settings.MinPoll);
+            return d.Wait(input.Settings.MinPoll);
         }
 
-        d.Event(true, $"{action.Type}Failed", $"{action.Type} failed at {provider.Type}: {outcome.Kind}: {message}");
+        d.Event(true, EventReasons.Failed(action.Type), $"{action.Type} failed at {provider.Type}: {outcome.Kind}: {message}");
         switch (outcome.Kind)
         {
             case OutcomeKind.Busy:
                 d.Synced(true, Reasons.ReconcileSucceeded, "the provider is busy with this server");
                 d.Ready(false, Reasons.ActionPending, $"{action.Type} refused while the server is busy: {message}");
-                return d.Done(input.Settings.MaxPoll);
+                return d.Wait(input.Settings.MaxPoll);
             case OutcomeKind.Suspended:
                 d.Synced(true, Reasons.ReconcileSucceeded, "the server is suspended at the provider");
                 d.Ready(false, Reasons.ServerSuspended, $"{action.Type} refused: the server is suspended: {message}");
-                return d.Done(input.Settings.MaxPoll);
+                return d.Wait(input.Settings.MaxPoll);
             case OutcomeKind.Unsupported:
                 d.Ready(false, Reasons.Unsupported, message);
-                return d.Done(input.Settings.ResyncPeriod);
+                return d.Wait(input.Settings.ResyncPeriod);
         }
         d.Synced(false, OutcomeReasons.SyncedReason(outcome.Kind), $"{action.Type}: {outcome.Kind}: {message}");
         if (d.Deleting && action.Type == ActionType.Stop && outcome.Kind == OutcomeKind.NotFound)
         {
             d.Ready(false, Reasons.ProviderError, $"the provider does not know the server ({message}); nothing to stop");
-            return d.Done(null, release: true);
+            return d.Release();
         }
         if (result == ActionResult.Uncertain && action.OneShotToken is not null)
             d.Ready(false, Reasons.OneShotUncertain, UncertainMessage(action.Type));
@@ -229,9 +211,9 @@ public static class ServerPowerDecider
             d.Ready(false, Reasons.ProviderError, d.CannotStopForDeletion($"{action.Type} failed: {message}"));
         else
             d.Ready(false, Reasons.ProviderError, $"{action.Type} failed: {message}");
-        if (RetryAfter(d, outcome) is { } retryAfter) return d.Done(retryAfter);
+        if (RetryAfter(d, outcome) is { } retryAfter) return d.Wait(retryAfter);
         // A one-shot is never resent, so there is nothing to retry quickly for it.
-        return OutcomeReasons.IsTransient(outcome) && action.OneShotToken is null ? d.Fail() : d.Done(input.Settings.MaxPoll);
+        return OutcomeReasons.IsTransient(outcome) && action.OneShotToken is null ? d.Retry() : d.Wait(input.Settings.MaxPoll);
     }
 
     /// <summary>
@@ -242,7 +224,7 @@ public static class ServerPowerDecider
     private static Decision NotSent(Draft d, PlannedAction action, ProviderOutcome outcome)
     {
         var stored = d.Input.Server.Status;
-        // A record of another server stays forgotten (see Draft.ForgetOtherTargets).
+        // A record of another server stays forgotten (see Draft.Begin).
         var last = stored?.LastAction is { } record && d.SentElsewhere(record) ? null : stored?.LastAction;
         d.Status = d.Status with { LastAction = last, History = stored?.History };
         if (action.OneShotToken is not null)
@@ -250,7 +232,7 @@ public static class ServerPowerDecider
         var message = Text.Bound(outcome.Message);
         d.Synced(false, OutcomeReasons.SyncedReason(outcome.Kind), $"{action.Type} not sent yet: {message}");
         d.Ready(false, Reasons.ActionPending, $"{action.Type} waits: {message}");
-        return RetryAfter(d, outcome) is { } wait ? d.Done(wait) : d.Fail();
+        return RetryAfter(d, outcome) is { } wait ? d.Wait(wait) : d.Retry();
     }
 
     private static Decision ReadFailed(Draft d, ProviderOutcome outcome, IReadOnlyDictionary<ActionType, string> invalid)
@@ -266,9 +248,9 @@ public static class ServerPowerDecider
         d.Ready(false, Reasons.ProviderError, d.Deleting && outcome.Kind != OutcomeKind.NotFound ? d.CannotStopForDeletion(ready) : ready);
         d.Event(true, reason, $"reading state failed: {message}");
         if (d.Deleting && outcome.Kind == OutcomeKind.NotFound)
-            return d.Done(null, release: true);
-        if (RetryAfter(d, outcome) is { } retryAfter) return d.Done(retryAfter);
-        return OutcomeReasons.IsTransient(outcome) ? d.Fail() : d.Done(d.Input.Settings.MaxPoll);
+            return d.Release();
+        if (RetryAfter(d, outcome) is { } retryAfter) return d.Wait(retryAfter);
+        return OutcomeReasons.IsTransient(outcome) ? d.Retry() : d.Wait(d.Input.Settings.MaxPoll);
     }
 
     /// <summary>
@@ -277,18 +259,18 @@ public static class ServerPowerDecider
     /// </summary>
     private static void SettleNewTokens(Draft d, IReadOnlyDictionary<ActionType, string> invalid, OneShotPhase phase, string why)
     {
-        foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
+        foreach (var type in Draft.OneShotTypes)
         {
             if (d.Annotation(type) is not { } token || invalid.ContainsKey(type) || token == d.OneShotStatus(type)?.Token) continue;
             d.SetOneShot(type, new OneShotStatus { Token = token, Phase = phase, Message = why });
-            d.Event(phase == OneShotPhase.Failed, $"{type}{phase}", $"{type} token \"{token}\": {why}");
+            d.Event(phase == OneShotPhase.Failed, phase == OneShotPhase.Failed ? EventReasons.Failed(type) : EventReasons.Skipped(type), $"{type} token \"{token}\": {why}");
         }
     }
 
     /// <summary>A one-shot found in Sending: the operator stopped mid-call. Its effect is unknown; never resend it.</summary>
     private static void ResolveInterruptedOneShots(Draft d)
     {
-        foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
+        foreach (var type in Draft.OneShotTypes)
         {
             if (d.OneShotStatus(type) is { Phase: OneShotPhase.Sending } sending)
             {
@@ -308,7 +290,7 @@ public static class ServerPowerDecider
     {
         var stored = d.Input.Server.Status;
         if (stored is not null && (stored.ObservedGeneration is not null || stored.Restart is not null || stored.Rebuild is not null)) return;
-        foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
+        foreach (var type in Draft.OneShotTypes)
         {
             if (d.Annotation(type) is { } token && !invalid.ContainsKey(type))
                 d.SetOneShot(type, new OneShotStatus { Token = token, Phase = OneShotPhase.Skipped, Message = "adopted at first sight; not executed" });
@@ -318,12 +300,12 @@ public static class ServerPowerDecider
     private static Decision? OneShot(Draft d, ProviderView.Resolved provider, ObservedServer? observed, IReadOnlyDictionary<ActionType, string> invalid)
     {
         var server = d.Input.Server;
-        foreach (var type in new[] { ActionType.Rebuild, ActionType.Restart })
+        foreach (var type in Draft.OneShotTypes)
         {
             var token = d.Annotation(type);
             if (token is null || invalid.ContainsKey(type) || token == d.OneShotStatus(type)?.Token) continue;
             string? skip = d.HandledAt(type, token) is { } handledAt ? $"already handled at {KubeTimeConverter.Format(handledAt)}"
-                : server.Spec.ManagementPolicy == ManagementPolicy.Observe ? "managementPolicy is Observe: the operator never acts"
+                : d.Observing ? "managementPolicy is Observe: the operator never acts"
                 : d.Deleting ? "the object is being deleted"
                 : type == ActionType.Restart && d.Desired == DesiredPowerState.Stopped ? "the declared state is Stopped: nothing to restart"
                 : type == ActionType.Restart && observed?.Power == PowerState.Stopped ? "the server was stopped: it is started instead of restarted"
@@ -331,28 +313,29 @@ public static class ServerPowerDecider
             if (skip is not null)
             {
                 d.SetOneShot(type, new OneShotStatus { Token = token, Phase = OneShotPhase.Skipped, Message = skip });
-                d.Event(false, $"{type}Skipped", $"{type} token \"{token}\" skipped: {skip}");
+                d.Event(false, EventReasons.Skipped(type), $"{type} token \"{token}\" skipped: {skip}");
                 continue;
             }
-            string? fail = !provider.Capabilities.Supports(type) ? $"{type} is not supported by {provider.Type}; nothing was sent"
+            // InvalidSpec: the spec, not the provider or the server, keeps the token from being sent.
+            var (fail, invalidSpec) = !provider.Capabilities.Supports(type) ? ($"{type} is not supported by {provider.Type}; nothing was sent", false)
                 : type == ActionType.Rebuild && provider.Capabilities.RebuildUsesSpec && string.IsNullOrWhiteSpace(server.Spec.Rebuild?.OsId)
-                    ? $"spec.rebuild.osId is required for a {provider.Type} rebuild; nothing was sent"
-                : observed?.Power == PowerState.Suspended ? $"the server is suspended at {provider.Type}; nothing was sent"
-                : null;
+                    ? ($"spec.rebuild.osId is required for a {provider.Type} rebuild; nothing was sent", true)
+                : observed?.Power == PowerState.Suspended ? ($"the server is suspended at {provider.Type}; nothing was sent", false)
+                : ((string?)null, false);
             if (fail is not null)
             {
                 d.SetOneShot(type, new OneShotStatus { Token = token, Phase = OneShotPhase.Failed, Message = fail });
-                d.Event(true, $"{type}Failed", $"{type} token \"{token}\": {fail}");
-                if (fail.StartsWith("spec.", StringComparison.Ordinal)) d.Synced(false, Reasons.InvalidSpec, fail);
+                d.Event(true, EventReasons.Failed(type), $"{type} token \"{token}\": {fail}");
+                if (invalidSpec) d.Synced(false, Reasons.InvalidSpec, fail);
                 continue;
             }
             // In transition the one-shot waits; the declared state is still looked after (a stop may need its kill).
             if (observed?.Power is PowerState.Busy or PowerState.Starting or PowerState.Stopping) return null;
             if (type == ActionType.Rebuild && !provider.Capabilities.RebuildUsesSpec && server.Spec.Rebuild is not null)
-                d.Event(false, "RebuildSpecIgnored", $"{provider.Type} reinstalls the server as configured there; spec.rebuild is ignored");
+                d.Event(false, EventReasons.RebuildSpecIgnored, $"{provider.Type} reinstalls the server as configured there; spec.rebuild is ignored");
             d.SetOneShot(type, new OneShotStatus { Token = token, Phase = OneShotPhase.Sending });
             d.Ready(false, Reasons.ActionPending, $"sending {type} (token \"{token}\")");
-            return d.Act(new PlannedAction(type, token));
+            return d.Send(new PlannedAction(type, token));
         }
         return null;
     }
@@ -360,7 +343,7 @@ public static class ServerPowerDecider
     private static Decision Converge(Draft d, ProviderView.Resolved provider, ObservedServer observed)
     {
         var settings = d.Input.Settings;
-        var desired = d.Desired == DesiredPowerState.Running ? PowerState.Running : PowerState.Stopped;
+        var desired = d.DesiredPower;
         var last = d.Status.LastAction;
         d.Synced(true, Reasons.ReconcileSucceeded, $"state read from {provider.Type}");
         if (observed.Power == desired)
@@ -369,20 +352,21 @@ public static class ServerPowerDecider
             // must not then read as an effect still awaited.
             if (last is { Result: ActionResult.Accepted or ActionResult.Uncertain, SettledTime: null } && Settles(d, last, desired))
                 d.Status = d.Status with { LastAction = last with { SettledTime = KubeTimeConverter.Truncate(d.Input.Now) } };
-            ReadinessRules.Ready(d, false, Reasons.InDesiredState, $"the server is {observed.Power}");
-            return d.Done(settings.ResyncPeriod, release: d.Deleting);
+            ReadinessRules.Ready(d, Reasons.InDesiredState, $"the server is {observed.Power}");
+            return d.Deleting ? d.Release() : d.Wait(settings.ResyncPeriod);
         }
         switch (observed.Power)
         {
             case PowerState.Suspended:
                 d.Ready(false, Reasons.ServerSuspended, $"the server is suspended at {provider.Type}");
-                return d.Done(settings.MaxPoll);
+                return d.Wait(settings.MaxPoll);
             case PowerState.Unknown:
                 d.Ready(false, Reasons.ProviderError, $"the provider reported an unknown state \"{observed.RawState}\"");
-                return d.Done(settings.MaxPoll);
+                return d.Wait(settings.MaxPoll);
         }
-        if (d.Input.Server.Spec.ManagementPolicy == ManagementPolicy.Observe)
+        if (d.Observing)
         {
+            d.PlanAsManaged(m => ConvergeManaged(m, provider, observed));
             var (reason, text) = observed.Power switch
             {
                 PowerState.Starting => (Reasons.Starting, "the server is starting"),
@@ -391,10 +375,13 @@ public static class ServerPowerDecider
                 _ => (Reasons.NotInDesiredState, $"the server is {observed.Power}, declared {d.Desired}"),
             };
             d.Ready(false, reason, $"{text}; managementPolicy Observe never acts");
-            return d.Done(reason == Reasons.NotInDesiredState ? settings.ResyncPeriod : Poll(d));
+            return d.Wait(reason == Reasons.NotInDesiredState ? settings.ResyncPeriod : Poll(d));
         }
-        return desired == PowerState.Stopped ? ConvergeStopped(d, provider, observed) : ConvergeRunning(d, provider, observed);
+        return ConvergeManaged(d, provider, observed);
     }
+
+    private static Decision ConvergeManaged(Draft d, ProviderView.Resolved provider, ObservedServer observed) =>
+        d.DesiredPower == PowerState.Stopped ? ConvergeStopped(d, provider, observed) : ConvergeRunning(d, provider, observed);
 
     /// <summary>
     /// Whether the declared state now observed is the action's effect. A restart or rebuild passes through other
@@ -429,11 +416,11 @@ public static class ServerPowerDecider
                 _ => (Reasons.ActionPending, $"{last!.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (starting)"),
             };
             d.Ready(false, reason, text);
-            return d.Done(Poll(d));
+            return d.Wait(Poll(d));
         }
         if (OrderRules.HoldStart(d) is { } wait) return wait;
         if (awaited)
-            d.Event(true, "StartTimedOut", $"the server did not start within {GoDuration.Format(settings.StartEffectTimeout)}; sending start again");
+            d.Event(true, EventReasons.StartTimedOut, $"the server did not start within {GoDuration.Format(settings.StartEffectTimeout)}; sending start again");
         return Send(d, provider, ActionType.Start, $"the server is {observed.Power}, declared {d.Desired}");
     }
 
@@ -441,7 +428,7 @@ public static class ServerPowerDecider
     {
         var last = d.Status.LastAction;
         var stop = d.Input.Server.Spec.Stop ?? new StopSpec();
-        var (grace, shown, invalidGrace) = StopGrace.Read(d.Input.Server.Spec);
+        var (grace, shown, invalidGrace) = d.Grace;
         if (invalidGrace is not null)
         {
             d.Synced(false, Reasons.InvalidSpec, d.Deleting ? $"{invalidGrace}; the deletion goes on with the default {shown}" : invalidGrace);
@@ -449,7 +436,7 @@ public static class ServerPowerDecider
             if (!d.Deleting)
             {
                 d.Ready(false, Reasons.InvalidSpec, $"{invalidGrace}; nothing is sent until spec.stop.gracePeriod is fixed");
-                return d.Done(d.Input.Settings.ResyncPeriod);
+                return d.Wait(d.Input.Settings.ResyncPeriod);
             }
         }
         var awaited = Awaited(last, ActionType.Stop, ActionType.Kill);
@@ -458,7 +445,7 @@ public static class ServerPowerDecider
             var stopping = observed.Power == PowerState.Stopping;
             d.Ready(false, stopping ? Reasons.Stopping : Reasons.ActionPending, d.WithDeletionHint(
                 $"{last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (stopping, grace period {shown})"));
-            return d.Done(Poll(d));
+            return d.Wait(Poll(d));
         }
         // Past the grace period only a server still Stopping is failing to finish the stop; one seen Running, Starting or
         // Busy came back up (started outside the operator, or the stop never took): it gets a new graceful stop, never a
@@ -468,12 +455,12 @@ public static class ServerPowerDecider
         {
             d.Ready(false, observed.Power == PowerState.Starting ? Reasons.Starting : Reasons.ActionPending,
                 d.WithDeletionHint($"the provider reports {observed.RawState}; it is stopped once that ends"));
-            return d.Done(Poll(d));
+            return d.Wait(Poll(d));
         }
         if (!awaited) return OrderRules.HoldStop(d) ?? Send(d, provider, ActionType.Stop, $"the server is {observed.Power}, declared {d.Desired}");
         if (!stillStopping)
         {
-            d.Event(true, "StopNotInEffect",
+            d.Event(true, EventReasons.StopNotInEffect,
                 $"the server is {observed.Power} after the {last!.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; sending a new graceful stop");
             return Send(d, provider, ActionType.Stop, $"the server is {observed.Power} after the {last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}");
         }
@@ -481,12 +468,12 @@ public static class ServerPowerDecider
         // A stop (or kill) was accepted and has outlived the grace period while the server is still Stopping.
         if (last!.Type == ActionType.Stop && stop.OnTimeout == StopTimeoutAction.Kill && provider.Capabilities.Supports(ActionType.Kill))
         {
-            d.Event(true, "StopTimedOut", $"the server did not stop within {shown}; killing it");
+            d.Event(true, EventReasons.StopTimedOut, $"the server did not stop within {shown}; killing it");
             return Send(d, provider, ActionType.Kill, $"the server is still {observed.Power} {shown} after the stop");
         }
         var why = last.Type == ActionType.Kill ? "the kill did not stop it either; "
             : stop.OnTimeout == StopTimeoutAction.Kill ? $"{provider.Type} has no kill; " : "";
-        d.Event(true, "StopTimedOut", $"the server did not stop within {shown}; {why}sending stop again");
+        d.Event(true, EventReasons.StopTimedOut, $"the server did not stop within {shown}; {why}sending stop again");
         return Send(d, provider, ActionType.Stop, $"the server is still {observed.Power}");
     }
 
@@ -495,11 +482,10 @@ public static class ServerPowerDecider
     {
         d.Synced(false, Reasons.InvalidSpec, why);
         d.Event(true, Reasons.InvalidSpec, why);
-        var desired = d.Desired == DesiredPowerState.Running ? PowerState.Running : PowerState.Stopped;
-        if (observed?.Power == desired) ReadinessRules.Ready(d, false, Reasons.InDesiredState, $"the server is {observed.Power}");
+        if (observed?.Power == d.DesiredPower) ReadinessRules.Ready(d, Reasons.InDesiredState, $"the server is {observed.Power}");
         else d.Ready(false, Reasons.WaitingForDependencies, $"{why}; nothing is sent until spec.startAfter is fixed");
-        if (!provider.Capabilities.CanReadState) d.Status = d.Status with { PowerState = PowerState.Unknown };
-        return d.Done(d.Input.Settings.ResyncPeriod);
+        if (d.Blind) d.Status = d.Status with { PowerState = PowerState.Unknown };
+        return d.Wait(d.Input.Settings.ResyncPeriod);
     }
 
     private static Decision Send(Draft d, ProviderView.Resolved provider, ActionType action, string why)
@@ -507,41 +493,45 @@ public static class ServerPowerDecider
         if (!provider.Capabilities.Supports(action))
         {
             d.Ready(false, Reasons.Unsupported, $"{action} is not supported by {provider.Type}");
-            return d.Done(d.Input.Settings.ResyncPeriod);
+            return d.Wait(d.Input.Settings.ResyncPeriod);
         }
         d.Ready(false, Reasons.ActionPending, $"sending {action}: {why}");
-        return d.Act(new PlannedAction(action, null));
+        return d.Send(new PlannedAction(action, null));
     }
 
     private static Decision ConvergeBlind(Draft d, ProviderView.Resolved provider)
+    {
+        d.Status = d.Status with { PowerState = PowerState.Unknown };
+        if (!d.Observing) return ConvergeBlindManaged(d, provider);
+        d.PlanAsManaged(m => ConvergeBlindManaged(m, provider));
+        d.Synced(true, Reasons.ReconcileSucceeded, $"{provider.Type} cannot report state");
+        ReadinessRules.Ready(d, Reasons.ActionAccepted, $"{provider.Type} cannot report power state; managementPolicy Observe never acts");
+        return d.Wait(d.Input.Settings.ResyncPeriod);
+    }
+
+    /// <summary>A provider that cannot report state gets the declared action when it changes, is first seen, failed, or reassertInterval elapsed.</summary>
+    private static Decision ConvergeBlindManaged(Draft d, ProviderView.Resolved provider)
     {
         var settings = d.Input.Settings;
         var wanted = d.Desired == DesiredPowerState.Running ? ActionType.Start : ActionType.Stop;
         var last = d.Status.LastAction;
         var matches = last is not null && (wanted == ActionType.Start ? last.Type is ActionType.Start or ActionType.Restart : last.Type == ActionType.Stop);
         var reassertDue = provider.ReassertInterval is { } every && last is not null && d.Input.Now - last.RequestTime >= every;
-        d.Status = d.Status with { PowerState = PowerState.Unknown };
-        if (d.Input.Server.Spec.ManagementPolicy == ManagementPolicy.Observe)
-        {
-            d.Synced(true, Reasons.ReconcileSucceeded, $"{provider.Type} cannot report state");
-            ReadinessRules.Ready(d, true, Reasons.ActionAccepted, $"{provider.Type} cannot report power state; managementPolicy Observe never acts");
-            return d.Done(settings.ResyncPeriod);
-        }
         if (matches && last!.Result == ActionResult.Accepted && !reassertDue)
         {
             d.Status = d.Status with { ProviderState = "requested" };
             d.Synced(true, Reasons.ReconcileSucceeded, $"{last.Type} accepted by {provider.Type}");
-            ReadinessRules.Ready(d, true, Reasons.ActionAccepted, BlindMessage(provider.Type, last));
-            return d.Done(provider.ReassertInterval ?? settings.ResyncPeriod, release: d.Deleting && wanted == ActionType.Stop);
+            ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, last));
+            return d.Deleting && wanted == ActionType.Stop ? d.Release() : d.Wait(provider.ReassertInterval ?? settings.ResyncPeriod);
         }
         if (!provider.Capabilities.Supports(wanted))
         {
             d.Ready(false, Reasons.Unsupported, $"{wanted} is not supported by {provider.Type}");
-            return d.Done(settings.ResyncPeriod);
+            return d.Wait(settings.ResyncPeriod);
         }
         if ((wanted == ActionType.Start ? OrderRules.HoldStart(d) : OrderRules.HoldStop(d)) is { } wait) return wait;
         d.Ready(false, Reasons.ActionPending, $"sending {wanted} (declared {d.Desired}; {provider.Type} cannot report state)");
-        return d.Act(new PlannedAction(wanted, null));
+        return d.Send(new PlannedAction(wanted, null));
     }
 
     /// <summary>The one-shot annotations whose value breaks the token rule, with the message that says so.</summary>

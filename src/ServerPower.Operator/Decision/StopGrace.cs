@@ -10,18 +10,22 @@ namespace ServerPower.Operator.Decision;
 /// </summary>
 internal static class StopGrace
 {
-    /// <summary><see cref="StopSpec.DefaultGracePeriod"/>.</summary>
-    public static readonly TimeSpan Default = TimeSpan.FromMinutes(10);
-
     /// <summary>
-    /// The grace period and how messages show it; <c>Invalid</c> says why the value written is not a valid one (then
-    /// the default applies), or is null.
+    /// The grace period and how messages show it; <paramref name="Invalid"/> says why the value written is not a valid
+    /// one (then the default applies), or is null.
     /// </summary>
-    public static (TimeSpan Grace, string Shown, string? Invalid) Read(ServerPowerSpec spec)
+    public sealed record Reading(TimeSpan Grace, string Shown, string? Invalid);
+
+    /// <summary><see cref="StopSpec.DefaultGracePeriod"/>, the one default.</summary>
+    private static readonly Reading Default = GoDuration.TryParse(StopSpec.DefaultGracePeriod, out var grace)
+        ? new Reading(grace, StopSpec.DefaultGracePeriod, null)
+        : throw new InvalidOperationException($"StopSpec.DefaultGracePeriod {StopSpec.DefaultGracePeriod} is not a duration");
+
+    public static Reading Read(ServerPowerSpec spec)
     {
         var text = spec.Stop?.GracePeriod ?? StopSpec.DefaultGracePeriod;
         return GoDuration.TryParse(text, out var grace)
-            ? (grace, text, null)
-            : (Default, StopSpec.DefaultGracePeriod, GoDuration.Invalid("spec.stop.gracePeriod", text));
+            ? new Reading(grace, text, null)
+            : Default with { Invalid = GoDuration.Invalid("spec.stop.gracePeriod", text) };
     }
 }

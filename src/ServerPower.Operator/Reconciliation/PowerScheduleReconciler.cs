@@ -41,7 +41,7 @@ public sealed class PowerScheduleReconciler(
             {
                 var next = status.NextTransition is { } at ? $"; next transition at {KubeTimeConverter.Format(at)}" : "; no change ahead";
                 logger.LogInformation("schedule {Schedule} is now {State}", key, state);
-                await events.RecordAsync(schedule, false, "Transition", $"the schedule says {state} now (was {was}){next}", cancellationToken);
+                await events.RecordAsync(schedule, false, EventReasons.Transition, $"the schedule says {state} now (was {was}){next}", cancellationToken);
             }
             if (reading is null) logger.LogInformation("schedule {Schedule} is invalid: {Message}", key, status.Conditions?[0].Message);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ServerPower.Api.Resources;
@@ -57,23 +58,20 @@ public sealed class ServerPowerReconciler(
 
     private async Task<ReconcileResult> ReconcileAsync(ServerPowerResource server, CancellationToken cancellationToken)
     {
-        var deleting = server.Metadata.DeletionTimestamp is not null;
-        var hasFinalizer = server.Metadata.Finalizers?.Contains(Annotations.StopFinalizer) == true;
-        var wantsFinalizer = server.Spec.DeletionPolicy == DeletionPolicy.Stop;
-        if (deleting)
+        if (Deletion.Requested(server))
         {
             probes?.Track(ObjectKey.From(server.Metadata), null, null);
-            if (!hasFinalizer) return ReconcileResult.Done;
-            if (!wantsFinalizer)
+            if (!Deletion.HasFinalizer(server)) return ReconcileResult.Done;
+            if (!Deletion.WantsFinalizer(server))
             {
                 // deletionPolicy turned to Orphan while the object was being deleted: let it go.
                 await SetFinalizerAsync(server, false, cancellationToken);
                 return ReconcileResult.Done;
             }
         }
-        else if (hasFinalizer != wantsFinalizer)
+        else if (Deletion.HasFinalizer(server) != Deletion.WantsFinalizer(server))
         {
-            server = await SetFinalizerAsync(server, wantsFinalizer, cancellationToken);
+            server = await SetFinalizerAsync(server, Deletion.WantsFinalizer(server), cancellationToken);
         }
 
         var (view, usable, conflict) = await ObserveAsync(server, cancellationToken);
@@ -82,8 +80,7 @@ public sealed class ServerPowerReconciler(
         var schedule = EffectiveState.ScheduleName(server.Spec) is { } scheduleName && schedules is not null
             ? await schedules.GetScheduleAsync(server.Metadata.NamespaceProperty, scheduleName, cancellationToken)
             : null;
-        var blind = view is ProviderView.Resolved { Capabilities.CanReadState: false };
-        var since = ServerPowerDecider.ProbeSince(server.Status, blind);
+        var since = ServerPowerDecider.ProbeSince(server.Status, view.CannotReadState);
         DecisionInput input;
         Decision.Decision decision;
         try
@@ -95,29 +92,25 @@ public sealed class ServerPowerReconciler(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return await DecisionFailedAsync(server, deleting, e, cancellationToken);
+            return await DecisionFailedAsync(server, e, cancellationToken);
         }
-        // Probed only while the effective desired state is Running; counted from the last start (see ProbeSince).
-        var probe = input.Readiness is { NotAllowed: null } && !server.Spec.Suspend && decision.Status.DesiredState == TargetPowerState.Running
-            ? server.Spec.ReadinessProbe
-            : null;
-        probes?.Track(ObjectKey.From(server.Metadata), probe, since);
+        probes?.Track(ObjectKey.From(server.Metadata), ServerPowerDecider.ProbeRuns(input) ? server.Spec.ReadinessProbe : null, since);
 
-        if (decision.Action is { } planned && usable?.Provider.ActionWait(server.Spec.ServerId) is { } wait)
-        {
-            // The account could not send it now (its rate limit, a 429 wait, no action slot): nothing is recorded or
-            // sent; the server comes back when it could be.
-            logger.LogDebug("{Action} waits {WaitMs} ms for this account's rate limit", planned.Type, (long)wait.TotalMilliseconds);
-            return ReconcileResult.After(wait > TimeSpan.Zero ? wait : Soon);
-        }
         var rotated = false;
-        if (decision.Action is { } action && usable is not null)
+        if (decision is Decision.Decision.Send send && usable is not null)
         {
+            if (usable.Provider.ActionWait(server.Spec.ServerId) is { } wait)
+            {
+                // The account could not send it now (its rate limit, a 429 wait, no action slot): nothing is recorded or
+                // sent; the server comes back when it could be.
+                logger.LogDebug("{Action} waits {WaitMs} ms for this account's rate limit", send.Action.Type, (long)wait.TotalMilliseconds);
+                return ReconcileResult.After(wait > TimeSpan.Zero ? wait : Soon);
+            }
             // Recorded before it is sent, checked against the resourceVersion it was decided from: a stale view or another
             // writer gets a conflict (and a requeue) instead of a second request.
-            server = await client.PatchServerStatusAsync(server, decision.Status, requireResourceVersion: true, cancellationToken);
-            var outcome = await SendAsync(server, usable.Provider, action, cancellationToken);
-            decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, decision, outcome);
+            server = await client.PatchServerStatusAsync(server, send.Status, requireResourceVersion: true, cancellationToken);
+            var outcome = await SendAsync(server, usable.Provider, send.Action, cancellationToken);
+            decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, send, outcome);
             Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
             rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
@@ -132,16 +125,25 @@ public sealed class ServerPowerReconciler(
         }
         foreach (var e in decision.Events)
             await events.RecordAsync(server, e.Warning, e.Reason, e.Message, cancellationToken);
-        if (decision.ReleaseFinalizer && deleting)
+        switch (decision)
         {
-            await SetFinalizerAsync(server, false, cancellationToken);
-            return ReconcileResult.Done;
+            case Decision.Decision.Release:
+                await SetFinalizerAsync(server, false, cancellationToken);
+                return ReconcileResult.Done;
+            // The token was refused and the Secret now holds another: the action is decided again with it at once.
+            case Decision.Decision.Wait or Decision.Decision.Retry when rotated:
+                return ReconcileResult.After(Soon);
+            case Decision.Decision.Retry:
+                return ReconcileResult.Fail(ReadyMessage(decision.Status));
+            case Decision.Decision.Wait wait:
+                // Back exactly when the schedule's next transition or the override's end comes, not polled for it.
+                return TransitionRequeue.At(Requeue(wait.After, settings), (input.Intent as Intent.Known)?.NextChange, time.GetUtcNow());
+            case Decision.Decision.Send:
+                // Only without a usable provider, which the decision never sends to (it waits for one instead).
+                throw new UnreachableException("an action was decided for a provider that is not usable");
+            default:
+                throw new UnreachableException($"unknown decision {decision.GetType().Name}");
         }
-        // The token was refused and the Secret now holds another: the action is decided again with it at once.
-        if (rotated) return ReconcileResult.After(Soon);
-        if (decision.Failed) return ReconcileResult.Fail(ReadyMessage(decision.Status));
-        // Back exactly when the schedule's next transition or the override's end comes, not polled for it.
-        return TransitionRequeue.At(Requeue(decision.RequeueAfter, settings), (input.Intent as Intent.Known)?.NextChange, time.GetUtcNow());
     }
 
     /// <summary>
@@ -149,7 +151,7 @@ public sealed class ServerPowerReconciler(
     /// so and the key backs off; a deletion still goes on (as for an invalid annotation): the object is let go without
     /// the server being stopped, since nothing can be decided for it, and a Warning event says so.
     /// </summary>
-    private async Task<ReconcileResult> DecisionFailedAsync(ServerPowerResource server, bool deleting, Exception e, CancellationToken cancellationToken)
+    private async Task<ReconcileResult> DecisionFailedAsync(ServerPowerResource server, Exception e, CancellationToken cancellationToken)
     {
         logger.LogError(e, "deciding failed");
         var message = Text.Bound($"the operator could not decide ({e.GetType().Name}: {e.Message}); please report this");
@@ -162,9 +164,9 @@ public sealed class ServerPowerReconciler(
         server = await WriteStatusAsync(server, status, cancellationToken, requireResourceVersion: true);
         await events.RecordAsync(server, true, Reasons.ReconcileError, message, cancellationToken);
         // Being deleted here means our finalizer is still on (ReconcileAsync returned earlier otherwise).
-        if (deleting)
+        if (Deletion.StopsServer(server))
         {
-            await events.RecordAsync(server, true, "FinalizerReleased", "the server was not stopped before deletion: the operator could not decide", cancellationToken);
+            await events.RecordAsync(server, true, EventReasons.FinalizerReleased, "the server was not stopped before deletion: the operator could not decide", cancellationToken);
             await SetFinalizerAsync(server, false, cancellationToken);
             return ReconcileResult.Done;
         }
@@ -188,11 +190,11 @@ public sealed class ServerPowerReconciler(
         var now = time.GetUtcNow();
         ProviderResolution resolution;
         string? heldBecause = null;
-        if (server.Metadata.DeletionTimestamp is not null && server.Spec.DeletionPolicy == DeletionPolicy.Stop)
+        if (Deletion.StopsServer(server))
         {
             (resolution, heldBecause) = await resolver.ResolveForDeletionAsync(ns, name, now, cancellationToken);
             if (heldBecause is not null)
-                await events.RecordAsync(server, true, "ProviderGone", $"{heldBecause}; stopping the server with the credentials held for it", cancellationToken);
+                await events.RecordAsync(server, true, EventReasons.ProviderGone, $"{heldBecause}; stopping the server with the credentials held for it", cancellationToken);
         }
         else
         {
