@@ -59,5 +59,5 @@ public sealed record ServerPowerDecisionResult(DecisionInput Input, ServerPower.
     public ServerPowerStatus Status => Decision.Status;
     public ActionType? Action => Decision.Action?.Type;
 
-    public ServerPower.Operator.Decision.Decision After(ProviderOutcome outcome) => ServerPowerDecider.AfterAction(Input, Decision, outcome);
+    public ServerPower.Operator.Decision.Decision After(ProviderOutcome outcome) => ServerPowerDecider.AfterAction(Input, Decision.Sent, outcome);
 }

@@ -185,7 +185,7 @@ public sealed class DecisionWorld
             }
             if (r.Answer == 6) return; // the operator crashed: nothing more is written
             if (answer.IsAccepted) Power = Effect(action.Type);
-            decision = ServerPowerDecider.AfterAction(input with { Now = Now }, decision, answer);
+            decision = ServerPowerDecider.AfterAction(input with { Now = Now }, decision.Sent, answer);
             Check(decision.RequeueAfter is null || decision.RequeueAfter >= Settings.MinPoll, $"requeue after {decision.RequeueAfter}");
             if (!answer.IsAccepted)
             {

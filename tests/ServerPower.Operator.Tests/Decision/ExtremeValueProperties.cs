@@ -58,7 +58,7 @@ public sealed class ExtremeValueProperties
             var decision = ServerPowerDecider.Decide(input);
             var result = TransitionRequeue.At(ServerPowerReconciler.Requeue(decision.RequeueAfter, Settings), (intent as Intent.Known)?.NextChange, T0);
             if (decision.Action is not null)
-                result = ServerPowerReconciler.Requeue(ServerPowerDecider.AfterAction(input, decision, new ProviderOutcome(OutcomeKind.Accepted, "ok")).RequeueAfter, Settings);
+                result = ServerPowerReconciler.Requeue(ServerPowerDecider.AfterAction(input, decision.Sent, new ProviderOutcome(OutcomeKind.Accepted, "ok")).RequeueAfter, Settings);
 
             Assert.True(result.RequeueAfter is null || result.RequeueAfter > TimeSpan.Zero);
             // A deletion is never held by a value: with the server running and nothing sent yet, the stop goes out.

@@ -236,10 +236,12 @@ public sealed class SurvivingMutantTests
     }
 
     [Fact]
-    public void Recording_an_answer_without_a_decided_action_is_a_programming_error_that_says_so()
+    public void Recording_an_answer_without_a_decided_action_cannot_be_written()
     {
+        // Was a runtime error ("no action was decided"); an answer is now only recorded for a decision that sends.
         var decided = Decide(Server(), Observed(PowerState.Running));
-        var e = Assert.Throws<InvalidOperationException>(() => decided.After(ProviderOutcome.Accepted()));
-        Assert.Equal("no action was decided", e.Message);
+        Assert.IsType<ServerPower.Operator.Decision.Decision.Wait>(decided.Decision);
+        var answered = typeof(ServerPowerDecider).GetMethod(nameof(ServerPowerDecider.AfterAction))!.GetParameters()[1];
+        Assert.Equal(typeof(ServerPower.Operator.Decision.Decision.Send), answered.ParameterType);
     }
 }
