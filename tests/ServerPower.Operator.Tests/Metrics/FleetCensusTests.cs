@@ -2,7 +2,7 @@ using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Metrics;
 
-namespace ServerPower.Operator.Tests.Edges;
+namespace ServerPower.Operator.Tests.Metrics;
 
 public sealed class FleetCensusTests
 {

@@ -7,7 +7,7 @@ using ServerPower.Runtime;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Kubernetes.Rbac;
 
-namespace ServerPower.Operator.Tests.Edges;
+namespace ServerPower.Operator.Tests.Hosting;
 
 /// <summary>The operator's Kubernetes client: per-call timeout, HTTP/2 keep-alive, a token file that rotates.</summary>
 public sealed class KubernetesConfigTests

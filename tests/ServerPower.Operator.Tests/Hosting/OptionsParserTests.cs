@@ -1,6 +1,6 @@
 using ServerPower.Operator.Hosting;
 
-namespace ServerPower.Operator.Tests.Edges;
+namespace ServerPower.Operator.Tests.Hosting;
 
 public sealed class OptionsParserTests
 {

@@ -2,7 +2,7 @@ using System.Net;
 using CsCheck;
 using ServerPower.Operator.Hosting;
 
-namespace ServerPower.Operator.Tests.Edges;
+namespace ServerPower.Operator.Tests.Hosting;
 
 /// <summary>The outbound and per-namespace flags: defaults, CIDR lists (a bare address is one address), clear errors.</summary>
 public sealed class OutboundOptionsTests

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Metrics;
 
-namespace ServerPower.Operator.Tests.Edges;
+namespace ServerPower.Operator.Tests.Metrics;
 
 public sealed class ServerTimeTests
 {

@@ -4,7 +4,7 @@ using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Tests.Reconciliation;
 
-namespace ServerPower.Operator.Tests.Edges;
+namespace ServerPower.Operator.Tests.Reconciliation;
 
 public sealed class EndpointPolicyTests
 {

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Kubernetes;
 
-namespace ServerPower.Operator.Tests.Edges;
+namespace ServerPower.Operator.Tests.Kubernetes;
 
 public sealed class MergePatchTests
 {

@@ -6,7 +6,7 @@ using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Providers;
 
-namespace ServerPower.Operator.Tests.Edges;
+namespace ServerPower.Operator.Tests.Hosting;
 
 /// <summary>The operator's container as Program builds it: every service resolves, and the caller's services are kept.</summary>
 public sealed class OperatorHostTests

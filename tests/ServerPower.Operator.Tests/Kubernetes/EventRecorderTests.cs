@@ -1,21 +1,41 @@
 using k8s;
 using k8s.Models;
+using System.Net;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Hosting;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Sandbox.Kubernetes;
+using ServerPower.TestSupport;
 
-namespace ServerPower.Operator.Tests.Edges;
+namespace ServerPower.Operator.Tests.Kubernetes;
 
 /// <summary>Events are correlated like Kubernetes' own recorders: repeats count, many messages combine, nothing is dropped.</summary>
 public sealed class EventRecorderTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
 
-    /// <summary>An API server that refuses connections: every event write fails, which must never fail the caller.</summary>
-    private static IKubernetes Unreachable() => new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
+    /// <summary>
+    /// A stand-in for the API server that refuses every event write as a terminating namespace does (403), recording
+    /// each request; nothing leaves the process.
+    /// </summary>
+    private sealed class RefusingApi : DelegatingHandler
+    {
+        public List<(HttpMethod Method, string Path)> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (Requests) Requests.Add((request.Method, request.RequestUri!.AbsolutePath));
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden)
+            {
+                RequestMessage = request,
+                Content = new StringContent("""{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403,"message":"namespace games is being terminated"}""",
+                    System.Text.Encoding.UTF8, "application/json"),
+            });
+        }
+    }
 
     private static ServerPowerResource Server(int i) => new()
     {
@@ -77,11 +97,23 @@ public sealed class EventRecorderTests
     }
 
     [Fact]
-    public async Task An_event_that_cannot_be_written_never_fails_the_caller()
+    public async Task An_event_that_cannot_be_written_never_fails_the_caller_and_is_logged_as_a_warning()
     {
-        var recorder = new KubernetesEventRecorder(Unreachable(), new FakeTimeProvider(T0), NullLogger<KubernetesEventRecorder>.Instance, "test");
+        var api = new RefusingApi();
+        var client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }, api);
+        var logs = new LogCapture();
+        using var factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        var recorder = new KubernetesEventRecorder(client, new FakeTimeProvider(T0), factory.CreateLogger<KubernetesEventRecorder>(), "test");
+
         await recorder.RecordAsync(Server(1), false, "StartAccepted", "ok", TestContext.Current.CancellationToken);
         await recorder.RecordAsync(Server(1), false, "StartAccepted", "ok", TestContext.Current.CancellationToken);
+
+        // Both were attempted as new Events (the first was never written, so the second is no repeat of it).
+        Assert.Equal([(HttpMethod.Post, "/api/v1/namespaces/games/events"), (HttpMethod.Post, "/api/v1/namespaces/games/events")], api.Requests);
+        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, w => Assert.StartsWith("could not record event StartAccepted for games/s1: ", w.Message, StringComparison.Ordinal));
+        Assert.All(warnings, w => Assert.Null(w.Exception));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using k8s.KubeConfigModels;
 using ServerPower.Operator.Hosting;
 using ServerPower.Operator.Hosting.Kubeconfig;
 
-namespace ServerPower.Operator.Tests.Edges;
+namespace ServerPower.Operator.Tests.Hosting;
 
 /// <summary>
 /// The operator's own kubeconfig reader (no YamlDotNet in the operator): the files kubectl, kind, k3s and cloud CLIs
