@@ -5,7 +5,6 @@ using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Decision.Cases;
 using static ServerPower.Operator.Tests.Decision.DecisionChecks;
 using static ServerPower.Operator.Tests.Decision.DecisionMessages;
-using DecisionResult = ServerPower.Operator.Decision.Decision;
 
 namespace ServerPower.Operator.Tests.Decision;
 

@@ -1,6 +1,5 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.Decision;
 using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Decision.Cases;
 using DecisionResult = ServerPower.Operator.Decision.Decision;
@@ -16,6 +15,7 @@ internal static class DecisionChecks
 {
     internal static readonly ProviderCapabilities NoStop = new(true, true, new HashSet<ActionType> { ActionType.Start, ActionType.Restart });
     internal static readonly ProviderCapabilities NoRebuild = new(true, true, new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Restart });
+    internal static readonly ProviderCapabilities BlindStartOnly = new(false, false, new HashSet<ActionType> { ActionType.Start });
 
     internal static ServerPowerDecisionResult Checked(ServerPowerDecisionResult r)
     {

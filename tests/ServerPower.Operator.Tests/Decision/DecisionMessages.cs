@@ -1,7 +1,6 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
-using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Decision.Cases;
 using DecisionResult = ServerPower.Operator.Decision.Decision;
 
@@ -22,7 +21,7 @@ internal static class DecisionMessages
         DependencyView? dependencies = null, Intent? intent = null, DateTimeOffset? now = null)
     {
         var input = new DecisionInput(server, view, now ?? T0, Settings, readiness, dependencies, intent);
-        return new ServerPowerDecisionResult(input, ServerPowerDecider.DecideWith(input));
+        return new ServerPowerDecisionResult(input, ServerPowerDecider.Decide(input));
     }
 
     internal static (string Status, string Reason, string Message) ReadyMessageOf(ServerPowerStatus status) =>

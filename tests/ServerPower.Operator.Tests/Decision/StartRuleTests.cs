@@ -1,11 +1,7 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.Decision;
-using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Decision.Cases;
 using static ServerPower.Operator.Tests.Decision.DecisionChecks;
-using static ServerPower.Operator.Tests.Decision.DecisionMessages;
-using DecisionResult = ServerPower.Operator.Decision.Decision;
 
 namespace ServerPower.Operator.Tests.Decision;
 

@@ -1,21 +1,14 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.Decision;
 using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Decision.Cases;
 using static ServerPower.Operator.Tests.Decision.DecisionChecks;
-using static ServerPower.Operator.Tests.Decision.DecisionMessages;
-using DecisionResult = ServerPower.Operator.Decision.Decision;
 
 namespace ServerPower.Operator.Tests.Decision;
 
 /// <summary>spec.suspend: nothing is observed or changed; a deletion is let go without stopping the server.</summary>
 public sealed class SuspendRuleTests
 {
-    private static readonly ProviderCapabilities BlindStartOnly = new(false, false, new HashSet<ActionType> { ActionType.Start });
-
-    // ---- suspend, invalid annotations, unresolved provider ----
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -37,7 +37,7 @@ public sealed class OperatorHostTests
         Assert.NotNull(app.Services.GetRequiredService<ServerPowerReconciler>());
         Assert.NotNull(app.Services.GetRequiredService<PowerProviderReconciler>());
         Assert.NotNull(app.Services.GetRequiredService<PowerScheduleReconciler>());
-        Assert.IsType<Kubernetes.CachedScheduleClient>(app.Services.GetRequiredService<Kubernetes.IScheduleClient>());
+        Assert.IsType<global::ServerPower.Operator.Kubernetes.CachedScheduleClient>(app.Services.GetRequiredService<global::ServerPower.Operator.Kubernetes.IScheduleClient>());
         Assert.Same(time, app.Services.GetRequiredService<TimeProvider>());
         var providerOptions = app.Services.GetRequiredService<IOptions<ProviderOptions>>().Value;
         Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(1)), (providerOptions.RequestTimeout, providerOptions.BreakerBreakDuration));

@@ -1,19 +1,6 @@
-using System.Net;
-using System.Threading.Channels;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
-using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.Decision;
-using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Providers.Contract;
-using ServerPower.Providers.Outbound;
-using ServerPower.Runtime;
-using k8s.Autorest;
-using k8s.Models;
 using static ServerPower.Operator.Tests.Reconciliation.ReconcilerRows;
-using static ServerPower.Operator.Tests.Scheduling.ScheduleRows;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 

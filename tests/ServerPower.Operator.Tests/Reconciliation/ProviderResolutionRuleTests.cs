@@ -1,25 +1,25 @@
-using System.Net;
-using System.Threading.Channels;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.Decision;
-using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers.Contract;
-using ServerPower.Providers.Outbound;
-using ServerPower.Runtime;
-using k8s.Autorest;
-using k8s.Models;
 using static ServerPower.Operator.Tests.Reconciliation.ReconcilerRows;
-using static ServerPower.Operator.Tests.Scheduling.ScheduleRows;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
 /// <summary>Resolving a ServerPower's PowerProvider into an account: what a missing or unusable one reports, the defaults, and the account held for a deletion.</summary>
 public sealed class ProviderResolutionRuleTests
 {
+    public static TheoryData<string, string, string> UnusableSpecs => new()
+    {
+        { "no-endpoint", Reasons.InvalidSpec, "spec.endpoint" },
+        { "relative-endpoint", Reasons.InvalidSpec, "spec.endpoint" },
+        { "zero-reassert", Reasons.InvalidSpec, "spec.reassertInterval" },
+        { "unparsable-reassert", Reasons.InvalidSpec, "spec.reassertInterval" },
+        { "huge-reassert", Reasons.InvalidSpec, "spec.reassertInterval \"999999999h\"" },
+        { "no-credentials", Reasons.CredentialsMissing, "Secret \"token\"" },
+        { "no-ca-bundle", Reasons.CredentialsMissing, "CA bundle" },
+    };
+
     [Fact]
     public async Task A_missing_PowerProvider_is_named_with_its_namespace()
     {

@@ -9,10 +9,8 @@ using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers.Contract;
 using ServerPower.Providers.Outbound;
-using ServerPower.Runtime;
 using k8s.Autorest;
 using k8s.Models;
-using static ServerPower.Operator.Tests.Scheduling.ScheduleRows;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -27,17 +25,6 @@ internal static class ReconcilerRows
 
     internal static readonly ProviderCapabilities Wenium = new(true, true,
         new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Restart, ActionType.Rebuild }, RebuildUsesSpec: true);
-
-    public static TheoryData<string, string, string> UnusableSpecs => new()
-    {
-        { "no-endpoint", Reasons.InvalidSpec, "spec.endpoint" },
-        { "relative-endpoint", Reasons.InvalidSpec, "spec.endpoint" },
-        { "zero-reassert", Reasons.InvalidSpec, "spec.reassertInterval" },
-        { "unparsable-reassert", Reasons.InvalidSpec, "spec.reassertInterval" },
-        { "huge-reassert", Reasons.InvalidSpec, "spec.reassertInterval \"999999999h\"" },
-        { "no-credentials", Reasons.CredentialsMissing, "Secret \"token\"" },
-        { "no-ca-bundle", Reasons.CredentialsMissing, "CA bundle" },
-    };
 
     internal static (ProviderResolver Resolver, InMemoryResourceClient Kube, ScriptedProvider Factory) Resolver(bool credentials = true)
     {
