@@ -119,6 +119,31 @@ public abstract class OrderAndProbeScenarios<TCluster>(SystemFixture<TCluster> s
     }
 
     [Fact]
+    public async Task Stops_applied_in_name_order_still_go_dependents_first()
+    {
+        Assert.SkipWhen(system.Cluster.UnavailableReason is not null, system.Cluster.UnavailableReason ?? "");
+        await Kubectl.RunAsync("create", "namespace", ns);
+        await using var op = this.op = system.StartOperator(ns);
+        var (a, b, c) = (NewServerId(), NewServerId(), NewServerId());
+        foreach (var id in new[] { a, b, c }) Wenium.AddServer(id);
+        // Name order, as Argo CD applies one kind and as people write files: what is listed comes before what lists it.
+        string Manifest(string state) => string.Join("\n---\n",
+            Provider,
+            Server("dep-a", a, state),
+            Server("dep-b", b, state, "  startAfter: [dep-a]"),
+            Server("dep-c", c, state, "  startAfter: [dep-b]"));
+
+        await ApplyAsync(Manifest("Running"));
+        await Kubectl.RunAsync("wait", "-n", ns, "--for=condition=Ready", "serverpowers", "--all", "--timeout=150s");
+
+        // dep-a is declared Stopped first, while dep-b (which lists it) is still declared Running: it waits for it.
+        await ApplyAsync(Manifest("Stopped"));
+        foreach (var name in new[] { "dep-a", "dep-b", "dep-c" }) await WaitForAsync(name, ".status.powerState", "Stopped");
+        Assert.True(Action(c, "stop").ReceivedAt < Action(b, "stop").ReceivedAt, "dep-b was stopped before dep-c, which lists it");
+        Assert.True(Action(b, "stop").ReceivedAt < Action(a, "stop").ReceivedAt, "dep-a was stopped before dep-b, which lists it");
+    }
+
+    [Fact]
     public async Task A_cycle_in_startAfter_is_InvalidSpec_naming_it_and_nothing_is_sent()
     {
         Assert.SkipWhen(system.Cluster.UnavailableReason is not null, system.Cluster.UnavailableReason ?? "");

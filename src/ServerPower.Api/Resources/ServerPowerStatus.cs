@@ -20,6 +20,12 @@ public sealed record ServerPowerStatus
     [JsonPropertyName("history")] public IReadOnlyList<HistoryEntry>? History { get; init; }
     /// <summary>The readiness probe's last result; absent without a probe or while the server is declared Stopped.</summary>
     [JsonPropertyName("probe")] public ProbeStatus? Probe { get; init; }
+    /// <summary>
+    /// When this server's stop began to wait for servers that list it in spec.startAfter and were still declared
+    /// Running (the stop-order window runs from here); absent when no stop waits for them.
+    /// </summary>
+    [JsonPropertyName("stopHeldSince"), JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? StopHeldSince { get; init; }
 }
 
 /// <summary>What managementPolicy Manage would do now: <c>None</c> or the action, and why.</summary>

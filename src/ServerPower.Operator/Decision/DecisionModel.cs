@@ -4,7 +4,15 @@ using ServerPower.Providers.Contract;
 namespace ServerPower.Operator.Decision;
 
 /// <summary>Timing of the decision: steady-state resync, poll bounds while converging, and how long a start may take.</summary>
-public sealed record DecisionSettings(TimeSpan ResyncPeriod, TimeSpan MinPoll, TimeSpan MaxPoll, TimeSpan StartEffectTimeout);
+public sealed record DecisionSettings(TimeSpan ResyncPeriod, TimeSpan MinPoll, TimeSpan MaxPoll, TimeSpan StartEffectTimeout)
+{
+    /// <summary>
+    /// How long a stop waits for servers that list this one in spec.startAfter and are still declared Running to be
+    /// declared Stopped too (so they stop first). Changes to several objects arrive one by one and in any order
+    /// (Argo CD applies one kind in name order); after this the stop goes ahead with an event.
+    /// </summary>
+    public TimeSpan StopOrderWindow { get; init; } = TimeSpan.FromSeconds(30);
+}
 
 /// <summary>What the reconciler learned about the server's provider before deciding.</summary>
 public abstract record ProviderView

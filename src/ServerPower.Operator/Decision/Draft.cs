@@ -29,6 +29,7 @@ internal sealed class Draft
             ObservedGeneration = meta.Generation,
             DesiredState = Unknown is not null ? null : Desired == DesiredPowerState.Running ? TargetPowerState.Running : TargetPowerState.Stopped,
             Override = Intent.Override,
+            StopHeldSince = null, // set again by OrderRules.HoldStop while a stop waits for running dependents
         };
         Target = input.Provider is ProviderView.Resolved resolved ? ActionTarget.Of(input.Server, resolved) : null;
         Grace = StopGrace.Read(input.Server.Spec);

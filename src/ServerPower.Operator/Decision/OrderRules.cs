@@ -1,4 +1,5 @@
 using ServerPower.Api.Resources;
+using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 
 namespace ServerPower.Operator.Decision;
@@ -23,10 +24,15 @@ internal static class OrderRules
         return d.Wait(d.Input.Settings.ResyncPeriod);
     }
 
-    /// <summary>Ready=False WaitingForDependencies when a stop must wait for dependents to stop first; null when it may go.</summary>
+    /// <summary>
+    /// Ready=False WaitingForDependencies when a stop must wait for dependents to stop first; null when it may go.
+    /// Dependents still declared Running are waited for at most the stop-order window (status.stopHeldSince): their
+    /// own stop may be on its way.
+    /// </summary>
     public static Decision? HoldStop(Draft d)
     {
-        if (d.Input.Dependencies is not { StoppingDependents.Count: > 0 } deps) return null;
+        if (d.Input.Dependencies is not { } deps) return null;
+        if (deps.StoppingDependents.Count == 0) return HoldForRunningDependents(d, deps.RunningDependents ?? []);
         var names = string.Join(", ", deps.StoppingDependents);
         if (d.Deleting && d.Input.Server.Metadata.DeletionTimestamp is { } deleted)
         {
@@ -43,5 +49,22 @@ internal static class OrderRules
         }
         d.Ready(false, Reasons.WaitingForDependencies, $"not stopped until {names} stopped (they list this server in spec.startAfter)");
         return d.Wait(d.Input.Settings.ResyncPeriod);
+    }
+
+    private static Decision? HoldForRunningDependents(Draft d, IReadOnlyList<string> running)
+    {
+        if (running.Count == 0) return null;
+        var names = string.Join(", ", running);
+        var window = d.Input.Settings.StopOrderWindow;
+        var since = d.Input.Server.Status?.StopHeldSince ?? d.Input.Now;
+        d.Status = d.Status with { StopHeldSince = since };
+        var left = since + window - d.Input.Now;
+        if (left <= TimeSpan.Zero)
+        {
+            d.Event(true, Reasons.WaitingForDependencies, $"{names} {(running.Count == 1 ? "lists" : "list")} this server in spec.startAfter and {(running.Count == 1 ? "is" : "are")} still declared Running {GoDuration.Format(window)} after its stop; stopping it anyway");
+            return null;
+        }
+        d.Ready(false, Reasons.WaitingForDependencies, d.WithDeletionHint($"not stopped yet: {names} {(running.Count == 1 ? "lists" : "list")} this server in spec.startAfter and {(running.Count == 1 ? "is" : "are")} still declared Running; if {(running.Count == 1 ? "it is" : "they are")} declared Stopped within {GoDuration.Format(window)} {(running.Count == 1 ? "it stops" : "they stop")} first, otherwise this server stops then"));
+        return d.Done(left < d.Input.Settings.MaxPoll ? left : d.Input.Settings.MaxPoll);
     }
 }

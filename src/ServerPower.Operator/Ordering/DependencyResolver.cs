@@ -26,8 +26,9 @@ public static class DependencyResolver
             return new DependencyView([], [], $"spec.startAfter forms a cycle: {string.Join(" → ", cycle)}");
 
         var notReady = names.Where(n => !IsUp(graph.Get(ns, n)!)).ToList();
-        var stopping = dependents.Where(StopsAndStillRuns).Select(s => s.Metadata.Name ?? "").Order(StringComparer.Ordinal).ToList();
-        return new DependencyView(notReady, stopping);
+        var stopping = Names(dependents.Where(StopsAndStillRuns));
+        var running = Names(dependents.Where(DeclaredRunningAndRuns));
+        return new DependencyView(notReady, stopping, RunningDependents: running);
     }
 
     /// <summary>Ready=True for its current generation, with desired state Running.</summary>
@@ -49,6 +50,21 @@ public static class DependencyResolver
             || (dependent.Metadata.DeletionTimestamp is not null && spec.DeletionPolicy == DeletionPolicy.Stop);
         return stopping && dependent.Status?.PowerState is PowerState.Running or PowerState.Stopping;
     }
+
+    /// <summary>
+    /// Managed by the operator, declared (or effectively) Running, and reporting Running or Starting: a stop of what it
+    /// lists waits a little for its own stop to be declared too (the stop-order window, Decision/OrderRules.cs).
+    /// </summary>
+    public static bool DeclaredRunningAndRuns(ServerPowerResource dependent)
+    {
+        var spec = dependent.Spec;
+        if (spec.Suspend || spec.ManagementPolicy == ManagementPolicy.Observe || dependent.Metadata.DeletionTimestamp is not null) return false;
+        return spec.State != DesiredPowerState.Stopped
+            && dependent.Status is { DesiredState: TargetPowerState.Running, PowerState: PowerState.Running or PowerState.Starting };
+    }
+
+    private static List<string> Names(IEnumerable<ServerPowerResource> servers) =>
+        servers.Select(s => s.Metadata.Name ?? "").Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The shortest path of spec.startAfter names from this server back to itself, or null.</summary>
     private static IReadOnlyList<string>? Cycle(string ns, string start, IReadOnlyList<string> first, IServerGraph graph)

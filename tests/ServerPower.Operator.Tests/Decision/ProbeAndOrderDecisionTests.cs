@@ -141,6 +141,53 @@ public sealed class ProbeAndOrderDecisionTests
         }
     }
 
+    public static TheoryData<string, DateTimeOffset?, int, ActionType?, string, bool> StopOrderWindowRows => new()
+    {
+        // row, status.stopHeldSince, now (seconds after T0), action, Ready reason, warning event
+        { "first pass: the stop waits and records since when", null, 0, null, Reasons.WaitingForDependencies, false },
+        { "inside the window: still waits", T0, 29, null, Reasons.WaitingForDependencies, false },
+        { "the window passed: stops anyway, with a warning", T0, 30, ActionType.Stop, Reasons.ActionPending, true },
+    };
+
+    /// <summary>
+    /// A dependent still declared Running (its own stop may be on its way: changes arrive one object at a time, in name
+    /// order under Argo CD) holds a stop for at most the stop-order window, counted from status.stopHeldSince.
+    /// </summary>
+    [Theory, MemberData(nameof(StopOrderWindowRows))]
+    public void A_stop_waits_a_window_for_dependents_still_declared_Running(string row, DateTimeOffset? heldSince, int seconds, ActionType? action, string reason, bool warning)
+    {
+        var deps = new DependencyView([], [], RunningDependents: ["app"]);
+        var r = Decide(Server(DesiredPowerState.Stopped, new ServerPowerStatus { StopHeldSince = heldSince }), Observed(PowerState.Running),
+            dependencies: deps, now: T0.AddSeconds(seconds));
+        Assert.True(action == r.Action, $"{row}: {r.Action}");
+        Assert.True(reason == Ready(r.Status).Reason, $"{row}: {Ready(r.Status).Reason}: {Ready(r.Status).Message}");
+        Assert.Equal(heldSince ?? T0, r.Status.StopHeldSince);
+        Assert.Equal(warning, r.Decision.Events.Any(e => e.Warning && e.Reason == Reasons.WaitingForDependencies && e.Message.Contains("app", StringComparison.Ordinal)));
+        if (action is null)
+        {
+            Assert.Contains("app", Ready(r.Status).Message);
+            Assert.True(r.Decision.RequeueAfter <= TimeSpan.FromSeconds(30 - seconds), $"{row}: requeued after {r.Decision.RequeueAfter}");
+        }
+    }
+
+    [Fact]
+    public void A_dependent_already_stopping_holds_the_stop_without_a_window_and_no_hold_clears_stopHeldSince()
+    {
+        var stopping = Decide(Server(DesiredPowerState.Stopped, new ServerPowerStatus { StopHeldSince = T0 }), Observed(PowerState.Running),
+            dependencies: new DependencyView([], ["app"], RunningDependents: ["web"]), now: T0.AddHours(1));
+        Assert.Null(stopping.Action);
+        Assert.Equal(Reasons.WaitingForDependencies, Ready(stopping.Status).Reason);
+
+        var free = Decide(Server(DesiredPowerState.Stopped, new ServerPowerStatus { StopHeldSince = T0 }), Observed(PowerState.Running),
+            dependencies: new DependencyView([], []), now: T0.AddSeconds(1));
+        Assert.Equal(ActionType.Stop, free.Action);
+        Assert.Null(free.Status.StopHeldSince);
+
+        var running = Decide(Server(DesiredPowerState.Running, new ServerPowerStatus { StopHeldSince = T0 }), Observed(PowerState.Running),
+            dependencies: new DependencyView([], [], RunningDependents: ["app"]));
+        Assert.Null(running.Status.StopHeldSince);
+    }
+
     [Fact]
     public void Invalid_order_sends_no_one_shot_either()
     {

@@ -100,6 +100,25 @@ public sealed class DependencyResolverTests
         Assert.Equal(holds ? ["app"] : [], view.StoppingDependents);
     }
 
+    [Theory]
+    [InlineData("declared Running and running: its stop may be on its way", DesiredPowerState.Running, DesiredPowerState.Running, PowerState.Running, false, false, true)]
+    [InlineData("still starting", DesiredPowerState.Running, DesiredPowerState.Running, PowerState.Starting, false, false, true)]
+    [InlineData("already stopped: nothing to wait for", DesiredPowerState.Running, DesiredPowerState.Running, PowerState.Stopped, false, false, false)]
+    [InlineData("declared Stopped, status not updated: a stopping dependent instead", DesiredPowerState.Running, DesiredPowerState.Stopped, PowerState.Running, false, false, false)]
+    [InlineData("effectively Stopped (a schedule): a stopping dependent instead", DesiredPowerState.Stopped, DesiredPowerState.Scheduled, PowerState.Running, false, false, false)]
+    [InlineData("suspended: the operator sends it nothing", DesiredPowerState.Running, DesiredPowerState.Running, PowerState.Running, true, false, false)]
+    [InlineData("being deleted (Orphan): it will not be stopped", DesiredPowerState.Running, DesiredPowerState.Running, PowerState.Running, false, true, false)]
+    public void Dependents_still_declared_Running_are_named_for_the_stop_order_window(string row, DesiredPowerState desired, DesiredPowerState declared,
+        PowerState power, bool suspend, bool deleted, bool named)
+    {
+        var db = Server("db", desired: DesiredPowerState.Stopped);
+        var app = Server("app", ["db"], desired: desired, power: power, declared: declared);
+        app.Spec = app.Spec with { Suspend = suspend };
+        if (deleted) app.Metadata.DeletionTimestamp = T0;
+        var view = DependencyResolver.Resolve(db, Graph(db, app))!;
+        Assert.True((named ? new[] { "app" } : []).SequenceEqual(view.RunningDependents ?? []), $"{row}: [{string.Join(", ", view.RunningDependents ?? [])}]");
+    }
+
     [Fact]
     public void A_dependent_declared_Stopped_whose_status_is_not_yet_updated_holds_the_stop()
     {
