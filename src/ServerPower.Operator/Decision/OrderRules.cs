@@ -65,6 +65,6 @@ internal static class OrderRules
             return null;
         }
         d.Ready(false, Reasons.WaitingForDependencies, d.WithDeletionHint($"not stopped yet: {names} {(running.Count == 1 ? "lists" : "list")} this server in spec.startAfter and {(running.Count == 1 ? "is" : "are")} still declared Running; if {(running.Count == 1 ? "it is" : "they are")} declared Stopped within {GoDuration.Format(window)} {(running.Count == 1 ? "it stops" : "they stop")} first, otherwise this server stops then"));
-        return d.Done(left < d.Input.Settings.MaxPoll ? left : d.Input.Settings.MaxPoll);
+        return d.Wait(left < d.Input.Settings.MaxPoll ? left : d.Input.Settings.MaxPoll);
     }
 }
