@@ -6,6 +6,7 @@ using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 using ServerPower.Providers.Contract;
+using ServerPower.RateLimiting;
 
 namespace ServerPower.Providers.Resilience;
 
