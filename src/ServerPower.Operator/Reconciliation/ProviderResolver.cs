@@ -19,8 +19,6 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Credentials> credentials = new();
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), DateTimeOffset> notBefore = new();
-
     /// <summary>The last usable resolution of each account, kept (bounded by <see cref="HeldFor"/>) for deletions.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), (ProviderResolution.Usable Usable, DateTimeOffset Seen)> held = new();
 
@@ -71,23 +69,6 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
         // Refused credentials are no use for stopping servers either (a live account is held again at its next usable
         // resolution). A deleted PowerProvider keeps its held account: that is what stops its servers being deleted.
         if (!deleted) held.TryRemove((ns, providerName), out _);
-        notBefore.TryRemove((ns, providerName), out _);
-    }
-
-    /// <summary>
-    /// The provider answered 429 with Retry-After: nothing of this account is called before <paramref name="until"/>,
-    /// however long that is (longer than the resync period included), whichever server or pass asks.
-    /// </summary>
-    public void Throttle(string ns, string providerName, DateTimeOffset until) =>
-        notBefore.AddOrUpdate((ns, providerName), until, (_, current) => current > until ? current : until);
-
-    /// <summary>How long this account must still wait before its provider may be called; null when it need not.</summary>
-    public TimeSpan? ThrottledFor(string ns, string providerName, DateTimeOffset now)
-    {
-        if (!notBefore.TryGetValue((ns, providerName), out var until)) return null;
-        if (until > now) return until - now;
-        notBefore.TryRemove(KeyValuePair.Create((ns, providerName), until));
-        return null;
     }
 
     public async Task<ProviderResolution> ResolveAsync(string ns, string providerName, CancellationToken cancellationToken)

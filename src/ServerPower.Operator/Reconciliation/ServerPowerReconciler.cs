@@ -210,7 +210,7 @@ public sealed class ServerPowerReconciler(
         // Another ServerPower owns this server: nothing of it is read or sent.
         if (owners is not null && await owners.ConflictAsync(server, usable.Account, cancellationToken) is { } conflict)
             return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, Endpoint: endpoint), null, conflict);
-        if (resolver.ThrottledFor(ns, name, now) is { } wait)
+        if (provider.ThrottledFor() is { } wait)
             return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, wait, endpoint), usable, null);
         ReadResult? read = null;
         if (ServerPowerDecider.ShouldReadState(server, provider.Capabilities))
@@ -248,15 +248,12 @@ public sealed class ServerPowerReconciler(
             : null;
 
     /// <summary>
-    /// What the account learns from an answer: Unauthorized re-reads the Secret; a 429's wait holds the whole account.
-    /// A wait of the account's own limits (its rateLimit, its action slots) is not a 429: it holds only the server that
-    /// met it, and a change of those limits ends it at once.
+    /// What the account learns from an answer: Unauthorized re-reads the Secret. (A 429's wait is the provider layer's:
+    /// it holds the whole account there, and <see cref="IPowerProvider.ThrottledFor"/> tells the next pass.)
     /// </summary>
     private void Remember(string ns, string providerName, ProviderOutcome outcome)
     {
         if (outcome.Kind == OutcomeKind.Unauthorized) resolver.Forget(ns, providerName);
-        if (outcome is { Kind: OutcomeKind.RateLimited, OwnLimit: false, RetryAfter: { } wait } && wait > TimeSpan.Zero)
-            resolver.Throttle(ns, providerName, time.GetUtcNow() + wait);
     }
 
     private async Task<ProviderOutcome> SendAsync(ServerPowerResource server, IPowerProvider provider, PlannedAction action, CancellationToken cancellationToken)

@@ -69,6 +69,9 @@ internal sealed class ProviderPipeline
         return limits.Slots.Full ? options.ActionSlotRetryAfter : null;
     }
 
+    /// <summary>The rest of the wait the provider asked of this account with a 429; null when there is none.</summary>
+    public TimeSpan? ThrottledFor() => throttle.Remaining();
+
     /// <summary>Runs one call: <paramref name="send"/> sends one request and maps its answer; it runs once per attempt.</summary>
     public async Task<ProviderOutcome> ExecuteAsync(
         CallKind kind, Func<CancellationToken, Task<ProviderOutcome>> send, CancellationToken cancellationToken)
