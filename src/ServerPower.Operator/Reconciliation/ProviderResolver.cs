@@ -3,6 +3,7 @@ using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Providers.Contract;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Reconciliation;
 

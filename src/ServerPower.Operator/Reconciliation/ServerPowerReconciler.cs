@@ -18,7 +18,7 @@ namespace ServerPower.Operator.Reconciliation;
 /// The side effects around <see cref="ServerPowerDecider"/>: read the object, resolve its provider, observe,
 /// decide, act, and write status only when its content changed. A one-shot is written as Sending, checked
 /// against resourceVersion, before the provider is called: at most once, even across crashes.
-/// With <paramref name="probes"/>, readiness probes are read from and handed to the prober (null: probes off); with
+/// Readiness probes are read from and handed to <paramref name="probes"/> (<see cref="ReadinessProbesOff"/> when off); with
 /// <paramref name="graph"/>, spec.startAfter order is computed from the cache (null: no order); with
 /// <paramref name="owners"/>, only the first ServerPower that declares a server of an account acts on it.
 /// </summary>
@@ -29,7 +29,7 @@ public sealed class ServerPowerReconciler(
     TimeProvider time,
     DecisionSettings settings,
     ILogger<ServerPowerReconciler> logger,
-    ReadinessProber? probes = null,
+    IReadinessProbes probes,
     IServerGraph? graph = null,
     IScheduleClient? schedules = null,
     ServerOwnership? owners = null) : IReconciler
@@ -41,7 +41,7 @@ public sealed class ServerPowerReconciler(
         var server = await client.GetServerAsync(key.Namespace, key.Name, cancellationToken);
         if (server is null)
         {
-            probes?.Track(key, null, null);
+            probes.Track(key, null, null);
             return ReconcileResult.Done;
         }
         try
@@ -62,7 +62,7 @@ public sealed class ServerPowerReconciler(
         var wantsFinalizer = server.Spec.DeletionPolicy == DeletionPolicy.Stop;
         if (deleting)
         {
-            probes?.Track(ObjectKey.From(server.Metadata), null, null);
+            probes.Track(ObjectKey.From(server.Metadata), null, null);
             if (!hasFinalizer) return ReconcileResult.Done;
             if (!wantsFinalizer)
             {
@@ -101,7 +101,7 @@ public sealed class ServerPowerReconciler(
         var probe = input.Readiness is { NotAllowed: null } && !server.Spec.Suspend && decision.Status.DesiredState == TargetPowerState.Running
             ? server.Spec.ReadinessProbe
             : null;
-        probes?.Track(ObjectKey.From(server.Metadata), probe, since);
+        probes.Track(ObjectKey.From(server.Metadata), probe, since);
 
         if (decision.Action is { } planned && usable?.Provider.ActionWait(server.Spec.ServerId) is { } wait)
         {
@@ -174,9 +174,7 @@ public sealed class ServerPowerReconciler(
     /// <summary>What the decision learns of the readiness probe; null when the server has none or probes are off.</summary>
     private ReadinessView? Readiness(ServerPowerResource server, DateTimeOffset? since)
     {
-        if (probes is null || server.Spec.ReadinessProbe is not { } probe) return null;
-        var snapshot = probes.Observe(ObjectKey.From(server.Metadata));
-        return new ReadinessView(snapshot?.Since == since ? snapshot : null, probes.Check(probe));
+        return server.Spec.ReadinessProbe is { } probe ? probes.View(ObjectKey.From(server.Metadata), probe, since) : null;
     }
 
     /// <summary>The shortest requeue: a positive delay, so the work queue keeps its order and its rate limit.</summary>

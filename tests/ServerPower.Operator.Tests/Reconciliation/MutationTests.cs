@@ -10,6 +10,8 @@ using ServerPower.Operator.Decision;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
+using ServerPower.Operator.Endpoints;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -302,7 +304,7 @@ public sealed class MutationTests
         var f = new ReconcilerFixture();
         var provider = new RecordingProvider(ProviderType.Wenium, Wenium);
         var reconciler = new ServerPowerReconciler(f.Kube, new ProviderResolver(f.Kube, provider, EndpointPolicy.Default), f, f.Time, f.Settings,
-            NullLogger<ServerPowerReconciler>.Instance);
+            NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance);
         return (f, provider, reconciler);
     }
 

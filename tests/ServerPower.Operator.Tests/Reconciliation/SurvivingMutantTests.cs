@@ -7,6 +7,8 @@ using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Scheduling.ScheduleRows;
 using ServerPower.Providers.Outbound;
+using ServerPower.Operator.Endpoints;
+using ServerPower.Operator.Tests.Probing;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -114,7 +116,7 @@ public sealed class SurvivingMutantTests
     private static (ReconcilerFixture F, ReadinessProber Prober, ServerPowerReconciler Reconciler) Probed()
     {
         var f = new ReconcilerFixture();
-        var prober = new ReadinessProber(new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.AllowingLoopback)), new ProbeTargetPolicy(EndpointPolicy.Default), f.Time, NullLogger<ReadinessProber>.Instance);
+        var prober = new ReadinessProber(new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.AllowingLoopback)), new ProbeTargetPolicy(EndpointPolicy.Default), CallbackServerQueue.None, f.Time, NullLogger<ReadinessProber>.Instance, new ProberOptions());
         var reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, prober);
         // Tracked only; never probed here (no probe is started), so the port need not listen.
         f.AddServer(DesiredPowerState.Running, PowerState.Running, s => s.Spec = s.Spec with
