@@ -2,6 +2,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Ownership;
 using ServerPower.Providers.Contract;
 using ServerPower.Operator.Endpoints;
 
@@ -14,7 +15,7 @@ namespace ServerPower.Operator.Reconciliation;
 /// provider answered Unauthorized (<see cref="Forget"/>). A settled fleet therefore reads no Secret per server resync.
 /// Credentials never leave this class except inside <see cref="SecretValue"/>.
 /// </summary>
-public sealed class ProviderResolver(IResourceClient client, IPowerProviderFactory factory, EndpointPolicy policy)
+public sealed class ProviderResolver(IResourceClient client, IPowerProviderFactory factory, EndpointPolicy policy) : IProviderAccounts
 {
     private sealed record Credentials(string? ResourceVersion, string Token, string? CaBundle);
 
@@ -71,6 +72,9 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
         // resolution). A deleted PowerProvider keeps its held account: that is what stops its servers being deleted.
         if (!deleted) held.TryRemove((ns, providerName), out _);
     }
+
+    public async Task<ProviderAccount?> AccountOfAsync(string ns, string providerName, CancellationToken cancellationToken) =>
+        await ResolveAsync(ns, providerName, cancellationToken) is ProviderResolution.Usable usable ? usable.Account : null;
 
     public async Task<ProviderResolution> ResolveAsync(string ns, string providerName, CancellationToken cancellationToken)
     {
