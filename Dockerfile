@@ -9,6 +9,7 @@ WORKDIR /src
 # Restore in its own layer: it reruns only when a project file or the central package versions change.
 COPY Operator.sln Directory.Build.props Directory.Packages.props ./
 COPY src/ServerPower.Api/ServerPower.Api.csproj src/ServerPower.Api/
+COPY src/ServerPower.RateLimiting/ServerPower.RateLimiting.csproj src/ServerPower.RateLimiting/
 COPY src/ServerPower.Providers/ServerPower.Providers.csproj src/ServerPower.Providers/
 COPY src/ServerPower.Sandbox/ServerPower.Sandbox.csproj src/ServerPower.Sandbox/
 COPY src/ServerPower.Runtime/ServerPower.Runtime.csproj src/ServerPower.Runtime/

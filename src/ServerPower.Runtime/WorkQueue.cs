@@ -1,3 +1,5 @@
+using ServerPower.RateLimiting;
+
 namespace ServerPower.Runtime;
 
 /// <summary>
@@ -43,6 +45,8 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         this.time = time ?? TimeProvider.System;
         this.metrics = metrics ?? NullRuntimeMetrics.Instance;
         backoff = new ItemBackoff(options.BaseDelay, options.MaxDelay);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.QueriesPerSecond);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Burst);
         bucket = new TokenBucket(options.QueriesPerSecond, options.Burst, this.time);
         timer = this.time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         lastProgress = this.time.GetUtcNow();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Providers.Contract;
+using ServerPower.RateLimiting;
 using ServerPower.Providers.Resilience;
 using ServerPower.Providers.Tests.Support;
 using ServerPower.Sandbox.Providers;

@@ -132,6 +132,8 @@ public sealed class LimiterTests : IAsyncLifetime
         Assert.True(second.NotSent);
         Assert.False(second.MayHaveReachedProvider);
         Assert.Equal(new ProviderOptions().ActionSlotRetryAfter, second.RetryAfter);
+        Assert.True(second.OwnLimit);
+        Assert.Null(provider.ThrottledFor());
         Assert.Equal(PowerState.Running, read.Server?.Power);
         Assert.Equal(OutcomeKind.Accepted, firstOutcome.Kind);
         Assert.Equal(OutcomeKind.Accepted, third.Kind);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Providers.Contract;
+using ServerPower.Providers.Resilience;
 using ServerPower.Providers.Tests.Support;
 using ServerPower.Sandbox.Providers.Core;
 using ServerPower.Sandbox.Providers.Wings;
@@ -138,6 +139,57 @@ public sealed class RateLimitTests : IAsyncLifetime
         Assert.Equal((OutcomeKind.RateLimited, TimeSpan.FromHours(1)), (laterRead.Outcome.Kind, laterRead.Outcome.RetryAfter));
         Assert.Equal(PowerState.Running, afterwards.Server?.Power);
         Assert.Equal(2, simulator.Requests.Snapshot().Count);
+    }
+
+    /// <summary>This layer owns the 429 wait; the reconciler asks <see cref="IPowerProvider.ThrottledFor"/> before reading.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_429_on_a_read_or_an_action_holds_the_whole_account_for_its_Retry_After(bool onAction)
+    {
+        using var harness = Harness(maxAttempts: 1);
+        var provider = harness.For(simulator);
+        simulator.Faults.Respond(429, body: TooMany, retryAfter: TimeSpan.FromSeconds(1000));
+
+        var outcome = onAction ? await provider.SendAsync(Uuid, ActionType.Kill, null, Ct) : (await provider.ReadAsync(Uuid, Ct)).Outcome;
+        var changedAccount = harness.For(simulator, rateLimit: new RateLimitSpec { RequestsPerSecond = 50, Burst = 100 });
+
+        Assert.Equal((OutcomeKind.RateLimited, TimeSpan.FromSeconds(1000)), (outcome.Kind, outcome.RetryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(1000), provider.ThrottledFor());
+        Assert.Equal(TimeSpan.FromSeconds(1000), changedAccount.ThrottledFor());
+        time.Advance(TimeSpan.FromSeconds(1000));
+        Assert.Null(provider.ThrottledFor());
+    }
+
+    [Fact]
+    public async Task A_503_with_Retry_After_and_the_accounts_own_rate_limit_do_not_hold_the_account()
+    {
+        using var harness = Harness(maxAttempts: 1);
+        var provider = harness.For(simulator, rateLimit: new RateLimitSpec { RequestsPerSecond = 0.001, Burst = 1 });
+        simulator.Faults.Respond(503, retryAfter: TimeSpan.FromSeconds(30));
+
+        var unavailable = await provider.ReadAsync(Uuid, Ct);
+        var noToken = await provider.ReadAsync(Uuid, Ct);
+
+        Assert.Equal(OutcomeKind.Unavailable, unavailable.Outcome.Kind);
+        Assert.Equal((OutcomeKind.RateLimited, true, true), (noToken.Outcome.Kind, noToken.Outcome.NotSent, noToken.Outcome.OwnLimit));
+        Assert.Null(provider.ThrottledFor());
+    }
+
+    [Fact]
+    public void An_account_waits_for_the_latest_end_it_was_given_and_not_after_it_passed()
+    {
+        var throttle = new AccountThrottle(new ProviderOptions { RateLimitFloorDelay = TimeSpan.FromSeconds(1) }, time);
+        Assert.Null(throttle.Remaining());
+
+        throttle.TooManyRequests(TimeSpan.FromSeconds(10));
+        throttle.TooManyRequests(TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.FromSeconds(10), throttle.Remaining());
+        throttle.TooManyRequests(TimeSpan.FromSeconds(20));
+        Assert.Equal(TimeSpan.FromSeconds(20), throttle.Remaining());
+
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Null(throttle.Remaining());
     }
 
     [Fact]

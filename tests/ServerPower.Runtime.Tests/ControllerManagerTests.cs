@@ -215,8 +215,9 @@ public sealed class ControllerManagerTests
     public void The_runtime_assembly_references_none_of_the_operators_own()
     {
         // src/ServerPower.Runtime is its own project: the compiler keeps ServerPower kinds out; this pins the reference list.
+        // Its one ServerPower reference is the shared token bucket (ServerPower.RateLimiting), which names no kind either.
         var references = typeof(WorkQueue).Assembly.GetReferencedAssemblies().Select(a => a.Name ?? "");
-        Assert.DoesNotContain(references, name => name.StartsWith("ServerPower.", StringComparison.Ordinal));
+        Assert.Equal(["ServerPower.RateLimiting"], references.Where(name => name.StartsWith("ServerPower.", StringComparison.Ordinal)));
         Assert.Equal("ServerPower.Runtime", typeof(WorkQueue).Assembly.GetName().Name);
     }
 

@@ -18,6 +18,7 @@ using ServerPower.Providers.Contract;
 using ServerPower.Providers.Http;
 using ServerPower.Providers.Outbound;
 using ServerPower.Operator.Probing;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Hosting;
 
@@ -94,10 +95,7 @@ public static class OperatorHost
         services.AddOperatorRuntime(RuntimeSettings(options));
         services.TryAddSingleton(sp =>
         {
-            var quota = new NamespaceQuota(options.MaxServersPerNamespace)
-            {
-                OnChange = key => sp.GetRequiredService<ControllerManager>().Enqueue(ServerControllerName, key),
-            };
+            var quota = new NamespaceQuota(options.MaxServersPerNamespace, sp.GetRequiredService<IServerQueue>());
             RuntimeRegistrations.Informer<ServerPowerResource>(sp).AddHandler(quota);
             return quota;
         });
@@ -140,7 +138,8 @@ public static class OperatorHost
         services.TryAddSingleton(sp => new ServerOwnership(sp.GetRequiredService<IServerIdLookup>(), sp.GetRequiredService<ProviderResolver>()));
         // The ServerPower controller's reconciler is the ServerPowerReconciler behind the per-namespace limit. A server's
         // change (its id, its provider, its deletion) re-decides who owns the servers with the same id.
-        services.TryAddSingleton(new NamespaceQuota(0));
+        services.TryAddSingleton<IServerQueue>(sp => new ServerPowerQueue(sp));
+        services.TryAddSingleton(sp => new NamespaceQuota(0, sp.GetRequiredService<IServerQueue>()));
         services.TryAddSingleton<ServerPowerReconciler>();
         services.AddController<NamespaceLimitGate, ServerPowerResource>(ServerControllerName)
             .Watches<PowerProviderResource>(ServerIndexes.ProviderRef, p => [ServerIndexes.Key(p.Metadata.NamespaceProperty, p.Metadata.Name)])

@@ -7,27 +7,31 @@ using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Providers.Outbound;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Hosting;
 
 /// <summary>
 /// The services behind spec.readinessProbe and spec.startAfter: the server graph over the cache (the ServerPower
-/// reconciler takes it), and, unless --readiness-probes=false, the prober with its hosted schedule. A probe result
-/// that changes what a server shows enqueues it in the ServerPower controller.
+/// reconciler takes it), and the reconcilers' <see cref="IReadinessProbes"/>: the prober with its hosted schedule, or,
+/// with --readiness-probes=false, <see cref="ReadinessProbesOff"/>. A probe result that changes what a server shows
+/// enqueues it through <see cref="IServerQueue"/> (the ServerPower controller's queue, registered with the controller).
 /// </summary>
 public static class ProbeAndOrderServices
 {
     public static IServiceCollection AddReadinessProbesAndOrder(this IServiceCollection services, bool probes, ProberOptions? options = null)
     {
         services.TryAddSingleton<IServerGraph>(sp => new ServerGraph(sp.GetRequiredService<ICacheReader>()));
-        if (!probes) return services;
+        if (!probes)
+        {
+            services.TryAddSingleton<IReadinessProbes>(ReadinessProbesOff.Instance);
+            return services;
+        }
         services.TryAddSingleton<IProbeRunner>(sp => new ProbeRunner(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<OutboundConnector>()));
         services.TryAddSingleton(sp => new ReadinessProber(sp.GetRequiredService<IProbeRunner>(),
-            new ProbeTargetPolicy(sp.GetRequiredService<EndpointPolicy>()), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ReadinessProber>>(), options)
-        {
-            OnChange = key => sp.GetRequiredService<ControllerManager>().Enqueue(OperatorHost.ServerControllerName, key),
-        });
+            new ProbeTargetPolicy(sp.GetRequiredService<EndpointPolicy>()), sp.GetRequiredService<IServerQueue>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ReadinessProber>>(), options ?? new ProberOptions()));
+        services.TryAddSingleton<IReadinessProbes>(sp => sp.GetRequiredService<ReadinessProber>());
         services.AddHostedService<ReadinessProberService>();
         return services;
     }

@@ -34,6 +34,8 @@ public sealed class MeteredProviderFactory(IPowerProviderFactory inner) : IPower
 
         public TimeSpan? ActionWait(string serverId) => inner.ActionWait(serverId);
 
+        public TimeSpan? ThrottledFor() => inner.ThrottledFor();
+
         public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>
             MeasureAsync("probe", () => inner.ProbeAsync(cancellationToken), o => o);
 

@@ -1,5 +1,4 @@
 using ServerPower.Api.Resources;
-using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers.Contract;
 
 namespace ServerPower.Operator.Ownership;
@@ -12,7 +11,7 @@ namespace ServerPower.Operator.Ownership;
 /// as soon as the owner is gone. Across namespaces only the same credentials make two objects one server's: a tenant
 /// can never block another by declaring its server id first, and the owner's name is told only inside its namespace.
 /// </summary>
-public sealed class ServerOwnership(IServerIdLookup lookup, ProviderResolver resolver)
+public sealed class ServerOwnership(IServerIdLookup lookup, IProviderAccounts accounts)
 {
     /// <summary>The message of a conflict: who owns the server instead; null when <paramref name="server"/> owns it.</summary>
     public async Task<string?> ConflictAsync(ServerPowerResource server, ProviderAccount account, CancellationToken cancellationToken)
@@ -21,8 +20,8 @@ public sealed class ServerOwnership(IServerIdLookup lookup, ProviderResolver res
         foreach (var other in lookup.Declaring(server.Spec.ServerId).Where(o => Before(o, server)).OrderBy(o => o, Order))
         {
             var meta = other.Metadata;
-            var resolution = await resolver.ResolveAsync(meta.NamespaceProperty, other.Spec.ProviderRef.Name, cancellationToken);
-            if (resolution is not ProviderResolution.Usable usable || !SameAccount(usable.Account, account)) continue;
+            var theirs = await accounts.AccountOfAsync(meta.NamespaceProperty, other.Spec.ProviderRef.Name, cancellationToken);
+            if (theirs is null || !SameAccount(theirs, account)) continue;
             var owner = meta.NamespaceProperty == self.NamespaceProperty
                 ? $"ServerPower \"{meta.Name}\""
                 : "a ServerPower in another namespace";

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using ServerPower.Api.Resources;
-using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers.Outbound;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Probing;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using ServerPower.Api.Resources;
-using ServerPower.Operator.Reconciliation;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Probing;
 

@@ -11,11 +11,12 @@ namespace ServerPower.Operator.Probing;
 /// <see cref="ProberOptions.MaxPerNamespace"/> of them for one namespace, each gives up after its timeoutSeconds, and no
 /// reconcile ever waits for one. The reconciler reads the latest
 /// <see cref="ProbeSnapshot"/> and says what to track; when what a server shows of its probe changes
-/// (<see cref="ProbeCounting.Shown"/>), the server is enqueued through <see cref="OnChange"/>.
+/// (<see cref="ProbeCounting.Shown"/>), the server is enqueued through <see cref="IServerQueue"/>.
 /// </summary>
-public sealed class ReadinessProber
+public sealed class ReadinessProber : IReadinessProbes
 {
     private readonly IProbeRunner runner;
+    private readonly IServerQueue servers;
     private readonly ProbeTargetPolicy policy;
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -27,19 +28,18 @@ public sealed class ReadinessProber
     private readonly PriorityQueue<(ObjectKey Key, long Epoch), DateTimeOffset> due = new();
     private long epochs;
 
-    public ReadinessProber(IProbeRunner runner, ProbeTargetPolicy policy, TimeProvider time, ILogger<ReadinessProber> logger, ProberOptions? options = null)
+    /// <param name="servers">Where a server whose shown probe state changed is enqueued (called on a probe's thread).</param>
+    public ReadinessProber(IProbeRunner runner, ProbeTargetPolicy policy, IServerQueue servers, TimeProvider time, ILogger<ReadinessProber> logger,
+        ProberOptions options)
     {
         this.runner = runner;
         this.policy = policy;
+        this.servers = servers;
         this.time = time;
         this.logger = logger;
-        options ??= new ProberOptions();
         slots = new SemaphoreSlim(options.MaxConcurrency);
         perNamespace = new NamespaceSlots(options.MaxPerNamespace);
     }
-
-    /// <summary>Called (on a probe's thread) with a server whose shown probe state changed; wire it to the work queue.</summary>
-    public Action<ObjectKey>? OnChange { get; set; }
 
     public int Count
     {
@@ -53,6 +53,12 @@ public sealed class ReadinessProber
     public ProbeSnapshot? Observe(ObjectKey key)
     {
         lock (gate) return targets.GetValueOrDefault(key)?.Snapshot;
+    }
+
+    public ReadinessView? View(ObjectKey key, ReadinessProbeSpec probe, DateTimeOffset? since)
+    {
+        var snapshot = Observe(key);
+        return new ReadinessView(snapshot?.Since == since ? snapshot : null, Check(probe));
     }
 
     /// <summary>
@@ -193,7 +199,7 @@ public sealed class ReadinessProber
                 logger.LogInformation("readiness probe of {Key} is {Verdict}: {Message}", key, verdictAfter, attempt.Message);
             else
                 logger.LogDebug("readiness probe of {Key}: {Result} ({Message})", key, attempt.Success ? "success" : "failure", attempt.Message);
-            OnChange?.Invoke(key);
+            servers.Enqueue(key);
         }
     }
 

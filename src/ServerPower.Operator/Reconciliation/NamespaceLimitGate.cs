@@ -15,14 +15,14 @@ namespace ServerPower.Operator.Reconciliation;
 /// </summary>
 public sealed class NamespaceLimitGate(
     ServerPowerReconciler inner, NamespaceQuota quota, IResourceClient client, IEventRecorder events, TimeProvider time,
-    ReadinessProber? probes = null) : IReconciler
+    IReadinessProbes probes) : IReconciler
 {
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         if (quota.Exceeded(key) is not { } count) return await inner.ReconcileAsync(key, cancellationToken);
         var server = await client.GetServerAsync(key.Namespace, key.Name, cancellationToken);
         if (server is null || server.Metadata.DeletionTimestamp is not null) return await inner.ReconcileAsync(key, cancellationToken);
-        probes?.Track(key, null, null);
+        probes.Track(key, null, null);
         var message = $"namespace \"{key.Namespace}\" holds {count} ServerPowers and the operator serves the oldest {quota.Limit} " +
             "(--max-servers-per-namespace): this one is not reconciled, probed or acted on until older ones are deleted";
         var now = time.GetUtcNow();

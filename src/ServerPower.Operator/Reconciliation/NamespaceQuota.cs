@@ -1,5 +1,6 @@
 using ServerPower.Api.Resources;
 using ServerPower.Runtime;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Operator.Reconciliation;
 
@@ -7,10 +8,10 @@ namespace ServerPower.Operator.Reconciliation;
 /// Which ServerPowers of a namespace the operator serves when the namespace holds more than <see cref="Limit"/>
 /// (--max-servers-per-namespace): the oldest (by creationTimestamp, then name), so the same ones across restarts and
 /// replicas, and a new object never displaces an existing one. Fed by the ServerPower informer (every object, before
-/// any reconcile); when a deletion frees a place or an object is displaced, <see cref="OnChange"/> gets the key whose
+/// any reconcile); when a deletion frees a place or an object is displaced, <paramref name="servers"/> gets the key whose
 /// standing changed. Per namespace a sorted list: a lookup is a binary search, whatever a tenant creates.
 /// </summary>
-public sealed class NamespaceQuota(int limit) : IResourceEventHandler<ServerPowerResource>
+public sealed class NamespaceQuota(int limit, IServerQueue servers) : IResourceEventHandler<ServerPowerResource>
 {
     private static readonly IComparer<(DateTime Created, string Name)> Order = Comparer<(DateTime Created, string Name)>.Create(
         (a, b) => a.Created != b.Created ? a.Created.CompareTo(b.Created) : string.CompareOrdinal(a.Name, b.Name));
@@ -21,9 +22,6 @@ public sealed class NamespaceQuota(int limit) : IResourceEventHandler<ServerPowe
 
     /// <summary>ServerPowers served per namespace; 0: no limit (nothing is tracked).</summary>
     public int Limit => limit;
-
-    /// <summary>Called with a server that is now served, or no longer served; wire it to the work queue.</summary>
-    public Action<ObjectKey>? OnChange { get; set; }
 
     /// <summary>Null when the server is served; otherwise how many ServerPowers its namespace holds.</summary>
     public int? Exceeded(ObjectKey key)
@@ -55,7 +53,7 @@ public sealed class NamespaceQuota(int limit) : IResourceEventHandler<ServerPowe
             if (rank < limit && list.Count >= limit) admitted = new ObjectKey(key.Namespace, list[limit - 1].Name);
             if (list.Count == 0) namespaces.Remove(key.Namespace);
         }
-        if (admitted is { } next) OnChange?.Invoke(next);
+        if (admitted is { } next) servers.Enqueue(next);
     }
 
     private void Add(ObjectKey key, DateTime at)
@@ -72,6 +70,6 @@ public sealed class NamespaceQuota(int limit) : IResourceEventHandler<ServerPowe
             created[key] = at;
             if (rank < limit && list.Count > limit) displaced = new ObjectKey(key.Namespace, list[limit].Name);
         }
-        if (displaced is { } next) OnChange?.Invoke(next);
+        if (displaced is { } next) servers.Enqueue(next);
     }
 }

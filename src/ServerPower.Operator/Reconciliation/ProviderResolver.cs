@@ -2,7 +2,9 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Ownership;
 using ServerPower.Providers.Contract;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Reconciliation;
 
@@ -13,13 +15,11 @@ namespace ServerPower.Operator.Reconciliation;
 /// provider answered Unauthorized (<see cref="Forget"/>). A settled fleet therefore reads no Secret per server resync.
 /// Credentials never leave this class except inside <see cref="SecretValue"/>.
 /// </summary>
-public sealed class ProviderResolver(IResourceClient client, IPowerProviderFactory factory, EndpointPolicy policy)
+public sealed class ProviderResolver(IResourceClient client, IPowerProviderFactory factory, EndpointPolicy policy) : IProviderAccounts
 {
     private sealed record Credentials(string? ResourceVersion, string Token, string? CaBundle);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Credentials> credentials = new();
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), DateTimeOffset> notBefore = new();
 
     /// <summary>The last usable resolution of each account, kept (bounded by <see cref="HeldFor"/>) for deletions.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), (ProviderResolution.Usable Usable, DateTimeOffset Seen)> held = new();
@@ -71,24 +71,10 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
         // Refused credentials are no use for stopping servers either (a live account is held again at its next usable
         // resolution). A deleted PowerProvider keeps its held account: that is what stops its servers being deleted.
         if (!deleted) held.TryRemove((ns, providerName), out _);
-        notBefore.TryRemove((ns, providerName), out _);
     }
 
-    /// <summary>
-    /// The provider answered 429 with Retry-After: nothing of this account is called before <paramref name="until"/>,
-    /// however long that is (longer than the resync period included), whichever server or pass asks.
-    /// </summary>
-    public void Throttle(string ns, string providerName, DateTimeOffset until) =>
-        notBefore.AddOrUpdate((ns, providerName), until, (_, current) => current > until ? current : until);
-
-    /// <summary>How long this account must still wait before its provider may be called; null when it need not.</summary>
-    public TimeSpan? ThrottledFor(string ns, string providerName, DateTimeOffset now)
-    {
-        if (!notBefore.TryGetValue((ns, providerName), out var until)) return null;
-        if (until > now) return until - now;
-        notBefore.TryRemove(KeyValuePair.Create((ns, providerName), until));
-        return null;
-    }
+    public async Task<ProviderAccount?> AccountOfAsync(string ns, string providerName, CancellationToken cancellationToken) =>
+        await ResolveAsync(ns, providerName, cancellationToken) is ProviderResolution.Usable usable ? usable.Account : null;
 
     public async Task<ProviderResolution> ResolveAsync(string ns, string providerName, CancellationToken cancellationToken)
     {

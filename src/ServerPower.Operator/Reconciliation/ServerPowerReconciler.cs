@@ -19,7 +19,7 @@ namespace ServerPower.Operator.Reconciliation;
 /// The side effects around <see cref="ServerPowerDecider"/>: read the object, resolve its provider, observe,
 /// decide, act, and write status only when its content changed. A one-shot is written as Sending, checked
 /// against resourceVersion, before the provider is called: at most once, even across crashes.
-/// With <paramref name="probes"/>, readiness probes are read from and handed to the prober (null: probes off); with
+/// Readiness probes are read from and handed to <paramref name="probes"/> (<see cref="ReadinessProbesOff"/> when off); with
 /// <paramref name="graph"/>, spec.startAfter order is computed from the cache (null: no order); with
 /// <paramref name="owners"/>, only the first ServerPower that declares a server of an account acts on it.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class ServerPowerReconciler(
     TimeProvider time,
     DecisionSettings settings,
     ILogger<ServerPowerReconciler> logger,
-    ReadinessProber? probes = null,
+    IReadinessProbes probes,
     IServerGraph? graph = null,
     IScheduleClient? schedules = null,
     ServerOwnership? owners = null) : IReconciler
@@ -42,7 +42,7 @@ public sealed class ServerPowerReconciler(
         var server = await client.GetServerAsync(key.Namespace, key.Name, cancellationToken);
         if (server is null)
         {
-            probes?.Track(key, null, null);
+            probes.Track(key, null, null);
             return ReconcileResult.Done;
         }
         try
@@ -60,7 +60,7 @@ public sealed class ServerPowerReconciler(
     {
         if (Deletion.Requested(server))
         {
-            probes?.Track(ObjectKey.From(server.Metadata), null, null);
+            probes.Track(ObjectKey.From(server.Metadata), null, null);
             if (!Deletion.HasFinalizer(server)) return ReconcileResult.Done;
             if (!Deletion.WantsFinalizer(server))
             {
@@ -94,7 +94,7 @@ public sealed class ServerPowerReconciler(
         {
             return await DecisionFailedAsync(server, e, cancellationToken);
         }
-        probes?.Track(ObjectKey.From(server.Metadata), ServerPowerDecider.ProbeRuns(input) ? server.Spec.ReadinessProbe : null, since);
+        probes.Track(ObjectKey.From(server.Metadata), ServerPowerDecider.ProbeRuns(input) ? server.Spec.ReadinessProbe : null, since);
 
         var rotated = false;
         if (decision is Decision.Decision.Send send && usable is not null)
@@ -176,9 +176,7 @@ public sealed class ServerPowerReconciler(
     /// <summary>What the decision learns of the readiness probe; null when the server has none or probes are off.</summary>
     private ReadinessView? Readiness(ServerPowerResource server, DateTimeOffset? since)
     {
-        if (probes is null || server.Spec.ReadinessProbe is not { } probe) return null;
-        var snapshot = probes.Observe(ObjectKey.From(server.Metadata));
-        return new ReadinessView(snapshot?.Since == since ? snapshot : null, probes.Check(probe));
+        return server.Spec.ReadinessProbe is { } probe ? probes.View(ObjectKey.From(server.Metadata), probe, since) : null;
     }
 
     /// <summary>The shortest requeue: a positive delay, so the work queue keeps its order and its rate limit.</summary>
@@ -212,7 +210,7 @@ public sealed class ServerPowerReconciler(
         // Another ServerPower owns this server: nothing of it is read or sent.
         if (owners is not null && await owners.ConflictAsync(server, usable.Account, cancellationToken) is { } conflict)
             return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, Endpoint: endpoint), null, conflict);
-        if (resolver.ThrottledFor(ns, name, now) is { } wait)
+        if (provider.ThrottledFor() is { } wait)
             return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, wait, endpoint), usable, null);
         ReadResult? read = null;
         if (ServerPowerDecider.ShouldReadState(server, provider.Capabilities))
@@ -250,15 +248,12 @@ public sealed class ServerPowerReconciler(
             : null;
 
     /// <summary>
-    /// What the account learns from an answer: Unauthorized re-reads the Secret; a 429's wait holds the whole account.
-    /// A wait of the account's own limits (its rateLimit, its action slots) is not a 429: it holds only the server that
-    /// met it, and a change of those limits ends it at once.
+    /// What the account learns from an answer: Unauthorized re-reads the Secret. (A 429's wait is the provider layer's:
+    /// it holds the whole account there, and <see cref="IPowerProvider.ThrottledFor"/> tells the next pass.)
     /// </summary>
     private void Remember(string ns, string providerName, ProviderOutcome outcome)
     {
         if (outcome.Kind == OutcomeKind.Unauthorized) resolver.Forget(ns, providerName);
-        if (outcome is { Kind: OutcomeKind.RateLimited, OwnLimit: false, RetryAfter: { } wait } && wait > TimeSpan.Zero)
-            resolver.Throttle(ns, providerName, time.GetUtcNow() + wait);
     }
 
     private async Task<ProviderOutcome> SendAsync(ServerPowerResource server, IPowerProvider provider, PlannedAction action, CancellationToken cancellationToken)

@@ -38,6 +38,8 @@ internal abstract class HttpPowerProvider : IPowerProvider
 
     public TimeSpan? ActionWait(string serverId) => Context.Pipeline.ActionWait(serverId);
 
+    public TimeSpan? ThrottledFor() => Context.Pipeline.ThrottledFor();
+
     public async Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken)
     {
         if (Capabilities.CanReadState && ServerIds.Problem(serverId) is { } problem)

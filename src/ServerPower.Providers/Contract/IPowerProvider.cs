@@ -27,4 +27,13 @@ public interface IPowerProvider
     /// action, so a refusal costs no write. A server told to wait keeps its turn until it comes back.
     /// </summary>
     TimeSpan? ActionWait(string serverId) => null;
+
+    /// <summary>
+    /// How long a wait the provider asked for with a 429 still holds this whole account (reads included); null when none
+    /// does. The provider layer owns that wait (Resilience/AccountThrottle: the Retry-After, at least a floor that grows
+    /// on repeats, kept per account key across changes of the account); callers ask it before reading, so an account
+    /// that must wait costs no call and no refusal. The account's own limits (spec.rateLimit, maxConcurrentActions) are
+    /// not such a wait. A provider without a 429 wait of its own answers null.
+    /// </summary>
+    TimeSpan? ThrottledFor() => null;
 }

@@ -1,4 +1,5 @@
 using ServerPower.Api.Resources;
+using ServerPower.RateLimiting;
 
 namespace ServerPower.Providers.Resilience;
 

@@ -6,6 +6,7 @@ using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 using ServerPower.Providers.Contract;
+using ServerPower.RateLimiting;
 
 namespace ServerPower.Providers.Resilience;
 
@@ -67,6 +68,9 @@ internal sealed class ProviderPipeline
         if (limits.Current is { } rate && rate.Pacer.Wait(serverId, rate.Bucket.Peek()) is { } turn) return turn;
         return limits.Slots.Full ? options.ActionSlotRetryAfter : null;
     }
+
+    /// <summary>The rest of the wait the provider asked of this account with a 429; null when there is none.</summary>
+    public TimeSpan? ThrottledFor() => throttle.Remaining();
 
     /// <summary>Runs one call: <paramref name="send"/> sends one request and maps its answer; it runs once per attempt.</summary>
     public async Task<ProviderOutcome> ExecuteAsync(

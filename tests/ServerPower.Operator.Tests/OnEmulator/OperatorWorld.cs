@@ -14,6 +14,8 @@ using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Providers;
 using ServerPower.Sandbox.Providers.Core;
 using ServerPower.Providers.Outbound;
+using ServerPower.Operator.Endpoints;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Operator.Tests.OnEmulator;
 
@@ -44,7 +46,7 @@ public sealed class OperatorWorld : IAsyncDisposable
         var resolver = new ProviderResolver(Resources, providers.GetRequiredService<IPowerProviderFactory>(), new EndpointPolicy(false, true, []));
         var events = new KubernetesEventRecorder(Client, TimeProvider.System, NullLogger<KubernetesEventRecorder>.Instance, "test");
         Reconciler = new ServerPowerReconciler(Resources, resolver, events, TimeProvider.System, OperatorHost.Settings(new OperatorOptions()),
-            NullLogger<ServerPowerReconciler>.Instance);
+            NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance);
     }
 
     public KubeApiEmulator Emulator { get; }

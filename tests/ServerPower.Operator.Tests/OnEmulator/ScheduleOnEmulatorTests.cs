@@ -9,6 +9,8 @@ using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers;
 using ServerPower.Providers.Contract;
 using ServerPower.Providers.Outbound;
+using ServerPower.Operator.Endpoints;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Operator.Tests.OnEmulator;
 
@@ -50,7 +52,7 @@ public sealed class ScheduleOnEmulatorTests
         await using var providers = new ServiceCollection().AddSingleton(OutboundPolicy.AllowingLoopback).AddServerPowerProviders().BuildServiceProvider();
         var resolver = new ProviderResolver(world.Resources, providers.GetRequiredService<IPowerProviderFactory>(), new EndpointPolicy(false, true, []));
         var servers = new ServerPowerReconciler(world.Resources, resolver, events, TimeProvider.System, OperatorHost.Settings(new OperatorOptions()),
-            NullLogger<ServerPowerReconciler>.Instance, schedules: schedules);
+            NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance, schedules: schedules);
         await PatchAsync(world, new JsonObject
         {
             ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [Annotations.Override] = "Stopped until 2099-01-01T00:00:00Z" } },

@@ -5,6 +5,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Tests.Probing;
 
@@ -26,7 +27,7 @@ public sealed class NamespaceFairnessTests : IDisposable
     }
 
     private ReadinessProber Prober(int concurrency, int perNamespace) =>
-        new(runner, new ProbeTargetPolicy(EndpointPolicy.Default), time, NullLogger<ReadinessProber>.Instance,
+        new(runner, new ProbeTargetPolicy(EndpointPolicy.Default), CallbackServerQueue.None, time, NullLogger<ReadinessProber>.Instance,
             new ProberOptions { MaxConcurrency = concurrency, MaxPerNamespace = perNamespace });
 
     private static ReadinessProbeSpec Probe(string ns) => new() { TcpSocket = new TcpSocketProbe { Host = $"{ns}.example", Port = 80 } };

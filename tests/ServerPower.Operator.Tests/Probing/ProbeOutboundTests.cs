@@ -9,6 +9,7 @@ using ServerPower.Runtime;
 using ServerPower.Operator.Tests.Reconciliation;
 using ServerPower.Providers.Outbound;
 using ServerPower.Sandbox.Services;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Tests.Probing;
 
@@ -96,7 +97,8 @@ public sealed class ProbeOutboundTests
     {
         var f = new ReconcilerFixture();
         using var runner = new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.Default, network));
-        var prober = new ReadinessProber(runner, new ProbeTargetPolicy(EndpointPolicy.Default), f.Time, NullLogger<ReadinessProber>.Instance);
+        var prober = new ReadinessProber(runner, new ProbeTargetPolicy(EndpointPolicy.Default), CallbackServerQueue.None, f.Time, NullLogger<ReadinessProber>.Instance,
+            new ProberOptions());
         var reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, prober);
         var probe = new ReadinessProbeSpec { TcpSocket = new TcpSocketProbe { Host = MetadataName, Port = 80 } };
         f.AddServer(DesiredPowerState.Running, PowerState.Running, s => s.Spec = s.Spec with { ReadinessProbe = probe });

@@ -1,6 +1,7 @@
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Tests.Probing;
 

@@ -5,6 +5,7 @@ using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Sandbox.Services;
 using ServerPower.Providers.Outbound;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Tests.Probing;
 
@@ -25,10 +26,11 @@ public sealed class ProberLivenessTests
             HttpGet = new HttpGetProbe { Url = $"http://127.0.0.1:{service.Port}/" }, PeriodSeconds = 1, FailureThreshold = 1,
         };
         using var runner = new ProbeRunner(TimeProvider.System, new OutboundConnector(OutboundPolicy.AllowingLoopback));
-        var prober = new ReadinessProber(runner, new ProbeTargetPolicy(new EndpointPolicy(true, true, [])), TimeProvider.System,
-            NullLogger<ReadinessProber>.Instance);
+        ReadinessProber? prober = null;
         // A change makes the reconciler track the same probe again, as the operator does.
-        prober.OnChange = k => Task.Run(() => prober.Track(k, probe, null));
+        var queue = new CallbackServerQueue(k => Task.Run(() => prober!.Track(k, probe, null)));
+        prober = new ReadinessProber(runner, new ProbeTargetPolicy(new EndpointPolicy(true, true, [])), queue, TimeProvider.System,
+            NullLogger<ReadinessProber>.Instance, new ProberOptions());
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         var schedule = Task.Run(() => prober.RunAsync(stop.Token), TestContext.Current.CancellationToken);
         prober.Track(key, probe, null);

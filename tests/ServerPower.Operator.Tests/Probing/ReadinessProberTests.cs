@@ -8,6 +8,7 @@ using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Sandbox.Services;
 using ServerPower.Providers.Outbound;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Tests.Probing;
 
@@ -24,10 +25,8 @@ public sealed class ReadinessProberTests : IAsyncDisposable
 
     private ReadinessProber Prober(IProbeRunner? with = null, int concurrency = 32)
     {
-        var prober = new ReadinessProber(with ?? runner, new ProbeTargetPolicy(EndpointPolicy.Default), time,
+        return new ReadinessProber(with ?? runner, new ProbeTargetPolicy(EndpointPolicy.Default), new CallbackServerQueue(changes.Enqueue), time,
             NullLogger<ReadinessProber>.Instance, new ProberOptions { MaxConcurrency = concurrency });
-        prober.OnChange = changes.Enqueue;
-        return prober;
     }
 
     private ReadinessProbeSpec Tcp(int failureThreshold = 3, int successThreshold = 1) => new()

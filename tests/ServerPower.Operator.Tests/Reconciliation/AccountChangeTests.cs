@@ -37,7 +37,6 @@ public sealed class AccountChangeTests
 
         await f.ReconcileAsync();
 
-        Assert.Null(f.Resolver.ThrottledFor(Ns, "main", f.Time.GetUtcNow()));
         var synced = f.Condition(ConditionTypes.Synced);
         Assert.Equal(Reasons.RateLimited, synced?.Reason);
         Assert.Contains("spec.rateLimit", synced?.Message, StringComparison.Ordinal);
@@ -50,31 +49,6 @@ public sealed class AccountChangeTests
 
         Assert.Equal(reads + 1, f.Provider.Reads);
         Assert.Equal(Reasons.ReconcileSucceeded, f.Condition(ConditionTypes.Synced)?.Reason);
-    }
-
-    [Fact]
-    public async Task No_free_action_slot_is_not_recorded_as_a_429_for_the_account()
-    {
-        var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Stopped, PowerState.Running);
-        f.Provider.Answer = _ => ProviderOutcome.Refused(OutcomeKind.RateLimited,
-            "all 1 action slots of this account (spec.maxConcurrentActions) are in use; nothing was sent", TimeSpan.FromSeconds(1)) with { OwnLimit = true };
-
-        await f.ReconcileAsync();
-
-        Assert.Null(f.Resolver.ThrottledFor(Ns, "main", f.Time.GetUtcNow()));
-    }
-
-    [Fact]
-    public async Task A_429_answered_by_the_provider_still_holds_the_whole_account()
-    {
-        var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Running, PowerState.Running);
-        f.Provider.ReadAnswer = _ => new ProviderOutcome(OutcomeKind.RateLimited, "too many requests", TimeSpan.FromSeconds(1000));
-
-        await f.ReconcileAsync();
-
-        Assert.Equal(TimeSpan.FromSeconds(1000), f.Resolver.ThrottledFor(Ns, "main", f.Time.GetUtcNow()));
     }
 
     [Fact]

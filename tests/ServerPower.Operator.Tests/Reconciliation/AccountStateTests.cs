@@ -2,6 +2,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers.Contract;
+using ServerPower.Runtime;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -44,51 +45,21 @@ public sealed class AccountStateTests
         Assert.Equal("rotated-token", f.Provider.Accounts[^1].Credential.Reveal());
     }
 
-    [Fact]
-    public void An_account_waits_for_the_latest_Retry_After_it_was_given_and_not_after_it_passed()
-    {
-        var resolver = new ReconcilerFixture().Resolver;
-        var now = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
-        Assert.Null(resolver.ThrottledFor(Ns, "main", now));
-
-        resolver.Throttle(Ns, "main", now.AddSeconds(10));
-        resolver.Throttle(Ns, "main", now.AddSeconds(5));
-        Assert.Equal(TimeSpan.FromSeconds(10), resolver.ThrottledFor(Ns, "main", now));
-        resolver.Throttle(Ns, "main", now.AddSeconds(20));
-        Assert.Equal(TimeSpan.FromSeconds(20), resolver.ThrottledFor(Ns, "main", now));
-        Assert.Null(resolver.ThrottledFor(Ns, "other", now));
-
-        Assert.Null(resolver.ThrottledFor(Ns, "main", now.AddSeconds(20)));
-        resolver.Throttle(Ns, "main", now.AddSeconds(23));
-        Assert.Equal(TimeSpan.FromSeconds(2), resolver.ThrottledFor(Ns, "main", now.AddSeconds(21)));
-    }
-
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_429_with_Retry_After_on_a_read_or_an_action_holds_the_whole_account(bool onAction)
+    [InlineData(DesiredPowerState.Running)]
+    [InlineData(DesiredPowerState.Stopped)]
+    public async Task An_account_its_provider_holds_after_a_429_is_neither_read_nor_sent_to_and_comes_back_when_the_wait_ends(DesiredPowerState desired)
     {
+        // The 429 wait itself is the provider layer's (Providers.Tests: ThrottleTests); the reconciler only asks it.
         var f = new ReconcilerFixture();
-        f.AddServer(onAction ? DesiredPowerState.Stopped : DesiredPowerState.Running, PowerState.Running);
-        var slowDown = new ProviderOutcome(OutcomeKind.RateLimited, "slow down", TimeSpan.FromSeconds(30));
-        if (onAction) f.Provider.Answer = _ => slowDown;
-        else f.Provider.ReadAnswer = _ => slowDown;
+        f.AddServer(desired, PowerState.Running);
+        f.Provider.Throttled = TimeSpan.FromSeconds(30);
 
-        await f.ReconcileAsync();
+        var result = await f.ReconcileAsync();
 
-        Assert.Equal(TimeSpan.FromSeconds(30), f.Resolver.ThrottledFor(Ns, "main", f.Time.GetUtcNow()));
-    }
-
-    [Fact]
-    public async Task A_503_with_Retry_After_does_not_hold_the_account()
-    {
-        var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Running, PowerState.Running);
-        f.Provider.ReadAnswer = _ => new ProviderOutcome(OutcomeKind.Unavailable, "maintenance", TimeSpan.FromSeconds(30));
-
-        await f.ReconcileAsync();
-
-        Assert.Null(f.Resolver.ThrottledFor(Ns, "main", f.Time.GetUtcNow()));
+        Assert.Equal(0, f.Provider.Reads);
+        Assert.Empty(f.Provider.Sent);
+        Assert.Equal(ReconcileResult.After(TimeSpan.FromSeconds(30)), result);
     }
 
     [Fact]

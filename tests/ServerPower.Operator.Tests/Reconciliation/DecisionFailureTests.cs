@@ -4,6 +4,7 @@ using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Ordering;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers.Contract;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -24,7 +25,7 @@ public sealed class DecisionFailureTests
     private static (ReconcilerFixture F, ServerPowerReconciler Reconciler) Broken()
     {
         var f = new ReconcilerFixture();
-        return (f, new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, graph: new BrokenGraph()));
+        return (f, new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance, graph: new BrokenGraph()));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using ServerPower.Api.Resources;
-using ServerPower.Operator.Reconciliation;
+using ServerPower.Operator.Endpoints;
 using static ServerPower.Operator.Tests.Reconciliation.ReconcilerRows;
 
 namespace ServerPower.Operator.Tests.Reconciliation;

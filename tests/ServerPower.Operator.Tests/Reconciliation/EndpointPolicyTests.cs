@@ -3,6 +3,7 @@ using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Operator.Tests.Reconciliation;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 

@@ -4,6 +4,8 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
+using ServerPower.Operator.Tests.Probing;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -24,7 +26,7 @@ public sealed class NamespaceLimitTests
     [Fact]
     public void The_oldest_are_served_whatever_order_they_arrive_in_and_each_namespace_counts_alone()
     {
-        var quota = new NamespaceQuota(2);
+        var quota = new NamespaceQuota(2, CallbackServerQueue.None);
         foreach (var (name, minute) in new[] { ("c", 3), ("a", 1), ("d", 3), ("b", 2) }) quota.OnAdd(Server("t1", name, minute), relist: true);
         quota.OnAdd(Server("t2", "z", 9), relist: true);
 
@@ -39,7 +41,7 @@ public sealed class NamespaceLimitTests
     public void A_deletion_lets_the_next_oldest_in_and_says_so()
     {
         var changed = new List<ObjectKey>();
-        var quota = new NamespaceQuota(2) { OnChange = changed.Add };
+        var quota = new NamespaceQuota(2, new CallbackServerQueue(changed.Add));
         var servers = new[] { Server("t1", "a", 1), Server("t1", "b", 2), Server("t1", "c", 3) };
         foreach (var s in servers) quota.OnAdd(s, relist: false);
         Assert.Empty(changed);
@@ -53,7 +55,7 @@ public sealed class NamespaceLimitTests
     [Fact]
     public void No_limit_tracks_nothing()
     {
-        var quota = new NamespaceQuota(0);
+        var quota = new NamespaceQuota(0, CallbackServerQueue.None);
         for (var i = 0; i < 5; i++) quota.OnAdd(Server("t1", $"s{i}", i), relist: true);
         Assert.Null(quota.Exceeded(new ObjectKey("t1", "s4")));
     }
@@ -62,12 +64,12 @@ public sealed class NamespaceLimitTests
     public async Task A_server_beyond_the_limit_is_told_so_once_and_never_reaches_its_provider()
     {
         var f = new ReconcilerFixture();
-        var quota = new NamespaceQuota(1);
+        var quota = new NamespaceQuota(1, CallbackServerQueue.None);
         f.Kube.Put(Server(ReconcilerFixture.Ns, "older", 0));
         quota.OnAdd(Server(ReconcilerFixture.Ns, "older", 0), relist: true);
         f.AddServer(DesiredPowerState.Running, PowerState.Stopped, s => s.Metadata.CreationTimestamp = T0.AddMinutes(5));
         quota.OnAdd(f.Server, relist: true);
-        var gate = new NamespaceLimitGate(f.Reconciler, quota, f.Kube, f, f.Time);
+        var gate = new NamespaceLimitGate(f.Reconciler, quota, f.Kube, f, f.Time, ReadinessProbesOff.Instance);
 
         Assert.Equal(ReconcileResult.Done, await gate.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None));
         await gate.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);

@@ -4,6 +4,7 @@ using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
+using ServerPower.Operator.Endpoints;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 

@@ -9,6 +9,8 @@ using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 using ServerPower.Sandbox.Services;
 using ServerPower.Providers.Outbound;
+using ServerPower.Operator.Endpoints;
+using ServerPower.Operator.Tests.Probing;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -26,8 +28,8 @@ public sealed class ProbeAndOrderReconcilerTests : IAsyncDisposable
     public ProbeAndOrderReconcilerTests()
     {
         runner = new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.AllowingLoopback));
-        prober = new ReadinessProber(runner, new ProbeTargetPolicy(EndpointPolicy.Default), f.Time, NullLogger<ReadinessProber>.Instance);
-        prober.OnChange = enqueued.Add;
+        prober = new ReadinessProber(runner, new ProbeTargetPolicy(EndpointPolicy.Default), new CallbackServerQueue(enqueued.Add), f.Time,
+            NullLogger<ReadinessProber>.Instance, new ProberOptions());
         reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance,
             prober, new TestGraph(f.Kube, names));
     }

@@ -9,6 +9,8 @@ using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
+using ServerPower.Operator.Endpoints;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -38,7 +40,7 @@ public sealed class ReconcilerFixture : IEventRecorder
         });
         Resolver = new ProviderResolver(Kube, Provider, EndpointPolicy.Default);
         var resolver = Resolver;
-        Reconciler = new ServerPowerReconciler(Kube, resolver, this, Time, Settings, NullLogger<ServerPowerReconciler>.Instance);
+        Reconciler = new ServerPowerReconciler(Kube, resolver, this, Time, Settings, NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance);
     }
 
     public ServerPowerResource AddServer(DesiredPowerState state, PowerState observed, Action<ServerPowerResource>? configure = null)

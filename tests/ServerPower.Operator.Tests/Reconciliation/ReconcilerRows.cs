@@ -5,8 +5,10 @@ using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
+using ServerPower.Operator.Endpoints;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
+using ServerPower.Operator.Tests.Probing;
 using ServerPower.Providers.Contract;
 using ServerPower.Providers.Outbound;
 using k8s.Autorest;
@@ -55,7 +57,7 @@ internal static class ReconcilerRows
         var f = new ReconcilerFixture();
         var provider = new RecordingProvider(ProviderType.Wenium, Wenium);
         var reconciler = new ServerPowerReconciler(f.Kube, new ProviderResolver(f.Kube, provider, EndpointPolicy.Default), f, f.Time, f.Settings,
-            NullLogger<ServerPowerReconciler>.Instance);
+            NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance);
         return (f, provider, reconciler);
     }
 
@@ -153,7 +155,7 @@ internal static class ReconcilerRows
     internal static (ReconcilerFixture F, ReadinessProber Prober, ServerPowerReconciler Reconciler) Probed()
     {
         var f = new ReconcilerFixture();
-        var prober = new ReadinessProber(new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.AllowingLoopback)), new ProbeTargetPolicy(EndpointPolicy.Default), f.Time, NullLogger<ReadinessProber>.Instance);
+        var prober = new ReadinessProber(new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.AllowingLoopback)), new ProbeTargetPolicy(EndpointPolicy.Default), CallbackServerQueue.None, f.Time, NullLogger<ReadinessProber>.Instance, new ProberOptions());
         var reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, prober);
         // Tracked only; never probed here (no probe is started), so the port need not listen.
         f.AddServer(DesiredPowerState.Running, PowerState.Running, s => s.Spec = s.Spec with

@@ -19,6 +19,10 @@ public sealed class ScriptedProvider(ProviderType type, ProviderCapabilities cap
     public TimeSpan? Wait { get; set; }
 
     public TimeSpan? ActionWait(string serverId) => Wait;
+    /// <summary>What <see cref="ThrottledFor"/> answers: the rest of a wait the provider asked of the account with a 429.</summary>
+    public TimeSpan? Throttled { get; set; }
+
+    public TimeSpan? ThrottledFor() => Throttled;
     /// <summary>A failure to answer reads with, given the account in use; null reads normally.</summary>
     public Func<ProviderAccount, ProviderOutcome?> ReadAnswer { get; set; } = _ => null;
 

@@ -5,6 +5,7 @@ using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers.Contract;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -26,7 +27,7 @@ public sealed class ServerOwnershipTests
     public ServerOwnershipTests()
     {
         reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance,
-            owners: new ServerOwnership(new Lookup(f.Kube), f.Resolver));
+            ReadinessProbesOff.Instance, owners: new ServerOwnership(new Lookup(f.Kube), f.Resolver));
     }
 
     private void Add(string ns, string name, DesiredPowerState state, int createdSecondsAfter, string provider = "main", string serverId = "1234",

@@ -5,6 +5,8 @@ using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
+using ServerPower.Operator.Endpoints;
+using ServerPower.Operator.Probing;
 
 namespace ServerPower.Simulation.Tests.Harness;
 
@@ -36,7 +38,7 @@ internal sealed class Operators(
         // informer's lag is not modelled for this lookup).
         var owners = new ServerOwnership(new StoredServerIds(kube), resolver);
         IReconciler reconciler = new ServerPowerReconciler(kube, resolver, events, sim.Clock, settings, NullLogger<ServerPowerReconciler>.Instance,
-            owners: owners);
+            ReadinessProbesOff.Instance, owners: owners);
         if (mutate is not null) reconciler = mutate(new MutantEdges(kube, fibers, monitor, resolver), reconciler);
         var process = new OperatorProcess(++nextId, reconciler, new WorkQueueModel(sim));
         Leader = process;

@@ -6,7 +6,9 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// <summary>
 /// The provider edge the reconciler talks to (what an adapter returns after its own retries): each call waits for
 /// its request to travel, meets the world or an injected fault, is recorded, then waits for its answer to travel
-/// back. An operator that dies between the two waits sent a request whose answer it never saw.
+/// back. An operator that dies between the two waits sent a request whose answer it never saw. As the real pipeline,
+/// it keeps the wait a 429 asks of the account (the real <see cref="Providers.Resilience.AccountThrottle"/> of the
+/// account's limits): nothing of the account is sent while it runs, and <see cref="ThrottledFor"/> tells the reconciler.
 /// </summary>
 internal sealed class SimProvider(SimContext sim, FiberScheduler fibers, ProviderWorld world, FaultPlan faults, Monitor monitor, ProviderAccount account,
     Providers.Resilience.AccountLimits limits) : IPowerProvider
@@ -19,9 +21,12 @@ internal sealed class SimProvider(SimContext sim, FiberScheduler fibers, Provide
 
     private bool CredentialValid => account.Credential.Reveal() == ProviderWorld.ValidCredential;
 
+    public TimeSpan? ThrottledFor() => limits.Throttle.Remaining();
+
     public async Task<ReadResult> ReadAsync(string serverId, CancellationToken cancellationToken)
     {
         if (!Capabilities.CanReadState) return ReadResult.Failed(ProviderOutcome.Unsupported($"{Type} cannot report state"));
+        if (Waiting() is { } waiting) return ReadResult.Failed(waiting);
         var fiber = await fibers.ParkAsync($"provider read {serverId}", Latency(), cancellationToken);
         var (fault, retryAfter) = CredentialValid ? faults.NextProviderFault() : (ProviderFault.None, null);
         var result = !CredentialValid ? ReadResult.Failed(new ProviderOutcome(OutcomeKind.Unauthorized, "HTTP 401"))
@@ -35,13 +40,14 @@ internal sealed class SimProvider(SimContext sim, FiberScheduler fibers, Provide
         if (fault != ProviderFault.None) sim.Fault($"{fiber.Name}: provider read {serverId} meets {fault}");
         monitor.OnProviderRequest(fiber, serverId, null, result.Outcome, false, result.Server);
         await fibers.ParkAsync("provider read answer", fault == ProviderFault.Timeout ? RequestTimeout : Latency(), cancellationToken);
-        return result;
+        return result with { Outcome = Answered(result.Outcome) };
     }
 
     public async Task<ProviderOutcome> SendAsync(string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken)
     {
         if (!Capabilities.Supports(action)) return ProviderOutcome.Unsupported($"{Type} has no {action}");
-        // The account's own limits refuse before any request, as the real pipeline does.
+        // The account's own limits and a running 429 wait refuse before any request, as the real pipeline does.
+        if (Waiting() is { } waiting) return waiting;
         if (limits.Current is { } rate && !rate.Bucket.TryTake(out var next))
             return new ProviderOutcome(OutcomeKind.RateLimited, "the account's own rate limit has no token now", next, NotSent: true, OwnLimit: true);
         using var slot = limits.Slots.TryTake();
@@ -82,13 +88,29 @@ internal sealed class SimProvider(SimContext sim, FiberScheduler fibers, Provide
         }
         monitor.OnProviderRequest(fiber, serverId, action, outcome, applied, null);
         await fibers.ParkAsync($"provider {action} answer", fault == ProviderFault.Timeout ? RequestTimeout : Latency(), cancellationToken);
-        return outcome;
+        return Answered(outcome);
     }
 
     public Task<BatchReadResult> ReadAllAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new BatchReadResult(ProviderOutcome.Unsupported("the simulation reads one server at a time"), new Dictionary<string, ObservedServer>()));
 
     public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(ProviderOutcome.Accepted());
+
+    /// <summary>A refusal while the account waits out a 429, as the real pipeline answers; null when it may send.</summary>
+    private ProviderOutcome? Waiting() => limits.Throttle.Remaining() is { } wait
+        ? ProviderOutcome.Refused(OutcomeKind.RateLimited, "the provider asked this account to wait (429); nothing was sent", wait)
+        : null;
+
+    /// <summary>A 429 that arrived sets the account's wait (at least the floor) and says how long; any other answer ends a run of 429s.</summary>
+    private ProviderOutcome Answered(ProviderOutcome outcome)
+    {
+        if (outcome is not { Kind: OutcomeKind.RateLimited, NotSent: false })
+        {
+            limits.Throttle.Answered();
+            return outcome;
+        }
+        return outcome with { RetryAfter = limits.Throttle.TooManyRequests(outcome.RetryAfter).Wait };
+    }
 
     private static ProviderOutcome FaultOutcome(ProviderFault fault, TimeSpan? retryAfter) => fault switch
     {

@@ -1,4 +1,5 @@
 using ServerPower.Runtime;
+using ServerPower.RateLimiting;
 
 namespace ServerPower.Simulation.Tests.Harness;
 

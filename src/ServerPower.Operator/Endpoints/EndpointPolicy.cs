@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace ServerPower.Operator.Reconciliation;
+namespace ServerPower.Operator.Endpoints;
 
 /// <summary>
 /// Which provider endpoints the operator may call: https only, except loopback when
