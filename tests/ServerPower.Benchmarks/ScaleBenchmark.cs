@@ -39,7 +39,11 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
             await emulator.ApplyYamlAsync(await File.ReadAllTextAsync(crd, cancellationToken), cancellationToken: cancellationToken);
         await emulator.ApplyYamlAsync(fleet.ProvidersYaml(Ns, options), Ns, cancellationToken);
 
-        await using var op = OperatorRunner.Start(emulator.BaseAddress, serviceAccount.Files, Ns, options);
+        var kubeconfig = options.Connection == "kubeconfig"
+            ? emulator.WriteKubeconfigWithTokenFile(Path.Combine(Path.GetDirectoryName(serviceAccount.Files.TokenFile)!, "kubeconfig"), serviceAccount.Files.TokenFile)
+            : null;
+        log.WriteLine($"operator connection: {options.Connection}");
+        await using var op = OperatorRunner.Start(emulator.BaseAddress, serviceAccount.Files, kubeconfig, Ns, options);
         var clock = Stopwatch.StartNew();
         log.WriteLine($"creating {options.Servers} ServerPowers (Stopped) over {options.Providers} accounts");
         await Parallel.ForEachAsync(fleet.Servers.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
