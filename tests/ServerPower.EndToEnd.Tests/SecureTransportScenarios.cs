@@ -33,22 +33,7 @@ public sealed class SecureTransportScenarios(SecureEmulatorSystem system) : ICla
             Namespace = ns, AfterEvents = 2,
         });
         await using var op = system.StartOperator(ns);
-        var id = Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Wenium.AddServer(id, SimPowerState.Running);
-        var manifest = Path.Combine(Path.GetTempPath(), $"e2e-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(manifest, ProviderManifest.For(Wenium) + $$"""
-
-            ---
-            apiVersion: power.serverops.io/v1alpha1
-            kind: ServerPower
-            metadata: {name: game}
-            spec:
-              providerRef: {name: wenium}
-              serverId: "{{id}}"
-              state: Running
-            """, TestContext.Current.CancellationToken);
-        await Kubectl.RunAsync("apply", "-n", ns, "-f", manifest);
-        File.Delete(manifest);
+        var id = await ApplyServerAsync("game", SimPowerState.Running);
         await Kubectl.RunAsync("wait", "-n", ns, "--for=condition=Ready", "serverpower/game", "--timeout=90s");
         Assert.Equal(1, cutWatch.Hits);
 
@@ -73,22 +58,7 @@ public sealed class SecureTransportScenarios(SecureEmulatorSystem system) : ICla
     {
         await Kubectl.RunAsync("create", "namespace", ns);
         await using var op = system.StartOperatorInCluster(ns, Cluster);
-        var id = Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Wenium.AddServer(id, SimPowerState.Offline);
-        var manifest = Path.Combine(Path.GetTempPath(), $"e2e-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(manifest, ProviderManifest.For(Wenium) + $$"""
-
-            ---
-            apiVersion: power.serverops.io/v1alpha1
-            kind: ServerPower
-            metadata: {name: pod-mode}
-            spec:
-              providerRef: {name: wenium}
-              serverId: "{{id}}"
-              state: Running
-            """, TestContext.Current.CancellationToken);
-        await Kubectl.RunAsync("apply", "-n", ns, "-f", manifest);
-        File.Delete(manifest);
+        var id = await ApplyServerAsync("pod-mode", SimPowerState.Offline);
         await Kubectl.RunAsync("wait", "-n", ns, "--for=condition=Ready", "serverpower/pod-mode", "--timeout=90s");
 
         Assert.Equal("Running", await JsonPathAsync("pod-mode", ".status.powerState"));
@@ -98,5 +68,27 @@ public sealed class SecureTransportScenarios(SecureEmulatorSystem system) : ICla
         Assert.True(op.HasMapped("ServerPower.Operator.dll"), "/proc/PID/maps lists the assemblies the process loaded");
         Assert.False(op.HasMapped("YamlDotNet.dll"), "in cluster no kubeconfig is read, so no YAML library is loaded");
         Assert.False(op.HasExited, op.Log);
+    }
+
+    /// <summary>The Wenium PowerProvider and a ServerPower <paramref name="name"/> declared Running for a new simulator server; returns its id.</summary>
+    private async Task<string> ApplyServerAsync(string name, SimPowerState state)
+    {
+        var id = Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Wenium.AddServer(id, state);
+        var manifest = Path.Combine(Path.GetTempPath(), $"e2e-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(manifest, ProviderManifest.For(Wenium) + $$"""
+
+            ---
+            apiVersion: power.serverops.io/v1alpha1
+            kind: ServerPower
+            metadata: {name: {{name}}}
+            spec:
+              providerRef: {name: wenium}
+              serverId: "{{id}}"
+              state: Running
+            """, TestContext.Current.CancellationToken);
+        await Kubectl.RunAsync("apply", "-n", ns, "-f", manifest);
+        File.Delete(manifest);
+        return id;
     }
 }

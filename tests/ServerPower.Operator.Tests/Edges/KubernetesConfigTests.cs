@@ -76,9 +76,7 @@ public sealed class KubernetesConfigTests
     public async Task A_kubeconfig_tokenFile_over_https_is_read_and_read_again_after_rotation()
     {
         var identity = new EmulatorIdentity("token-one", [new EmulatorPolicyRule(["*"], ["*"], ["*"])], "system:serviceaccount:ops:operator");
-        var options = new KubeApiEmulatorOptions { Https = true, AnonymousIsAdmin = false };
-        options.Identities.Add(identity);
-        await using var emulator = await KubeApiEmulator.StartAsync(options, Ct);
+        await using var emulator = await StartSecureAsync(identity);
         var dir = Directory.CreateTempSubdirectory("token-file-");
         var tokenFile = Path.Combine(dir.FullName, "token");
         await File.WriteAllTextAsync(tokenFile, "token-one\n", Ct);
@@ -102,9 +100,7 @@ public sealed class KubernetesConfigTests
     public async Task In_cluster_the_service_account_token_and_CA_files_are_used_and_the_token_is_read_again_after_rotation()
     {
         var identity = new EmulatorIdentity("sa-one", [new EmulatorPolicyRule(["*"], ["*"], ["*"])], "system:serviceaccount:ops:operator");
-        var options = new KubeApiEmulatorOptions { Https = true, AnonymousIsAdmin = false };
-        options.Identities.Add(identity);
-        await using var emulator = await KubeApiEmulator.StartAsync(options, Ct);
+        await using var emulator = await StartSecureAsync(identity);
         var dir = Directory.CreateTempSubdirectory("service-account-");
         var files = new ServiceAccountFiles(Path.Combine(dir.FullName, "token"), Path.Combine(dir.FullName, "ca.crt"));
         await File.WriteAllTextAsync(files.TokenFile, "sa-one\n", Ct);
@@ -128,6 +124,14 @@ public sealed class KubernetesConfigTests
         Assert.Equal("KUBERNETES_SERVICE_PORT 'https' is not a port number",
             Assert.Throws<KubeconfigException>(() => InClusterConfig.Load(files, "127.0.0.1", "https")).Message);
         dir.Delete(recursive: true);
+    }
+
+    /// <summary>The emulator over HTTPS with its own CA, no anonymous access, and <paramref name="identity"/> allowed.</summary>
+    private static Task<KubeApiEmulator> StartSecureAsync(EmulatorIdentity identity)
+    {
+        var options = new KubeApiEmulatorOptions { Https = true, AnonymousIsAdmin = false };
+        options.Identities.Add(identity);
+        return KubeApiEmulator.StartAsync(options, Ct);
     }
 
     private sealed class VersionRecorder : DelegatingHandler
