@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 out="${1:-.tools/publish}"
 dotnet publish src/ServerPower.Operator -c Release -o "$out" --nologo
 test -f "$out/ServerPower.Operator.dll" || { echo "publish: $out/ServerPower.Operator.dll is missing" >&2; exit 1; }
-# The image is the product alone: no emulator, simulator, CEL or YAML library in it (the operator reads kubeconfig
-# files itself: src/ServerPower.Operator/Hosting/Kubeconfig).
-for test_only in ServerPower.Sandbox.dll Cel.dll Antlr4.Runtime.Standard.dll YamlDotNet.dll; do
+# The image is the product alone: no emulator, simulator or CEL in it. YamlDotNet is shipped: KubernetesClient reads
+# kubeconfig files with it out of cluster (in cluster it is never loaded).
+test -f "$out/YamlDotNet.dll" || { echo "publish: $out/YamlDotNet.dll is missing (kubeconfig files cannot be read)" >&2; exit 1; }
+for test_only in ServerPower.Sandbox.dll Cel.dll Antlr4.Runtime.Standard.dll; do
   if [ -e "$out/$test_only" ]; then echo "publish: $out/$test_only must not be in the operator image" >&2; exit 1; fi
 done

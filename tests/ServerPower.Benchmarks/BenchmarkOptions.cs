@@ -31,6 +31,13 @@ public sealed record BenchmarkOptions
 
     public string Out { get; init; } = "benchmark-results";
 
+    /// <summary>
+    /// How the operator finds the API server: "in-cluster" (production: service account token and CA files,
+    /// KUBERNETES_SERVICE_HOST/PORT) or "kubeconfig" (the same token and CA through a kubeconfig, to measure what
+    /// reading a kubeconfig costs).
+    /// </summary>
+    public string Connection { get; init; } = "in-cluster";
+
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchmarkOptions();
@@ -50,6 +57,8 @@ public sealed record BenchmarkOptions
                 "--latency-samples" => options with { LatencySamples = Int(value) },
                 "--deadline-minutes" => options with { Deadline = TimeSpan.FromMinutes(Int(value)) },
                 "--out" => options with { Out = value },
+                "--connection" => value is "in-cluster" or "kubeconfig" ? options with { Connection = value }
+                    : throw new ArgumentException("--connection must be in-cluster or kubeconfig"),
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }

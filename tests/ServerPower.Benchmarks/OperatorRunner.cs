@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using ServerPower.Api.Connection;
 
 namespace ServerPower.Benchmarks;
 
@@ -30,18 +31,30 @@ public sealed partial class OperatorRunner : IAsyncDisposable
     /// <summary>The last lines the operator printed, for a failure message.</summary>
     public string Tail => string.Join('\n', tail);
 
-    public static OperatorRunner Start(string kubeconfig, string ns, BenchmarkOptions options)
+    /// <summary>
+    /// The operator as in a pod: the API server from KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT, the service
+    /// account's token and CA from <paramref name="serviceAccount"/>, and no kubeconfig to find (an empty HOME, no KUBECONFIG);
+    /// or, with <paramref name="kubeconfig"/>, that kubeconfig.
+    /// </summary>
+    public static OperatorRunner Start(Uri apiServer, ServiceAccountFiles serviceAccount, string? kubeconfig, string ns, BenchmarkOptions options)
     {
+        string[] connection = kubeconfig is null
+            ? ["--service-account-token-file", serviceAccount.TokenFile, "--service-account-ca-file", serviceAccount.CaFile]
+            : ["--kubeconfig", kubeconfig];
         var port = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "ServerPower.Operator.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-                 {
-                     dll, "--kubeconfig", kubeconfig, "--leader-election", "false", "--port", Text(port),
+        foreach (var arg in (string[])
+                 [
+                     dll, .. connection, "--leader-election", "false", "--port", Text(port),
                      "--allow-http-endpoints", "true", "--allowed-endpoint-hosts", "127.0.0.1", "--allowed-cidrs", "127.0.0.1/32", "--max-servers-per-namespace", "0", "--namespaces", ns,
                      "--workers", Text(options.Workers), "--resync-period", $"{Text(options.ResyncSeconds)}s",
-                 })
+                 ])
             start.ArgumentList.Add(arg);
+        start.Environment["KUBERNETES_SERVICE_HOST"] = apiServer.Host;
+        start.Environment["KUBERNETES_SERVICE_PORT"] = Text(apiServer.Port);
+        start.Environment["KUBECONFIG"] = null;
+        start.Environment["HOME"] = Path.GetDirectoryName(serviceAccount.TokenFile);
         // As in the end-to-end suite: workstation GC, which is what a 1-CPU container gets anyway.
         start.Environment["DOTNET_gcServer"] = "0";
         return new OperatorRunner(Process.Start(start) ?? throw new InvalidOperationException("cannot start the operator"), port);

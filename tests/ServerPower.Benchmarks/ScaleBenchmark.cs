@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using ServerPower.Sandbox.Command;
 using ServerPower.Sandbox.Kubernetes;
+using ServerPower.Sandbox.Kubernetes.Rbac;
 
 namespace ServerPower.Benchmarks;
 
@@ -17,23 +17,33 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
     private const string Group = "power.serverops.io";
     private const string Ns = "bench";
 
+    /// <summary>The operator's service account: allowed everything, as the benchmark measures cost, not RBAC.</summary>
+    private static readonly EmulatorIdentity OperatorIdentity = new("bench-operator-token",
+        [new EmulatorPolicyRule(["*"], ["*"], ["*"])], "system:serviceaccount:bench:serverpower-operator");
+
     public async Task<BenchmarkResult> RunAsync(CancellationToken cancellationToken = default)
     {
         var startedAt = DateTimeOffset.UtcNow;
         // Room for every object's events: at 50,000 servers a run writes a few hundred thousand (the defaults are 100,000).
         var window = Math.Max(100_000, 8 * options.Servers);
-        await using var emulator = await KubeApiEmulator.StartAsync(
-            new KubeApiEmulatorOptions { Port = 0, WatchEventWindow = window, WatcherCapacity = window }, cancellationToken);
-        var kubeconfig = emulator.WriteKubeconfig(Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.kubeconfig"));
+        // Production mode: HTTPS with the cluster's CA, and the operator's own service account token (no anonymous admin).
+        var emulatorOptions = new KubeApiEmulatorOptions { Port = 0, WatchEventWindow = window, WatcherCapacity = window, Https = true, AnonymousIsAdmin = false };
+        emulatorOptions.Identities.Add(OperatorIdentity);
+        await using var emulator = await KubeApiEmulator.StartAsync(emulatorOptions, cancellationToken);
+        using var serviceAccount = await ServiceAccountDirectory.WriteAsync(OperatorIdentity.Token, emulator.CertificateAuthorityPem!, cancellationToken);
         await using var fleet = await Fleet.StartAsync(options, cancellationToken);
-        using var http = new HttpClient { BaseAddress = emulator.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", emulator.AdminToken);
+        using var http = emulator.CreateHttpClient();
+        http.Timeout = TimeSpan.FromMinutes(2);
 
         foreach (var crd in Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "crds"), "*.yaml"))
             await emulator.ApplyYamlAsync(await File.ReadAllTextAsync(crd, cancellationToken), cancellationToken: cancellationToken);
         await emulator.ApplyYamlAsync(fleet.ProvidersYaml(Ns, options), Ns, cancellationToken);
 
-        await using var op = OperatorRunner.Start(kubeconfig, Ns, options);
+        var kubeconfig = options.Connection == "kubeconfig"
+            ? emulator.WriteKubeconfigWithTokenFile(Path.Combine(Path.GetDirectoryName(serviceAccount.Files.TokenFile)!, "kubeconfig"), serviceAccount.Files.TokenFile)
+            : null;
+        log.WriteLine($"operator connection: {options.Connection}");
+        await using var op = OperatorRunner.Start(emulator.BaseAddress, serviceAccount.Files, kubeconfig, Ns, options);
         var clock = Stopwatch.StartNew();
         log.WriteLine($"creating {options.Servers} ServerPowers (Stopped) over {options.Providers} accounts");
         await Parallel.ForEachAsync(fleet.Servers.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
@@ -84,7 +94,6 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
             await op.MetricAsync("process_working_set_bytes", cancellationToken));
         var scrape = await op.ScrapeAsync(cancellationToken);
         var serversNamed = fleet.Servers.Count(s => scrape.Contains($"=\"{s.Name}\"", StringComparison.Ordinal));
-        File.Delete(kubeconfig);
 
         var perAccount = Math.Ceiling(options.Servers / (double)options.Providers);
         return new BenchmarkResult

@@ -20,7 +20,7 @@ public static class PluginRunner
                 return 0;
             }
             var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            var target = KubeconfigLoader.Load(invocation, Environment.GetEnvironmentVariable("KUBECONFIG"), home);
+            var target = KubeTargetLoader.Load(invocation, Environment.GetEnvironmentVariable("KUBECONFIG"), home);
             using var client = new k8s.Kubernetes(target.Configuration);
             var context = new CommandContext(new ServerPowers(client, target.Configuration.Host), target.Namespace, output, errors,
                 TimeProvider.System, Random.Shared);

@@ -61,7 +61,7 @@ public sealed class ServerPowers(IKubernetes client, string apiServer)
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new CommandException($"the Kubernetes API at {apiServer} did not answer within {KubeconfigLoader.RequestTimeout.TotalSeconds:0}s");
+            throw new CommandException($"the Kubernetes API at {apiServer} did not answer within {KubeTargetLoader.RequestTimeout.TotalSeconds:0}s");
         }
     }
 

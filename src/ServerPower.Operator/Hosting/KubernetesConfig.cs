@@ -1,6 +1,5 @@
-using System.Net;
 using k8s;
-using ServerPower.Operator.Hosting.Kubeconfig;
+using ServerPower.Api.Connection;
 using ServerPower.Operator.Kubernetes;
 
 namespace ServerPower.Operator.Hosting;
@@ -11,8 +10,8 @@ namespace ServerPower.Operator.Hosting;
 /// pings, so a connection that went silent (a black-holed route, a dead API server behind a load balancer) fails the
 /// call and is dropped well within the leader-election renew deadline (10 s) instead of hanging for 100 s. Bearer
 /// tokens from a file (kubeconfig <c>user.tokenFile</c>, or the in-cluster service-account token) are re-read when
-/// the file is rotated (<see cref="TokenFileCredentials"/>). Kubeconfig files are read by <see cref="KubeconfigReader"/>
-/// (no YamlDotNet in the operator). With no configuration at all it fails with one line (KubernetesClient would
+/// the file is rotated (<see cref="TokenFileCredentials"/>). Kubeconfig files are read by <see cref="KubeconfigLoader"/>,
+/// shared with the kubectl plugin. With no configuration at all it fails with one line (KubernetesClient would
 /// otherwise fall back to http://localhost:8080).
 /// </summary>
 public static class KubernetesConfig
@@ -29,45 +28,27 @@ public static class KubernetesConfig
     /// <summary>...and the connection is closed, failing its requests, when the answer takes longer than this.</summary>
     public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(3);
 
-    private const string InClusterTokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token";
-
-    public static KubernetesClientConfiguration Load(string? kubeconfigPath)
+    /// <summary>
+    /// An explicit kubeconfig, else the files KUBECONFIG names, else ~/.kube/config, else in-cluster (the service
+    /// account's files, default <see cref="ServiceAccountFiles.Default"/>, and KUBERNETES_SERVICE_HOST/PORT).
+    /// </summary>
+    public static KubernetesClientConfiguration Load(string? kubeconfigPath, ServiceAccountFiles? serviceAccount = null)
     {
-        if (kubeconfigPath is null && !KubernetesClientConfiguration.IsInCluster()
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBECONFIG"))
-            && !File.Exists(KubernetesClientConfiguration.KubeConfigDefaultLocation))
-            throw new OptionsException(NoConfiguration);
+        serviceAccount ??= ServiceAccountFiles.Default;
+        var host = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST");
+        var port = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT");
+        var files = kubeconfigPath is null ? DefaultKubeconfigFiles() : [kubeconfigPath];
+        if (files.Count == 0 && !InClusterConfig.IsAvailable(serviceAccount, host, port)) throw new OptionsException(NoConfiguration);
         try
         {
-            var files = kubeconfigPath is null ? DefaultKubeconfigFiles() : [kubeconfigPath];
-            KubernetesClientConfiguration config;
-            if (files.Count == 0)
-            {
-                config = KubernetesClientConfiguration.InClusterConfig();
-                config.TokenProvider = new TokenFileCredentials(InClusterTokenFile);
-            }
-            else
-            {
-                // Read by the operator itself, not by KubernetesClient's loader, which needs YamlDotNet (KubeconfigReader).
-                var kubeconfig = KubeconfigReader.Read(files);
-                TokenFileCredentials? tokenFile = null;
-                if (kubeconfig.CurrentTokenFile is { } tokenPath && kubeconfig.CurrentUser is { UserCredentials: { } credentials })
-                {
-                    // tokenFile wins over token, as in client-go; the token read now satisfies KubernetesClient's
-                    // check that the user has credentials, the provider then serves every request.
-                    tokenFile = new TokenFileCredentials(tokenPath);
-                    credentials.Token = tokenFile.Token();
-                }
-                config = KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig.Configuration);
-                if (tokenFile is not null) config.TokenProvider = tokenFile;
-                if (kubeconfig.CurrentProxyUrl is { } proxy) UseProxy(config, new Uri(proxy));
-            }
+            // In cluster no kubeconfig is read, so YamlDotNet is never loaded there.
+            var config = files.Count == 0 ? InClusterConfig.Load(serviceAccount, host!, port!) : KubeconfigLoader.Load(files);
             ConfigureTransport(config);
             return config;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new OptionsException($"cannot load the Kubernetes configuration: {e.Message}");
+            throw new OptionsException($"cannot load the Kubernetes configuration: {e.Message.ReplaceLineEndings(" ").Trim()}");
         }
     }
 
@@ -88,18 +69,6 @@ public static class KubernetesConfig
 
     /// <summary>The operator's client: the configuration above, and the field manager on every write.</summary>
     public static IKubernetes CreateClient(KubernetesClientConfiguration config) => new k8s.Kubernetes(config, new FieldManagerHandler());
-
-    /// <summary>The cluster's <c>proxy-url</c> (http, https or socks5), which KubernetesClient does not read.</summary>
-    public static void UseProxy(KubernetesClientConfiguration config, Uri proxy)
-    {
-        var previous = config.FirstMessageHandlerSetup;
-        config.FirstMessageHandlerSetup = handler =>
-        {
-            previous?.Invoke(handler);
-            handler.Proxy = new WebProxy(proxy);
-            handler.UseProxy = true;
-        };
-    }
 
     /// <summary>The files KUBECONFIG names, else ~/.kube/config when it exists; none: in-cluster.</summary>
     private static IReadOnlyList<string> DefaultKubeconfigFiles()

@@ -58,7 +58,7 @@ public static class OperatorHost
 
     public static WebApplication Build(OperatorOptions options, Action<IServiceCollection>? configure = null)
     {
-        var kubernetes = KubernetesConfig.Load(options.Kubeconfig);
+        var kubernetes = KubernetesConfig.Load(options.Kubeconfig, options.ServiceAccount);
         var builder = WebApplication.CreateSlimBuilder();
         Logging.Configure(builder.Logging, options.LogFormat);
         builder.WebHost.ConfigureKestrel(k =>

@@ -1,3 +1,5 @@
+using ServerPower.Api.Connection;
+
 namespace ServerPower.Operator.Hosting;
 
 /// <summary>The operator's settings: command line <c>--name value</c>, or environment <c>SERVERPOWER_NAME</c>.</summary>
@@ -41,4 +43,6 @@ public sealed record OperatorOptions
     public string LogFormat { get; init; } = "text";
     /// <summary>A kubeconfig file; default: KUBECONFIG, ~/.kube/config, then in-cluster.</summary>
     public string? Kubeconfig { get; init; }
+    /// <summary>In cluster: the service account's token and CA (the pod's mount; the benchmark and tests point them at their own files).</summary>
+    public ServiceAccountFiles ServiceAccount { get; init; } = ServiceAccountFiles.Default;
 }

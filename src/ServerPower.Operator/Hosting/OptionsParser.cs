@@ -1,4 +1,5 @@
 using System.Globalization;
+using ServerPower.Api.Connection;
 using ServerPower.Api.Serialization;
 
 namespace ServerPower.Operator.Hosting;
@@ -12,7 +13,7 @@ public static class OptionsParser
     [
         "namespaces", "label-selector", "workers", "resync-period", "port", "leader-election",
         "leader-election-namespace", "leader-election-lease", "allow-http-endpoints", "allowed-endpoint-hosts",
-        "log-format", "kubeconfig", "min-poll", "max-poll", "start-timeout", "drain-timeout",
+        "log-format", "kubeconfig", "service-account-token-file", "service-account-ca-file", "min-poll", "max-poll", "start-timeout", "drain-timeout",
         "readiness-probes", "allowed-cidrs", "denied-cidrs", "max-probes-per-namespace", "max-servers-per-namespace",
         .. ProviderSettingsParser.Names,
     ];
@@ -20,6 +21,10 @@ public static class OptionsParser
     public static readonly string Usage = """
         usage: serverpower-operator [--name value | --name=value] ...   (or environment SERVERPOWER_NAME=value)
           --kubeconfig PATH                  default: KUBECONFIG, ~/.kube/config, then in-cluster
+          --service-account-token-file PATH  in cluster: the bearer token, re-read on rotation
+                                             (/var/run/secrets/kubernetes.io/serviceaccount/token)
+          --service-account-ca-file PATH     in cluster: the API server's CA (same directory, ca.crt); the API
+                                             server is KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT
           --namespaces a,b                   watch only these namespaces (default: all)
           --label-selector SELECTOR          reconcile only objects whose labels match
           --workers N                        concurrent reconciles (4)
@@ -87,6 +92,9 @@ public static class OptionsParser
             MaxServersPerNamespace = Int(values, "max-servers-per-namespace", defaults.MaxServersPerNamespace, 0, 10_000_000),
             LogFormat = values.GetValueOrDefault("log-format") ?? defaults.LogFormat,
             Kubeconfig = values.GetValueOrDefault("kubeconfig"),
+            ServiceAccount = new ServiceAccountFiles(
+                values.GetValueOrDefault("service-account-token-file") ?? defaults.ServiceAccount.TokenFile,
+                values.GetValueOrDefault("service-account-ca-file") ?? defaults.ServiceAccount.CaFile),
             MinPoll = Duration(values, "min-poll", defaults.MinPoll),
             MaxPoll = Duration(values, "max-poll", defaults.MaxPoll),
             StartTimeout = Duration(values, "start-timeout", defaults.StartTimeout),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ServerPower.Api.Connection;
 using ServerPower.Sandbox.Command;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Kubernetes.Rbac;
@@ -42,6 +43,9 @@ public class EmulatorCluster : ITestCluster
     /// <summary>The token file of the operator's kubeconfig (secure clusters only).</summary>
     public string? OperatorTokenFile { get; private set; }
 
+    /// <summary>The operator's token file and the cluster's CA, as a pod's service account mounts them (secure clusters only).</summary>
+    public ServiceAccountFiles? OperatorServiceAccount { get; private set; }
+
     public async Task StartAsync()
     {
         OperatorIdentity = EmulatorIdentity.FromRbacYaml("operator-e2e-token", await RenderChartRbacAsync());
@@ -55,6 +59,9 @@ public class EmulatorCluster : ITestCluster
             OperatorTokenFile = Path.Combine(dir, $"e2e-operator-{Guid.NewGuid():N}.token");
             await File.WriteAllTextAsync(OperatorTokenFile, OperatorIdentity.Token + "\n");
             OperatorKubeconfig = emulator.WriteKubeconfigWithTokenFile(Path.Combine(dir, $"e2e-operator-{Guid.NewGuid():N}.kubeconfig"), OperatorTokenFile);
+            var ca = Path.Combine(dir, $"e2e-ca-{Guid.NewGuid():N}.crt");
+            await File.WriteAllTextAsync(ca, emulator.CertificateAuthorityPem);
+            OperatorServiceAccount = new ServiceAccountFiles(OperatorTokenFile, ca);
         }
         else
         {
@@ -99,7 +106,7 @@ public class EmulatorCluster : ITestCluster
     public async ValueTask DisposeAsync()
     {
         if (emulator is not null) await emulator.DisposeAsync();
-        foreach (var file in new[] { Kubeconfig, OperatorKubeconfig, OperatorTokenFile }.Where(f => f is not null && File.Exists(f)))
+        foreach (var file in new[] { Kubeconfig, OperatorKubeconfig, OperatorTokenFile, OperatorServiceAccount?.CaFile }.Where(f => f is not null && File.Exists(f)))
             File.Delete(file!);
         GC.SuppressFinalize(this);
     }

@@ -36,6 +36,13 @@ public abstract class SystemFixture<TCluster> : IAsyncLifetime where TCluster : 
         OperatorProcess.Start(Cluster.OperatorKubeconfig, "--namespaces", ns,
             "--leader-election-namespace", EmulatorCluster.ReleaseNamespace, "--leader-election-lease", $"serverpower-{ns}");
 
+    /// <summary>The operator as in a pod (service account files, KUBERNETES_SERVICE_HOST/PORT), for one namespace; secure clusters only.</summary>
+    public OperatorProcess StartOperatorInCluster(string ns, EmulatorCluster cluster) =>
+        OperatorProcess.StartInCluster(cluster.Emulator.BaseAddress,
+            cluster.OperatorServiceAccount ?? throw new InvalidOperationException("only a secure cluster has service account files"),
+            "--namespaces", ns, "--leader-election-namespace", EmulatorCluster.ReleaseNamespace,
+            "--leader-election-lease", $"serverpower-{ns}");
+
     /// <summary>The samples, pointed at the simulators, as multi-document YAML (each document JSON, which is YAML).</summary>
     public string SamplesManifest()
     {

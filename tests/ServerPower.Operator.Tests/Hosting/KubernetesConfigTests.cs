@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using k8s;
+using ServerPower.Api.Connection;
 using ServerPower.Operator.Hosting;
 using ServerPower.Runtime;
 using ServerPower.Sandbox.Kubernetes;
@@ -75,9 +76,7 @@ public sealed class KubernetesConfigTests
     public async Task A_kubeconfig_tokenFile_over_https_is_read_and_read_again_after_rotation()
     {
         var identity = new EmulatorIdentity("token-one", [new EmulatorPolicyRule(["*"], ["*"], ["*"])], "system:serviceaccount:ops:operator");
-        var options = new KubeApiEmulatorOptions { Https = true, AnonymousIsAdmin = false };
-        options.Identities.Add(identity);
-        await using var emulator = await KubeApiEmulator.StartAsync(options, Ct);
+        await using var emulator = await StartSecureAsync(identity);
         var dir = Directory.CreateTempSubdirectory("token-file-");
         var tokenFile = Path.Combine(dir.FullName, "token");
         await File.WriteAllTextAsync(tokenFile, "token-one\n", Ct);
@@ -95,6 +94,44 @@ public sealed class KubernetesConfigTests
         Assert.Equal(1, emulator.CountRequestsWithToken("token-two"));
         Assert.Equal([HttpVersion.Version20, HttpVersion.Version20], versions.Versions); // HTTP/2 by ALPN, as with kube-apiserver
         dir.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task In_cluster_the_service_account_token_and_CA_files_are_used_and_the_token_is_read_again_after_rotation()
+    {
+        var identity = new EmulatorIdentity("sa-one", [new EmulatorPolicyRule(["*"], ["*"], ["*"])], "system:serviceaccount:ops:operator");
+        await using var emulator = await StartSecureAsync(identity);
+        var dir = Directory.CreateTempSubdirectory("service-account-");
+        var files = new ServiceAccountFiles(Path.Combine(dir.FullName, "token"), Path.Combine(dir.FullName, "ca.crt"));
+        await File.WriteAllTextAsync(files.TokenFile, "sa-one\n", Ct);
+        await File.WriteAllTextAsync(files.CaFile, emulator.CertificateAuthorityPem, Ct);
+        var config = InClusterConfig.Load(files, emulator.BaseAddress.Host, $"{emulator.BaseAddress.Port}");
+        KubernetesConfig.ConfigureTransport(config);
+        using var client = KubernetesConfig.CreateClient(config);
+
+        await client.CoreV1.ReadNamespaceAsync("default", cancellationToken: Ct);
+        emulator.AcceptToken(identity, "sa-two");
+        await RotateAsync(files.TokenFile, "sa-two");
+        emulator.RevokeToken("sa-one");
+        await client.CoreV1.ReadNamespaceAsync("default", cancellationToken: Ct);
+
+        Assert.Equal(emulator.BaseAddress, new Uri(config.Host));
+        Assert.Equal(1, emulator.CountRequestsWithToken("sa-one"));
+        Assert.Equal(1, emulator.CountRequestsWithToken("sa-two"));
+        File.WriteAllText(files.CaFile, "not a certificate");
+        Assert.StartsWith($"the service account CA {files.CaFile} holds no certificate",
+            Assert.Throws<KubeconfigException>(() => InClusterConfig.Load(files, "127.0.0.1", "443")).Message, StringComparison.Ordinal);
+        Assert.Equal("KUBERNETES_SERVICE_PORT 'https' is not a port number",
+            Assert.Throws<KubeconfigException>(() => InClusterConfig.Load(files, "127.0.0.1", "https")).Message);
+        dir.Delete(recursive: true);
+    }
+
+    /// <summary>The emulator over HTTPS with its own CA, no anonymous access, and <paramref name="identity"/> allowed.</summary>
+    private static Task<KubeApiEmulator> StartSecureAsync(EmulatorIdentity identity)
+    {
+        var options = new KubeApiEmulatorOptions { Https = true, AnonymousIsAdmin = false };
+        options.Identities.Add(identity);
+        return KubeApiEmulator.StartAsync(options, Ct);
     }
 
     private sealed class VersionRecorder : DelegatingHandler

@@ -29,6 +29,18 @@ public sealed class OptionsParserTests
         Assert.Equal("ops", options.LeaderElectionNamespace);
     }
 
+    [Fact]
+    public void The_service_account_files_default_to_the_pods_mount_and_can_be_pointed_elsewhere()
+    {
+        var env = new Dictionary<string, string> { ["SERVERPOWER_SERVICE_ACCOUNT_CA_FILE"] = "/tmp/sa/ca.crt" };
+
+        var defaults = OptionsParser.Parse([], NoEnvironment).ServiceAccount;
+        var chosen = OptionsParser.Parse(["--service-account-token-file", "/tmp/sa/token"], env).ServiceAccount;
+
+        Assert.Equal(("/var/run/secrets/kubernetes.io/serviceaccount/token", "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"), (defaults.TokenFile, defaults.CaFile));
+        Assert.Equal(("/tmp/sa/token", "/tmp/sa/ca.crt"), (chosen.TokenFile, chosen.CaFile));
+    }
+
     [Theory]
     [InlineData("--workers", "many", "--workers must be a whole number")]
     [InlineData("--resync-period", "soon", "--resync-period must be a duration")]

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using k8s.Authentication;
 
-namespace ServerPower.Operator.Hosting;
+namespace ServerPower.Api.Connection;
 
 /// <summary>
 /// A bearer token read from a file that is rotated under us (a projected service-account token, kubeconfig

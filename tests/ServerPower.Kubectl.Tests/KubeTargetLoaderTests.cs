@@ -3,7 +3,7 @@ using ServerPower.KubectlPower.Kube;
 
 namespace ServerPower.KubectlPower.Tests;
 
-public sealed class KubeconfigLoaderTests : IDisposable
+public sealed class KubeTargetLoaderTests : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("kubectl-power-").FullName;
 
@@ -31,7 +31,7 @@ public sealed class KubeconfigLoaderTests : IDisposable
         current-context: CURRENT
         """.Replace("USER", user).Replace("CURRENT", current));
 
-    private KubeTarget Load(Invocation invocation, string? variable = null) => KubeconfigLoader.Load(invocation, variable, home: dir);
+    private KubeTarget Load(Invocation invocation, string? variable = null) => KubeTargetLoader.Load(invocation, variable, home: dir);
 
     [Fact]
     public void The_current_context_gives_server_and_namespace_and_n_wins_over_it()
@@ -94,7 +94,7 @@ public sealed class KubeconfigLoaderTests : IDisposable
             return message;
         }
 
-        Assert.Equal(KubeconfigLoader.NoConfiguration, Fails(new Invocation()));
+        Assert.Equal(KubeTargetLoader.NoConfiguration, Fails(new Invocation()));
         Assert.Contains("--kubeconfig file", Fails(new Invocation { Kubeconfig = Path.Combine(dir, "nope") }));
         Assert.Contains("no file named in KUBECONFIG exists", Fails(new Invocation(), Path.Combine(dir, "nope")));
         Assert.Contains("context 'three' is not in the kubeconfig", Fails(new Invocation { Kubeconfig = Kubeconfig(), Context = "three" }));
