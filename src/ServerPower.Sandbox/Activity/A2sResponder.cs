@@ -24,6 +24,7 @@ public sealed class A2sResponder : IAsyncDisposable
     private int bots;
     private int requests;
     private int challenged;
+    private TaskCompletionSource nextRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private A2sResponder(int port, IPAddress address)
     {
@@ -60,6 +61,12 @@ public sealed class A2sResponder : IAsyncDisposable
 
     /// <summary>Requests that carried the right challenge.</summary>
     public int ChallengedRequests => Volatile.Read(ref challenged);
+
+    /// <summary>Completes when the next well-formed request is received (before it is answered, if it is).</summary>
+    public Task NextRequest
+    {
+        get { lock (gate) return nextRequest.Task; }
+    }
 
     /// <param name="address">A loopback address (default 127.0.0.1).</param>
     public static A2sResponder Start(int port = 0, IPAddress? address = null, int players = 0, int bots = 0)
@@ -148,6 +155,13 @@ public sealed class A2sResponder : IAsyncDisposable
         Interlocked.Increment(ref requests);
         var rightChallenge = withChallenge && request.AsSpan(Query.Length).SequenceEqual(challenge);
         if (rightChallenge) Interlocked.Increment(ref challenged);
+        TaskCompletionSource signal;
+        lock (gate)
+        {
+            signal = nextRequest;
+            nextRequest = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        signal.TrySetResult();
         return Mode switch
         {
             A2sFakeMode.Silent => null,
