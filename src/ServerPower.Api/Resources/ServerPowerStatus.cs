@@ -20,6 +20,8 @@ public sealed record ServerPowerStatus
     [JsonPropertyName("history")] public IReadOnlyList<HistoryEntry>? History { get; init; }
     /// <summary>The readiness probe's last result; absent without a probe or while the server is declared Stopped.</summary>
     [JsonPropertyName("probe")] public ProbeStatus? Probe { get; init; }
+    /// <summary>Auto-stop's activity reads and its last stop; absent without spec.autoStop.</summary>
+    [JsonPropertyName("autoStop")] public AutoStopStatus? AutoStop { get; init; }
 }
 
 /// <summary>What managementPolicy Manage would do now: <c>None</c> or the action, and why.</summary>
