@@ -388,5 +388,8 @@ public sealed class MutationTests
         }
 
         public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(ProbeAnswer);
+
+        public Task<ProviderOutcome> SendCommandAsync(string serverId, string command, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 }
