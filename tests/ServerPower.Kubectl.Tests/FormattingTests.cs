@@ -112,11 +112,11 @@ public sealed class FormattingTests
         Assert.NotEqual(first, second);
     }
 
-    private static JsonObject AutoStopped(string autoStop) => JsonNode.Parse($$"""
+    private static JsonObject AutoStopped(string autoStop) => JsonNode.Parse($$$$$"""
         {
           "metadata": {"name": "mc", "namespace": "games"},
           "spec": {"providerRef": {"name": "panel"}, "serverId": "1a7ce997", "autoStop": {"idleAfter": "30m", "activity": {"minecraft": {"host": "mc.example.com", "port": 25565}}}},
-          "status": {"desiredState": "Running", "powerState": "Running", "autoStop": {{autoStop}}}
+          "status": {"desiredState": "Running", "powerState": "Running", "autoStop": {{{{{autoStop}}}}}}
         }
         """)!.AsObject();
 
