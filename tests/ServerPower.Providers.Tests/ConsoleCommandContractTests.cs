@@ -180,8 +180,8 @@ public sealed class ConsoleCommandContractTests : IDisposable
     [Fact]
     public async Task Providers_without_a_console_send_nothing()
     {
-        await using var wenium = await WeniumSimulator.StartAsync();
-        await using var heo = await HeoSimulator.StartAsync();
+        await using var wenium = await WeniumSimulator.StartAsync(cancellationToken: Ct);
+        await using var heo = await HeoSimulator.StartAsync(cancellationToken: Ct);
         wenium.Servers.Add("42", SimPowerState.Running);
         heo.Servers.Add("vps_123", SimPowerState.Running);
 
@@ -208,14 +208,14 @@ public sealed class ConsoleCommandContractTests : IDisposable
 
     private static async Task<PterodactylPanelSimulator> Panel(SimPowerState state)
     {
-        var panel = await PterodactylPanelSimulator.StartAsync(new SimulatorOptions { Token = "ptlc_simulated" });
+        var panel = await PterodactylPanelSimulator.StartAsync(new SimulatorOptions { Token = "ptlc_simulated" }, Ct);
         panel.Servers.Add(PanelServer, state);
         return panel;
     }
 
     private static async Task<WingsSimulator> Wings(SimPowerState state)
     {
-        var wings = await WingsSimulator.StartAsync();
+        var wings = await WingsSimulator.StartAsync(cancellationToken: Ct);
         wings.Servers.Add(WingsServer, state);
         return wings;
     }
