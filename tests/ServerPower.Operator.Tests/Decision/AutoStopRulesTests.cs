@@ -99,11 +99,11 @@ public sealed class AutoStopRulesTests
     [Fact]
     public void Any_autoStop_gives_a_plan_or_a_message_never_both_never_an_exception()
     {
-        var text = Gen.OneOf(Gen.Const<string?>(null), Gen.String.Select(s => (string?)s), Gen.OneOfConst<string?>("10s", "9s", "1h", "0s", "8760h", "1.5h"));
-        var endpoint = Gen.Select(Gen.OneOf(Gen.String, Gen.OneOfConst("mc.example.com", "::1", "")), Gen.Int).Select((h, p) => new ActivityEndpoint { Host = h, Port = p });
-        var http = Gen.Select(Gen.OneOf(Gen.String, Gen.OneOfConst("https://x/s", "http://127.0.0.1:8080/")), Gen.String).Select((u, j) => new HttpGetActivity { Url = u, JsonPath = j });
-        var activity = Gen.Select(endpoint.Null(), endpoint.Null(), http.Null()).Select((m, a, h) => new ActivitySpec { Minecraft = m, A2s = a, HttpGet = h });
-        var spec = Gen.Select(text, text, text, Gen.Int, activity.Null())
+        var text = OrNull(Gen.OneOf(Gen.String, Of("10s", "9s", "1h", "0s", "8760h", "1.5h")));
+        var endpoint = Gen.Select(Gen.OneOf(Gen.String, Of("mc.example.com", "::1", "")), Gen.Int).Select((h, p) => new ActivityEndpoint { Host = h, Port = p });
+        var http = Gen.Select(Gen.OneOf(Gen.String, Of("https://x/s", "http://127.0.0.1:8080/")), Gen.String).Select((u, j) => new HttpGetActivity { Url = u, JsonPath = j });
+        var activity = Gen.Select(OrNull(endpoint), OrNull(endpoint), OrNull(http)).Select((m, a, h) => new ActivitySpec { Minecraft = m, A2s = a, HttpGet = h });
+        var spec = Gen.Select(text, text, text, Gen.OneOf(Gen.Int, Gen.Int[0, 3601]), OrNull(activity))
             .Select((i, r, g, p, a) => new AutoStopSpec { IdleAfter = i, MaxRuntime = r, StartupGrace = g, PeriodSeconds = p, Activity = a });
 
         spec.Sample(autoStop =>
@@ -114,6 +114,10 @@ public sealed class AutoStopRulesTests
             if (plan is not null) Assert.True(plan.IdleAfter is null || plan.IdleAfter >= AutoStopRules.MinDuration);
         }, iter: 5_000);
     }
+
+    internal static Gen<string> Of(params string[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
+
+    private static Gen<T?> OrNull<T>(Gen<T> gen) where T : class => Gen.Frequency((1, Gen.Const(default(T))), (3, gen.Select(v => (T?)v)));
 
     private static TimeSpan? Seconds(int? seconds) => seconds is { } s ? TimeSpan.FromSeconds(s) : null;
 }

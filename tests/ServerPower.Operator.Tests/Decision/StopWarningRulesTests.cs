@@ -47,7 +47,7 @@ public sealed class StopWarningRulesTests
     [Fact]
     public void Any_warning_gives_a_warning_or_a_message_never_both()
     {
-        Gen.Select(Gen.OneOf(Gen.String, Gen.OneOfConst("5m", "0s", "1h", "1h1ms")), Gen.String).Sample((before, command) =>
+        Gen.Select(Gen.OneOf(Gen.String, AutoStopRulesTests.Of("5m", "0s", "1h", "1h1ms")), Gen.String).Sample((before, command) =>
         {
             var (warning, invalid) = StopWarningRules.Read(With(before, command));
             Assert.True((warning is null) != (invalid is null));
