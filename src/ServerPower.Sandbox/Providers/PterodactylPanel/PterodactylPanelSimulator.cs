@@ -155,14 +155,9 @@ public sealed class PterodactylPanelSimulator : ProviderSimulator
             return NotFound(context);
         }
 
-        if (IsLimited(context))
+        if (Refusal(context, found) is { } refused)
         {
-            return Json(context, 403, Errors("AccessDeniedHttpException", 403, "This action is unauthorized."));
-        }
-
-        if (Conflict(found) is { } conflict)
-        {
-            return Json(context, 409, Errors("ConflictHttpException", 409, conflict));
+            return refused;
         }
 
         if (StringField(JsonBodyOf(context), "command") is not { Length: > 0 } command)
@@ -191,18 +186,24 @@ public sealed class PterodactylPanelSimulator : ProviderSimulator
             return NotFound(context);
         }
 
+        if (Refusal(context, found) is { } refused)
+        {
+            return refused;
+        }
+
+        Servers.Reinstall(found, SimPowerState.Offline);
+        return Empty(context, 202);
+    }
+
+    /// <summary>Upstream's 403 for the limited token and 409 for a suspended or installing server; null when neither applies.</summary>
+    private Task? Refusal(HttpContext context, SimulatedServer found)
+    {
         if (IsLimited(context))
         {
             return Json(context, 403, Errors("AccessDeniedHttpException", 403, "This action is unauthorized."));
         }
 
-        if (Conflict(found) is { } conflict)
-        {
-            return Json(context, 409, Errors("ConflictHttpException", 409, conflict));
-        }
-
-        Servers.Reinstall(found, SimPowerState.Offline);
-        return Empty(context, 202);
+        return Conflict(found) is { } conflict ? Json(context, 409, Errors("ConflictHttpException", 409, conflict)) : null;
     }
 
     private string? Conflict(SimulatedServer server) => server.Suspended
