@@ -12,6 +12,8 @@ public sealed record ServerPowerStatus
     [JsonPropertyName("lastAction")] public LastAction? LastAction { get; init; }
     [JsonPropertyName("restart")] public OneShotStatus? Restart { get; init; }
     [JsonPropertyName("rebuild")] public OneShotStatus? Rebuild { get; init; }
+    /// <summary>The last power.serverops.io/wake token and what became of it (the one-shot rules of restart).</summary>
+    [JsonPropertyName("wake")] public OneShotStatus? Wake { get; init; }
     [JsonPropertyName("override")] public OverrideStatus? Override { get; init; }
     [JsonPropertyName("conditions")] public IReadOnlyList<Condition>? Conditions { get; init; }
     /// <summary>With managementPolicy Observe: what Manage would do now, and why.</summary>
@@ -26,6 +28,8 @@ public sealed record ServerPowerStatus
     /// </summary>
     [JsonPropertyName("stopHeldSince"), JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? StopHeldSince { get; init; }
+    /// <summary>Auto-stop's activity reads and its last stop; absent without spec.autoStop.</summary>
+    [JsonPropertyName("autoStop")] public AutoStopStatus? AutoStop { get; init; }
 }
 
 /// <summary>What managementPolicy Manage would do now: <c>None</c> or the action, and why.</summary>

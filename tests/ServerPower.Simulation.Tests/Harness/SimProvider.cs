@@ -96,6 +96,10 @@ internal sealed class SimProvider(SimContext sim, FiberScheduler fibers, Provide
 
     public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(ProviderOutcome.Accepted());
 
+    /// <summary>The simulated providers have no console (as Wenium and HEO).</summary>
+    public Task<ProviderOutcome> SendCommandAsync(string serverId, string command, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     /// <summary>A refusal while the account waits out a 429, as the real pipeline answers; null when it may send.</summary>
     private ProviderOutcome? Waiting() => limits.Throttle.Remaining() is { } wait
         ? ProviderOutcome.Refused(OutcomeKind.RateLimited, "the provider asked this account to wait (429); nothing was sent", wait)
