@@ -93,7 +93,8 @@ public sealed class AlertRuleTests : IDisposable
             // GitHub's anchor of a heading "#### ServerPowerX" is "serverpowerx"; the section says what to check and do.
             var section = readme.IndexOf($"\n#### {name}\n", StringComparison.Ordinal);
             Assert.True(section >= 0, $"the chart README has no section #### {name}");
-            var body = readme[section..readme.IndexOf("\n#", section + 1, StringComparison.Ordinal)];
+            var next = readme.IndexOf("\n#", section + 1, StringComparison.Ordinal); // the last section runs to the end of the page
+            var body = readme[section..(next < 0 ? readme.Length : next)];
             Assert.Contains("Check", body, StringComparison.Ordinal);
             Assert.Contains("Do", body, StringComparison.Ordinal);
         }
