@@ -99,7 +99,9 @@ public sealed class CommandLineTests
         var (code, output) = await RunKubectlPowerAsync(["status"], new() { ["HOME"] = home, ["KUBECONFIG"] = null, ["KUBERNETES_SERVICE_HOST"] = null });
 
         Assert.Equal(1, code);
-        Assert.Equal("error: no kubeconfig found: pass --kubeconfig PATH, set KUBECONFIG, or create ~/.kube/config", Assert.Single(output));
+        // kubectl refuses `kubectl --kubeconfig F power`, so the error says where the flag goes.
+        Assert.Equal("error: no kubeconfig found: pass --kubeconfig PATH after power (kubectl power status --kubeconfig PATH; kubectl itself refuses it before power), set KUBECONFIG, or create ~/.kube/config",
+            Assert.Single(output));
 
         (code, output) = await RunKubectlPowerAsync(["status", "--kubeconfig", Path.Combine(home, "missing")], []);
         Assert.Equal(1, code);

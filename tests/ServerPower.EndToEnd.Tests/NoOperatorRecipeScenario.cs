@@ -7,7 +7,7 @@ using ServerPower.TestSupport;
 namespace ServerPower.EndToEnd.Tests;
 
 /// <summary>
-/// The README's recipe for seeing the production default on this machine: the sandbox without its operator
+/// The recipe (src/ServerPower.Sandbox/README.md) for seeing the production default on this machine: the sandbox without its operator
 /// (<c>--no-operator</c>), the operator run by hand with production flags (loopback refused but for
 /// <c>--allowed-cidrs 127.0.0.1/32</c>), and a probe at the sandbox's listener on 127.0.0.2: the samples converge through
 /// the simulators on 127.0.0.1, the probe is Synced=False EndpointNotAllowed, and the listener accepted no connection.
@@ -34,7 +34,7 @@ public sealed partial class NoOperatorRecipeScenario
             var port = listener!.Groups[1].Value;
             Assert.Contains(lines, l => l.Contains("operator metrics/health: not started (--no-operator)", StringComparison.Ordinal));
 
-            // The command line the sandbox prints (and the README shows), with a free port.
+            // The command line the sandbox prints (and src/ServerPower.Sandbox/README.md shows), with a free port.
             await using var @operator = OperatorProcess.StartExactly(kubeconfig,
                 "--leader-election", "false", "--port", "0", "--allow-http-endpoints", "true", "--allowed-cidrs", "127.0.0.1/32");
             var kubectl = new Kubectl(kubeconfig);

@@ -5,7 +5,7 @@ using ServerPower.TestSupport;
 namespace ServerPower.EndToEnd.Tests;
 
 /// <summary>
-/// The README's install of the plugin: <c>dotnet pack</c> of src/ServerPower.Kubectl and <c>dotnet tool install</c>
+/// The install of the plugin (src/ServerPower.Kubectl/README.md): <c>dotnet pack</c> of src/ServerPower.Kubectl and <c>dotnet tool install</c>
 /// from that folder, then kubectl finds the installed <c>kubectl-power</c> on the PATH. The pack reuses the build this
 /// test runs from (no second build); the install goes to a tool path of its own, not the user's global tools.
 /// </summary>
@@ -21,7 +21,15 @@ public sealed class PluginToolPackageTests
         {
             var (feed, tools) = (Path.Combine(dir, "nupkg"), Path.Combine(dir, "tools"));
             await RunAsync("dotnet", ["pack", Path.Combine(root, "src", "ServerPower.Kubectl"), "--no-build", "-c", configuration, "-o", feed, "--nologo"], dir);
-            Assert.Single(Directory.GetFiles(feed, "ServerPower.Kubectl.*.nupkg"));
+            var package = Assert.Single(Directory.GetFiles(feed, "ServerPower.Kubectl.*.nupkg"));
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
+            {
+                // The package page shows the plugin's README.md (PackageReadmeFile).
+                Assert.Contains(zip.Entries, e => e.FullName == "README.md");
+                var nuspec = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+                using var reader = new StreamReader(nuspec.Open());
+                Assert.Contains("<readme>README.md</readme>", await reader.ReadToEndAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            }
             await RunAsync("dotnet", ["tool", "install", "--tool-path", tools, "--add-source", feed, "ServerPower.Kubectl"], dir);
             Assert.True(File.Exists(Path.Combine(tools, "kubectl-power")), "the tool's command is kubectl-power");
 
@@ -32,6 +40,13 @@ public sealed class PluginToolPackageTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Fact]
+    public void The_folder_the_pack_command_writes_is_ignored_by_git()
+    {
+        var ignored = File.ReadAllLines(Path.Combine(Sandbox.Command.RepositoryRoot.Find(), ".gitignore"));
+        Assert.Contains("nupkg/", ignored);
     }
 
     private static async Task<string> RunAsync(string file, string[] args, string workingDirectory, string? pathFirst = null)

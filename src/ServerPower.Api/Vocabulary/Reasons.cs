@@ -1,6 +1,6 @@
 namespace ServerPower.Api.Vocabulary;
 
-/// <summary>Every condition reason the operator writes. The README explains each one.</summary>
+/// <summary>Every condition reason the operator writes. crds/README.md explains each one.</summary>
 public static class Reasons
 {
     // Ready=True

@@ -16,7 +16,7 @@ public sealed record KubeTarget(KubernetesClientConfiguration Configuration, str
 public static class KubeTargetLoader
 {
     public const string NoConfiguration =
-        "no kubeconfig found: pass --kubeconfig PATH, set KUBECONFIG, or create ~/.kube/config";
+        "no kubeconfig found: pass --kubeconfig PATH after power (kubectl power status --kubeconfig PATH; kubectl itself refuses it before power), set KUBECONFIG, or create ~/.kube/config";
 
     /// <summary>A request that has no answer after this long fails (KubernetesClient's default is 100 s).</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);

@@ -169,29 +169,9 @@ public static class SandboxCommand
         Console.WriteLine($"{refused.Address}:{refused.Port} accepted {refused.Accepted} connection(s)");
     }
 
-    private static string Relative(string path) =>
-        Path.GetRelativePath(Environment.CurrentDirectory, path) is var r && r.StartsWith("..", StringComparison.Ordinal) ? path : r;
+    private static string Relative(string path) => SandboxBanner.Relative(path, Environment.CurrentDirectory);
 
-    private static void PrintWelcome(Uri api, string kubeconfig, IEnumerable<IProviderSimulator> simulators, int samples, IEnumerable<string> urls)
-    {
-        var relative = Relative(kubeconfig);
-        Console.WriteLine($"""
-
-            ServerPower sandbox is running (Ctrl+C stops it).
-              Kubernetes API emulator: {api}  (kubeconfig: {relative})
-              operator metrics/health: {string.Join(", ", urls)}
-            {string.Join("\n", simulators.Select(s => $"  {s.Type} simulator: {s.BaseAddress}"))}
-              samples applied: {samples} objects
-
-            Try:
-              kubectl --kubeconfig {relative} get serverpowers -A
-              kubectl --kubeconfig {relative} get spw -A -o wide
-              kubectl --kubeconfig {relative} wait --for=condition=Ready spw --all -A --timeout=60s
-              kubectl --kubeconfig {relative} patch spw wenium-web -n default --type merge -p '{"{"}"spec":{"{"}"state":"Stopped"{"}}"}'
-              kubectl --kubeconfig {relative} annotate spw wenium-web -n default --overwrite {Annotations.Restart}=$(date +%s)
-              kubectl --kubeconfig {relative} get events -n default
-              kubectl --kubeconfig {relative} explain serverpower.spec
-
-            """);
-    }
+    private static void PrintWelcome(Uri api, string kubeconfig, IEnumerable<IProviderSimulator> simulators, int samples, IEnumerable<string> urls) =>
+        Console.WriteLine(SandboxBanner.Text(api, kubeconfig, Environment.CurrentDirectory,
+            simulators.Select(s => $"{s.Type} simulator: {s.BaseAddress}"), samples, urls));
 }

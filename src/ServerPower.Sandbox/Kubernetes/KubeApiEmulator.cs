@@ -21,7 +21,7 @@ namespace ServerPower.Sandbox.Kubernetes;
 /// An in-process kube-apiserver emulator on 127.0.0.1, over plain HTTP or (<see cref="KubeApiEmulatorOptions.Https"/>)
 /// HTTPS with HTTP/2 and a CA made at startup: discovery, OpenAPI v3, namespaces, secrets, events, leases, CRDs and
 /// the custom resources they define, with scripted faults (<see cref="Faults"/>); see README.md next to this file
-/// and the repository README's emulator section.
+/// and the emulator section of src/ServerPower.Sandbox/README.md.
 /// </summary>
 public sealed class KubeApiEmulator : IAsyncDisposable
 {

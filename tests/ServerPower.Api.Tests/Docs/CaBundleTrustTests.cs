@@ -5,11 +5,11 @@ namespace ServerPower.Api.Tests.Docs;
 
 /// <summary>
 /// What <c>caBundleSecretRef</c> means for trust is said in two places that users read (<c>kubectl explain</c> and
-/// the README); both say what the providers' TLS set-up does: the bundle replaces system trust for that account.
+/// the API reference, crds/README.md); both say what the providers' TLS set-up does: the bundle replaces system trust for that account.
 /// </summary>
 public sealed class CaBundleTrustTests
 {
-    private static readonly string Readme = Regex.Replace(File.ReadAllText(RepositoryRoot.Combine("README.md")), @"\s+", " ");
+    private static readonly string Readme = Regex.Replace(File.ReadAllText(RepositoryRoot.Combine("crds", "README.md")), @"\s+", " ");
 
     private static string Description() =>
         Regex.Replace((string)Crd.PowerProvider.Fields().Single(f => f.Path == "powerprovider.spec.caBundleSecretRef").Node["description"]!, @"\s+", " ");

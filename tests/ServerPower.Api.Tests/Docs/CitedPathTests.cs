@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace ServerPower.Api.Tests.Docs;
 
 /// <summary>
-/// Comments in src/ and tests/ (and README.md, at the root and next to the code) cite only files of this repository that
+/// Comments in src/ and tests/ (and every markdown page of the repository) cite only files of this repository that
 /// exist: a path from the root (src/…, tests/…, crds/…, charts/…, config/…, .ci/…) must name a file or directory of
 /// the checkout. A glob or placeholder (<c>crds/*.yaml</c>, <c>config/argocd/…/&lt;Kind&gt;/health.lua</c>) is checked
 /// up to its first wildcard segment. A file named without its root (<c>Hosting/OperatorHost.cs</c>, <c>values.yaml</c>)
@@ -51,10 +51,8 @@ public sealed partial class CitedPathTests
         CodeRoots.SelectMany(root => Directory.EnumerateFiles(RepositoryRoot.Combine(root), "*.cs", SearchOption.AllDirectories))
             .Where(IsSource);
 
-    private static IEnumerable<string> Readmes() =>
-        CodeRoots.SelectMany(root => Directory.EnumerateFiles(RepositoryRoot.Combine(root), "README.md", SearchOption.AllDirectories))
-            .Where(IsSource)
-            .Prepend(RepositoryRoot.Combine("README.md"));
+    /// <summary>Every markdown page of the repository (the front page and the pages beside what they describe).</summary>
+    private static IEnumerable<string> Readmes() => MarkdownLinks.Files(RepositoryRoot.Path);
 
     private static bool IsSource(string file)
     {

@@ -78,9 +78,9 @@ public sealed class AlertRuleTests : IDisposable
     }
 
     [Fact]
-    public async Task Every_alert_has_a_severity_a_summary_a_description_and_a_runbook_section_in_the_README()
+    public async Task Every_alert_has_a_severity_a_summary_a_description_and_a_runbook_section_in_the_chart_README()
     {
-        var readme = Repository.ReadText("README.md");
+        var readme = Repository.ReadText("charts/serverpower-operator/README.md");
 
         foreach (var alert in Alerts(await RenderRuleAsync()))
         {
@@ -88,12 +88,13 @@ public sealed class AlertRuleTests : IDisposable
             Assert.False(string.IsNullOrWhiteSpace((string?)alert["labels"]?["severity"]), name);
             Assert.False(string.IsNullOrWhiteSpace((string?)alert["annotations"]?["summary"]), name);
             Assert.False(string.IsNullOrWhiteSpace((string?)alert["annotations"]?["description"]), name);
-            Assert.Equal($"https://github.com/serverops/serverpower-operator/blob/main/README.md#{name.ToLowerInvariant()}",
+            Assert.Equal($"https://github.com/serverops/serverpower-operator/blob/main/charts/serverpower-operator/README.md#{name.ToLowerInvariant()}",
                 (string?)alert["annotations"]?["runbook_url"]);
             // GitHub's anchor of a heading "#### ServerPowerX" is "serverpowerx"; the section says what to check and do.
             var section = readme.IndexOf($"\n#### {name}\n", StringComparison.Ordinal);
-            Assert.True(section >= 0, $"README has no section #### {name}");
-            var body = readme[section..readme.IndexOf("\n#", section + 1, StringComparison.Ordinal)];
+            Assert.True(section >= 0, $"the chart README has no section #### {name}");
+            var next = readme.IndexOf("\n#", section + 1, StringComparison.Ordinal); // the last section runs to the end of the page
+            var body = readme[section..(next < 0 ? readme.Length : next)];
             Assert.Contains("Check", body, StringComparison.Ordinal);
             Assert.Contains("Do", body, StringComparison.Ordinal);
         }

@@ -8,7 +8,7 @@ namespace ServerPower.Operator.Tests.Reconciliation;
 /// A change of the account reaches its servers at once: a raised rate is not held back by a wait the old rate
 /// imposed (the account's own rate limit is not a 429 and is not recorded as one), and a rotated Secret is used as
 /// soon as the provider refused the old token. Credentials held for a server being deleted are used for its stop
-/// whenever the Secret went away, as the README's Guarantee 5 says.
+/// whenever the Secret went away, as Guarantee 5 in crds/README.md says.
 /// </summary>
 public sealed class AccountChangeTests
 {
