@@ -49,7 +49,7 @@ public sealed class TokenBucketProperties
         Assert.True(bucket.TryTake(out _));
     }
 
-    /// <summary>The runtime's own reservation bucket as it was before the two buckets became one (the model the shared one must match).</summary>
+    /// <summary>The runtime's reservation bucket as it was before the two buckets became one (the runtime's own TokenBucket, now replaced by the one in ServerPower.RateLimiting).</summary>
     private sealed class FormerReservationBucket(double perSecond, int burst, TimeProvider time)
     {
         private double tokens = burst;
