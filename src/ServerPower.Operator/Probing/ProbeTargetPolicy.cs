@@ -8,7 +8,8 @@ namespace ServerPower.Operator.Probing;
 /// Which readiness probe targets the operator may try, as written, by the same rules as provider endpoints: only the
 /// hosts of --allowed-endpoint-hosts when it is set, and for httpGet https only unless plain http is allowed (every
 /// host with --allow-http-endpoints, loopback only in the sandbox). The address a target resolves to is checked when
-/// the probe connects, by the outbound policy (<see cref="ProbeRunner"/>).
+/// the probe connects, by the outbound policy (<see cref="ProbeRunner"/>). Auto-stop activity targets are checked by
+/// the same rules (<see cref="CheckHostPort"/>, <see cref="CheckUrl"/>).
 /// </summary>
 public sealed class ProbeTargetPolicy(EndpointPolicy endpoints)
 {
@@ -16,27 +17,39 @@ public sealed class ProbeTargetPolicy(EndpointPolicy endpoints)
     public string? Check(ReadinessProbeSpec probe)
     {
         if ((probe.TcpSocket is null) == (probe.HttpGet is null)) return "readinessProbe needs exactly one of tcpSocket and httpGet";
-        if (probe.TcpSocket is { } tcp)
-        {
-            if (string.IsNullOrWhiteSpace(tcp.Host) || Uri.CheckHostName(tcp.Host) == UriHostNameType.Unknown)
-                return $"tcpSocket.host '{tcp.Host}' is not a host name or IP address";
-            if (tcp.Port is < 1 or > 65535) return $"tcpSocket.port {tcp.Port} is not a TCP port";
-            return HostAllowed(tcp.Host);
-        }
-        var url = probe.HttpGet!.Url;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            return $"httpGet.url '{EndpointPolicy.Redact(url)}' is not an absolute http or https URL";
-        if (uri.UserInfo.Length > 0) return "httpGet.url must not carry a user name or password";
-        if (uri.Scheme == Uri.UriSchemeHttp && !endpoints.AllowHttp && !(endpoints.AllowLoopbackHttp && IsLoopback(uri.Host)))
-            return "plain http probe targets are not allowed; use https (or start the operator with --allow-http-endpoints)";
-        return HostAllowed(uri.Host);
+        return probe.TcpSocket is { } tcp
+            ? CheckHostPort("tcpSocket", "probe", "TCP", tcp.Host, tcp.Port)
+            : CheckUrl("httpGet.url", "probe", probe.HttpGet!.Url);
     }
 
-    private string? HostAllowed(string host)
+    /// <summary>
+    /// A host and <paramref name="protocol"/> (TCP, UDP) port of the API field <paramref name="field"/>, a
+    /// <paramref name="what"/> target (probe, activity); null when allowed.
+    /// </summary>
+    public string? CheckHostPort(string field, string what, string protocol, string host, int port)
+    {
+        if (string.IsNullOrWhiteSpace(host) || Uri.CheckHostName(host) == UriHostNameType.Unknown)
+            return $"{field}.host '{host}' is not a host name or IP address";
+        if (port is < 1 or > 65535) return $"{field}.port {port} is not a {protocol} port";
+        return HostAllowed(what, host);
+    }
+
+    /// <summary>An http or https URL (of the API field <paramref name="field"/>, a <paramref name="what"/> target); null when allowed.</summary>
+    public string? CheckUrl(string field, string what, string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            return $"{field} '{EndpointPolicy.Redact(url)}' is not an absolute http or https URL";
+        if (uri.UserInfo.Length > 0) return $"{field} must not carry a user name or password";
+        if (uri.Scheme == Uri.UriSchemeHttp && !endpoints.AllowHttp && !(endpoints.AllowLoopbackHttp && IsLoopback(uri.Host)))
+            return $"plain http {what} targets are not allowed; use https (or start the operator with --allow-http-endpoints)";
+        return HostAllowed(what, uri.Host);
+    }
+
+    private string? HostAllowed(string what, string host)
     {
         var bare = host.Trim('[', ']');
         return endpoints.AllowedHosts.Count > 0 && !endpoints.AllowedHosts.Contains(bare, StringComparer.OrdinalIgnoreCase)
-            ? $"probe host '{bare}' is not in the operator's allowed endpoint hosts"
+            ? $"{what} host '{bare}' is not in the operator's allowed endpoint hosts"
             : null;
     }
 

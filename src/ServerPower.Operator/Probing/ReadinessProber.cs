@@ -19,13 +19,7 @@ public sealed class ReadinessProber
     private readonly ProbeTargetPolicy policy;
     private readonly TimeProvider time;
     private readonly ILogger logger;
-    private readonly SemaphoreSlim slots;
-    private readonly NamespaceSlots perNamespace;
-    private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Lock gate = new();
-    private readonly Dictionary<ObjectKey, Target> targets = [];
-    private readonly PriorityQueue<(ObjectKey Key, long Epoch), DateTimeOffset> due = new();
-    private long epochs;
+    private readonly KeyedSchedule<Target> schedule;
 
     public ReadinessProber(IProbeRunner runner, ProbeTargetPolicy policy, TimeProvider time, ILogger<ReadinessProber> logger, ProberOptions? options = null)
     {
@@ -34,8 +28,7 @@ public sealed class ReadinessProber
         this.time = time;
         this.logger = logger;
         options ??= new ProberOptions();
-        slots = new SemaphoreSlim(options.MaxConcurrency);
-        perNamespace = new NamespaceSlots(options.MaxPerNamespace);
+        schedule = new KeyedSchedule<Target>(time, options.MaxConcurrency, options.MaxPerNamespace, ProbeAsync);
     }
 
     /// <summary>Called (on a probe's thread) with a server whose shown probe state changed; wire it to the work queue.</summary>
@@ -43,7 +36,7 @@ public sealed class ReadinessProber
 
     public int Count
     {
-        get { lock (gate) return targets.Count; }
+        get { lock (schedule.Gate) return schedule.Count; }
     }
 
     /// <summary>Null when the operator may probe this target; otherwise why not.</summary>
@@ -52,7 +45,7 @@ public sealed class ReadinessProber
     /// <summary>The latest snapshot of a tracked server, or null.</summary>
     public ProbeSnapshot? Observe(ObjectKey key)
     {
-        lock (gate) return targets.GetValueOrDefault(key)?.Snapshot;
+        lock (schedule.Gate) return schedule.Find(key)?.Value.Snapshot;
     }
 
     /// <summary>
@@ -61,94 +54,30 @@ public sealed class ReadinessProber
     /// </summary>
     public void Track(ObjectKey key, ReadinessProbeSpec? probe, DateTimeOffset? since)
     {
-        lock (gate)
+        lock (schedule.Gate)
         {
             if (probe is null)
             {
-                targets.Remove(key);
-                ProbeMetrics.Targets.Set(targets.Count);
+                schedule.Remove(key);
+                ProbeMetrics.Targets.Set(schedule.Count);
                 return;
             }
-            if (targets.TryGetValue(key, out var existing) && existing.Probe == probe && existing.Snapshot.Since == since) return;
-            var target = new Target(probe, ++epochs, ProbeCounting.Fresh(since));
-            targets[key] = target;
-            due.Enqueue((key, target.Epoch), time.GetUtcNow());
-            ProbeMetrics.Targets.Set(targets.Count);
+            if (schedule.Find(key)?.Value is { } existing && existing.Probe == probe && existing.Snapshot.Since == since) return;
+            schedule.Put(key, new Target(probe, ProbeCounting.Fresh(since)));
+            ProbeMetrics.Targets.Set(schedule.Count);
         }
-        Wake();
+        schedule.Wake();
     }
 
     /// <summary>Starts the due probes and waits for the next due time or a new target, until cancelled.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            // The wake-up is taken before looking at what is due: whatever is added after the look completes it.
-            Task woken;
-            lock (gate)
-            {
-                if (wake.Task.IsCompleted) wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                woken = wake.Task;
-            }
-            var (_, next) = StartDue(cancellationToken);
-            using var delay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var sleeping = next is { } wait ? Task.Delay(wait, time, delay.Token) : Task.Delay(Timeout.InfiniteTimeSpan, delay.Token);
-            try
-            {
-                await Task.WhenAny(sleeping, woken).ConfigureAwait(false);
-            }
-            finally
-            {
-                await delay.CancelAsync().ConfigureAwait(false);
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) => schedule.RunAsync(cancellationToken);
 
     /// <summary>Starts every probe due now and returns them (tests await them) with the time until the next one is due.</summary>
-    public (Task Started, TimeSpan? Next) StartDue(CancellationToken cancellationToken)
-    {
-        var started = new List<Task>();
-        TimeSpan? next = null;
-        lock (gate)
-        {
-            var now = time.GetUtcNow();
-            while (due.TryPeek(out var item, out var at))
-            {
-                if (!targets.TryGetValue(item.Key, out var target) || target.Epoch != item.Epoch || target.InFlight)
-                {
-                    due.Dequeue();
-                    continue;
-                }
-                if (at > now)
-                {
-                    next = at - now;
-                    break;
-                }
-                due.Dequeue();
-                target.InFlight = true;
-                started.Add(ProbeAsync(item.Key, target, cancellationToken));
-            }
-        }
-        return (Task.WhenAll(started), next);
-    }
+    public (Task Started, TimeSpan? Next) StartDue(CancellationToken cancellationToken) => schedule.StartDue(cancellationToken);
 
-    private async Task ProbeAsync(ObjectKey key, Target target, CancellationToken cancellationToken)
+    private async Task ProbeAsync(ObjectKey key, KeyedSchedule<Target>.Entry entry, CancellationToken cancellationToken)
     {
-        await Task.Yield();
-        // The namespace's own slot first: a namespace's waiting probes queue there, not in front of other namespaces'.
-        await perNamespace.RunAsync(key.Namespace, () => RunInSlotAsync(key, target, cancellationToken), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task RunInSlotAsync(ObjectKey key, Target target, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
+        var target = entry.Value;
         ProbeAttempt attempt;
         var startedAt = time.GetUtcNow();
         try
@@ -164,29 +93,21 @@ public sealed class ReadinessProber
             logger.LogWarning(e, "readiness probe of {Key} failed unexpectedly", key);
             attempt = new ProbeAttempt(false, e.GetType().Name, TimeSpan.Zero);
         }
-        finally
-        {
-            slots.Release();
-        }
         ProbeMetrics.Record(target.Probe.TcpSocket is not null ? "tcpSocket" : "httpGet", attempt);
 
         bool changed;
         ProbeVerdict verdictBefore, verdictAfter;
-        lock (gate)
+        lock (schedule.Gate)
         {
-            target.InFlight = false;
             // A result of a target replaced or dropped meanwhile (new probe, a restart, declared Stopped) is discarded.
-            if (!targets.TryGetValue(key, out var current) || current.Epoch != target.Epoch) return;
+            if (!schedule.Finished(key, entry, startedAt + TimeSpan.FromSeconds(target.Probe.PeriodSeconds))) return;
             var before = ProbeCounting.Shown(target.Snapshot, target.Probe);
             verdictBefore = target.Snapshot.Verdict;
             target.Snapshot = ProbeCounting.Apply(target.Snapshot, target.Probe, attempt.Success, attempt.Message, startedAt, attempt.Refused);
             verdictAfter = target.Snapshot.Verdict;
             changed = !Equals(before, ProbeCounting.Shown(target.Snapshot, target.Probe));
-            var nextAt = startedAt + TimeSpan.FromSeconds(target.Probe.PeriodSeconds);
-            var now = time.GetUtcNow();
-            due.Enqueue((key, target.Epoch), nextAt > now ? nextAt : now);
         }
-        Wake();
+        schedule.Wake();
         if (changed)
         {
             if (verdictBefore != verdictAfter)
@@ -197,22 +118,9 @@ public sealed class ReadinessProber
         }
     }
 
-    /// <summary>
-    /// Ends the schedule's current wait. (A SemaphoreSlim here lost wake-ups: a release could be taken by a wait that
-    /// had just been cancelled, and probing then stopped until something else was tracked.)
-    /// </summary>
-    private void Wake()
-    {
-        TaskCompletionSource current;
-        lock (gate) current = wake;
-        current.TrySetResult();
-    }
-
-    private sealed class Target(ReadinessProbeSpec probe, long epoch, ProbeSnapshot snapshot)
+    private sealed class Target(ReadinessProbeSpec probe, ProbeSnapshot snapshot)
     {
         public ReadinessProbeSpec Probe { get; } = probe;
-        public long Epoch { get; } = epoch;
         public ProbeSnapshot Snapshot { get; set; } = snapshot;
-        public bool InFlight { get; set; }
     }
 }

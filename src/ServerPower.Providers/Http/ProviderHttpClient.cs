@@ -51,30 +51,8 @@ internal sealed class ProviderHttpClient(
         return new ProviderResponse(status, body, RetryAfter(response), mediaType, unreadable);
     }
 
-    /// <summary>Reads the body up to the bound; past it, stops reading (the connection is then dropped, not drained).</summary>
-    private static async Task<(string Body, bool TooLarge)> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > limit)
-        {
-            return ("", true);
-        }
-
-        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[Math.Min(limit + 1, 16 * 1024)];
-        using var body = new MemoryStream();
-        int read;
-        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            if (body.Length + read > limit)
-            {
-                return ("", true);
-            }
-
-            body.Write(buffer, 0, read);
-        }
-
-        return (Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length), false);
-    }
+    private static async Task<(string Body, bool TooLarge)> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken) =>
+        await BoundedBody.ReadAsync(content, limit, cancellationToken) is { } body ? (Encoding.UTF8.GetString(body), false) : ("", true);
 
     private HttpRequestMessage Build(ProviderRequest request)
     {

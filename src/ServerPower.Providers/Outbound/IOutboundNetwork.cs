@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace ServerPower.Providers.Outbound;
 
@@ -12,4 +13,7 @@ public interface IOutboundNetwork
     Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken);
 
     Task<Stream> ConnectAsync(IPEndPoint endpoint, CancellationToken cancellationToken);
+
+    /// <summary>A UDP socket connected to <paramref name="endpoint"/> (it sends there and receives only from there).</summary>
+    Task<Socket> ConnectDatagramAsync(IPEndPoint endpoint, CancellationToken cancellationToken);
 }

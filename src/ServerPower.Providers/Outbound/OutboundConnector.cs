@@ -8,9 +8,9 @@ namespace ServerPower.Providers.Outbound;
 /// resolved to against the <see cref="OutboundPolicy"/>, and connects only to an allowed one (in the resolver's order,
 /// the next after a failed attempt). The check is on the address connected to, at connect time, so a name that passes
 /// a host allowlist but resolves (or is rebound) to a refused address connects nowhere. Provider calls use
-/// <see cref="ConnectCallback"/> (SocketsHttpHandler.ConnectCallback), readiness probes <see cref="ConnectAsync"/>;
-/// any later outbound reader (auto-stop activity reads) must use one of the two, or a handler from
-/// <see cref="Handler"/>, and nothing else.
+/// <see cref="ConnectCallback"/> (SocketsHttpHandler.ConnectCallback), readiness probes and activity reads
+/// <see cref="ConnectAsync"/>, UDP activity reads <see cref="ConnectDatagramAsync"/>; any later outbound reader must use
+/// one of these, or a handler from <see cref="Handler"/>, and nothing else.
 /// </summary>
 public sealed class OutboundConnector(OutboundPolicy policy, IOutboundNetwork network)
 {
@@ -21,7 +21,18 @@ public sealed class OutboundConnector(OutboundPolicy policy, IOutboundNetwork ne
     public OutboundPolicy Policy => policy;
 
     /// <summary>A connected stream to <paramref name="host"/>:<paramref name="port"/>, or <see cref="OutboundRefusedException"/> before any connect.</summary>
-    public async Task<Stream> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    public Task<Stream> ConnectAsync(string host, int port, CancellationToken cancellationToken) =>
+        FirstAllowedAsync(host, port, network.ConnectAsync, cancellationToken);
+
+    /// <summary>
+    /// A UDP socket connected to <paramref name="host"/>:<paramref name="port"/>, or <see cref="OutboundRefusedException"/>
+    /// before any socket exists: the resolved address is checked before a datagram can be sent.
+    /// </summary>
+    public Task<Socket> ConnectDatagramAsync(string host, int port, CancellationToken cancellationToken) =>
+        FirstAllowedAsync(host, port, network.ConnectDatagramAsync, cancellationToken);
+
+    private async Task<T> FirstAllowedAsync<T>(string host, int port, Func<IPEndPoint, CancellationToken, Task<T>> connect,
+        CancellationToken cancellationToken)
     {
         var addresses = await network.ResolveAsync(host.Trim('[', ']'), cancellationToken).ConfigureAwait(false);
         string? refusal = null;
@@ -38,7 +49,7 @@ public sealed class OutboundConnector(OutboundPolicy policy, IOutboundNetwork ne
         {
             try
             {
-                return await network.ConnectAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                return await connect(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
             }
             catch (SocketException e)
             {

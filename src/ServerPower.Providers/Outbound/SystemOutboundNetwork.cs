@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace ServerPower.Providers.Outbound;
 
-/// <summary>The machine's resolver and TCP sockets.</summary>
+/// <summary>The machine's resolver and its TCP and UDP sockets.</summary>
 public sealed class SystemOutboundNetwork : IOutboundNetwork
 {
     public static SystemOutboundNetwork Instance { get; } = new();
@@ -18,6 +18,21 @@ public sealed class SystemOutboundNetwork : IOutboundNetwork
         {
             await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<Socket> ConnectDatagramAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            await socket.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            return socket;
         }
         catch
         {
