@@ -28,6 +28,15 @@ public sealed class ArgumentParserTests
     }
 
     [Fact]
+    public void Wake_takes_names_or_a_selector_like_restart()
+    {
+        var a = Parse("wake", "mc", "cs", "-n", "games");
+        Assert.Equal(("wake", "games"), (a.Command, a.Namespace));
+        Assert.Equal(["mc", "cs"], a.Names);
+        Assert.Equal("game=true", Parse("wake", "-l", "game=true").Selector);
+    }
+
+    [Fact]
     public void Hold_reads_the_name_the_state_and_the_duration()
     {
         var a = Parse("hold", "web", "Stopped", "--for", "1h30m");
@@ -65,6 +74,9 @@ public sealed class ArgumentParserTests
     [InlineData("-A does not apply to restart", "restart", "web", "-A")]
     [InlineData("--timeout applies only with --wait", "restart", "web", "--timeout", "1m")]
     [InlineData("--timeout must be a duration", "restart", "web", "--wait", "--timeout", "soon")]
+    [InlineData("wake needs NAME... or -l SELECTOR", "wake")]
+    [InlineData("--wait does not apply to wake", "wake", "mc", "--wait")]
+    [InlineData("'MC' is not an object name", "wake", "MC")]
     [InlineData("hold needs --for DURATION", "hold", "web", "Running")]
     [InlineData("the state must be Running or Stopped, not 'running'", "hold", "web", "running", "--for", "2h")]
     [InlineData("hold needs NAME and a state", "hold", "web", "--for", "2h")]

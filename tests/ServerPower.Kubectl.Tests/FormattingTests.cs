@@ -111,4 +111,56 @@ public sealed class FormattingTests
         Assert.True(OneShotTokens.IsValid(first) && first.Length <= Annotations.MaxTokenLength);
         Assert.NotEqual(first, second);
     }
+
+    private static JsonObject AutoStopped(string autoStop) => JsonNode.Parse($$$$$"""
+        {
+          "metadata": {"name": "mc", "namespace": "games"},
+          "spec": {"providerRef": {"name": "panel"}, "serverId": "1a7ce997", "autoStop": {"idleAfter": "30m", "activity": {"minecraft": {"host": "mc.example.com", "port": 25565}}}},
+          "status": {"desiredState": "Running", "powerState": "Running", "autoStop": {{{{{autoStop}}}}}}
+        }
+        """)!.AsObject();
+
+    [Fact]
+    public void With_auto_stop_the_status_lines_show_players_and_idle_time()
+    {
+        var idle = ServerView.From(AutoStopped("""{"players": 0, "lastReadTime": "2026-11-30T11:59:50Z", "idleSince": "2026-11-30T11:35:00Z"}"""));
+        var busy = ServerView.From(AutoStopped("""{"players": 3, "lastReadTime": "2026-11-30T11:59:50Z", "lastActiveTime": "2026-11-30T11:59:50Z"}""")) with { Name = "mc2" };
+        var unknown = ServerView.From(AutoStopped("""{"lastReadTime": "2026-11-30T11:59:50Z"}""")) with { Name = "mc3" };
+        var plain = ServerView.From(Server());
+
+        var lines = StatusTable.Render([idle, busy, unknown, plain], withNamespace: false, Now).TrimEnd('\n').Split('\n');
+
+        Assert.Matches(@"^NAME\s+PROVIDER\s+DESIRED\s+EFFECTIVE\s+POWER\s+READY\s+SYNCED\s+LAST ACTION\s+SINCE\s+PLAYERS\s+IDLE$", lines[0]);
+        Assert.Matches(@"^mc\s+panel\s+Running\s+Running\s+Running\s+-\s+-\s+-\s+-\s+0\s+25m$", lines[1]);
+        Assert.Matches(@"^mc2\s+.*\s+3\s+-$", lines[2]);
+        Assert.Matches(@"^mc3\s+.*\s+-\s+-$", lines[3]);
+        Assert.Matches(@"^web\s+wenium\s+.*Stop/Accepted\s+3m\s+-\s+-$", lines[4]);
+        Assert.Equal(lines[0].IndexOf("PLAYERS", StringComparison.Ordinal), lines[1].IndexOf(" 0 ", StringComparison.Ordinal) + 1);
+    }
+
+    [Fact]
+    public void Without_auto_stop_anywhere_the_status_lines_have_no_players_column()
+    {
+        var header = StatusTable.Render([ServerView.From(Server())], withNamespace: false, Now).Split('\n')[0];
+        Assert.DoesNotContain("PLAYERS", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("IDLE", header, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"players": 0, "lastReadTime": "2026-11-30T11:59:50Z", "idleSince": "2026-11-30T11:35:00Z"}""", "Auto-stop:    players 0 (read 10s ago), idle 25m\n")]
+    [InlineData("""{"lastReadTime": "2026-11-30T11:59:50Z"}""", "Auto-stop:    players unknown (read 10s ago)\n")]
+    [InlineData("""{"players": 0, "stoppedAt": "2026-11-30T09:00:00Z", "reason": "Idle"}""", "Auto-stop:    players 0; auto-stopped 3h ago (Idle): kubectl power wake mc\n")]
+    public void One_server_in_detail_shows_auto_stop_and_how_to_wake_it(string autoStop, string expected)
+    {
+        var text = StatusDetail.Render(ServerView.From(AutoStopped(autoStop)), Now);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_wake_token_is_shown_among_the_one_shots()
+    {
+        var text = StatusDetail.Render(ServerView.From(Server(extraStatus: """, "wake": {"token": "w1", "phase": "Done"}""")), Now);
+        Assert.Matches(@"\n  wake\s+w1\s+Done\n", text);
+        Assert.DoesNotContain("Auto-stop:", text, StringComparison.Ordinal);
+    }
 }

@@ -17,6 +17,7 @@ public sealed class PluginRunnerTests
     [InlineData("--help")]
     [InlineData("restart", "--help")]
     [InlineData("rebuild", "-h")]
+    [InlineData("wake", "--help")]
     [InlineData("start", "--help")]
     [InlineData("stop", "--help")]
     [InlineData("hold", "--help")]

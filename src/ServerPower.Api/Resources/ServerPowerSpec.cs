@@ -31,6 +31,9 @@ public sealed record ServerPowerSpec
 
     /// <summary>ServerPowers in the same namespace that must be Ready before this one starts (and stop after it).</summary>
     [JsonPropertyName("startAfter")] public IReadOnlyList<string>? StartAfter { get; init; }
+
+    /// <summary>Stop the server when nobody plays, or after a maximum runtime; it stays stopped until woken.</summary>
+    [JsonPropertyName("autoStop")] public AutoStopSpec? AutoStop { get; init; }
 }
 
 /// <summary>How a stop is carried out.</summary>
@@ -42,6 +45,9 @@ public sealed record StopSpec
     [JsonPropertyName("gracePeriod")] public string GracePeriod { get; init; } = DefaultGracePeriod;
 
     [JsonPropertyName("onTimeout")] public StopTimeoutAction OnTimeout { get; init; } = StopTimeoutAction.Wait;
+
+    /// <summary>A console command sent a while before a stop the operator decides (providers with a console only).</summary>
+    [JsonPropertyName("warning")] public StopWarningSpec? Warning { get; init; }
 }
 
 /// <summary>Parameters of a rebuild (Wenium; the Pterodactyl reinstall ignores them).</summary>

@@ -12,6 +12,8 @@ public sealed record ServerPowerStatus
     [JsonPropertyName("lastAction")] public LastAction? LastAction { get; init; }
     [JsonPropertyName("restart")] public OneShotStatus? Restart { get; init; }
     [JsonPropertyName("rebuild")] public OneShotStatus? Rebuild { get; init; }
+    /// <summary>The last power.serverops.io/wake token and what became of it (the one-shot rules of restart).</summary>
+    [JsonPropertyName("wake")] public OneShotStatus? Wake { get; init; }
     [JsonPropertyName("override")] public OverrideStatus? Override { get; init; }
     [JsonPropertyName("conditions")] public IReadOnlyList<Condition>? Conditions { get; init; }
     /// <summary>With managementPolicy Observe: what Manage would do now, and why.</summary>
@@ -20,6 +22,8 @@ public sealed record ServerPowerStatus
     [JsonPropertyName("history")] public IReadOnlyList<HistoryEntry>? History { get; init; }
     /// <summary>The readiness probe's last result; absent without a probe or while the server is declared Stopped.</summary>
     [JsonPropertyName("probe")] public ProbeStatus? Probe { get; init; }
+    /// <summary>Auto-stop's activity reads and its last stop; absent without spec.autoStop.</summary>
+    [JsonPropertyName("autoStop")] public AutoStopStatus? AutoStop { get; init; }
 }
 
 /// <summary>What managementPolicy Manage would do now: <c>None</c> or the action, and why.</summary>

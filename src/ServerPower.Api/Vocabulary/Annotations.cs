@@ -10,6 +10,12 @@ public static class Annotations
     public const string Rebuild = ApiGroup.Group + "/rebuild";
 
     /// <summary>
+    /// One-shot: each new value wakes a server that auto-stop stopped (it is started once and startupGrace begins
+    /// again). Same token rule as restart (<see cref="OneShotTokens"/>).
+    /// </summary>
+    public const string Wake = ApiGroup.Group + "/wake";
+
+    /// <summary>
     /// A temporary state without touching spec: <c>Running</c> or <c>Stopped</c>, optionally followed by
     /// <c> until &lt;RFC 3339 time&gt;</c>. It wins over spec.state and any schedule while in force.
     /// </summary>

@@ -17,6 +17,15 @@ public static partial class OneShotTokens
 
     public static bool IsValid(string value) => Pattern().IsMatch(value);
 
+    /// <summary>
+    /// Why the value of one-shot annotation <paramref name="annotation"/> (restart, rebuild, wake) is refused, or null
+    /// when it is a valid token.
+    /// </summary>
+    public static string? Invalid(string annotation, string? value) =>
+        value is not null && value.Length <= Annotations.MaxTokenLength && IsValid(value)
+            ? null
+            : $"annotation {annotation} must be {Rule}; it is ignored and nothing is sent for it";
+
     /// <summary>A new token: the UTC time to the second and six random hex digits, e.g. <c>20261130T101500Z-3f9a1c</c>.</summary>
     public static string New(DateTimeOffset now, Random random) =>
         now.ToUniversalTime().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-"

@@ -6,6 +6,8 @@ public static class Reasons
     // Ready=True
     public const string InDesiredState = "InDesiredState";
     public const string ActionAccepted = "ActionAccepted";
+    /// <summary>spec.autoStop stopped the server (idle or maxRuntime); it stays stopped until woken. The message says why, when and how to wake it.</summary>
+    public const string AutoStopped = "AutoStopped";
 
     // Ready=False
     public const string Starting = "Starting";

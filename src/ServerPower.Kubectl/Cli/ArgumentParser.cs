@@ -10,7 +10,7 @@ namespace ServerPower.KubectlPower.Cli;
 /// </summary>
 public static partial class ArgumentParser
 {
-    public static readonly IReadOnlyList<string> Commands = ["restart", "rebuild", "start", "stop", "hold", "release", "status"];
+    public static readonly IReadOnlyList<string> Commands = ["restart", "rebuild", "wake", "start", "stop", "hold", "release", "status"];
 
     public static Invocation Parse(IReadOnlyList<string> args)
     {
@@ -79,7 +79,7 @@ public static partial class ArgumentParser
         Allow(command, given, command switch
         {
             "restart" or "rebuild" => ["--selector", "--wait", "--timeout"],
-            "start" or "stop" => ["--selector"],
+            "start" or "stop" or "wake" => ["--selector"],
             "hold" => ["--for"],
             "release" => [],
             _ => ["--all-namespaces", "--selector"],
@@ -88,7 +88,7 @@ public static partial class ArgumentParser
             throw new UsageException("-A and -n cannot be used together");
         switch (command)
         {
-            case "restart" or "rebuild" or "start" or "stop":
+            case "restart" or "rebuild" or "wake" or "start" or "stop":
                 if (operands.Count == 0 && invocation.Selector is null)
                     throw new UsageException($"{command} needs NAME... or -l SELECTOR (see kubectl power {command} --help)");
                 if (operands.Count > 0 && invocation.Selector is not null)

@@ -17,6 +17,7 @@ public static class Usage
         Usage:
           kubectl power restart NAME... [--wait] [--timeout 5m]   ask for one restart of each (a fresh token)
           kubectl power rebuild NAME... [--wait] [--timeout 5m]   ask for one rebuild of each (a fresh token)
+          kubectl power wake NAME... | -l SELECTOR                wake each auto-stopped server (a fresh token)
           kubectl power start NAME... | -l SELECTOR               set spec.state to Running
           kubectl power stop NAME... | -l SELECTOR                set spec.state to Stopped
           kubectl power hold NAME Running|Stopped --for 2h        hold a state for a while (power.serverops.io/override)
@@ -37,6 +38,14 @@ public static class Usage
               --wait                   wait until each {command} is Done, Failed, Uncertain or Skipped; exit 0 only
                                        when all are Done
               --timeout DURATION       how long --wait waits (5m; at most 8760h)
+            """ + "\n\n" + Common + "\n",
+        "wake" => """
+            Usage: kubectl power wake NAME... | -l SELECTOR
+
+            Sets annotation power.serverops.io/wake on each ServerPower to one fresh token (the same for all of
+            this call) and prints it. A server that spec.autoStop stopped is started once per new token, and its
+            startupGrace begins again; status.wake records what became of the token.
+              -l, --selector SELECTOR  every ServerPower whose labels match, instead of names
             """ + "\n\n" + Common + "\n",
         "start" or "stop" => $"""
             Usage: kubectl power {command} NAME... | -l SELECTOR
@@ -60,8 +69,9 @@ public static class Usage
             Usage: kubectl power status [NAME] [-A] [-l SELECTOR]
 
             Without NAME: one line per ServerPower with its provider, desired and effective state, power, Ready and
-            Synced with their reasons, and the last action with its age. With NAME: that server's conditions,
-            one-shots (restart, rebuild), hold and history.
+            Synced with their reasons, and the last action with its age; with spec.autoStop also the players the
+            last activity read saw and how long the server has been idle. With NAME: that server's conditions,
+            auto-stop, one-shots (restart, rebuild, wake), hold and history.
               -A, --all-namespaces     every namespace
               -l, --selector SELECTOR  only ServerPowers whose labels match
             """ + "\n\n" + Common + "\n",

@@ -5,8 +5,8 @@ using ServerPower.KubectlPower.Cli;
 namespace ServerPower.KubectlPower.Commands;
 
 /// <summary>
-/// <c>restart</c> and <c>rebuild</c>: one fresh token per call, set as the one-shot annotation on every target and
-/// printed. With <c>--wait</c>, waits until the operator recorded each token's end (Done, Failed, Uncertain or
+/// <c>restart</c>, <c>rebuild</c> and <c>wake</c>: one fresh token per call, set as the one-shot annotation on every
+/// target and printed. With <c>--wait</c> (restart and rebuild), waits until the operator recorded each token's end (Done, Failed, Uncertain or
 /// Skipped); succeeds only when every one is Done.
 /// </summary>
 public static class OneShotCommand
@@ -17,7 +17,12 @@ public static class OneShotCommand
     public static async Task<int> RunAsync(Invocation invocation, CommandContext context, CancellationToken cancellationToken)
     {
         var kind = invocation.Command;
-        var annotation = kind == "restart" ? Annotations.Restart : Annotations.Rebuild;
+        var annotation = kind switch
+        {
+            "restart" => Annotations.Restart,
+            "wake" => Annotations.Wake,
+            _ => Annotations.Rebuild,
+        };
         var token = OneShotTokens.New(context.Time.GetUtcNow(), context.Random);
         var names = await Targets.ResolveAsync(invocation, context, cancellationToken);
         var requested = new List<string>();

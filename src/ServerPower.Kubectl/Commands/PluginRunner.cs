@@ -26,7 +26,7 @@ public static class PluginRunner
                 TimeProvider.System, Random.Shared);
             return invocation.Command switch
             {
-                "restart" or "rebuild" => await OneShotCommand.RunAsync(invocation, context, cancellationToken),
+                "restart" or "rebuild" or "wake" => await OneShotCommand.RunAsync(invocation, context, cancellationToken),
                 "start" or "stop" => await StateCommand.RunAsync(invocation, context, cancellationToken),
                 "hold" => await HoldCommand.HoldAsync(invocation, context, cancellationToken),
                 "release" => await HoldCommand.ReleaseAsync(invocation, context, cancellationToken),

@@ -10,8 +10,12 @@ public sealed record ConditionView(string Type, string Status, string Reason, st
 /// <summary>An action sent to the provider (<c>status.lastAction</c> or one entry of <c>status.history</c>).</summary>
 public sealed record ActionView(string Type, string Result, DateTimeOffset? RequestTime, string Token, string Message);
 
-/// <summary>A one-shot's last token and phase (<c>status.restart</c>, <c>status.rebuild</c>).</summary>
+/// <summary>A one-shot's last token and phase (<c>status.restart</c>, <c>status.rebuild</c>, <c>status.wake</c>).</summary>
 public sealed record OneShotView(string Kind, string Token, string Phase, string Message);
+
+/// <summary><c>status.autoStop</c>: <see cref="Players"/> is empty while unknown (never shown as 0).</summary>
+public sealed record AutoStopView(string Players, DateTimeOffset? LastRead, DateTimeOffset? LastActive, DateTimeOffset? IdleSince,
+    DateTimeOffset? StoppedAt, string Reason);
 
 /// <summary>
 /// What the plugin shows of one ServerPower, read from its JSON. Every field is optional: a field missing from the
@@ -39,6 +43,10 @@ public sealed record ServerView
     public JsonNode? OverrideStatus { get; init; }
     /// <summary><c>status.history</c>, newest first, when present.</summary>
     public IReadOnlyList<ActionView>? History { get; init; }
+    /// <summary>The object has <c>spec.autoStop</c>.</summary>
+    public bool HasAutoStop { get; init; }
+    /// <summary><c>status.autoStop</c>, when present.</summary>
+    public AutoStopView? AutoStop { get; init; }
 
     public ConditionView? Condition(string type) => Conditions.FirstOrDefault(c => c.Type == type);
 
@@ -61,13 +69,18 @@ public sealed record ServerView
                 .Select(c => new ConditionView(Text(c, "type"), Text(c, "status"), Text(c, "reason"), Text(c, "message"), Time(c, "lastTransitionTime")))
                 .ToList(),
             LastAction = status?["lastAction"] is JsonObject last ? Action(last) : null,
-            OneShots = new[] { "restart", "rebuild" }
+            OneShots = new[] { "restart", "rebuild", "wake" }
                 .Where(kind => status?[kind] is JsonObject)
                 .Select(kind => new OneShotView(kind, Text(o, "status", kind, "token"), Text(o, "status", kind, "phase"), Text(o, "status", kind, "message")))
                 .ToList(),
             Hold = o["metadata"]?["annotations"]?[Annotations.Override] is JsonValue hold && hold.TryGetValue<string>(out var h) ? h : null,
             OverrideStatus = status?["override"]?.DeepClone(),
             History = status?["history"] is JsonArray history ? history.OfType<JsonObject>().Select(Action).ToList() : null,
+            HasAutoStop = o["spec"]?["autoStop"] is JsonObject,
+            AutoStop = status?["autoStop"] is JsonObject auto
+                ? new AutoStopView(Text(auto, "players"), Time(auto, "lastReadTime"), Time(auto, "lastActiveTime"), Time(auto, "idleSince"),
+                    Time(auto, "stoppedAt"), Text(auto, "reason"))
+                : null,
         };
     }
 

@@ -21,6 +21,7 @@ public static class StatusDetail
         if (s.Hold is not null) Field("Hold", s.Hold);
         if (s.OverrideStatus is not null) Field("Override", Compact(s.OverrideStatus));
         Field("Last action", s.LastAction is { } a ? Action(a, now) : "none");
+        if (s.AutoStop is { } auto) Field("Auto-stop", AutoStop(auto, s.Name, now));
 
         text.Append("Conditions:\n");
         text.Append(s.Conditions.Count == 0
@@ -45,6 +46,20 @@ public static class StatusDetail
                         h.Type, h.Result, Or(h.Token), h.Message]), "  "));
         }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// <c>players 0 (read 10s ago), idle 25m</c>, then <c>; auto-stopped 3h ago (Idle): kubectl power wake NAME</c> once
+    /// it was stopped. An unknown player count reads "unknown", never 0.
+    /// </summary>
+    private static string AutoStop(AutoStopView auto, string name, DateTimeOffset now)
+    {
+        var line = $"players {(auto.Players.Length > 0 ? auto.Players : "unknown")}";
+        if (auto.LastRead is { } read) line += $" (read {HumanDuration.Since(read, now)} ago)";
+        if (auto.IdleSince is { } idle) line += $", idle {HumanDuration.Since(idle, now)}";
+        if (auto.StoppedAt is { } stopped)
+            line += $"; auto-stopped {HumanDuration.Since(stopped, now)} ago ({Or(auto.Reason)}): kubectl power wake {name}";
+        return line;
     }
 
     private static string Action(ActionView a, DateTimeOffset now)

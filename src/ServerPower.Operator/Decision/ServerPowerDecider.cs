@@ -541,8 +541,7 @@ public static class ServerPowerDecider
         foreach (var (type, key) in new[] { (ActionType.Rebuild, Annotations.Rebuild), (ActionType.Restart, Annotations.Restart) })
         {
             if (server.Metadata.Annotations?.TryGetValue(key, out var value) != true) continue;
-            if (value is null || value.Length > Annotations.MaxTokenLength || !OneShotTokens.IsValid(value))
-                invalid[type] = $"annotation {key} must be {OneShotTokens.Rule}; it is ignored and nothing is sent for it";
+            if (OneShotTokens.Invalid(key, value) is { } message) invalid[type] = message;
         }
         return invalid;
     }

@@ -32,6 +32,9 @@ public sealed class MeteredProviderFactory(IPowerProviderFactory inner) : IPower
         public Task<ProviderOutcome> SendAsync(string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken) =>
             MeasureAsync(action.ToString().ToLowerInvariant(), () => inner.SendAsync(serverId, action, rebuild, cancellationToken), o => o);
 
+        public Task<ProviderOutcome> SendCommandAsync(string serverId, string command, CancellationToken cancellationToken) =>
+            MeasureAsync("command", () => inner.SendCommandAsync(serverId, command, cancellationToken), o => o);
+
         public TimeSpan? ActionWait(string serverId) => inner.ActionWait(serverId);
 
         public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) =>

@@ -81,6 +81,22 @@ internal abstract class HttpPowerProvider : IPowerProvider
         return Clean(password is null ? outcome : outcome with { Message = new SecretRedactor([password]).Redact(outcome.Message) });
     }
 
+    public async Task<ProviderOutcome> SendCommandAsync(string serverId, string command, CancellationToken cancellationToken)
+    {
+        if (!Capabilities.HasConsole)
+        {
+            return ProviderOutcome.Unsupported($"{Type} has no console; the command was not sent");
+        }
+
+        if ((ServerIds.Problem(serverId) ?? ConsoleCommands.Problem(command)) is { } problem)
+        {
+            return Clean(ProviderOutcome.Refused(OutcomeKind.Invalid, problem));
+        }
+
+        var request = CommandRequest(Escape(serverId), command) with { Operation = ProviderOperations.Command };
+        return Clean(await CallAsync(CallKind.DestructiveAction, request, MapCommand, cancellationToken));
+    }
+
     public async Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) => Clean(await ProbeCoreAsync(cancellationToken));
 
     protected abstract Task<ProviderOutcome> ProbeCoreAsync(CancellationToken cancellationToken);
@@ -126,6 +142,11 @@ internal abstract class HttpPowerProvider : IPowerProvider
 
     protected virtual (ProviderOutcome, IReadOnlyDictionary<string, ObservedServer>?) MapBatchRead(ProviderResponse response) =>
         throw new NotSupportedException();
+
+    /// <summary>The console command request (where <see cref="ProviderCapabilities.HasConsole"/>), for an escaped id.</summary>
+    protected virtual ProviderRequest CommandRequest(string escapedServerId, string command) => throw new NotSupportedException();
+
+    protected virtual ProviderOutcome MapCommand(ProviderResponse response) => throw new NotSupportedException();
 
     protected static CallKind KindOf(ActionType action) =>
         action is ActionType.Start or ActionType.Stop ? CallKind.IdempotentAction : CallKind.DestructiveAction;

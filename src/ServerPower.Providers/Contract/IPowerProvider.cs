@@ -18,6 +18,14 @@ public interface IPowerProvider
     /// <summary>Sends one action. Unsupported actions answer Unsupported without any request.</summary>
     Task<ProviderOutcome> SendAsync(string serverId, ActionType action, RebuildRequest? rebuild, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sends one line to the server's console (spec.stop.warning), at most once: never retried, since a repeat would
+    /// show the line twice. Without <see cref="ProviderCapabilities.HasConsole"/>, or for a command that is empty, over
+    /// <see cref="ConsoleCommands.MaxLength"/> or not one line, it answers Unsupported or Invalid without any request.
+    /// Never throws for a provider's answer: a refusal or failure is the outcome.
+    /// </summary>
+    Task<ProviderOutcome> SendCommandAsync(string serverId, string command, CancellationToken cancellationToken);
+
     /// <summary>An authenticated call proving the credentials work (HEO: its unauthenticated service status).</summary>
     Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken);
 

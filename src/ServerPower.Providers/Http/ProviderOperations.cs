@@ -17,6 +17,9 @@ public static class ProviderOperations
     /// <summary>restart, kill, reset or rebuild (sent at most once).</summary>
     public const string DestructiveAction = "destructive_action";
 
+    /// <summary>A console command (sent at most once).</summary>
+    public const string Command = "command";
+
     internal static string Of(CallKind kind) => kind switch
     {
         CallKind.Read => Read,

@@ -24,6 +24,9 @@ public interface IProviderSimulator : IAsyncDisposable
     /// <summary>Action requests received, per server and action (faulted ones included).</summary>
     ActionLog Actions { get; }
 
+    /// <summary>Console commands delivered to servers (always empty for providers without a console).</summary>
+    CommandLog Commands { get; }
+
     ServerStore Servers { get; }
 
     /// <summary>Adds a server with an id valid for this provider (Wenium: an integer).</summary>

@@ -166,6 +166,10 @@ public sealed class CrdDefinitionTests
     [Theory]
     [InlineData(ApiGroup.ServerPowerKind, "serverpower.spec.stop.gracePeriod")]
     [InlineData(ApiGroup.PowerProviderKind, "powerprovider.spec.reassertInterval")]
+    [InlineData(ApiGroup.ServerPowerKind, "serverpower.spec.stop.warning.before")]
+    [InlineData(ApiGroup.ServerPowerKind, "serverpower.spec.autoStop.idleAfter")]
+    [InlineData(ApiGroup.ServerPowerKind, "serverpower.spec.autoStop.maxRuntime")]
+    [InlineData(ApiGroup.ServerPowerKind, "serverpower.spec.autoStop.startupGrace")]
     public void Durations_use_the_GoDuration_pattern(string kind, string path)
     {
         var node = Crd.ForKind(kind).Fields().Single(f => f.Path == path).Node;

@@ -40,4 +40,24 @@ public sealed class OneShotTokensTests
         Gen.Select(Gen.Long[DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks], Gen.Int).Sample((ticks, seed) =>
             Assert.True(OneShotTokens.IsValid(OneShotTokens.New(new DateTimeOffset(ticks, TimeSpan.Zero), new Random(seed)))), iter: 5_000);
     }
+
+    [Theory]
+    [InlineData("power.serverops.io/wake", "20261130T101500Z-3f9a1c", false)]
+    [InlineData("power.serverops.io/wake", null, true)]
+    [InlineData("power.serverops.io/wake", "wake me", true)]
+    [InlineData("power.serverops.io/restart", "r1\n", true)]
+    public void Invalid_names_the_annotation_and_the_rule_for_every_one_shot(string annotation, string? token, bool refused)
+    {
+        var message = OneShotTokens.Invalid(annotation, token);
+
+        Assert.Equal(refused, message is not null);
+        if (refused) Assert.Equal($"annotation {annotation} must be {OneShotTokens.Rule}; it is ignored and nothing is sent for it", message);
+    }
+
+    [Fact]
+    public void Invalid_agrees_with_the_rule_on_any_text()
+    {
+        Gen.OneOf(ExtremeText.Value, Gen.String["abcXYZ019._:-\n "]).Sample(token =>
+            Assert.Equal(OneShotTokens.IsValid(token), OneShotTokens.Invalid(Annotations.Wake, token) is null), iter: 5_000);
+    }
 }

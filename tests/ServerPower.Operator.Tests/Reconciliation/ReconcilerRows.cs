@@ -141,6 +141,9 @@ internal static class ReconcilerRows
         }
 
         public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(ProbeAnswer);
+
+        public Task<ProviderOutcome> SendCommandAsync(string serverId, string command, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 
     /// <summary>Marks the server deleted while a finalizer that is not ours holds it.</summary>

@@ -53,4 +53,17 @@ public sealed class ScriptedProvider(ProviderType type, ProviderCapabilities cap
     }
 
     public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(ProviderOutcome.Accepted());
+
+    /// <summary>Console commands sent (spec.stop.warning), in order.</summary>
+    public List<(string ServerId, string Command)> Commands { get; } = [];
+
+    /// <summary>How a console command is answered; by default Unsupported unless the capabilities say there is a console.</summary>
+    public Func<string, ProviderOutcome>? CommandAnswer { get; set; }
+
+    public Task<ProviderOutcome> SendCommandAsync(string serverId, string command, CancellationToken cancellationToken)
+    {
+        if (!capabilities.HasConsole) return Task.FromResult(ProviderOutcome.Unsupported($"{type} has no console; the command was not sent"));
+        Commands.Add((serverId, command));
+        return Task.FromResult(CommandAnswer?.Invoke(command) ?? ProviderOutcome.Accepted("command sent"));
+    }
 }

@@ -151,6 +151,15 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
     private const string ProbeOneOf = "readinessProbe needs exactly one of tcpSocket and httpGet";
     private const string GraceBound = "gracePeriod must be at most 8760h (365 days)";
     private const string ReassertBound = "reassertInterval must be more than 0s and at most 8760h (365 days)";
+    private const string IdleNeedsActivity = "autoStop.idleAfter needs autoStop.activity";
+    private const string ActivityOneOf = "autoStop.activity needs exactly one of minecraft, a2s and httpGet";
+    private const string IdleBound = "autoStop.idleAfter must be from 10s to 8760h (365 days)";
+    private const string RuntimeBound = "autoStop.maxRuntime must be from 10s to 8760h (365 days)";
+    private const string GraceStartBound = "autoStop.startupGrace must be at most 8760h (365 days)";
+    private const string WarningBound = "warning.before must be more than 0s and at most 1h";
+    private const string Minecraft = "\"activity\": {\"minecraft\": {\"host\": \"mc.example.com\", \"port\": 25565}}";
+    private const string A2s = "\"a2s\": {\"host\": \"cs.example.com\", \"port\": 27015}";
+    private const string HttpGet = "\"httpGet\": {\"url\": \"https://game.example.com/status\", \"jsonPath\": \".players\"}";
 
     private const string Token = "\"credentialsSecretRef\": {\"name\": \"token\", \"key\": \"token\"}";
     private const string CaBundle = "\"caBundleSecretRef\": {\"name\": \"ca\", \"key\": \"ca.crt\"}";
@@ -188,6 +197,26 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
         { "PowerProvider", ReassertBound, $$"""{"type": "Heo", "reassertInterval": "250ms", {{Token}}}""", false },
         { "PowerProvider", ReassertBound, $$"""{"type": "Heo", "reassertInterval": "0s", {{Token}}}""", true },
         { "PowerProvider", ReassertBound, $$"""{"type": "Heo", "reassertInterval": "8760h1ms", {{Token}}}""", true },
+        { "ServerPower", IdleNeedsActivity, "{" + Provider + ", \"autoStop\": {\"idleAfter\": \"30m\", " + Minecraft + "}}", false },
+        { "ServerPower", IdleNeedsActivity, "{" + Provider + ", \"autoStop\": {\"maxRuntime\": \"12h\"}}", false },
+        { "ServerPower", IdleNeedsActivity, "{" + Provider + ", \"autoStop\": {\"idleAfter\": \"30m\"}}", true },
+        { "ServerPower", ActivityOneOf, "{" + Provider + ", \"autoStop\": {\"activity\": {" + A2s + "}}}", false },
+        { "ServerPower", ActivityOneOf, "{" + Provider + ", \"autoStop\": {\"activity\": {" + HttpGet + "}}}", false },
+        { "ServerPower", ActivityOneOf, "{" + Provider + ", \"autoStop\": {\"activity\": {}}}", true },
+        { "ServerPower", ActivityOneOf, "{" + Provider + ", \"autoStop\": {\"activity\": {" + A2s + ", " + HttpGet + "}}}", true },
+        { "ServerPower", IdleBound, "{" + Provider + ", \"autoStop\": {\"idleAfter\": \"10s\", " + Minecraft + "}}", false },
+        { "ServerPower", IdleBound, "{" + Provider + ", \"autoStop\": {\"idleAfter\": \"8760h\", " + Minecraft + "}}", false },
+        { "ServerPower", IdleBound, "{" + Provider + ", \"autoStop\": {\"idleAfter\": \"9s\", " + Minecraft + "}}", true },
+        { "ServerPower", IdleBound, "{" + Provider + ", \"autoStop\": {\"idleAfter\": \"8760h1ms\", " + Minecraft + "}}", true },
+        { "ServerPower", RuntimeBound, "{" + Provider + ", \"autoStop\": {\"maxRuntime\": \"10s\"}}", false },
+        { "ServerPower", RuntimeBound, "{" + Provider + ", \"autoStop\": {\"maxRuntime\": \"9999ms\"}}", true },
+        { "ServerPower", RuntimeBound, "{" + Provider + ", \"autoStop\": {\"maxRuntime\": \"8761h\"}}", true },
+        { "ServerPower", GraceStartBound, "{" + Provider + ", \"autoStop\": {\"startupGrace\": \"0s\", \"maxRuntime\": \"1h\"}}", false },
+        { "ServerPower", GraceStartBound, "{" + Provider + ", \"autoStop\": {\"startupGrace\": \"8761h\", \"maxRuntime\": \"1h\"}}", true },
+        { "ServerPower", WarningBound, "{" + Provider + ", \"stop\": {\"warning\": {\"before\": \"1h\", \"command\": \"say bye\"}}}", false },
+        { "ServerPower", WarningBound, "{" + Provider + ", \"stop\": {\"warning\": {\"before\": \"1ms\", \"command\": \"say bye\"}}}", false },
+        { "ServerPower", WarningBound, "{" + Provider + ", \"stop\": {\"warning\": {\"before\": \"0s\", \"command\": \"say bye\"}}}", true },
+        { "ServerPower", WarningBound, "{" + Provider + ", \"stop\": {\"warning\": {\"before\": \"61m\", \"command\": \"say bye\"}}}", true },
     };
 
     /// <summary>Where each rule sits, and the type Kubernetes names in its message.</summary>
@@ -196,6 +225,12 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
         ProbeOneOf => ("spec.readinessProbe", "object"),
         GraceBound => ("spec.stop.gracePeriod", "string"),
         ReassertBound => ("spec.reassertInterval", "string"),
+        IdleNeedsActivity => ("spec.autoStop", "object"),
+        ActivityOneOf => ("spec.autoStop.activity", "object"),
+        IdleBound => ("spec.autoStop.idleAfter", "string"),
+        RuntimeBound => ("spec.autoStop.maxRuntime", "string"),
+        GraceStartBound => ("spec.autoStop.startupGrace", "string"),
+        WarningBound => ("spec.stop.warning.before", "string"),
         _ => ("spec", "object"),
     };
 
@@ -259,7 +294,7 @@ public sealed class CelValidationTests(CelValidationTests.Emulator emulator) : I
             .ToList();
         var cases = ProjectCases.Select(row => (Kind: (string)row.Data.Item1, Message: row.Data.Item2, Refused: row.Data.Item4)).ToList();
 
-        Assert.Equal(8, rules.Count);
+        Assert.Equal(14, rules.Count);
         foreach (var (kind, message) in rules)
         {
             Assert.Contains(cases, c => c.Kind == kind && c.Message == message && c.Refused);

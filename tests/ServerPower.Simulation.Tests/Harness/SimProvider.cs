@@ -90,6 +90,10 @@ internal sealed class SimProvider(SimContext sim, FiberScheduler fibers, Provide
 
     public Task<ProviderOutcome> ProbeAsync(CancellationToken cancellationToken) => Task.FromResult(ProviderOutcome.Accepted());
 
+    /// <summary>The simulated providers have no console (as Wenium and HEO).</summary>
+    public Task<ProviderOutcome> SendCommandAsync(string serverId, string command, CancellationToken cancellationToken) =>
+        throw new NotSupportedException();
+
     private static ProviderOutcome FaultOutcome(ProviderFault fault, TimeSpan? retryAfter) => fault switch
     {
         ProviderFault.ServerError => new ProviderOutcome(OutcomeKind.Unavailable, "HTTP 503"),

@@ -35,6 +35,17 @@ internal static class PanelAnswers
         };
     }
 
+    /// <summary>A console command: 204 No Content, the panel's only success answer for it.</summary>
+    public static ProviderOutcome MapCommand(ProviderResponse response)
+    {
+        if (!response.IsSuccess)
+        {
+            return HttpOutcomes.FromStatus(response, ErrorMessage(JsonRead.Parse(response.Body)));
+        }
+
+        return response.StatusCode == 204 ? ProviderOutcome.Accepted("command sent") : HttpOutcomes.Unreadable(response, "not 204 No Content");
+    }
+
     public static ProviderOutcome MapRead(ProviderResponse response)
     {
         var root = JsonRead.Parse(response.Body);

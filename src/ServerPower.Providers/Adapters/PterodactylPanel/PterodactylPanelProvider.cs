@@ -12,6 +12,8 @@ namespace ServerPower.Providers.Adapters.PterodactylPanel;
 /// ignored. State: GET .../resources (current_state, is_suspended). A 409 is explained by
 /// GET /api/client/servers/{server}, the one route that answers in conflict states: Suspended or Busy.
 /// Probe: GET /api/client/account, the cheapest authenticated client call (one user row, no server listing).
+/// Console: "Pterodactyl client API: send command", POST /api/client/servers/{server}/command with {"command": X},
+/// answered 204 (upstream answers 502 "Server must be online in order to send commands." for a stopped server).
 /// </summary>
 internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPowerProvider(context)
 {
@@ -19,7 +21,8 @@ internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPo
         CanReadState: true,
         CanBatchRead: false,
         Actions: new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Restart, ActionType.Kill, ActionType.Rebuild },
-        RebuildUsesSpec: false);
+        RebuildUsesSpec: false,
+        HasConsole: true);
 
     public override ProviderType Type => ProviderType.PterodactylPanel;
 
@@ -53,6 +56,11 @@ internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPo
             ? (await ExplainConflictAsync(serverId, outcome, cancellationToken)).Outcome
             : outcome;
     }
+
+    protected override ProviderRequest CommandRequest(string escapedServerId, string command) =>
+        ProviderRequest.Post($"/api/client/servers/{escapedServerId}/command", new Dictionary<string, string> { ["command"] = command });
+
+    protected override ProviderOutcome MapCommand(ProviderResponse response) => PanelAnswers.MapCommand(response);
 
     private static Dictionary<string, string> PowerBody(ActionType action)
     {

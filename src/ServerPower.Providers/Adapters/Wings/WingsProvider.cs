@@ -14,6 +14,8 @@ namespace ServerPower.Providers.Adapters.Wings;
 /// the power lock taken. Rebuild is upstream's POST /api/servers/{uuid}/reinstall. Errors are {"error"}:
 /// 401 missing header and 403 wrong token both mean Unauthorized; 400 on start/restart means suspended.
 /// State: GET /api/servers/{uuid}; batch GET /api/servers; probe GET /api/system.
+/// Console: "Wings API: send command", POST /api/servers/{uuid}/commands with {"commands": [X]}, answered 204 (502
+/// {"error"} for a server that is not running).
 /// </summary>
 internal sealed class WingsProvider(ProviderContext context) : HttpPowerProvider(context)
 {
@@ -24,7 +26,8 @@ internal sealed class WingsProvider(ProviderContext context) : HttpPowerProvider
         CanReadState: true,
         CanBatchRead: true,
         Actions: new HashSet<ActionType> { ActionType.Start, ActionType.Stop, ActionType.Restart, ActionType.Kill, ActionType.Rebuild },
-        RebuildUsesSpec: false);
+        RebuildUsesSpec: false,
+        HasConsole: true);
 
     public override ProviderType Type => ProviderType.Wings;
 
@@ -96,6 +99,14 @@ internal sealed class WingsProvider(ProviderContext context) : HttpPowerProvider
             });
         return CallAsync(KindOf(action), request, MapAction, cancellationToken);
     }
+
+    protected override ProviderRequest CommandRequest(string escapedServerId, string command) =>
+        ProviderRequest.Post($"/api/servers/{escapedServerId}/commands", new Dictionary<string, string[]> { ["commands"] = [command] });
+
+    protected override ProviderOutcome MapCommand(ProviderResponse response) =>
+        !response.IsSuccess ? MapError(response)
+        : response.StatusCode == 204 ? ProviderOutcome.Accepted("command sent")
+        : HttpOutcomes.Unreadable(response, "not 204 No Content");
 
     private static ProviderOutcome MapAction(ProviderResponse response)
     {

@@ -51,6 +51,9 @@ public abstract class ProviderSimulator : IProviderSimulator
 
     public ActionLog Actions { get; } = new();
 
+    /// <summary>Console commands delivered (providers with a console: Pterodactyl panel, Wings).</summary>
+    public CommandLog Commands { get; } = new();
+
     public ServerStore Servers { get; }
 
     public SimulatorOptions Options { get; }

@@ -6,7 +6,8 @@ namespace ServerPower.Sandbox.Providers.Core;
 /// One action request as a simulator received it (faulted ones included): which server, which action, when.
 /// Every provider's actions are POSTs to a path naming the server after "servers" (Wenium, panel, Wings) or
 /// "vps-custom" (HEO); the action is the body's "action" (or "signal"), else the path's last segment
-/// (HEO's start/stop/reset, the reinstall endpoints).
+/// (HEO's start/stop/reset, the reinstall endpoints). Console commands (".../command", ".../commands") are no action:
+/// the <see cref="CommandLog"/> holds them.
 /// </summary>
 public sealed record SimulatedAction(string ServerId, string Action, DateTimeOffset At)
 {
@@ -24,6 +25,11 @@ public sealed record SimulatedAction(string ServerId, string Action, DateTimeOff
         }
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length > 0 && segments[^1] is "command" or "commands")
+        {
+            return null;
+        }
+
         var index = Array.FindLastIndex(segments, s => s is "servers" or "vps-custom");
         if (index < 0 || index + 1 >= segments.Length)
         {

@@ -10,6 +10,8 @@ namespace ServerPower.Sandbox.Providers.PterodactylPanel;
 /// ("Server Power Actions": 200 {"data": {"success", "message"}}, errors {"status", "message"}),
 /// upstream's 409 {"errors": [...]} for suspended or installing servers, GET .../resources,
 /// GET /api/client/servers/{server}, POST .../settings/reinstall (202), GET /api/client and /api/client/account.
+/// POST .../command {"command"} ("Pterodactyl client API: send command"): 204, upstream's 502 for a server that is not
+/// running, 422 without a command; delivered commands go to <see cref="ProviderSimulator.Commands"/>.
 /// </summary>
 public sealed class PterodactylPanelSimulator : ProviderSimulator
 {
@@ -52,6 +54,7 @@ public sealed class PterodactylPanelSimulator : ProviderSimulator
         routes.MapGet("/api/client/servers/{server}/resources", ResourcesAsync);
         routes.MapPost("/api/client/servers/{server}/power", PowerAsync);
         routes.MapPost("/api/client/servers/{server}/settings/reinstall", ReinstallAsync);
+        routes.MapPost("/api/client/servers/{server}/command", CommandAsync);
         routes.MapFallback(NotFound);
     }
 
@@ -145,6 +148,37 @@ public sealed class PterodactylPanelSimulator : ProviderSimulator
             : Json(context, 200, new { data = new { success = true, message = $"Power action {action} sent successfully" } });
     }
 
+    private Task CommandAsync(HttpContext context, string server)
+    {
+        if (Servers.Find(server) is not { } found)
+        {
+            return NotFound(context);
+        }
+
+        if (Refusal(context, found) is { } refused)
+        {
+            return refused;
+        }
+
+        if (StringField(JsonBodyOf(context), "command") is not { Length: > 0 } command)
+        {
+            return Json(context, 422, Errors("ValidationException", 422, "The command field is required."));
+        }
+
+        if (WingsUnavailable)
+        {
+            return Json(context, 503, new { status = 503, message = "Wings daemon unavailable: Connection timeout" });
+        }
+
+        if (found.StateAt(Now) != SimPowerState.Running)
+        {
+            return Json(context, 502, Errors("HttpException", 502, "Server must be online in order to send commands."));
+        }
+
+        Commands.Add(new ReceivedCommand(found.Id, command, Now));
+        return Empty(context, 204);
+    }
+
     private Task ReinstallAsync(HttpContext context, string server)
     {
         if (Servers.Find(server) is not { } found)
@@ -152,18 +186,24 @@ public sealed class PterodactylPanelSimulator : ProviderSimulator
             return NotFound(context);
         }
 
+        if (Refusal(context, found) is { } refused)
+        {
+            return refused;
+        }
+
+        Servers.Reinstall(found, SimPowerState.Offline);
+        return Empty(context, 202);
+    }
+
+    /// <summary>Upstream's 403 for the limited token and 409 for a suspended or installing server; null when neither applies.</summary>
+    private Task? Refusal(HttpContext context, SimulatedServer found)
+    {
         if (IsLimited(context))
         {
             return Json(context, 403, Errors("AccessDeniedHttpException", 403, "This action is unauthorized."));
         }
 
-        if (Conflict(found) is { } conflict)
-        {
-            return Json(context, 409, Errors("ConflictHttpException", 409, conflict));
-        }
-
-        Servers.Reinstall(found, SimPowerState.Offline);
-        return Empty(context, 202);
+        return Conflict(found) is { } conflict ? Json(context, 409, Errors("ConflictHttpException", 409, conflict)) : null;
     }
 
     private string? Conflict(SimulatedServer server) => server.Suspended

@@ -12,6 +12,8 @@ namespace ServerPower.Sandbox.Providers.Wings;
 /// waits up to wait_seconds (omitted = 0, out of range = 30) for it to finish or is silently dropped; kill
 /// never waits; start does nothing unless offline. 400 start/restart of a suspended server, 404, 422.
 /// POST .../reinstall (202, 409 while busy), GET /api/servers, /api/servers/{uuid}, /api/system.
+/// POST .../commands {"commands": [...]} ("Wings API: send command"): 204, upstream's 502 for a server that is not
+/// running, 400 for a body without commands; delivered commands go to <see cref="ProviderSimulator.Commands"/>.
 /// Auth (upstream): missing or malformed header 401, wrong token 403, both {"error"}; X-Request-Id on every answer.
 /// </summary>
 public sealed class WingsSimulator : ProviderSimulator
@@ -50,6 +52,7 @@ public sealed class WingsSimulator : ProviderSimulator
             Servers.Find(uuid) is { } found ? Json(context, 200, View(found)) : NotFound(context));
         routes.MapPost("/api/servers/{uuid}/power", PowerAsync);
         routes.MapPost("/api/servers/{uuid}/reinstall", ReinstallAsync);
+        routes.MapPost("/api/servers/{uuid}/commands", CommandsAsync);
         routes.MapFallback(NotFound);
     }
 
@@ -96,6 +99,32 @@ public sealed class WingsSimulator : ProviderSimulator
 
         Apply(found, action, WaitSeconds(body));
         return Empty(context, 202);
+    }
+
+    private Task CommandsAsync(HttpContext context, string uuid)
+    {
+        if (Servers.Find(uuid) is not { } found)
+        {
+            return NotFound(context);
+        }
+
+        if (JsonBodyOf(context) is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("commands", out var list)
+            || list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(c => c.ValueKind != JsonValueKind.String))
+        {
+            return Error(context, 400, "The request body is not valid: commands must be a list of strings.");
+        }
+
+        if (found.StateAt(Now) != SimPowerState.Running)
+        {
+            return Error(context, 502, "Cannot send commands to a stopped server instance.");
+        }
+
+        foreach (var command in list.EnumerateArray())
+        {
+            Commands.Add(new ReceivedCommand(found.Id, command.GetString()!, Now));
+        }
+
+        return Empty(context, 204);
     }
 
     private void Apply(SimulatedServer server, string action, int waitSeconds)
