@@ -28,6 +28,14 @@ public sealed record AutoStopStatus
     [JsonPropertyName("idleSince"), JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? IdleSince { get; init; }
 
+    /// <summary>
+    /// When the operator last saw the server start: first seen Running after it was not (or at first sight), or the
+    /// request time of an accepted restart or rebuild (for a provider that cannot report state: the first accepted
+    /// start). maxRuntime and startupGrace count from it; absent while the server is not running.
+    /// </summary>
+    [JsonPropertyName("startedAt"), JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? StartedAt { get; init; }
+
     /// <summary>When the operator auto-stopped the server; absent once it was woken or started again.</summary>
     [JsonPropertyName("stoppedAt"), JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? StoppedAt { get; init; }

@@ -24,6 +24,12 @@ public static class EventReasons
     public const string StopNotInEffect = "StopNotInEffect";
     /// <summary>The provider reinstalls a server as configured there; spec.rebuild does not apply.</summary>
     public const string RebuildSpecIgnored = "RebuildSpecIgnored";
+    /// <summary>An auto-stopped server is woken (a wake token, a spec change, an override Running) or its auto-stop ends (the message says which).</summary>
+    public const string Woken = "Woken";
+    /// <summary>A wake token was recorded without effect: the server was not auto-stopped.</summary>
+    public const string WakeSkipped = "WakeSkipped";
+    /// <summary>An idle stop was due, but the read right before it did not see 0 players: nothing was sent.</summary>
+    public const string IdleStopCancelled = "IdleStopCancelled";
     /// <summary>A PowerSchedule's desired state changed.</summary>
     public const string Transition = "Transition";
 

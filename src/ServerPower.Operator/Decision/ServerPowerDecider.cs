@@ -37,6 +37,9 @@ public static class ServerPowerDecider
     public static bool ShouldReadState(ServerPowerResource server, ProviderCapabilities capabilities) =>
         !server.Spec.Suspend && capabilities.CanReadState;
 
+    /// <summary>Whether the activity monitor reads this server's players now (<see cref="AutoStopDecision.Reads"/>).</summary>
+    public static bool ActivityRuns(DecisionInput input) => AutoStopDecision.Reads(Draft.Begin(input));
+
     /// <summary>Whether the prober runs this server's readiness probe (<see cref="ReadinessRules.Probed"/>).</summary>
     public static bool ProbeRuns(DecisionInput input) => ReadinessRules.Probed(Draft.Begin(input));
 
@@ -121,7 +124,8 @@ public static class ServerPowerDecider
 
         if (OrderRules.Invalid(d) is { } badOrder) return HoldInvalidOrder(d, provider, observed, badOrder);
         if (OneShot(d, provider, observed, invalid) is { } oneShot) return oneShot;
-        return d.Blind ? ConvergeBlind(d, provider) : Converge(d, provider, observed!);
+        if (AutoStopDecision.Stop(d, provider, observed) is { } autoStop) return autoStop;
+        return AutoStopDecision.Sooner(d, d.Blind ? ConvergeBlind(d, provider) : Converge(d, provider, observed!));
     }
 
     /// <summary>
@@ -352,7 +356,7 @@ public static class ServerPowerDecider
             // must not then read as an effect still awaited.
             if (last is { Result: ActionResult.Accepted or ActionResult.Uncertain, SettledTime: null } && Settles(d, last, desired))
                 d.Status = d.Status with { LastAction = last with { SettledTime = KubeTimeConverter.Truncate(d.Input.Now) } };
-            ReadinessRules.Ready(d, Reasons.InDesiredState, $"the server is {observed.Power}");
+            AutoStopDecision.InDesiredState(d, observed.Power);
             return d.Deleting ? d.Release() : d.Wait(settings.ResyncPeriod);
         }
         switch (observed.Power)
