@@ -49,13 +49,14 @@ internal static class AutoStopDecision
         if (notAllowed is not null) d.Synced(false, Reasons.EndpointNotAllowed, $"spec.autoStop.activity: {notAllowed}");
         if (d.AutoStopped is not null || d.Deleting || d.Desired != DesiredPowerState.Running || !provider.Capabilities.Supports(ActionType.Stop)) return null;
         if (!d.Blind && observed?.Power != PowerState.Running) return null;
-        if (Due(d, plan, notAllowed is null) is not var (reason, why)) return null;
-        if (reason == AutoStopReason.Idle && d.Input.AutoStop?.Confirmation is { } confirmation && confirmation.Players != 0)
+        // A confirmation is only taken for an idle stop that was due; the read also ended the idle run it did not confirm.
+        if (d.Input.AutoStop?.Confirmation is { Players: not 0 } confirmation)
         {
             var saw = confirmation.Players is { } players ? $"{players} players" : $"an unknown count ({confirmation.Outcome}: {confirmation.Message})";
-            d.Event(false, EventReasons.IdleStopCancelled, $"an idle stop was due ({why}), but the read right before it saw {saw}: not stopped");
+            d.Event(false, EventReasons.IdleStopCancelled, $"an idle stop was due, but the read right before it saw {saw}: not stopped");
             return null;
         }
+        if (Due(d, plan, notAllowed is null) is not var (reason, why)) return null;
         if (d.Observing)
         {
             d.PlanAsManaged(m => Send(m, reason, why));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.AutoStop;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Ordering;
@@ -21,7 +22,9 @@ namespace ServerPower.Operator.Reconciliation;
 /// against resourceVersion, before the provider is called: at most once, even across crashes.
 /// With <paramref name="probes"/>, readiness probes are read from and handed to the prober (null: probes off); with
 /// <paramref name="graph"/>, spec.startAfter order is computed from the cache (null: no order); with
-/// <paramref name="owners"/>, only the first ServerPower that declares a server of an account acts on it.
+/// <paramref name="owners"/>, only the first ServerPower that declares a server of an account acts on it; with
+/// <paramref name="activity"/>, spec.autoStop.activity is read and handed to the decision (null: activity reads off,
+/// so only maxRuntime can stop a server by itself).
 /// </summary>
 public sealed class ServerPowerReconciler(
     IResourceClient client,
@@ -33,7 +36,8 @@ public sealed class ServerPowerReconciler(
     ReadinessProber? probes = null,
     IServerGraph? graph = null,
     IScheduleClient? schedules = null,
-    ServerOwnership? owners = null) : IReconciler
+    ServerOwnership? owners = null,
+    IActivityMonitor? activity = null) : IReconciler
 {
     private readonly StatusWriteRetry outcomeWriter = new(time, logger);
 
@@ -43,6 +47,7 @@ public sealed class ServerPowerReconciler(
         if (server is null)
         {
             probes?.Track(key, null, null);
+            activity?.Forget(key);
             return ReconcileResult.Done;
         }
         try
@@ -61,6 +66,7 @@ public sealed class ServerPowerReconciler(
         if (Deletion.Requested(server))
         {
             probes?.Track(ObjectKey.From(server.Metadata), null, null);
+            activity?.Forget(ObjectKey.From(server.Metadata));
             if (!Deletion.HasFinalizer(server)) return ReconcileResult.Done;
             if (!Deletion.WantsFinalizer(server))
             {
@@ -88,6 +94,7 @@ public sealed class ServerPowerReconciler(
             var intent = EffectiveState.Resolve(server, schedule, now);
             var dependencies = graph is null ? null : DependencyResolver.Resolve(server, graph);
             input = new DecisionInput(server, view, now, settings, Readiness(server, since), dependencies, intent, conflict);
+            input = input with { AutoStop = Activity(input) };
             decision = ServerPowerDecider.Decide(input);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -95,6 +102,15 @@ public sealed class ServerPowerReconciler(
             return await DecisionFailedAsync(server, e, cancellationToken);
         }
         probes?.Track(ObjectKey.From(server.Metadata), ServerPowerDecider.ProbeRuns(input) ? server.Spec.ReadinessProbe : null, since);
+
+        if (decision is Decision.Decision.Send { Action.AutoStop: AutoStopReason.Idle } && input.AutoStop is { Confirmation: null } unconfirmed && activity is not null)
+        {
+            // The last look before an idle stop: anything but a successful read of 0 players cancels it (AutoStopView).
+            var key = ObjectKey.From(server.Metadata);
+            var read = await activity.ReadNowAsync(key, cancellationToken);
+            input = input with { Now = time.GetUtcNow(), AutoStop = unconfirmed with { Activity = activity.Observe(key), Confirmation = read } };
+            decision = ServerPowerDecider.Decide(input);
+        }
 
         var rotated = false;
         if (decision is Decision.Decision.Send send && usable is not null)
@@ -171,6 +187,30 @@ public sealed class ServerPowerReconciler(
             return ReconcileResult.Done;
         }
         return ReconcileResult.Fail(message);
+    }
+
+    /// <summary>
+    /// Reads spec.autoStop.activity while it applies (<see cref="ServerPowerDecider.ActivityRuns"/>) and a target as
+    /// written may be read; otherwise nothing of it is read (the monitor forgets the server). Null: activity reads off,
+    /// or nothing to read.
+    /// </summary>
+    private AutoStopView? Activity(DecisionInput input)
+    {
+        if (activity is null) return null;
+        var key = ObjectKey.From(input.Server.Metadata);
+        if (AutoStopRules.Read(input.Server.Spec).Plan is not { Activity: { } target } plan || !ServerPowerDecider.ActivityRuns(input))
+        {
+            activity.Forget(key);
+            return null;
+        }
+        var watched = AutoStop.ActivitySpec.From(target, plan.Period);
+        if (activity.Check(watched) is { } notAllowed)
+        {
+            activity.Forget(key);
+            return new AutoStopView(null, notAllowed);
+        }
+        activity.Ensure(key, watched);
+        return new AutoStopView(activity.Observe(key));
     }
 
     /// <summary>What the decision learns of the readiness probe; null when the server has none or probes are off.</summary>
