@@ -113,6 +113,7 @@ public sealed class ServerPowerReconciler(
         }
 
         var rotated = false;
+        AutoStopReason? acceptedAutoStop = null;
         if (decision is Decision.Decision.Send send && usable is not null)
         {
             if (usable.Provider.ActionWait(server.Spec.ServerId) is { } wait)
@@ -127,6 +128,7 @@ public sealed class ServerPowerReconciler(
             server = await client.PatchServerStatusAsync(server, send.Status, requireResourceVersion: true, cancellationToken);
             var outcome = await SendAsync(server, usable.Provider, send.Action, cancellationToken);
             decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, send, outcome);
+            if (outcome.IsAccepted) acceptedAutoStop = send.Action.AutoStop;
             Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
             rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
@@ -139,6 +141,7 @@ public sealed class ServerPowerReconciler(
             // what a newer reconcile recorded (a conflict requeues the key).
             server = await WriteStatusAsync(server, decision.Status, cancellationToken, requireResourceVersion: true);
         }
+        AutoStopMetrics.Record(input.Server.Status?.AutoStop, decision.Status.AutoStop, acceptedAutoStop, time.GetUtcNow());
         foreach (var e in decision.Events)
             await events.RecordAsync(server, e.Warning, e.Reason, e.Message, cancellationToken);
         switch (decision)
