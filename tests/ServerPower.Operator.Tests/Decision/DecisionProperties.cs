@@ -31,7 +31,7 @@ public sealed class DecisionProperties
         (1, Gen.Const((Step)new Step.Orphan())),
         (3, Gen.OneOf(PowerState.Running, PowerState.Stopped, PowerState.Starting, PowerState.Stopping, PowerState.Busy)
             .Select(p => (Step)new Step.World(p))),
-        (3, Gen.OneOf(1, 5, 30, 120, 601, 3600).Select(s => (Step)new Step.Wait(s))),
+        (3, Gen.OneOf(1, 5, 10, 20, 30, 120, 601, 3600).Select(s => (Step)new Step.Wait(s))),
         (1, Gen.Int[0, DecisionWorld.Targets.Length - 1].Select(t => (Step)new Step.Retarget(t))),
         (1, Gen.OneOf(Overrides).Select(o => (Step)new Step.Override(o))),
         (1, Gen.Bool.Select(b => (Step)new Step.Conflict(b))),
@@ -73,10 +73,19 @@ public sealed class DecisionProperties
     [Fact]
     public void Auto_stop_promises_hold_and_auto_stops_happen()
     {
-        var gen = AnyStep.Array[1, 80].Select(rest => new Step[] { new Step.AutoStop(true), new Step.Reconcile(0, 0, false) }.Concat(rest).ToArray());
-        var stops = 0;
-        gen.Sample(steps => Interlocked.Add(ref stops, Run(steps).AutoStops), iter: Iterations(), print: Print);
-        Assert.True(stops > 0, "no generated history auto-stopped");
+        // Weighted toward what leads to an idle stop (reads, empty servers, short waits, plain reconciles), so one is common.
+        var step = Gen.Frequency(
+            (4, AnyStep), (3, Gen.Const((Step)new Step.Read())), (1, Gen.Const((Step)new Step.Players(0))),
+            (2, Gen.OneOf(5, 10, 20).Select(s => (Step)new Step.Wait(s))), (3, Gen.Const((Step)new Step.Reconcile(0, 0, false))));
+        var gen = step.Array[1, 80].Select(rest => new Step[] { new Step.AutoStop(true), new Step.Reconcile(0, 0, false) }.Concat(rest).ToArray());
+        var (stops, idle) = (0, 0);
+        gen.Sample(steps =>
+        {
+            var world = Run(steps);
+            Interlocked.Add(ref stops, world.AutoStops);
+            Interlocked.Add(ref idle, world.IdleStops);
+        }, iter: Iterations(), print: Print);
+        Assert.True(idle > 0 && stops > idle, $"generated histories made {stops} auto-stops, {idle} of them idle: both kinds must occur");
     }
 
     /// <summary>A history the generator found once, kept as an example (see the class summary).</summary>

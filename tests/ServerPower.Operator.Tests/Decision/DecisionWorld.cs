@@ -78,6 +78,7 @@ public sealed class DecisionWorld
     private bool autoStopped;
     public static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(30);
     public int AutoStops { get; private set; }
+    public int IdleStops { get; private set; }
 
     public DateTimeOffset Now { get; private set; } = Cases.T0;
     public DesiredPowerState Declared { get; private set; } = DesiredPowerState.Running;
@@ -250,7 +251,11 @@ public sealed class DecisionWorld
                 _ => ProviderOutcome.Accepted("ok"),
             };
             Requests.Add((Now, action.Type, action.OneShotToken, answer.IsAccepted || r.Answer == 6, Physical));
-            if (action.AutoStop == AutoStopReason.Idle) CheckIdleStop(confirmation);
+            if (action.AutoStop == AutoStopReason.Idle)
+            {
+                CheckIdleStop(confirmation);
+                IdleStops++;
+            }
             Check(!(autoStopped && action.Type == ActionType.Start), "an auto-stopped server was started again with no wake condition since");
             if (action.AutoStop is not null)
             {
