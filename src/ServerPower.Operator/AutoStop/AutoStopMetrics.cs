@@ -7,16 +7,16 @@ namespace ServerPower.Operator.AutoStop;
 public static class AutoStopMetrics
 {
     public static readonly Counter Stops = Prometheus.Metrics.CreateCounter(
-        "serverpower_autostops_total", "Stops auto-stop sent that the provider accepted, by reason (Idle, MaxRuntime).", "reason");
+        "serverpower_autostops_total", "Auto-stops decided (status.autoStop.stoppedAt recorded), by reason (Idle, MaxRuntime).", "reason");
 
     public static readonly Counter SavedHours = Prometheus.Metrics.CreateCounter(
         "serverpower_autostop_saved_hours_total",
         "An estimate of server-hours not run because of auto-stop: from each auto-stop's stoppedAt until it was woken or ended, added when it ends.");
 
-    /// <summary>Counts what one reconcile changed: an accepted auto-stop, and an auto-stop that ended (its hours).</summary>
-    public static void Record(AutoStopStatus? before, AutoStopStatus? after, AutoStopReason? accepted, DateTimeOffset now)
+    /// <summary>Counts what one written status changed: an auto-stop recorded, and an auto-stop that ended (its hours).</summary>
+    public static void Record(AutoStopStatus? before, AutoStopStatus? after, DateTimeOffset now)
     {
-        if (accepted is { } reason) Stops.WithLabels(reason.ToString()).Inc();
+        if (before?.StoppedAt is null && after is { StoppedAt: not null, Reason: { } reason }) Stops.WithLabels(reason.ToString()).Inc();
         if (before?.StoppedAt is { } stoppedAt && after?.StoppedAt is null && now > stoppedAt)
             SavedHours.Inc((now - stoppedAt).TotalHours);
     }

@@ -59,10 +59,10 @@ internal static class AutoStopDecision
         if (Due(d, plan, notAllowed is null) is not var (reason, why)) return null;
         if (d.Observing)
         {
-            d.PlanAsManaged(m => Send(m, reason, why));
+            d.PlanAsManaged(m => Send(m, provider, reason, why));
             return null;
         }
-        return Send(d, reason, why);
+        return Send(d, provider, reason, why);
     }
 
     /// <summary>A wait comes back no later than the next auto-stop deadline (idle or maxRuntime) that is still ahead.</summary>
@@ -76,7 +76,7 @@ internal static class AutoStopDecision
             deadlines.Add(Later(since + idle, started + plan.StartupGrace));
         var ahead = deadlines.Select(t => t - d.Input.Now).Where(t => t > TimeSpan.Zero).ToList();
         if (ahead.Count == 0) return decision;
-        var next = ahead.Min();
+        var next = ahead.Min() < d.Input.Settings.MinPoll ? d.Input.Settings.MinPoll : ahead.Min();
         return wait.After is { } after && after <= next ? decision : wait with { After = next };
     }
 
@@ -99,7 +99,8 @@ internal static class AutoStopDecision
         return null;
     }
 
-    private static Decision Send(Draft d, AutoStopReason reason, string why)
+    /// <summary>Records the auto-stop, then stops: a maxRuntime stop after spec.stop.warning (<see cref="StopWarningRule"/>), an idle one at once.</summary>
+    private static Decision Send(Draft d, ProviderView.Resolved provider, AutoStopReason reason, string why)
     {
         var now = KubeTimeConverter.Truncate(d.Input.Now);
         d.Status = d.Status with
@@ -108,6 +109,7 @@ internal static class AutoStopDecision
             AutoStop = d.Status.AutoStop! with { StoppedAt = now, Reason = reason },
         };
         d.Event(false, Reasons.AutoStopped, $"auto-stop ({reason}): {why}; stopping the server");
+        if (reason == AutoStopReason.MaxRuntime && StopWarningRule.Before(d, provider) is { } warning) return warning;
         d.Ready(false, Reasons.ActionPending, $"sending Stop: auto-stop ({reason}): {why}");
         return d.Send(new PlannedAction(ActionType.Stop, null, reason));
     }

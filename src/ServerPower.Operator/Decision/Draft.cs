@@ -35,6 +35,8 @@ internal sealed class Draft
             Override = Intent.Override,
         };
         if (Woken is not null) Status = Status with { AutoStop = Status.AutoStop! with { StoppedAt = null, Reason = null } };
+        // A warning belongs to the stop it announced: declared Running again, the next stop is warned afresh.
+        if (Desired == DesiredPowerState.Running) Status = Status with { StopWarning = null };
         Target = input.Provider is ProviderView.Resolved resolved ? ActionTarget.Of(input.Server, resolved) : null;
         Grace = StopGrace.Read(input.Server.Spec);
     }
@@ -69,7 +71,12 @@ internal sealed class Draft
         var managed = manage(new Draft(Input, Status, [], observing: false) { syncFailed = syncFailed });
         Plan = new PlannedActionStatus
         {
-            Action = (managed as Decision.Send)?.Action.Type.ToString() ?? PlannedActionStatus.None,
+            Action = managed switch
+            {
+                Decision.Send send => send.Action.Type.ToString(),
+                Decision.Warn => ActionType.Stop.ToString(),
+                _ => PlannedActionStatus.None,
+            },
             Reason = Conditions.Find(managed.Status.Conditions, ConditionTypes.Ready)?.Message,
         };
     }
@@ -183,6 +190,9 @@ internal sealed class Draft
 
     /// <summary>A transient failure: back with the work queue's backoff.</summary>
     public Decision Retry() => new Decision.Retry(Finish(), events.ToList());
+
+    /// <summary>Sends a stop warning to the console (status.stopWarning already records it); back after <paramref name="before"/>.</summary>
+    public Decision Warn(string command, TimeSpan before) => new Decision.Warn(Finish(), events.ToList(), command, before);
 
     /// <summary>The object being deleted may go.</summary>
     public Decision Release() => new Decision.Release(Finish(), events.ToList());

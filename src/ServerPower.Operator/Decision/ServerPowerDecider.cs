@@ -461,7 +461,8 @@ public static class ServerPowerDecider
                 d.WithDeletionHint($"the provider reports {observed.RawState}; it is stopped once that ends"));
             return d.Wait(Poll(d));
         }
-        if (!awaited) return OrderRules.HoldStop(d) ?? Send(d, provider, ActionType.Stop, $"the server is {observed.Power}, declared {d.Desired}");
+        if (!awaited)
+            return OrderRules.HoldStop(d) ?? StopWarningRule.Before(d, provider) ?? Send(d, provider, ActionType.Stop, $"the server is {observed.Power}, declared {d.Desired}");
         if (!stillStopping)
         {
             d.Event(true, EventReasons.StopNotInEffect,

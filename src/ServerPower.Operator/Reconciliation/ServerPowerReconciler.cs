@@ -113,7 +113,6 @@ public sealed class ServerPowerReconciler(
         }
 
         var rotated = false;
-        AutoStopReason? acceptedAutoStop = null;
         if (decision is Decision.Decision.Send send && usable is not null)
         {
             if (usable.Provider.ActionWait(server.Spec.ServerId) is { } wait)
@@ -128,7 +127,6 @@ public sealed class ServerPowerReconciler(
             server = await client.PatchServerStatusAsync(server, send.Status, requireResourceVersion: true, cancellationToken);
             var outcome = await SendAsync(server, usable.Provider, send.Action, cancellationToken);
             decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, send, outcome);
-            if (outcome.IsAccepted) acceptedAutoStop = send.Action.AutoStop;
             Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
             rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
@@ -141,7 +139,7 @@ public sealed class ServerPowerReconciler(
             // what a newer reconcile recorded (a conflict requeues the key).
             server = await WriteStatusAsync(server, decision.Status, cancellationToken, requireResourceVersion: true);
         }
-        AutoStopMetrics.Record(input.Server.Status?.AutoStop, decision.Status.AutoStop, acceptedAutoStop, time.GetUtcNow());
+        AutoStopMetrics.Record(input.Server.Status?.AutoStop, decision.Status.AutoStop, time.GetUtcNow());
         foreach (var e in decision.Events)
             await events.RecordAsync(server, e.Warning, e.Reason, e.Message, cancellationToken);
         switch (decision)
@@ -157,12 +155,31 @@ public sealed class ServerPowerReconciler(
             case Decision.Decision.Wait wait:
                 // Back exactly when the schedule's next transition or the override's end comes, not polled for it.
                 return TransitionRequeue.At(Requeue(wait.After, settings), (input.Intent as Intent.Known)?.NextChange, time.GetUtcNow());
-            case Decision.Decision.Send:
+            case Decision.Decision.Warn warn when usable is not null:
+                return await WarnAsync(server, usable.Provider, warn, cancellationToken);
+            case Decision.Decision.Send or Decision.Decision.Warn:
                 // Only without a usable provider, which the decision never sends to (it waits for one instead).
                 throw new UnreachableException("an action was decided for a provider that is not usable");
             default:
                 throw new UnreachableException($"unknown decision {decision.GetType().Name}");
         }
+    }
+
+    /// <summary>
+    /// Sends spec.stop.warning to the console; status.stopWarning already records it (written checked against the
+    /// resourceVersion, so a stale view sends nothing). The stop is decided again after warning.before; a failed warning
+    /// is recorded with an event, and the stop is decided again at once.
+    /// </summary>
+    private async Task<ReconcileResult> WarnAsync(ServerPowerResource server, IPowerProvider provider, Decision.Decision.Warn warn, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("sending the stop warning to {Provider} server {ServerId}", provider.Type, server.Spec.ServerId);
+        var outcome = await provider.SendCommandAsync(server.Spec.ServerId, warn.Command, cancellationToken);
+        var message = Text.Bound(outcome.Message.Length > 0 ? outcome.Message : outcome.Kind.ToString());
+        if (outcome.IsAccepted) return ReconcileResult.After(warn.Before);
+        var failed = warn.Status with { StopWarning = warn.Status.StopWarning! with { Failed = true, Message = message } };
+        await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, failed, CancellationToken.None));
+        await events.RecordAsync(server, true, EventReasons.StopWarningFailed, $"the stop warning failed ({outcome.Kind}: {message}); stopping at once", cancellationToken);
+        return ReconcileResult.After(Soon);
     }
 
     /// <summary>
