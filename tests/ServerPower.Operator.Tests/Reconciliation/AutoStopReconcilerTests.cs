@@ -104,3 +104,52 @@ public sealed class AutoStopReconcilerTests
         Assert.Equal(3, f.Server.Status!.AutoStop!.Players);
     }
 }
+
+/// <summary>The reconciler sends spec.stop.warning once, records it first, and stops after warning.before.</summary>
+public sealed class StopWarningReconcilerTests
+{
+    [Fact]
+    public async Task The_warning_is_sent_once_then_the_stop_after_warning_before()
+    {
+        var f = new ReconcilerFixture(ProviderType.Wings, new ServerPower.Providers.Contract.ProviderCapabilities(true, true,
+            new HashSet<ActionType> { ActionType.Start, ActionType.Stop }, HasConsole: true));
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s => s.Spec = s.Spec with
+        {
+            Stop = new StopSpec { Warning = new StopWarningSpec { Before = "5m", Command = "say bye" } },
+        });
+
+        await f.ReconcileAsync();
+        Assert.Equal([("1234", "say bye")], f.Provider.Commands);
+        Assert.Empty(f.Provider.Sent);
+        Assert.Equal(f.Time.GetUtcNow(), f.Server.Status!.StopWarning!.SentAt);
+
+        f.Time.Advance(TimeSpan.FromMinutes(2));
+        await f.ReconcileAsync();
+        Assert.Single(f.Provider.Commands);
+        Assert.Empty(f.Provider.Sent);
+
+        f.Time.Advance(TimeSpan.FromMinutes(3));
+        await f.ReconcileAsync();
+        Assert.Single(f.Provider.Commands);
+        Assert.Equal([("1234", ActionType.Stop)], f.Provider.Sent);
+    }
+
+    [Fact]
+    public async Task A_failed_warning_is_an_event_and_the_stop_goes_on_at_once()
+    {
+        var f = new ReconcilerFixture(ProviderType.Wings, new ServerPower.Providers.Contract.ProviderCapabilities(true, true,
+            new HashSet<ActionType> { ActionType.Start, ActionType.Stop }, HasConsole: true));
+        f.Provider.CommandAnswer = _ => new ServerPower.Providers.Contract.ProviderOutcome(ServerPower.Providers.Contract.OutcomeKind.Unavailable, "console down");
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s => s.Spec = s.Spec with
+        {
+            Stop = new StopSpec { Warning = new StopWarningSpec { Before = "5m", Command = "say bye" } },
+        });
+
+        await f.ReconcileAsync();
+        Assert.Contains(f.Events, e => e.Reason == EventReasons.StopWarningFailed && e.Warning);
+        Assert.True(f.Server.Status!.StopWarning!.Failed);
+
+        await f.ReconcileAsync();
+        Assert.Equal([("1234", ActionType.Stop)], f.Provider.Sent);
+    }
+}
