@@ -526,7 +526,8 @@ public static class ServerPowerDecider
         {
             d.Status = d.Status with { ProviderState = "requested" };
             d.Synced(true, Reasons.ReconcileSucceeded, $"{last.Type} accepted by {provider.Type}");
-            ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, last));
+            if (d.AutoStopped is { } stopped) ReadinessRules.Ready(d, Reasons.AutoStopped, $"{AutoStopHold.Message(d.Input.Server, stopped)} ({BlindMessage(provider.Type, last)})");
+            else ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, last));
             return d.Deleting && wanted == ActionType.Stop ? d.Release() : d.Wait(provider.ReassertInterval ?? settings.ResyncPeriod);
         }
         if (!provider.Capabilities.Supports(wanted))

@@ -224,3 +224,21 @@ public sealed class AutoStopRuleTests
         Assert.False(ServerPowerDecider.ActivityRuns(new DecisionInput(AutoServer(AutoStopped), Observed(PowerState.Stopped), T0, Settings)));
     }
 }
+
+/// <summary>A provider that cannot report state (HEO): the auto-stopped server's Ready says AutoStopped too.</summary>
+public sealed class BlindAutoStopRuleTests
+{
+    [Fact]
+    public void An_auto_stopped_blind_server_is_Ready_AutoStopped_once_its_stop_was_accepted()
+    {
+        var status = new ServerPowerStatus
+        {
+            ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-5)),
+            AutoStop = new AutoStopStatus { StoppedAt = T0.AddMinutes(-5), Reason = AutoStopReason.MaxRuntime },
+        };
+        var server = Server(DesiredPowerState.Running, status, s => s with { AutoStop = new AutoStopSpec { MaxRuntime = "1h" } });
+        var r = Checked(Decide(server, Blind()));
+        Assert.Null(r.Action);
+        Assert.Equal(("True", Reasons.AutoStopped), ReadyOf(r.Status));
+    }
+}
