@@ -40,6 +40,9 @@ public sealed record AutoStopStatus
     [JsonPropertyName("stoppedAt"), JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? StoppedAt { get; init; }
 
+    /// <summary>metadata.generation when it was auto-stopped: a newer generation (any spec change) wakes it.</summary>
+    [JsonPropertyName("stoppedGeneration")] public long? StoppedGeneration { get; init; }
+
     /// <summary>Why it was auto-stopped, with <see cref="StoppedAt"/>.</summary>
     [JsonPropertyName("reason")] public AutoStopReason? Reason { get; init; }
 }

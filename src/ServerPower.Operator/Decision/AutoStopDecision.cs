@@ -106,7 +106,7 @@ internal static class AutoStopDecision
         d.Status = d.Status with
         {
             DesiredState = TargetPowerState.Stopped,
-            AutoStop = d.Status.AutoStop! with { StoppedAt = now, Reason = reason },
+            AutoStop = d.Status.AutoStop! with { StoppedAt = now, StoppedGeneration = d.Input.Server.Metadata.Generation, Reason = reason },
         };
         d.Event(false, Reasons.AutoStopped, $"auto-stop ({reason}): {why}; stopping the server");
         if (reason == AutoStopReason.MaxRuntime && StopWarningRule.Before(d, provider) is { } warning) return warning;
@@ -127,6 +127,7 @@ internal static class AutoStopDecision
             IdleSince = Truncate(activity?.IdleSince),
             StartedAt = StartedAt(d, stored?.StartedAt, observed),
             StoppedAt = stored?.StoppedAt,
+            StoppedGeneration = stored?.StoppedGeneration,
             Reason = stored?.Reason,
         };
         // Read times alone never cause a write: the stored ones stay until something shown changes.

@@ -32,7 +32,7 @@ internal static class AutoStopHold
         var since = $"auto-stopped at {KubeTimeConverter.Format(stoppedAt)}";
         if (known.State != TargetPowerState.Running) return $"{since}; the declared state is now {known.State} ({known.Source})";
         if (NewToken(input, status) is { } token) return $"{since}; woken by wake token \"{token}\"";
-        if (status.ObservedGeneration is { } seen && seen != input.Server.Metadata.Generation)
+        if ((status.AutoStop.StoppedGeneration ?? status.ObservedGeneration) is { } seen && seen != input.Server.Metadata.Generation)
             return $"{since}; woken by a change of the spec (generation {input.Server.Metadata.Generation})";
         if (intent.Override is { Active: true, State: TargetPowerState.Running } now
             && (status.Override is not { Active: true } before || before.State != now.State || before.Until != now.Until))

@@ -34,7 +34,7 @@ internal sealed class Draft
             DesiredState = Unknown is not null ? null : Desired == DesiredPowerState.Running ? TargetPowerState.Running : TargetPowerState.Stopped,
             Override = Intent.Override,
         };
-        if (Woken is not null) Status = Status with { AutoStop = Status.AutoStop! with { StoppedAt = null, Reason = null } };
+        if (Woken is not null) Status = Status with { AutoStop = Status.AutoStop! with { StoppedAt = null, StoppedGeneration = null, Reason = null } };
         // A warning belongs to the stop it announced: declared Running again, the next stop is warned afresh.
         if (Desired == DesiredPowerState.Running) Status = Status with { StopWarning = null };
         Target = input.Provider is ProviderView.Resolved resolved ? ActionTarget.Of(input.Server, resolved) : null;

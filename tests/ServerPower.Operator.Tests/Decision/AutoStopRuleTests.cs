@@ -173,6 +173,24 @@ public sealed class AutoStopRuleTests
     }
 
     [Fact]
+    public void A_new_generation_wakes_it_even_when_observedGeneration_was_written_meanwhile()
+    {
+        // The namespace limit gate writes observedGeneration without deciding: the generation at the stop is kept apart.
+        var server = AutoServer(AutoStopped with { StoppedGeneration = 1 }, generation: 2);
+        server.Status = server.Status! with { ObservedGeneration = 2 };
+        var r = Run(server, PowerState.Stopped, null);
+        Assert.Equal(ActionType.Start, r.Action);
+        Assert.Null(r.Status.AutoStop!.StoppedGeneration);
+    }
+
+    [Fact]
+    public void A_confirmed_stop_records_the_generation_it_was_decided_at()
+    {
+        var r = Run(AutoServer(StartedLongAgo, generation: 3), PowerState.Running, IdleSince(T0.AddMinutes(-30)), ActivityRead.Count(0, "0 players"));
+        Assert.Equal(3, r.Status.AutoStop!.StoppedGeneration);
+    }
+
+    [Fact]
     public void An_override_Running_coming_into_force_wakes_it()
     {
         var r = Run(AutoServer(AutoStopped), PowerState.Stopped, null, intent: Override(TargetPowerState.Running, Until));
