@@ -28,9 +28,20 @@ public sealed record AutoStopStatus
     [JsonPropertyName("idleSince"), JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? IdleSince { get; init; }
 
+    /// <summary>
+    /// When the operator last saw the server start: first seen Running after it was not (or at first sight), or the
+    /// request time of an accepted restart or rebuild (for a provider that cannot report state: the first accepted
+    /// start). maxRuntime and startupGrace count from it; absent while the server is not running.
+    /// </summary>
+    [JsonPropertyName("startedAt"), JsonConverter(typeof(KubeTimeConverter))]
+    public DateTimeOffset? StartedAt { get; init; }
+
     /// <summary>When the operator auto-stopped the server; absent once it was woken or started again.</summary>
     [JsonPropertyName("stoppedAt"), JsonConverter(typeof(KubeTimeConverter))]
     public DateTimeOffset? StoppedAt { get; init; }
+
+    /// <summary>metadata.generation when it was auto-stopped: a newer generation (any spec change) wakes it.</summary>
+    [JsonPropertyName("stoppedGeneration")] public long? StoppedGeneration { get; init; }
 
     /// <summary>Why it was auto-stopped, with <see cref="StoppedAt"/>.</summary>
     [JsonPropertyName("reason")] public AutoStopReason? Reason { get; init; }

@@ -30,6 +30,8 @@ public sealed record ServerPowerStatus
     public DateTimeOffset? StopHeldSince { get; init; }
     /// <summary>Auto-stop's activity reads and its last stop; absent without spec.autoStop.</summary>
     [JsonPropertyName("autoStop")] public AutoStopStatus? AutoStop { get; init; }
+    /// <summary>The last stop warning sent (spec.stop.warning); absent while none applies.</summary>
+    [JsonPropertyName("stopWarning")] public StopWarningStatus? StopWarning { get; init; }
 }
 
 /// <summary>What managementPolicy Manage would do now: <c>None</c> or the action, and why.</summary>

@@ -24,6 +24,18 @@ public static class EventReasons
     public const string StopNotInEffect = "StopNotInEffect";
     /// <summary>The provider reinstalls a server as configured there; spec.rebuild does not apply.</summary>
     public const string RebuildSpecIgnored = "RebuildSpecIgnored";
+    /// <summary>An auto-stopped server is woken (a wake token, a spec change, an override Running) or its auto-stop ends (the message says which).</summary>
+    public const string Woken = "Woken";
+    /// <summary>A wake token was recorded without effect: the server was not auto-stopped.</summary>
+    public const string WakeSkipped = "WakeSkipped";
+    /// <summary>An idle stop was due, but the read right before it did not see 0 players: nothing was sent.</summary>
+    public const string IdleStopCancelled = "IdleStopCancelled";
+    /// <summary>spec.stop.warning was sent to the server's console; the stop follows after warning.before.</summary>
+    public const string StopWarningSent = "StopWarningSent";
+    /// <summary>spec.stop.warning could not be sent: the provider has no console. The server is stopped at once.</summary>
+    public const string StopWarningSkipped = "StopWarningSkipped";
+    /// <summary>The console refused the warning or did not answer; the stop goes on at once.</summary>
+    public const string StopWarningFailed = "StopWarningFailed";
     /// <summary>A PowerSchedule's desired state changed.</summary>
     public const string Transition = "Transition";
 

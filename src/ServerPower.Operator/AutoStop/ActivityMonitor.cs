@@ -12,29 +12,29 @@ namespace ServerPower.Operator.AutoStop;
 /// <see cref="ActivityMonitorOptions.MaxPerNamespace"/> of them for one namespace, each bounded by the reader's timeout
 /// and size, and no reconcile waits for one (except the one <see cref="ReadNowAsync"/> it asks for). Reads add up by
 /// <see cref="IdleRun"/>; when what a server shows of them changes (<see cref="IdleRun.Shown"/>), the server is enqueued
-/// through <see cref="OnChange"/>.
+/// through <see cref="IServerQueue"/>.
 /// </summary>
 public sealed class ActivityMonitor : IActivityMonitor
 {
     private readonly IActivityReader reader;
     private readonly ActivityTargetPolicy policy;
+    private readonly IServerQueue servers;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly KeyedSchedule<Watch> schedule;
 
-    public ActivityMonitor(IActivityReader reader, ActivityTargetPolicy policy, TimeProvider time, ILogger<ActivityMonitor> logger,
+    /// <param name="servers">Where a server whose shown activity changed is enqueued (called on a read's thread).</param>
+    public ActivityMonitor(IActivityReader reader, ActivityTargetPolicy policy, IServerQueue servers, TimeProvider time, ILogger<ActivityMonitor> logger,
         ActivityMonitorOptions? options = null)
     {
         this.reader = reader;
         this.policy = policy;
+        this.servers = servers;
         this.time = time;
         this.logger = logger;
         options ??= new ActivityMonitorOptions();
         schedule = new KeyedSchedule<Watch>(time, options.MaxConcurrency, options.MaxPerNamespace, ScheduledReadAsync);
     }
-
-    /// <summary>Called (on a read's thread) with a server whose shown activity changed; wire it to the work queue.</summary>
-    public Action<ObjectKey>? OnChange { get; set; }
 
     public int Count
     {
@@ -109,7 +109,7 @@ public sealed class ActivityMonitor : IActivityMonitor
             changed = Apply(key, watch, read, startedAt);
         }
         schedule.Wake();
-        if (changed) OnChange?.Invoke(key);
+        if (changed) servers.Enqueue(key);
     }
 
     /// <summary>One read that never throws for the target's failures (only when cancelled); counted in the metrics.</summary>

@@ -31,6 +31,13 @@ public abstract record Decision
     /// </summary>
     public sealed record Send(ServerPowerStatus Status, IReadOnlyList<DecisionEvent> Events, PlannedAction Action) : Decision(Status, Events);
 
+    /// <summary>
+    /// Send spec.stop.warning's <paramref name="Command"/> to the server's console: <see cref="Status"/> records it
+    /// (status.stopWarning) and is written first, checked against the resourceVersion decided from; the stop is decided
+    /// again after <paramref name="Before"/>.
+    /// </summary>
+    public sealed record Warn(ServerPowerStatus Status, IReadOnlyList<DecisionEvent> Events, string Command, TimeSpan Before) : Decision(Status, Events);
+
     /// <summary>The object is being deleted and may go now: its finalizer is removed.</summary>
     public sealed record Release(ServerPowerStatus Status, IReadOnlyList<DecisionEvent> Events) : Decision(Status, Events);
 }

@@ -38,16 +38,20 @@ public abstract record ProviderView
 /// <paramref name="Intent"/>: the desired state in force, worked out before deciding; null: spec.state alone.
 /// <paramref name="Conflict"/>: another ServerPower owns this server (Ownership/ServerOwnership.cs), in words; null when
 /// this one does.
+/// <paramref name="AutoStop"/>: the activity reads behind spec.autoStop (<see cref="AutoStopView"/>); null when nothing is read.
 /// </summary>
 public sealed record DecisionInput(ServerPowerResource Server, ProviderView Provider, DateTimeOffset Now, DecisionSettings Settings,
-    ReadinessView? Readiness = null, DependencyView? Dependencies = null, Intent? Intent = null, string? Conflict = null);
+    ReadinessView? Readiness = null, DependencyView? Dependencies = null, Intent? Intent = null, string? Conflict = null,
+    AutoStopView? AutoStop = null);
 
 /// <summary>
 /// One action to send; <paramref name="OneShotToken"/> is set for a restart or rebuild asked by annotation. The decided
 /// status records it as being sent (lastAction with result Uncertain, a one-shot in Sending) and must be written,
 /// checked against the resourceVersion it was decided from, before the provider is called: a stale view or a second
 /// writer then gets a conflict instead of sending anything, and a crash leaves a record of what may have been sent.
+/// <paramref name="AutoStop"/> is set for a stop auto-stop decided; an Idle one is sent only once a confirmation read
+/// (<see cref="AutoStopView.Confirmation"/>) was decided on.
 /// </summary>
-public sealed record PlannedAction(ActionType Type, string? OneShotToken);
+public sealed record PlannedAction(ActionType Type, string? OneShotToken, AutoStopReason? AutoStop = null);
 
 public sealed record DecisionEvent(bool Warning, string Reason, string Message);

@@ -23,7 +23,11 @@ internal sealed class Draft
         Deleting = Deletion.StopsServer(input.Server);
         Intent = input.Intent ?? Intent.FromSpec(input.Server.Spec);
         Unknown = Deleting ? null : Intent as Intent.Unknown;
-        Desired = Deleting || Intent is not Intent.Known { State: TargetPowerState.Running } ? DesiredPowerState.Stopped : DesiredPowerState.Running;
+        Woken = Deleting ? null : AutoStopHold.Woken(input, status, Intent);
+        AutoStopped = !Deleting && Woken is null && Intent is Intent.Known { State: TargetPowerState.Running } && status?.AutoStop is { StoppedAt: not null } held
+            ? held
+            : null;
+        Desired = Deleting || AutoStopped is not null || Intent is not Intent.Known { State: TargetPowerState.Running } ? DesiredPowerState.Stopped : DesiredPowerState.Running;
         Status = (status ?? new ServerPowerStatus()) with
         {
             ObservedGeneration = meta.Generation,
@@ -31,6 +35,9 @@ internal sealed class Draft
             Override = Intent.Override,
             StopHeldSince = null, // set again by OrderRules.HoldStop while a stop waits for running dependents
         };
+        if (Woken is not null) Status = Status with { AutoStop = Status.AutoStop! with { StoppedAt = null, StoppedGeneration = null, Reason = null } };
+        // A warning belongs to the stop it announced: declared Running again, the next stop is warned afresh.
+        if (Desired == DesiredPowerState.Running) Status = Status with { StopWarning = null };
         Target = input.Provider is ProviderView.Resolved resolved ? ActionTarget.Of(input.Server, resolved) : null;
         Grace = StopGrace.Read(input.Server.Spec);
     }
@@ -43,6 +50,8 @@ internal sealed class Draft
     public static Draft Begin(DecisionInput input)
     {
         var d = new Draft(input, input.Server.Status, [], input.Server.Spec.ManagementPolicy == ManagementPolicy.Observe);
+        if (d.Woken is { } woken) d.Event(false, EventReasons.Woken, woken);
+        AutoStopHold.RecordToken(d, input.Server.Status);
         if (d.Status.LastAction is { } last && d.SentElsewhere(last))
         {
             d.Status = d.Status with { LastAction = null };
@@ -63,7 +72,12 @@ internal sealed class Draft
         var managed = manage(new Draft(Input, Status, [], observing: false) { syncFailed = syncFailed });
         Plan = new PlannedActionStatus
         {
-            Action = (managed as Decision.Send)?.Action.Type.ToString() ?? PlannedActionStatus.None,
+            Action = managed switch
+            {
+                Decision.Send send => send.Action.Type.ToString(),
+                Decision.Warn => ActionType.Stop.ToString(),
+                _ => PlannedActionStatus.None,
+            },
             Reason = Conditions.Find(managed.Status.Conditions, ConditionTypes.Ready)?.Message,
         };
     }
@@ -97,7 +111,13 @@ internal sealed class Draft
     /// <summary>Set when no desired state can be known (and the object is not being deleted): nothing is sent.</summary>
     public Intent.Unknown? Unknown { get; }
 
-    /// <summary>Running or Stopped: the effective desired state (Stopped while being deleted with deletionPolicy Stop).</summary>
+    /// <summary>The stored auto-stop while it holds (<see cref="AutoStopHold"/>): the server stays stopped; null otherwise.</summary>
+    public AutoStopStatus? AutoStopped { get; }
+
+    /// <summary>Why the stored auto-stop ends in this decision (<see cref="AutoStopHold.Woken"/>); null when it does not.</summary>
+    public string? Woken { get; }
+
+    /// <summary>Running or Stopped: the effective desired state (Stopped while auto-stopped, <see cref="AutoStopped"/>) (Stopped while being deleted with deletionPolicy Stop).</summary>
     public DesiredPowerState Desired { get; }
 
     /// <summary>The power state <see cref="Desired"/> means.</summary>
@@ -121,7 +141,15 @@ internal sealed class Draft
     /// <summary>Sets a one-shot's record; a token it names for the first time joins the handled list (bounded).</summary>
     public void SetOneShot(ActionType type, OneShotStatus value)
     {
-        var previous = OneShotStatus(type);
+        value = Handle(OneShotStatus(type), value);
+        Status = type == ActionType.Rebuild ? Status with { Rebuild = value } : Status with { Restart = value };
+    }
+
+    /// <summary>Sets status.wake as <see cref="SetOneShot"/> sets a restart's record.</summary>
+    public void SetWake(OneShotStatus value) => Status = Status with { Wake = Handle(Status.Wake, value) };
+
+    private OneShotStatus Handle(OneShotStatus? previous, OneShotStatus value)
+    {
         IEnumerable<HandledToken> handled = previous?.Handled ?? [];
         var now = KubeTimeConverter.Truncate(Input.Now);
         // A record written before the handled list existed: its token was handled too.
@@ -129,8 +157,7 @@ internal sealed class Draft
             handled = handled.Prepend(new HandledToken { Token = previous.Token, Time = now });
         if (handled.All(h => h.Token != value.Token))
             handled = handled.Prepend(new HandledToken { Token = value.Token, Time = now });
-        value = value with { Message = Text.BoundOrNull(value.Message), Handled = handled.Take(HandledToken.MaxEntries).ToList() };
-        Status = type == ActionType.Rebuild ? Status with { Rebuild = value } : Status with { Restart = value };
+        return value with { Message = Text.BoundOrNull(value.Message), Handled = handled.Take(HandledToken.MaxEntries).ToList() };
     }
 
     /// <summary>The reason of a deletion that cannot stop the server: what blocks it and how to let go.</summary>
@@ -164,6 +191,9 @@ internal sealed class Draft
 
     /// <summary>A transient failure: back with the work queue's backoff.</summary>
     public Decision Retry() => new Decision.Retry(Finish(), events.ToList());
+
+    /// <summary>Sends a stop warning to the console (status.stopWarning already records it); back after <paramref name="before"/>.</summary>
+    public Decision Warn(string command, TimeSpan before) => new Decision.Warn(Finish(), events.ToList(), command, before);
 
     /// <summary>The object being deleted may go.</summary>
     public Decision Release() => new Decision.Release(Finish(), events.ToList());

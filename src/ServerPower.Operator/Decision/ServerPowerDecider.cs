@@ -37,6 +37,9 @@ public static class ServerPowerDecider
     public static bool ShouldReadState(ServerPowerResource server, ProviderCapabilities capabilities) =>
         !server.Spec.Suspend && capabilities.CanReadState;
 
+    /// <summary>Whether the activity monitor reads this server's players now (<see cref="AutoStopDecision.Reads"/>).</summary>
+    public static bool ActivityRuns(DecisionInput input) => AutoStopDecision.Reads(Draft.Begin(input));
+
     /// <summary>Whether the prober runs this server's readiness probe (<see cref="ReadinessRules.Probed"/>).</summary>
     public static bool ProbeRuns(DecisionInput input) => ReadinessRules.Probed(Draft.Begin(input));
 
@@ -121,7 +124,8 @@ public static class ServerPowerDecider
 
         if (OrderRules.Invalid(d) is { } badOrder) return HoldInvalidOrder(d, provider, observed, badOrder);
         if (OneShot(d, provider, observed, invalid) is { } oneShot) return oneShot;
-        return d.Blind ? ConvergeBlind(d, provider) : Converge(d, provider, observed!);
+        if (AutoStopDecision.Stop(d, provider, observed) is { } autoStop) return autoStop;
+        return AutoStopDecision.Sooner(d, d.Blind ? ConvergeBlind(d, provider) : Converge(d, provider, observed!));
     }
 
     /// <summary>
@@ -352,7 +356,7 @@ public static class ServerPowerDecider
             // must not then read as an effect still awaited.
             if (last is { Result: ActionResult.Accepted or ActionResult.Uncertain, SettledTime: null } && Settles(d, last, desired))
                 d.Status = d.Status with { LastAction = last with { SettledTime = KubeTimeConverter.Truncate(d.Input.Now) } };
-            ReadinessRules.Ready(d, Reasons.InDesiredState, $"the server is {observed.Power}");
+            AutoStopDecision.InDesiredState(d, observed.Power);
             return d.Deleting ? d.Release() : d.Wait(settings.ResyncPeriod);
         }
         switch (observed.Power)
@@ -457,7 +461,8 @@ public static class ServerPowerDecider
                 d.WithDeletionHint($"the provider reports {observed.RawState}; it is stopped once that ends"));
             return d.Wait(Poll(d));
         }
-        if (!awaited) return OrderRules.HoldStop(d) ?? Send(d, provider, ActionType.Stop, $"the server is {observed.Power}, declared {d.Desired}");
+        if (!awaited)
+            return OrderRules.HoldStop(d) ?? StopWarningRule.Before(d, provider) ?? Send(d, provider, ActionType.Stop, $"the server is {observed.Power}, declared {d.Desired}");
         if (!stillStopping)
         {
             d.Event(true, EventReasons.StopNotInEffect,
@@ -521,7 +526,8 @@ public static class ServerPowerDecider
         {
             d.Status = d.Status with { ProviderState = "requested" };
             d.Synced(true, Reasons.ReconcileSucceeded, $"{last.Type} accepted by {provider.Type}");
-            ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, last));
+            if (d.AutoStopped is { } stopped) ReadinessRules.Ready(d, Reasons.AutoStopped, $"{AutoStopHold.Message(d.Input.Server, stopped)} ({BlindMessage(provider.Type, last)})");
+            else ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, last));
             return d.Deleting && wanted == ActionType.Stop ? d.Release() : d.Wait(provider.ReassertInterval ?? settings.ResyncPeriod);
         }
         if (!provider.Capabilities.Supports(wanted))

@@ -100,6 +100,7 @@ public static class OperatorHost
             return quota;
         });
         services.AddReadinessProbesAndOrder(options.ReadinessProbes, new ProberOptions { MaxPerNamespace = options.MaxProbesPerNamespace });
+        services.AddActivityReads(options.ActivityReads);
         services.AddServerPowerControllers();
 
         var app = builder.Build();

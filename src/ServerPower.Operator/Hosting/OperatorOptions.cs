@@ -40,6 +40,8 @@ public sealed record OperatorOptions
     public int MaxServersPerNamespace { get; init; } = 1000;
     /// <summary>Run spec.readinessProbe; false: no probe connects anywhere and Ready follows the provider alone.</summary>
     public bool ReadinessProbes { get; init; } = true;
+    /// <summary>Read spec.autoStop.activity; false: nothing is read, no server is idle-stopped (maxRuntime still applies).</summary>
+    public bool ActivityReads { get; init; } = true;
     public string LogFormat { get; init; } = "text";
     /// <summary>A kubeconfig file; default: KUBECONFIG, ~/.kube/config, then in-cluster.</summary>
     public string? Kubeconfig { get; init; }

@@ -14,7 +14,7 @@ public static class OptionsParser
         "namespaces", "label-selector", "workers", "resync-period", "port", "leader-election",
         "leader-election-namespace", "leader-election-lease", "allow-http-endpoints", "allowed-endpoint-hosts",
         "log-format", "kubeconfig", "service-account-token-file", "service-account-ca-file", "min-poll", "max-poll", "start-timeout", "drain-timeout",
-        "readiness-probes", "allowed-cidrs", "denied-cidrs", "max-probes-per-namespace", "max-servers-per-namespace",
+        "readiness-probes", "activity-reads", "allowed-cidrs", "denied-cidrs", "max-probes-per-namespace", "max-servers-per-namespace",
         .. ProviderSettingsParser.Names,
     ];
 
@@ -43,6 +43,7 @@ public static class OptionsParser
           --max-probes-per-namespace N       readiness probes in flight at once per namespace (8)
           --max-servers-per-namespace N      ServerPowers served per namespace, oldest first; 0: no limit (1000)
           --readiness-probes true|false      run the ServerPowers' readiness probes (true)
+          --activity-reads true|false        read spec.autoStop.activity player counts; false: no idle stops (true)
           --log-format text|json             (text)
           --help                             this text
         """;
@@ -100,6 +101,7 @@ public static class OptionsParser
             StartTimeout = Duration(values, "start-timeout", defaults.StartTimeout),
             DrainTimeout = Duration(values, "drain-timeout", defaults.DrainTimeout),
             ReadinessProbes = Bool(values, "readiness-probes", defaults.ReadinessProbes),
+            ActivityReads = Bool(values, "activity-reads", defaults.ActivityReads),
             Provider = ProviderSettingsParser.Parse(values),
         };
         if (options.MinPoll < TimeSpan.FromMilliseconds(100) || options.MaxPoll < options.MinPoll)

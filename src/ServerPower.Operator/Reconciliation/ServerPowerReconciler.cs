@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.AutoStop;
 using ServerPower.Operator.Decision;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Ordering;
@@ -21,7 +22,9 @@ namespace ServerPower.Operator.Reconciliation;
 /// against resourceVersion, before the provider is called: at most once, even across crashes.
 /// Readiness probes are read from and handed to <paramref name="probes"/> (<see cref="ReadinessProbesOff"/> when off); with
 /// <paramref name="graph"/>, spec.startAfter order is computed from the cache (null: no order); with
-/// <paramref name="owners"/>, only the first ServerPower that declares a server of an account acts on it.
+/// <paramref name="owners"/>, only the first ServerPower that declares a server of an account acts on it; with
+/// <paramref name="activity"/>, spec.autoStop.activity is read and handed to the decision (null: activity reads off,
+/// so only maxRuntime can stop a server by itself).
 /// </summary>
 public sealed class ServerPowerReconciler(
     IResourceClient client,
@@ -33,7 +36,8 @@ public sealed class ServerPowerReconciler(
     IReadinessProbes probes,
     IServerGraph? graph = null,
     IScheduleClient? schedules = null,
-    ServerOwnership? owners = null) : IReconciler
+    ServerOwnership? owners = null,
+    IActivityMonitor? activity = null) : IReconciler
 {
     private readonly StatusWriteRetry outcomeWriter = new(time, logger);
 
@@ -43,6 +47,7 @@ public sealed class ServerPowerReconciler(
         if (server is null)
         {
             probes.Track(key, null, null);
+            activity?.Forget(key);
             return ReconcileResult.Done;
         }
         try
@@ -61,6 +66,7 @@ public sealed class ServerPowerReconciler(
         if (Deletion.Requested(server))
         {
             probes.Track(ObjectKey.From(server.Metadata), null, null);
+            activity?.Forget(ObjectKey.From(server.Metadata));
             if (!Deletion.HasFinalizer(server)) return ReconcileResult.Done;
             if (!Deletion.WantsFinalizer(server))
             {
@@ -88,6 +94,7 @@ public sealed class ServerPowerReconciler(
             var intent = EffectiveState.Resolve(server, schedule, now);
             var dependencies = graph is null ? null : DependencyResolver.Resolve(server, graph);
             input = new DecisionInput(server, view, now, settings, Readiness(server, since), dependencies, intent, conflict);
+            input = input with { AutoStop = Activity(input) };
             decision = ServerPowerDecider.Decide(input);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -95,6 +102,15 @@ public sealed class ServerPowerReconciler(
             return await DecisionFailedAsync(server, e, cancellationToken);
         }
         probes.Track(ObjectKey.From(server.Metadata), ServerPowerDecider.ProbeRuns(input) ? server.Spec.ReadinessProbe : null, since);
+
+        if (decision is Decision.Decision.Send { Action.AutoStop: AutoStopReason.Idle } && input.AutoStop is { Confirmation: null } unconfirmed && activity is not null)
+        {
+            // The last look before an idle stop: anything but a successful read of 0 players cancels it (AutoStopView).
+            var key = ObjectKey.From(server.Metadata);
+            var read = await activity.ReadNowAsync(key, cancellationToken);
+            input = input with { Now = time.GetUtcNow(), AutoStop = unconfirmed with { Activity = activity.Observe(key), Confirmation = read } };
+            decision = ServerPowerDecider.Decide(input);
+        }
 
         var rotated = false;
         if (decision is Decision.Decision.Send send && usable is not null)
@@ -123,6 +139,7 @@ public sealed class ServerPowerReconciler(
             // what a newer reconcile recorded (a conflict requeues the key).
             server = await WriteStatusAsync(server, decision.Status, cancellationToken, requireResourceVersion: true);
         }
+        AutoStopMetrics.Record(input.Server.Status?.AutoStop, decision.Status.AutoStop, time.GetUtcNow());
         foreach (var e in decision.Events)
             await events.RecordAsync(server, e.Warning, e.Reason, e.Message, cancellationToken);
         switch (decision)
@@ -138,12 +155,31 @@ public sealed class ServerPowerReconciler(
             case Decision.Decision.Wait wait:
                 // Back exactly when the schedule's next transition or the override's end comes, not polled for it.
                 return TransitionRequeue.At(Requeue(wait.After, settings), (input.Intent as Intent.Known)?.NextChange, time.GetUtcNow());
-            case Decision.Decision.Send:
+            case Decision.Decision.Warn warn when usable is not null:
+                return await WarnAsync(server, usable.Provider, warn, cancellationToken);
+            case Decision.Decision.Send or Decision.Decision.Warn:
                 // Only without a usable provider, which the decision never sends to (it waits for one instead).
                 throw new UnreachableException("an action was decided for a provider that is not usable");
             default:
                 throw new UnreachableException($"unknown decision {decision.GetType().Name}");
         }
+    }
+
+    /// <summary>
+    /// Sends spec.stop.warning to the console; status.stopWarning already records it (written checked against the
+    /// resourceVersion, so a stale view sends nothing). The stop is decided again after warning.before; a failed warning
+    /// is recorded with an event, and the stop is decided again at once.
+    /// </summary>
+    private async Task<ReconcileResult> WarnAsync(ServerPowerResource server, IPowerProvider provider, Decision.Decision.Warn warn, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("sending the stop warning to {Provider} server {ServerId}", provider.Type, server.Spec.ServerId);
+        var outcome = await provider.SendCommandAsync(server.Spec.ServerId, warn.Command, cancellationToken);
+        var message = Text.Bound(outcome.Message.Length > 0 ? outcome.Message : outcome.Kind.ToString());
+        if (outcome.IsAccepted) return ReconcileResult.After(warn.Before);
+        var failed = warn.Status with { StopWarning = warn.Status.StopWarning! with { Failed = true, Message = message } };
+        await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, failed, CancellationToken.None));
+        await events.RecordAsync(server, true, EventReasons.StopWarningFailed, $"the stop warning failed ({outcome.Kind}: {message}); stopping at once", cancellationToken);
+        return ReconcileResult.After(Soon);
     }
 
     /// <summary>
@@ -171,6 +207,30 @@ public sealed class ServerPowerReconciler(
             return ReconcileResult.Done;
         }
         return ReconcileResult.Fail(message);
+    }
+
+    /// <summary>
+    /// Reads spec.autoStop.activity while it applies (<see cref="ServerPowerDecider.ActivityRuns"/>) and a target as
+    /// written may be read; otherwise nothing of it is read (the monitor forgets the server). Null: activity reads off,
+    /// or nothing to read.
+    /// </summary>
+    private AutoStopView? Activity(DecisionInput input)
+    {
+        if (activity is null) return null;
+        var key = ObjectKey.From(input.Server.Metadata);
+        if (AutoStopRules.Read(input.Server.Spec).Plan is not { Activity: { } target } plan || !ServerPowerDecider.ActivityRuns(input))
+        {
+            activity.Forget(key);
+            return null;
+        }
+        var watched = AutoStop.ActivitySpec.From(target, plan.Period);
+        if (activity.Check(watched) is { } notAllowed)
+        {
+            activity.Forget(key);
+            return new AutoStopView(null, notAllowed);
+        }
+        activity.Ensure(key, watched);
+        return new AutoStopView(activity.Observe(key));
     }
 
     /// <summary>What the decision learns of the readiness probe; null when the server has none or probes are off.</summary>

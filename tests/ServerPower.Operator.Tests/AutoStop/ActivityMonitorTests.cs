@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using ServerPower.Operator.Endpoints;
 using ServerPower.Operator.AutoStop;
 using ServerPower.Operator.Probing;
+using ServerPower.Operator.Tests.Probing;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers.Activity;
 using ServerPower.Providers.Outbound;
@@ -24,10 +25,8 @@ public sealed class ActivityMonitorTests : IAsyncDisposable
     private ActivityMonitor Monitor(OutboundPolicy? outbound = null)
     {
         var reader = new ActivityReader(new OutboundConnector(outbound ?? OutboundPolicy.AllowingLoopback), time);
-        var monitor = new ActivityMonitor(reader, new ActivityTargetPolicy(new ProbeTargetPolicy(EndpointPolicy.Default)), time,
-            NullLogger<ActivityMonitor>.Instance);
-        monitor.OnChange = changes.Enqueue;
-        return monitor;
+        return new ActivityMonitor(reader, new ActivityTargetPolicy(new ProbeTargetPolicy(EndpointPolicy.Default)),
+            new CallbackServerQueue(changes.Enqueue), time, NullLogger<ActivityMonitor>.Instance);
     }
 
     private ActivitySpec Minecraft(int period = 30) => new(ActivityTarget.Minecraft("127.0.0.1", minecraft.Port), period);

@@ -31,10 +31,14 @@ public sealed class DecisionProperties
         (1, Gen.Const((Step)new Step.Orphan())),
         (3, Gen.OneOf(PowerState.Running, PowerState.Stopped, PowerState.Starting, PowerState.Stopping, PowerState.Busy)
             .Select(p => (Step)new Step.World(p))),
-        (3, Gen.OneOf(1, 5, 30, 120, 601, 3600).Select(s => (Step)new Step.Wait(s))),
+        (3, Gen.OneOf(1, 5, 10, 20, 30, 120, 601, 3600).Select(s => (Step)new Step.Wait(s))),
         (1, Gen.Int[0, DecisionWorld.Targets.Length - 1].Select(t => (Step)new Step.Retarget(t))),
         (1, Gen.OneOf(Overrides).Select(o => (Step)new Step.Override(o))),
         (1, Gen.Bool.Select(b => (Step)new Step.Conflict(b))),
+        (1, Gen.Bool.Select(b => (Step)new Step.AutoStop(b))),
+        (2, Gen.OneOf<int?>(0, 0, 1, 3, null).Select(p => (Step)new Step.Players(p))),
+        (4, Gen.Const((Step)new Step.Read())),
+        (1, Gen.OneOf("w1", "w2", "not valid!").Select(t => (Step)new Step.Wake(t))),
         (8, Gen.Select(Gen.Frequency((6, Gen.Const(0)), (1, Gen.Int[1, 5])), Gen.Frequency((5, Gen.Const(0)), (1, Gen.Int[1, 6])), Gen.Frequency((5, Gen.Const(false)), (1, Gen.Const(true))),
             (view, answer, stale) => (Step)new Step.Reconcile(view, answer, stale))));
 
@@ -58,6 +62,30 @@ public sealed class DecisionProperties
             var world = Run(steps);
             Assert.DoesNotContain(world.Requests, r => r.Token == "restored-1");
         }, iter: Iterations(), print: Print);
+    }
+
+    /// <summary>
+    /// Auto-stop histories (spec.autoStop on from the start, reads of 0, n players or unknown, time passing, wakes and
+    /// spec changes): the promises above hold, idle stops happen only after idleAfter of successful 0 reads with a
+    /// confirmation 0, and an auto-stopped server is never started again without a wake condition (checked by
+    /// <see cref="DecisionWorld"/>). Some histories do auto-stop, so the checks are not vacuous.
+    /// </summary>
+    [Fact]
+    public void Auto_stop_promises_hold_and_auto_stops_happen()
+    {
+        // Weighted toward what leads to an idle stop (reads, empty servers, short waits, plain reconciles), so one is common.
+        var step = Gen.Frequency(
+            (4, AnyStep), (3, Gen.Const((Step)new Step.Read())), (1, Gen.Const((Step)new Step.Players(0))),
+            (2, Gen.OneOf(5, 10, 20).Select(s => (Step)new Step.Wait(s))), (3, Gen.Const((Step)new Step.Reconcile(0, 0, false))));
+        var gen = step.Array[1, 80].Select(rest => new Step[] { new Step.AutoStop(true), new Step.Reconcile(0, 0, false) }.Concat(rest).ToArray());
+        var (stops, idle) = (0, 0);
+        gen.Sample(steps =>
+        {
+            var world = Run(steps);
+            Interlocked.Add(ref stops, world.AutoStops);
+            Interlocked.Add(ref idle, world.IdleStops);
+        }, iter: Iterations(), print: Print);
+        Assert.True(idle > 0 && stops > idle, $"generated histories made {stops} auto-stops, {idle} of them idle: both kinds must occur");
     }
 
     /// <summary>A history the generator found once, kept as an example (see the class summary).</summary>

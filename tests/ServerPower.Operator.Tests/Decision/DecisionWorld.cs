@@ -33,6 +33,14 @@ public abstract record Step
     /// after the request left. <paramref name="Stale"/>: decide from the status as it was before the previous reconcile.
     /// </summary>
     public sealed record Reconcile(int View, int Answer, bool Stale) : Step;
+    /// <summary>spec.autoStop (idleAfter 30s, maxRuntime 1h, a Minecraft target) is set or removed.</summary>
+    public sealed record AutoStop(bool On) : Step;
+    /// <summary>What an activity read sees from now on: a player count, or null (unknown: the read fails).</summary>
+    public sealed record Players(int? Count) : Step;
+    /// <summary>The activity monitor reads the server (when it watches it).</summary>
+    public sealed record Read : Step;
+    /// <summary>The wake annotation is set to <paramref name="Token"/>.</summary>
+    public sealed record Wake(string Token) : Step;
 }
 
 /// <summary>
@@ -59,6 +67,18 @@ public sealed class DecisionWorld
     private ServerPowerStatus? previousStatus;
     private long version = 1;
     private long previousVersion = 1;
+    private long generation = 1;
+    private bool autoStop;
+    private int? players;
+    /// <summary>The monitor's state while it watches the server (null: not watched), and the reads it made since it began.</summary>
+    private ServerPower.Operator.AutoStop.ActivityState? activity;
+    private readonly List<(DateTimeOffset At, int? Players)> reads = [];
+    private readonly HashSet<string> wakeTokens = [];
+    /// <summary>An auto-stop was sent and no wake condition came since: nothing may start the server.</summary>
+    private bool autoStopped;
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(30);
+    public int AutoStops { get; private set; }
+    public int IdleStops { get; private set; }
 
     public DateTimeOffset Now { get; private set; } = Cases.T0;
     public DesiredPowerState Declared { get; private set; } = DesiredPowerState.Running;
@@ -91,7 +111,7 @@ public sealed class DecisionWorld
         if (Released) return;
         switch (step)
         {
-            case Step.Declare d: Declared = d.State; break;
+            case Step.Declare d: Declared = d.State; Edited(); break;
             case Step.Annotate a:
                 var key = a.Type == ActionType.Rebuild ? Annotations.Rebuild : Annotations.Restart;
                 annotations[key] = a.Token;
@@ -101,26 +121,63 @@ public sealed class DecisionWorld
                 if (!requests.TryGetValue(a.Type, out var current) || current.Token != a.Token) requests[a.Type] = (a.Token, ++nextRequest);
                 if (status is null && OneShotTokens.IsValid(a.Token)) adoptedAtFirstSight.Add((a.Type, a.Token));
                 break;
-            case Step.Suspend s: Suspended = s.On; break;
+            case Step.Suspend s: Suspended = s.On; Edited(); break;
             case Step.Delete: Deleting = true; Released |= DeletionPolicy == DeletionPolicy.Orphan; break;
-            case Step.Orphan: DeletionPolicy = DeletionPolicy.Orphan; if (Deleting) Released = true; break;
+            case Step.Orphan: DeletionPolicy = DeletionPolicy.Orphan; Edited(); if (Deleting) Released = true; break;
             case Step.World w: Power = w.Power; break;
             case Step.Wait w: Now = Now.AddSeconds(w.Seconds); break;
-            case Step.Retarget t: target = t.To % Targets.Length; break;
+            case Step.Retarget t: target = t.To % Targets.Length; Edited(); break;
             case Step.Override o:
                 if (o.Value is null) annotations.Remove(Annotations.Override);
                 else annotations[Annotations.Override] = o.Value;
+                autoStopped = false;
                 break;
             case Step.Conflict c: conflict = c.On; break;
             case Step.Reconcile r: Reconcile(r); break;
+            case Step.AutoStop a: autoStop = a.On; Edited(); break;
+            case Step.Players p: players = p.Count; break;
+            case Step.Read: ReadActivity(); break;
+            case Step.Wake w:
+                annotations[Annotations.Wake] = w.Token;
+                if (OneShotTokens.IsValid(w.Token) && wakeTokens.Add(w.Token)) autoStopped = false;
+                break;
         }
+    }
+
+    /// <summary>A spec edit: a new generation, which wakes an auto-stopped server.</summary>
+    private void Edited()
+    {
+        generation++;
+        autoStopped = false;
+    }
+
+    private ServerPower.Providers.Activity.ActivityRead ReadActivity()
+    {
+        var read = players is { } n ? ServerPower.Providers.Activity.ActivityRead.Count(n, $"{n} players")
+            : ServerPower.Providers.Activity.ActivityRead.Unknown(ServerPower.Providers.Activity.ActivityOutcome.TimedOut, "no answer");
+        if (activity is null) return read;
+        activity = ServerPower.Operator.AutoStop.IdleRun.Apply(activity, read, Now);
+        reads.Add((Now, read.Players));
+        return read;
+    }
+
+    /// <summary>
+    /// An idle stop only after an unbroken run of successful reads of 0 players lasting idleAfter, the last of them the
+    /// confirmation read; unknown never counts.
+    /// </summary>
+    private void CheckIdleStop(ServerPower.Providers.Activity.ActivityRead? confirmation)
+    {
+        Check(confirmation is { Players: 0 }, $"an idle stop sent without a confirmation read of 0 (confirmation: {confirmation})");
+        var run = reads.AsEnumerable().Reverse().TakeWhile(r => r.Players == 0).ToList();
+        Check(run.Count > 0 && Now - run[^1].At >= IdleAfter,
+            $"an idle stop after {(run.Count > 0 ? Now - run[^1].At : TimeSpan.Zero)} of reads of 0 (reads: {string.Join(", ", reads.TakeLast(6))})");
     }
 
     private ServerPowerResource Object(ServerPowerStatus? stored) => new()
     {
         Metadata = new V1ObjectMeta
         {
-            Name = "mc", NamespaceProperty = "games", Generation = 1, Annotations = new Dictionary<string, string>(annotations),
+            Name = "mc", NamespaceProperty = "games", Generation = generation, Annotations = new Dictionary<string, string>(annotations),
             DeletionTimestamp = Deleting ? Cases.T0.UtcDateTime : null,
             Finalizers = DeletionPolicy == DeletionPolicy.Stop ? [Annotations.StopFinalizer] : null,
         },
@@ -128,6 +185,10 @@ public sealed class DecisionWorld
         {
             ProviderRef = new LocalObjectReference { Name = Targets[target].ProviderRef }, ServerId = Targets[target].ServerId, State = Declared, Suspend = Suspended,
             DeletionPolicy = DeletionPolicy, Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill },
+            AutoStop = !autoStop ? null : new AutoStopSpec
+            {
+                IdleAfter = "30s", MaxRuntime = "1h", Activity = new ActivitySpec { Minecraft = new ActivityEndpoint { Host = "mc.example.com", Port = 25565 } },
+            },
         },
         Status = stored is null ? null : ApiJson.Deserialize<ServerPowerStatus>(ApiJson.Serialize(stored)),
     };
@@ -152,7 +213,22 @@ public sealed class DecisionWorld
         // The override is worked out as the reconciler does: no value a user can write may throw out of either.
         var input = new DecisionInput(server, View(r.View), Now, Settings, Intent: ServerPower.Operator.Scheduling.EffectiveState.Resolve(server, null, Now),
             Conflict: conflict ? "another ServerPower owns this server" : null);
+        // The monitor as the reconciler drives it: it watches the server only while the decision reads it.
+        if (!autoStop || !ServerPowerDecider.ActivityRuns(input))
+        {
+            activity = null;
+            reads.Clear();
+        }
+        else activity ??= ServerPower.Operator.AutoStop.ActivityState.Fresh;
+        input = input with { AutoStop = activity is null ? null : new AutoStopView(activity) };
         var decision = ServerPowerDecider.Decide(input);
+        ServerPower.Providers.Activity.ActivityRead? confirmation = null;
+        if (decision.Action is { AutoStop: AutoStopReason.Idle } && input.AutoStop is { } unconfirmed)
+        {
+            confirmation = ReadActivity();
+            input = input with { AutoStop = unconfirmed with { Activity = activity, Confirmation = confirmation } };
+            decision = ServerPowerDecider.Decide(input);
+        }
         var last = server.Status?.LastAction;
         Trace.Add($"{Now:HH:mm:ss} {r} power={Power} declared={Declared} deleting={Deleting} last={last?.Type}/{last?.Result}@{last?.RequestTime:HH:mm:ss} settled={last?.SettledTime:HH:mm:ss} -> {decision.Action?.Type}");
         Check(decision.RequeueAfter is null || decision.RequeueAfter >= Settings.MinPoll, $"requeue after {decision.RequeueAfter}");
@@ -175,6 +251,17 @@ public sealed class DecisionWorld
                 _ => ProviderOutcome.Accepted("ok"),
             };
             Requests.Add((Now, action.Type, action.OneShotToken, answer.IsAccepted || r.Answer == 6, Physical));
+            if (action.AutoStop == AutoStopReason.Idle)
+            {
+                CheckIdleStop(confirmation);
+                IdleStops++;
+            }
+            Check(!(autoStopped && action.Type == ActionType.Start), "an auto-stopped server was started again with no wake condition since");
+            if (action.AutoStop is not null)
+            {
+                autoStopped = true;
+                AutoStops++;
+            }
             if (action.OneShotToken is { } token)
             {
                 var request = requests[action.Type];
@@ -237,7 +324,7 @@ public sealed class DecisionWorld
         if (server.Status is not { } stored || Suspended || Deleting || conflict || input.Provider is not ProviderView.Resolved { Read.Server: { } observed }) return;
         var settled = stored.LastAction is not { Result: ActionResult.Accepted, SettledTime: null };
         var pendingOneShot = annotations.Count > 0; // an override annotation counts too: it changes what is declared
-        if (settled && !pendingOneShot && Declared == DesiredPowerState.Running && observed.Power == PowerState.Stopped)
+        if (settled && !pendingOneShot && stored.AutoStop?.StoppedAt is null && Declared == DesiredPowerState.Running && observed.Power == PowerState.Stopped)
             Check(decision.Action?.Type == ActionType.Start, "a settled server that drifted to Stopped was not started at once");
     }
 

@@ -1,0 +1,49 @@
+using ServerPower.Api.Resources;
+using ServerPower.Api.Serialization;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Providers.Contract;
+
+namespace ServerPower.Operator.Decision;
+
+/// <summary>
+/// spec.stop.warning before a stop the operator decides (a declared change, a schedule or override ending, maxRuntime):
+/// with a console, the command is sent (recorded first in status.stopWarning), the stop waits warning.before, then goes
+/// on. Without a console: an event that the warning was skipped, and the stop at once. A failed warning: an event, and
+/// the stop at once. Never before an idle stop (nobody is there) or a stop for deletion (it is not delayed).
+/// </summary>
+internal static class StopWarningRule
+{
+    /// <summary>The warning to send or the wait after it; null when the stop goes on now.</summary>
+    public static Decision? Before(Draft d, ProviderView.Resolved provider)
+    {
+        if (d.Deleting || d.AutoStopped?.Reason == AutoStopReason.Idle) return null;
+        var (warning, invalid) = StopWarningRules.Read(d.Input.Server.Spec);
+        if (invalid is not null)
+        {
+            d.Synced(false, Reasons.InvalidSpec, $"{invalid}; the server is stopped without a warning");
+            d.Event(true, Reasons.InvalidSpec, invalid);
+            return null;
+        }
+        if (warning is null) return null;
+        if (!provider.Capabilities.HasConsole)
+        {
+            d.Event(false, EventReasons.StopWarningSkipped, $"{provider.Type} has no console: spec.stop.warning is skipped and the server is stopped at once");
+            return null;
+        }
+        var now = d.Input.Now;
+        var sent = d.Status.StopWarning is { } w && (d.Status.LastAction is not { } last || last.RequestTime < w.SentAt) ? w : null;
+        if (sent is null)
+        {
+            var at = KubeTimeConverter.Truncate(now);
+            d.Status = d.Status with { StopWarning = new StopWarningStatus { SentAt = at, Message = "sending" } };
+            d.Event(false, EventReasons.StopWarningSent, $"warning the server's users: the stop follows in {GoDuration.Format(warning.Before)}");
+            d.Ready(false, Reasons.ActionPending, $"stop warning sent at {KubeTimeConverter.Format(at)}; stopping at {KubeTimeConverter.Format(at + warning.Before)}");
+            return d.Warn(warning.Command, warning.Before);
+        }
+        if (sent.Failed == true) return null;
+        var stopAt = sent.SentAt + warning.Before;
+        if (stopAt <= now) return null;
+        d.Ready(false, Reasons.ActionPending, $"stop warning sent at {KubeTimeConverter.Format(sent.SentAt)}; stopping at {KubeTimeConverter.Format(stopAt)}");
+        return d.Wait(stopAt - now < d.Input.Settings.MinPoll ? d.Input.Settings.MinPoll : stopAt - now);
+    }
+}

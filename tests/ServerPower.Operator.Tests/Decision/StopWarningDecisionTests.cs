@@ -1,0 +1,104 @@
+using ServerPower.Api.Resources;
+using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.AutoStop;
+using ServerPower.Operator.Decision;
+using ServerPower.Providers.Activity;
+using static ServerPower.Operator.Tests.Decision.Cases;
+using static ServerPower.Operator.Tests.Decision.DecisionChecks;
+
+namespace ServerPower.Operator.Tests.Decision;
+
+/// <summary>spec.stop.warning: sent before a decided stop, the stop waits warning.before; skipped without a console; never before an idle stop.</summary>
+public sealed class StopWarningDecisionTests
+{
+    private static readonly Providers.Contract.ProviderCapabilities Console = Wings with { HasConsole = true };
+
+    private static ServerPowerResource Warned(DesiredPowerState state, ServerPowerStatus status, AutoStopSpec? autoStop = null) =>
+        Server(state, status, s => s with { Stop = new StopSpec { Warning = new StopWarningSpec { Before = "5m", Command = "say bye" } }, AutoStop = autoStop });
+
+    private static ServerPowerDecisionResult Run(ServerPowerResource server, PowerState power, Providers.Contract.ProviderCapabilities caps, AutoStopView? view = null)
+    {
+        var input = new DecisionInput(server, Observed(power, caps), T0, Settings, AutoStop: view);
+        return Checked(new ServerPowerDecisionResult(input, ServerPowerDecider.Decide(input)));
+    }
+
+    [Fact]
+    public void A_declared_stop_first_sends_the_warning_and_records_it()
+    {
+        var r = Run(Warned(DesiredPowerState.Stopped, new ServerPowerStatus { ObservedGeneration = 1 }), PowerState.Running, Console);
+        var warn = Assert.IsType<ServerPower.Operator.Decision.Decision.Warn>(r.Decision);
+        Assert.Equal(("say bye", TimeSpan.FromMinutes(5)), (warn.Command, warn.Before));
+        Assert.Equal(T0, r.Status.StopWarning!.SentAt);
+        Assert.Contains((false, EventReasons.StopWarningSent), EventsOf(r.Decision));
+    }
+
+    [Fact]
+    public void Within_warning_before_the_stop_waits_and_nothing_is_sent_again()
+    {
+        var status = new ServerPowerStatus { ObservedGeneration = 1, StopWarning = new StopWarningStatus { SentAt = T0.AddMinutes(-2) } };
+        var r = Run(Warned(DesiredPowerState.Stopped, status), PowerState.Running, Console);
+        Assert.IsType<ServerPower.Operator.Decision.Decision.Wait>(r.Decision);
+        Assert.Equal(TimeSpan.FromMinutes(3), r.Decision.RequeueAfter);
+    }
+
+    [Theory]
+    [InlineData(-5, null)]
+    [InlineData(-1, true)]
+    public void After_warning_before_or_a_failed_warning_the_stop_is_sent(int sentMinutesAgo, bool? failed)
+    {
+        var status = new ServerPowerStatus { ObservedGeneration = 1, StopWarning = new StopWarningStatus { SentAt = T0.AddMinutes(sentMinutesAgo), Failed = failed } };
+        var r = Run(Warned(DesiredPowerState.Stopped, status), PowerState.Running, Console);
+        Assert.Equal(ActionType.Stop, r.Action);
+    }
+
+    [Fact]
+    public void A_warning_sent_before_the_last_action_belongs_to_an_earlier_stop()
+    {
+        var status = new ServerPowerStatus
+        {
+            ObservedGeneration = 1, StopWarning = new StopWarningStatus { SentAt = T0.AddHours(-2) }, LastAction = Accepted(ActionType.Start, T0.AddHours(-1)) with { SettledTime = T0.AddHours(-1) },
+        };
+        var r = Run(Warned(DesiredPowerState.Stopped, status), PowerState.Running, Console);
+        Assert.IsType<ServerPower.Operator.Decision.Decision.Warn>(r.Decision);
+    }
+
+    [Fact]
+    public void Without_a_console_the_warning_is_skipped_with_an_event_and_the_stop_goes_on()
+    {
+        var r = Run(Warned(DesiredPowerState.Stopped, new ServerPowerStatus { ObservedGeneration = 1 }), PowerState.Running, Wenium);
+        Assert.Equal(ActionType.Stop, r.Action);
+        Assert.Contains((false, EventReasons.StopWarningSkipped), EventsOf(r.Decision));
+    }
+
+    [Fact]
+    public void Declared_Running_again_drops_the_warning()
+    {
+        var status = new ServerPowerStatus { ObservedGeneration = 1, StopWarning = new StopWarningStatus { SentAt = T0.AddMinutes(-2) } };
+        var r = Run(Warned(DesiredPowerState.Running, status), PowerState.Running, Console);
+        Assert.Null(r.Status.StopWarning);
+    }
+
+    private static readonly AutoStopSpec AutoStop = new()
+    {
+        IdleAfter = "30m", MaxRuntime = "12h", Activity = new() { Minecraft = new ActivityEndpoint { Host = "mc.example.com", Port = 25565 } },
+    };
+
+    [Fact]
+    public void A_maxRuntime_stop_is_warned_and_recorded_as_auto_stopped()
+    {
+        var status = new ServerPowerStatus { ObservedGeneration = 1, AutoStop = new AutoStopStatus { StartedAt = T0.AddHours(-12) } };
+        var r = Run(Warned(DesiredPowerState.Running, status, AutoStop), PowerState.Running, Console, new AutoStopView(null));
+        Assert.IsType<ServerPower.Operator.Decision.Decision.Warn>(r.Decision);
+        Assert.Equal(AutoStopReason.MaxRuntime, r.Status.AutoStop!.Reason);
+    }
+
+    [Fact]
+    public void An_idle_stop_is_never_warned()
+    {
+        var status = new ServerPowerStatus { ObservedGeneration = 1, AutoStop = new AutoStopStatus { StartedAt = T0.AddHours(-2) } };
+        var idle = new ActivityState(0, ActivityRead.Count(0, "0"), T0, null, T0.AddMinutes(-31));
+        var r = Run(Warned(DesiredPowerState.Running, status, AutoStop), PowerState.Running, Console, new AutoStopView(idle, Confirmation: ActivityRead.Count(0, "0")));
+        Assert.Equal(ActionType.Stop, r.Action);
+        Assert.Null(r.Status.StopWarning);
+    }
+}
