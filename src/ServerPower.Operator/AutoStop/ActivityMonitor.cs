@@ -1,3 +1,4 @@
+using ServerPower.Operator.Decision;
 using Microsoft.Extensions.Logging;
 using ServerPower.Operator.Probing;
 using ServerPower.Providers.Activity;

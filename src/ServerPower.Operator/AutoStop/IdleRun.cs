@@ -1,3 +1,4 @@
+using ServerPower.Operator.Decision;
 using ServerPower.Providers.Activity;
 
 namespace ServerPower.Operator.AutoStop;

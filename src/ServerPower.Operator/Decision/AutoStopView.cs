@@ -1,4 +1,3 @@
-using ServerPower.Operator.AutoStop;
 using ServerPower.Providers.Activity;
 
 namespace ServerPower.Operator.Decision;

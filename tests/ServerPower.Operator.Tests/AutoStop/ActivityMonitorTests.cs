@@ -1,3 +1,4 @@
+using ServerPower.Operator.Decision;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

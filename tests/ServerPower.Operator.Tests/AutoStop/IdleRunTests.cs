@@ -1,3 +1,4 @@
+using ServerPower.Operator.Decision;
 using ServerPower.Operator.AutoStop;
 using ServerPower.Providers.Activity;
 

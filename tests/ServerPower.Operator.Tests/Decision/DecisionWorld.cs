@@ -71,7 +71,7 @@ public sealed class DecisionWorld
     private bool autoStop;
     private int? players;
     /// <summary>The monitor's state while it watches the server (null: not watched), and the reads it made since it began.</summary>
-    private ServerPower.Operator.AutoStop.ActivityState? activity;
+    private ServerPower.Operator.Decision.ActivityState? activity;
     private readonly List<(DateTimeOffset At, int? Players)> reads = [];
     private readonly HashSet<string> wakeTokens = [];
     /// <summary>An auto-stop was sent and no wake condition came since: nothing may start the server.</summary>
@@ -219,7 +219,7 @@ public sealed class DecisionWorld
             activity = null;
             reads.Clear();
         }
-        else activity ??= ServerPower.Operator.AutoStop.ActivityState.Fresh;
+        else activity ??= ServerPower.Operator.Decision.ActivityState.Fresh;
         input = input with { AutoStop = activity is null ? null : new AutoStopView(activity) };
         var decision = ServerPowerDecider.Decide(input);
         ServerPower.Providers.Activity.ActivityRead? confirmation = null;

@@ -1,3 +1,4 @@
+using ServerPower.Operator.Decision;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;

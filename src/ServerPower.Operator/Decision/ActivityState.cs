@@ -1,6 +1,6 @@
 using ServerPower.Providers.Activity;
 
-namespace ServerPower.Operator.AutoStop;
+namespace ServerPower.Operator.Decision;
 
 /// <summary>
 /// What the activity reads of one server add up to. <see cref="Players"/> is the latest read's count, null when it was
