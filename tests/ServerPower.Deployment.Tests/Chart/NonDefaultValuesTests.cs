@@ -57,7 +57,7 @@ public sealed class NonDefaultValuesTests
              "--label-selector=serverops.io/fleet=games", "--allow-http-endpoints=true",
              "--allowed-endpoint-hosts=panel.example.com,wings.example.com", "--allowed-cidrs=192.168.10.5/32",
              "--denied-cidrs=10.244.0.0/16,10.96.0.0/12", "--max-probes-per-namespace=3", "--max-servers-per-namespace=200",
-             "--readiness-probes=false", "--log-format=text"],
+             "--readiness-probes=false", "--activity-reads=false", "--log-format=text"],
             Strings(container["args"]));
         Assert.Equal("registry.example.com/serverpower:1.2.3", (string?)container["image"]);
         Assert.Equal("Always", (string?)container["imagePullPolicy"]);

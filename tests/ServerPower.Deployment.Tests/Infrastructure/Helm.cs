@@ -51,6 +51,7 @@ public static class Helm
           probesPerNamespace: 3
           serversPerNamespace: 200
         readinessProbes: false
+        activityReads: false
         logFormat: text
         metrics:
           port: 9090
