@@ -536,6 +536,8 @@ public static class ServerPowerDecider
             return d.Wait(settings.ResyncPeriod);
         }
         if ((wanted == ActionType.Start ? OrderRules.HoldStart(d) : OrderRules.HoldStop(d)) is { } wait) return wait;
+        // A new stop (not one reasserted after an earlier accepted stop) is warned first, as on a readable provider.
+        if (wanted == ActionType.Stop && !matches && StopWarningRule.Before(d, provider) is { } warning) return warning;
         d.Ready(false, Reasons.ActionPending, $"sending {wanted} (declared {d.Desired}; {provider.Type} cannot report state)");
         return d.Send(new PlannedAction(wanted, null));
     }

@@ -71,6 +71,27 @@ public sealed class StopWarningDecisionTests
     }
 
     [Fact]
+    public void A_provider_that_cannot_report_state_skips_the_warning_with_an_event_once_and_stops()
+    {
+        var server = Warned(DesiredPowerState.Stopped, new ServerPowerStatus { ObservedGeneration = 1 });
+        var input = new DecisionInput(server, Blind(TimeSpan.FromMinutes(1)), T0, Settings);
+        var r = Checked(new ServerPowerDecisionResult(input, ServerPowerDecider.Decide(input)));
+        Assert.Equal(ActionType.Stop, r.Action);
+        Assert.Contains((false, EventReasons.StopWarningSkipped), EventsOf(r.Decision));
+
+        // The stop reasserted after reassertInterval is the same stop: no second warning (nor event).
+        var stopped = new ServerPowerStatus
+        {
+            ObservedGeneration = 1,
+            LastAction = new LastAction { Type = ActionType.Stop, RequestTime = T0.AddMinutes(-2), Result = ActionResult.Accepted },
+        };
+        input = new DecisionInput(Warned(DesiredPowerState.Stopped, stopped), Blind(TimeSpan.FromMinutes(1)), T0, Settings);
+        var again = Checked(new ServerPowerDecisionResult(input, ServerPowerDecider.Decide(input)));
+        Assert.Equal(ActionType.Stop, again.Action);
+        Assert.DoesNotContain((false, EventReasons.StopWarningSkipped), EventsOf(again.Decision));
+    }
+
+    [Fact]
     public void Declared_Running_again_drops_the_warning()
     {
         var status = new ServerPowerStatus { ObservedGeneration = 1, StopWarning = new StopWarningStatus { SentAt = T0.AddMinutes(-2) } };
