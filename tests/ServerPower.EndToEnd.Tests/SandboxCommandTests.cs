@@ -33,17 +33,24 @@ public sealed class SandboxCommandTests
             var kubectl = new Kubectl(kubeconfig);
             await kubectl.RunAsync("wait", "--for=condition=Ready", "serverpowers", "--all", "-A", "--timeout=120s");
             var table = await kubectl.RunAsync("get", "serverpowers", "-A");
-            Assert.Equal(8, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" True ", StringComparison.Ordinal)));
+            Assert.Equal(9, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" True ", StringComparison.Ordinal)));
             // The office-hours sample runs on weekdays from 08:00 to 18:00 in Berlin: whether it runs depends on the hour.
             var office = await kubectl.RunAsync("get", "serverpower", "wenium-office", "-n", "default", "-o", "jsonpath={.status.desiredState}");
             var running = office == "Running" ? 6 : 5;
+            // The auto-stop sample runs until nobody has played for a minute (the sandbox's Minecraft fake has nobody
+            // online): seen before and after the scrape, so a stop in between allows either count.
+            async Task<bool> Minecraft() => await kubectl.RunAsync("get", "serverpower", "wenium-minecraft", "-n", "default", "-o",
+                "jsonpath={.status.powerState}/{.status.conditions[?(@.type==\"Ready\")].reason}") == "Running/InDesiredState";
+            var minecraftBefore = await Minecraft();
 
             var metrics = output.First(l => l.Contains("operator metrics/health:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries).Last();
             using var http = new HttpClient();
             var address = metrics.Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
             Assert.Equal("ok", await http.GetStringAsync(address + "/healthz", TestContext.Current.CancellationToken));
             var scrape = await http.GetStringAsync(address + "/metrics", TestContext.Current.CancellationToken);
-            Assert.Contains($"serverpower_servers{{power_state=\"Running\",ready=\"True\"}} {running}", scrape);
+            var minecraftAfter = await Minecraft();
+            Assert.Contains(new[] { minecraftBefore, minecraftAfter }.Select(m => running + (m ? 1 : 0)),
+                r => scrape.Contains($"serverpower_servers{{power_state=\"Running\",ready=\"True\"}} {r}\n", StringComparison.Ordinal));
             Assert.Contains("serverpower_provider_requests_total{account=\"default/wenium-main\",provider=\"Wenium\",operation=\"read_all\",method=\"GET\",status=\"2xx\"}", scrape);
             Assert.Contains("serverpower_provider_calls_total{account=\"default/wenium-main\",provider=\"Wenium\",operation=\"read\",outcome=\"Accepted\"}", scrape);
             Assert.Contains("controller_runtime_reconcile_total{controller=\"serverpower\",result=\"success\"}", scrape);
