@@ -5,12 +5,13 @@ namespace ServerPower.EndToEnd.Tests;
 
 /// <summary>
 /// The README's second command, as a newcomer runs it: every sample becomes READY=True; its operator's /metrics then
-/// exports every metric the chart's Grafana dashboard and alerting rules query.
+/// exports every metric the chart's Grafana dashboard and alerting rules query, and the auto-stop sample stops once
+/// nobody has played for its idleAfter.
 /// </summary>
 public sealed class SandboxCommandTests
 {
     [Fact]
-    public async Task The_sandbox_comes_up_with_every_sample_Ready_and_serves_health_and_the_metrics_the_chart_queries()
+    public async Task The_sandbox_comes_up_with_every_sample_Ready_serves_health_and_the_metrics_the_chart_queries_and_auto_stops_its_idle_Minecraft_sample()
     {
         var dir = Directory.CreateTempSubdirectory("sandbox-").FullName;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -66,6 +67,11 @@ public sealed class SandboxCommandTests
             Assert.Contains("workqueue_longest_running_processor_seconds", queried);
             queried.Remove("up"); // Prometheus's own, for the operator-absent alert
             Assert.Empty(queried.Except(exported).Order());
+
+            // The auto-stop sample against the sandbox's Minecraft fake (nobody online): stopped for Idle, Ready AutoStopped.
+            await Eventually.WaitAsync(() => kubectl.RunAsync("get", "serverpower", "wenium-minecraft", "-n", "default", "-o",
+                "jsonpath={.status.autoStop.reason}/{.status.powerState}/{.status.conditions[?(@.type==\"Ready\")].reason}"),
+                v => v == "Idle/Stopped/AutoStopped", "wenium-minecraft auto-stopped for Idle");
         }
         finally
         {
