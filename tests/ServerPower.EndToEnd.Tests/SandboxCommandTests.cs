@@ -5,12 +5,13 @@ namespace ServerPower.EndToEnd.Tests;
 
 /// <summary>
 /// The README's second command, as a newcomer runs it: every sample becomes READY=True; its operator's /metrics then
-/// exports every metric the chart's Grafana dashboard and alerting rules query.
+/// exports every metric the chart's Grafana dashboard and alerting rules query, and the auto-stop sample stops once
+/// nobody has played for its idleAfter.
 /// </summary>
 public sealed class SandboxCommandTests
 {
     [Fact]
-    public async Task The_sandbox_comes_up_with_every_sample_Ready_and_serves_health_and_the_metrics_the_chart_queries()
+    public async Task The_sandbox_comes_up_with_every_sample_Ready_serves_health_and_the_metrics_the_chart_queries_and_auto_stops_its_idle_Minecraft_sample()
     {
         var dir = Directory.CreateTempSubdirectory("sandbox-").FullName;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -33,17 +34,24 @@ public sealed class SandboxCommandTests
             var kubectl = new Kubectl(kubeconfig);
             await kubectl.RunAsync("wait", "--for=condition=Ready", "serverpowers", "--all", "-A", "--timeout=120s");
             var table = await kubectl.RunAsync("get", "serverpowers", "-A");
-            Assert.Equal(8, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" True ", StringComparison.Ordinal)));
+            Assert.Equal(9, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains(" True ", StringComparison.Ordinal)));
             // The office-hours sample runs on weekdays from 08:00 to 18:00 in Berlin: whether it runs depends on the hour.
             var office = await kubectl.RunAsync("get", "serverpower", "wenium-office", "-n", "default", "-o", "jsonpath={.status.desiredState}");
             var running = office == "Running" ? 6 : 5;
+            // The auto-stop sample runs until nobody has played for a minute (the sandbox's Minecraft fake has nobody
+            // online): seen before and after the scrape, so a stop in between allows either count.
+            async Task<bool> Minecraft() => await kubectl.RunAsync("get", "serverpower", "wenium-minecraft", "-n", "default", "-o",
+                "jsonpath={.status.powerState}/{.status.conditions[?(@.type==\"Ready\")].reason}") == "Running/InDesiredState";
+            var minecraftBefore = await Minecraft();
 
             var metrics = output.First(l => l.Contains("operator metrics/health:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries).Last();
             using var http = new HttpClient();
             var address = metrics.Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
             Assert.Equal("ok", await http.GetStringAsync(address + "/healthz", TestContext.Current.CancellationToken));
             var scrape = await http.GetStringAsync(address + "/metrics", TestContext.Current.CancellationToken);
-            Assert.Contains($"serverpower_servers{{power_state=\"Running\",ready=\"True\"}} {running}", scrape);
+            var minecraftAfter = await Minecraft();
+            Assert.Contains(new[] { minecraftBefore, minecraftAfter }.Select(m => running + (m ? 1 : 0)),
+                r => scrape.Contains($"serverpower_servers{{power_state=\"Running\",ready=\"True\"}} {r}\n", StringComparison.Ordinal));
             Assert.Contains("serverpower_provider_requests_total{account=\"default/wenium-main\",provider=\"Wenium\",operation=\"read_all\",method=\"GET\",status=\"2xx\"}", scrape);
             Assert.Contains("serverpower_provider_calls_total{account=\"default/wenium-main\",provider=\"Wenium\",operation=\"read\",outcome=\"Accepted\"}", scrape);
             Assert.Contains("controller_runtime_reconcile_total{controller=\"serverpower\",result=\"success\"}", scrape);
@@ -59,6 +67,11 @@ public sealed class SandboxCommandTests
             Assert.Contains("workqueue_longest_running_processor_seconds", queried);
             queried.Remove("up"); // Prometheus's own, for the operator-absent alert
             Assert.Empty(queried.Except(exported).Order());
+
+            // The auto-stop sample against the sandbox's Minecraft fake (nobody online): stopped for Idle, Ready AutoStopped.
+            await Eventually.WaitAsync(() => kubectl.RunAsync("get", "serverpower", "wenium-minecraft", "-n", "default", "-o",
+                "jsonpath={.status.autoStop.reason}/{.status.powerState}/{.status.conditions[?(@.type==\"Ready\")].reason}"),
+                v => v == "Idle/Stopped/AutoStopped", "wenium-minecraft auto-stopped for Idle");
         }
         finally
         {

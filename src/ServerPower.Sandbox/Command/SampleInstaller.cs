@@ -3,6 +3,7 @@ using k8s;
 using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
+using ServerPower.Sandbox.Activity;
 using ServerPower.Sandbox.Kubernetes.Api;
 using ServerPower.Sandbox.Providers;
 using ServerPower.Sandbox.Services;
@@ -14,6 +15,8 @@ namespace ServerPower.Sandbox.Command;
 /// credentials Secret gets that simulator's token, and each ServerPower's server is created at the simulator,
 /// offline (so a sample declared Running is visibly started by the operator). Readiness probes are pointed at
 /// <c>service</c>, a listener on 127.0.0.1 standing in for the servers' services (without one they are removed).
+/// Minecraft auto-stop activity targets are pointed at <c>minecraft</c>, a Server List Ping fake on 127.0.0.1 (without
+/// one, or for another activity kind, spec.autoStop is removed: the sandbox reads no address but its own).
 /// </summary>
 public static class SampleInstaller
 {
@@ -25,7 +28,7 @@ public static class SampleInstaller
 
     /// <summary>Rewrites the documents in place for the simulators and creates their servers there.</summary>
     public static IReadOnlyList<JsonObject> PointAtSimulators(IReadOnlyList<JsonObject> documents,
-        IReadOnlyDictionary<ProviderType, IProviderSimulator> simulators, ServiceListener? service = null)
+        IReadOnlyDictionary<ProviderType, IProviderSimulator> simulators, ServiceListener? service = null, MinecraftPingListener? minecraft = null)
     {
         var providerTypes = new Dictionary<string, ProviderType>();
         var secretTokens = new Dictionary<(string Name, string Key), string>();
@@ -53,6 +56,7 @@ public static class SampleInstaller
             if (providerTypes.TryGetValue((string)spec["providerRef"]!["name"]!, out var type))
                 simulators[type].AddServer((string)spec["serverId"]!);
             if (spec["readinessProbe"] is JsonObject probe) PointProbe(spec.AsObject(), probe, service);
+            if (spec["autoStop"] is JsonObject autoStop) PointActivity(spec.AsObject(), autoStop, minecraft);
         }
         return documents;
     }
@@ -91,6 +95,17 @@ public static class SampleInstaller
             var path = Uri.TryCreate((string?)http["url"], UriKind.Absolute, out var url) ? url.PathAndQuery : "/";
             http["url"] = $"http://127.0.0.1:{service.Port}{path}";
         }
+    }
+
+    private static void PointActivity(JsonObject spec, JsonObject autoStop, MinecraftPingListener? minecraft)
+    {
+        if (autoStop["activity"]?["minecraft"] is not JsonObject target || minecraft is null)
+        {
+            spec.Remove("autoStop");
+            return;
+        }
+        target["host"] = minecraft.Address.ToString();
+        target["port"] = minecraft.Port;
     }
 
     private static string Kind(JsonObject document) => (string?)document["kind"] ?? "";

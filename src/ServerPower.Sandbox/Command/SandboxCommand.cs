@@ -9,6 +9,7 @@ using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Hosting;
 using ServerPower.Providers.Outbound;
+using ServerPower.Sandbox.Activity;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Providers;
 using ServerPower.Sandbox.Services;
@@ -84,6 +85,8 @@ public static class SandboxCommand
         var simulators = new Dictionary<ProviderType, IProviderSimulator>();
         // The samples' readiness probes connect here: a stand-in for the servers' services.
         await using var service = ServiceListener.Start();
+        // The auto-stop sample reads its players here: a Minecraft Server List Ping fake with nobody online.
+        await using var minecraft = MinecraftPingListener.Start(players: 0);
         try
         {
             foreach (var type in Enum.GetValues<ProviderType>())
@@ -94,13 +97,13 @@ public static class SandboxCommand
             var samples = 0;
             if (!options.NoSamples)
             {
-                var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(root, "config", "samples")), simulators, service);
+                var documents = SampleInstaller.PointAtSimulators(SampleInstaller.Load(Path.Combine(root, "config", "samples")), simulators, service, minecraft);
                 samples = await SampleInstaller.ApplyAsync(client, documents, "default", CancellationToken.None);
             }
 
             if (options.NoOperator)
             {
-                await RunWithoutOperatorAsync(emulator.BaseAddress, kubeconfig, simulators.Values, samples);
+                await RunWithoutOperatorAsync(emulator.BaseAddress, kubeconfig, simulators.Values, samples, minecraft);
                 return 0;
             }
             var operatorOptions = new OperatorOptions
@@ -116,7 +119,7 @@ public static class SandboxCommand
             await using var app = OperatorHost.Build(operatorOptions);
             await OperatorHost.StartAsync(app);
             var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            PrintWelcome(emulator.BaseAddress, kubeconfig, simulators.Values, samples, urls);
+            PrintWelcome(emulator.BaseAddress, kubeconfig, simulators.Values, samples, minecraft, urls);
             await app.WaitForShutdownAsync();
             return 0;
         }
@@ -130,11 +133,11 @@ public static class SandboxCommand
     /// Everything but the operator, until Ctrl+C or SIGTERM; prints how to run the operator by hand, and at the end how
     /// many connections the listener on 127.0.0.2 (refused by the production default) accepted: 0 when the policy held.
     /// </summary>
-    private static async Task RunWithoutOperatorAsync(Uri api, string kubeconfig, IEnumerable<IProviderSimulator> simulators, int samples)
+    private static async Task RunWithoutOperatorAsync(Uri api, string kubeconfig, IEnumerable<IProviderSimulator> simulators, int samples, MinecraftPingListener minecraft)
     {
         await using var refused = ServiceListener.Start(address: IPAddress.Parse("127.0.0.2"));
         var relative = Relative(kubeconfig);
-        PrintWelcome(api, kubeconfig, simulators, samples, ["not started (--no-operator)"]);
+        PrintWelcome(api, kubeconfig, simulators, samples, minecraft, ["not started (--no-operator)"]);
         Console.WriteLine($"""
             Run the operator by hand with production flags (loopback refused but for 127.0.0.1, where the simulators are):
               dotnet run --project src/ServerPower.Operator -- --kubeconfig {relative} --leader-election false \
@@ -171,7 +174,10 @@ public static class SandboxCommand
 
     private static string Relative(string path) => SandboxBanner.Relative(path, Environment.CurrentDirectory);
 
-    private static void PrintWelcome(Uri api, string kubeconfig, IEnumerable<IProviderSimulator> simulators, int samples, IEnumerable<string> urls) =>
+    private static void PrintWelcome(Uri api, string kubeconfig, IEnumerable<IProviderSimulator> simulators, int samples, MinecraftPingListener minecraft,
+        IEnumerable<string> urls) =>
         Console.WriteLine(SandboxBanner.Text(api, kubeconfig, Environment.CurrentDirectory,
-            simulators.Select(s => $"{s.Type} simulator: {s.BaseAddress}"), samples, urls));
+            [.. simulators.Select(s => $"{s.Type} simulator: {s.BaseAddress}"),
+             $"Minecraft activity fake: {minecraft.Address}:{minecraft.Port} (0 players: wenium-minecraft auto-stops a minute after its start; kubectl power wake wenium-minecraft starts it again)"],
+            samples, urls));
 }
