@@ -27,13 +27,7 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
     {
         this.time = time;
         this.connector = connector;
-        var handler = connector.Handler();
-        handler.PooledConnectionLifetime = TimeSpan.Zero;
-        handler.MaxResponseHeadersLength = 64;
-        http = new HttpClient(handler)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        http = connector.UnpooledClient();
     }
 
     public async Task<ProbeAttempt> RunAsync(ReadinessProbeSpec probe, CancellationToken cancellationToken)

@@ -26,10 +26,7 @@ public sealed class ActivityReader : IActivityReader, IDisposable
         this.connector = connector;
         this.time = time;
         this.options = options ?? new ActivityReaderOptions();
-        var handler = connector.Handler();
-        handler.PooledConnectionLifetime = TimeSpan.Zero;
-        handler.MaxResponseHeadersLength = 64;
-        http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        http = connector.UnpooledClient();
     }
 
     public async Task<ActivityRead> ReadAsync(ActivityTarget target, CancellationToken cancellationToken)

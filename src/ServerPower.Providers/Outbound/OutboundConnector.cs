@@ -74,4 +74,17 @@ public sealed class OutboundConnector(OutboundPolicy policy, IOutboundNetwork ne
         AllowAutoRedirect = false,
         UseCookies = false,
     };
+
+    /// <summary>
+    /// A client for one-off checks of a tenant's service (readiness probes, activity reads): through <see cref="Handler"/>,
+    /// no connection reused (each request shows whether the service accepts connections now), response headers capped
+    /// at 64 KiB, and no client timeout (the caller bounds each request on its own clock).
+    /// </summary>
+    public HttpClient UnpooledClient()
+    {
+        var handler = Handler();
+        handler.PooledConnectionLifetime = TimeSpan.Zero;
+        handler.MaxResponseHeadersLength = 64;
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
 }
