@@ -23,7 +23,18 @@ internal sealed class FakeListWatcher<T> : IListWatcher<T> where T : class
 
     public int ListCount(string? ns = null) => lists.Count(l => l.Namespace == ns);
 
-    public FakeWatch Watch(int index) => Watches[index];
+    /// <summary>
+    /// The index-th watch the informer opened. A synced cache does not mean the watch is open yet (the informer lists,
+    /// marks itself synced, then watches), so this waits for it, up to the suite's deadline, instead of racing it.
+    /// </summary>
+    public FakeWatch Watch(int index)
+    {
+        if (!SpinWait.SpinUntil(() => watches.Count > index, Eventually.Deadline))
+        {
+            Assert.Fail($"the informer never opened watch #{index} (it opened {watches.Count})");
+        }
+        return Watches[index];
+    }
 
     public Task<ListPage<T>> ListAsync(string? @namespace, string? continueToken, CancellationToken cancellationToken)
     {
