@@ -1,5 +1,6 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Tests.Tables;
 using static ServerPower.Operator.Tests.Decision.Cases;
 using static ServerPower.Operator.Tests.Decision.DecisionChecks;
 
@@ -8,35 +9,42 @@ namespace ServerPower.Operator.Tests.Decision;
 /// <summary>managementPolicy Observe: reported, never acted on.</summary>
 public sealed class ObserveRuleTests
 {
-    [Fact]
-    public void Under_Observe_a_new_token_is_Skipped_with_a_normal_event()
-    {
-        var r = Checked(Decide(Server(spec: s => s with { ManagementPolicy = ManagementPolicy.Observe }, annotations: Restart("r1")), Observed(PowerState.Running)));
-        Assert.Equal(OneShotPhase.Skipped, r.Status.Restart?.Phase);
-        Assert.Equal([(false, "RestartSkipped")], EventsOf(r.Decision));
-    }
+    public static IEnumerable<TheoryDataRow<Row<ServerPowerDecisionResult>>> Rows => Table.Of<ServerPowerDecisionResult>(
+    [
+        new("Under Observe a new token is Skipped with a normal event",
+            () => Checked(Decide(Server(spec: s => s with { ManagementPolicy = ManagementPolicy.Observe }, annotations: Restart("r1")), Observed(PowerState.Running))),
+            r =>
+            {
+                Assert.Equal(OneShotPhase.Skipped, r.Status.Restart?.Phase);
+                Assert.Equal([(false, "RestartSkipped")], EventsOf(r.Decision));
+            }),
+        .. from c in new (PowerState Power, string Reason, bool Resync, string Says)[]
+           {
+               (PowerState.Starting, Reasons.Starting, false, "starting"),
+               (PowerState.Stopping, Reasons.Stopping, false, "stopping"),
+               (PowerState.Busy, Reasons.ActionPending, false, "busy"),
+               (PowerState.Stopped, Reasons.NotInDesiredState, true, "Stopped"),
+           }
+           select new Row<ServerPowerDecisionResult>($"Under Observe a transition is polled and a difference waits for the resync: {c.Power}",
+               () => Checked(Decide(Server(spec: s => s with { ManagementPolicy = ManagementPolicy.Observe }), Observed(c.Power))),
+               r =>
+               {
+                   Assert.Null(r.Action);
+                   Assert.Equal(("False", c.Reason), ReadyOf(r.Status));
+                   Assert.Contains(c.Says, Ready(r.Status).Message, StringComparison.Ordinal);
+                   Assert.Equal(c.Resync ? Settings.ResyncPeriod : Settings.MinPoll, r.Decision.RequeueAfter);
+               }),
+        new("A state blind server under Observe is reported and never acted on",
+            () => Checked(Decide(Server(spec: s => s with { ManagementPolicy = ManagementPolicy.Observe }), Blind())),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(("True", Reasons.ReconcileSucceeded), SyncedOf(r.Status));
+                Assert.Equal(("True", Reasons.ActionAccepted), ReadyOf(r.Status));
+                Assert.Equal(Settings.ResyncPeriod, r.Decision.RequeueAfter);
+            }),
+    ]);
 
-    [Theory]
-    [InlineData(PowerState.Starting, Reasons.Starting, false, "starting")]
-    [InlineData(PowerState.Stopping, Reasons.Stopping, false, "stopping")]
-    [InlineData(PowerState.Busy, Reasons.ActionPending, false, "busy")]
-    [InlineData(PowerState.Stopped, Reasons.NotInDesiredState, true, "Stopped")]
-    public void Under_Observe_a_transition_is_polled_and_a_difference_waits_for_the_resync(PowerState power, string reason, bool resync, string says)
-    {
-        var r = Checked(Decide(Server(spec: s => s with { ManagementPolicy = ManagementPolicy.Observe }), Observed(power)));
-        Assert.Null(r.Action);
-        Assert.Equal(("False", reason), ReadyOf(r.Status));
-        Assert.Contains(says, Ready(r.Status).Message, StringComparison.Ordinal);
-        Assert.Equal(resync ? Settings.ResyncPeriod : Settings.MinPoll, r.Decision.RequeueAfter);
-    }
-
-    [Fact]
-    public void A_state_blind_server_under_Observe_is_reported_and_never_acted_on()
-    {
-        var r = Checked(Decide(Server(spec: s => s with { ManagementPolicy = ManagementPolicy.Observe }), Blind()));
-        Assert.Null(r.Action);
-        Assert.Equal(("True", Reasons.ReconcileSucceeded), SyncedOf(r.Status));
-        Assert.Equal(("True", Reasons.ActionAccepted), ReadyOf(r.Status));
-        Assert.Equal(Settings.ResyncPeriod, r.Decision.RequeueAfter);
-    }
+    [Theory, MemberData(nameof(Rows))]
+    public void Holds(Row<ServerPowerDecisionResult> row) => row.Run();
 }

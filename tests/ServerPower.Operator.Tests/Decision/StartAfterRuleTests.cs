@@ -1,6 +1,7 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
+using ServerPower.Operator.Tests.Tables;
 using static ServerPower.Operator.Tests.Decision.Cases;
 using static ServerPower.Operator.Tests.Decision.DecisionMessages;
 
@@ -9,78 +10,79 @@ namespace ServerPower.Operator.Tests.Decision;
 /// <summary>spec.startAfter: no start before the dependencies are Ready, no stop while dependents still run, a deletion waits at most the grace period, and an invalid order sends nothing.</summary>
 public sealed class StartAfterRuleTests
 {
-    [Theory]
-    [InlineData(new[] { "db" }, "not started until db is Ready with desired state Running (spec.startAfter)")]
-    [InlineData(new[] { "db", "cache" }, "not started until db, cache are Ready with desired state Running (spec.startAfter)")]
-    public void A_start_waiting_for_dependencies_is_Ready_False_naming_them(string[] notReady, string message)
-    {
-        var r = DecideWith(Server(), Observed(PowerState.Stopped), dependencies: new DependencyView(notReady, []));
-        Assert.Null(r.Action);
-        Assert.Equal(("False", Reasons.WaitingForDependencies, message), ReadyMessageOf(r.Status));
-        Assert.Equal(Settings.ResyncPeriod, r.Decision.RequeueAfter);
-    }
-
-    [Fact]
-    public void A_stop_waiting_for_dependents_is_Ready_False_naming_them()
-    {
-        var r = DecideWith(Server(DesiredPowerState.Stopped), Observed(PowerState.Running), dependencies: new DependencyView([], ["app", "web"]));
-        Assert.Null(r.Action);
-        Assert.Equal(("False", Reasons.WaitingForDependencies, "not stopped until app, web stopped (they list this server in spec.startAfter)"), ReadyMessageOf(r.Status));
-    }
-
-    [Fact]
-    public void A_state_blind_stop_waits_for_dependents_too()
-    {
-        var r = DecideWith(Server(DesiredPowerState.Stopped), Blind(), dependencies: new DependencyView([], ["app"]));
-        Assert.Null(r.Action);
-        Assert.Equal(Reasons.WaitingForDependencies, Ready(r.Status).Reason);
-    }
-
-    [Fact]
-    public void A_deletion_waiting_for_dependents_comes_back_when_the_grace_period_ends()
-    {
+    public static IEnumerable<TheoryDataRow<Row<ServerPowerDecisionResult>>> Rows => Table.Of<ServerPowerDecisionResult>(
+    [
+        .. from c in new (string[] NotReady, string Message)[]
+           {
+               (new[] { "db" }, "not started until db is Ready with desired state Running (spec.startAfter)"),
+               (new[] { "db", "cache" }, "not started until db, cache are Ready with desired state Running (spec.startAfter)"),
+           }
+           select new Row<ServerPowerDecisionResult>($"A start waiting for dependencies is Ready False naming them: {string.Join(", ", c.NotReady)}",
+               () => DecideWith(Server(), Observed(PowerState.Stopped), dependencies: new DependencyView(c.NotReady, [])),
+               r =>
+               {
+                   Assert.Null(r.Action);
+                   Assert.Equal(("False", Reasons.WaitingForDependencies, c.Message), ReadyMessageOf(r.Status));
+                   Assert.Equal(Settings.ResyncPeriod, r.Decision.RequeueAfter);
+               }),
+        new("A stop waiting for dependents is Ready False naming them",
+            () => DecideWith(Server(DesiredPowerState.Stopped), Observed(PowerState.Running), dependencies: new DependencyView([], ["app", "web"])),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(("False", Reasons.WaitingForDependencies, "not stopped until app, web stopped (they list this server in spec.startAfter)"), ReadyMessageOf(r.Status));
+            }),
+        new("A state blind stop waits for dependents too",
+            () => DecideWith(Server(DesiredPowerState.Stopped), Blind(), dependencies: new DependencyView([], ["app"])),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(Reasons.WaitingForDependencies, Ready(r.Status).Reason);
+            }),
         // Deleted 105 s ago with a 2m grace period: 15 s are left, less than the longest poll (30 s).
-        var r = DecideWith(BeingDeleted(T0.AddSeconds(-105)), Observed(PowerState.Running), dependencies: new DependencyView([], ["app", "web"]));
-        Assert.Null(r.Action);
-        Assert.Equal(("False", Reasons.WaitingForDependencies,
-            "being deleted: stopped once app, web stopped (they list this server in spec.startAfter), at most 2m after the deletion"), ReadyMessageOf(r.Status));
-        Assert.Equal(TimeSpan.FromSeconds(15), r.Decision.RequeueAfter);
-    }
+        new("A deletion waiting for dependents comes back when the grace period ends",
+            () => DecideWith(BeingDeleted(T0.AddSeconds(-105)), Observed(PowerState.Running), dependencies: new DependencyView([], ["app", "web"])),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(("False", Reasons.WaitingForDependencies,
+                    "being deleted: stopped once app, web stopped (they list this server in spec.startAfter), at most 2m after the deletion"), ReadyMessageOf(r.Status));
+                Assert.Equal(TimeSpan.FromSeconds(15), r.Decision.RequeueAfter);
+            }),
+        new("A deletion that waited the grace period stops the server with a warning naming the dependents",
+            () => DecideWith(BeingDeleted(T0.AddMinutes(-2)), Observed(PowerState.Running), dependencies: new DependencyView([], ["app", "web"])),
+            r =>
+            {
+                Assert.Equal(ActionType.Stop, r.Action);
+                Assert.Equal([(true, Reasons.WaitingForDependencies, "app, web did not stop within 2m of the deletion; stopping this server anyway")], EventMessagesOf(r));
+            }),
+        new("An invalid order with the server not as declared is Synced and Ready False saying what to fix",
+            () => DecideWith(Server(), Observed(PowerState.Stopped), dependencies: new DependencyView([], [], Cycle)),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(("False", Reasons.InvalidSpec, Cycle), SyncedMessageOf(r.Status));
+                Assert.Equal(("False", Reasons.WaitingForDependencies, $"{Cycle}; nothing is sent until spec.startAfter is fixed"), ReadyMessageOf(r.Status));
+                Assert.Equal(PowerState.Stopped, r.Status.PowerState);
+            }),
+        new("An invalid order with the server as declared is Ready with its probe counted from the last start",
+            () => DecideWith(StartedWithProbe(), Observed(PowerState.Running), new ReadinessView(Passing(T0.AddSeconds(-30))), new DependencyView([], [], Cycle)),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(("False", Reasons.InvalidSpec, Cycle), SyncedMessageOf(r.Status));
+                Assert.Equal(("True", Reasons.InDesiredState, "the server is Running; its readiness probe passes"), ReadyMessageOf(r.Status));
+                Assert.Equal(PowerState.Running, r.Status.PowerState);
+            }),
+        new("An invalid order of a state blind server reports its state as Unknown",
+            () => DecideWith(Server(status: new ServerPowerStatus { ObservedGeneration = 1, PowerState = PowerState.Running }), Blind(), dependencies: new DependencyView([], [], Cycle)),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(PowerState.Unknown, r.Status.PowerState);
+            }),
+    ]);
 
-    [Fact]
-    public void A_deletion_that_waited_the_grace_period_stops_the_server_with_a_warning_naming_the_dependents()
-    {
-        var r = DecideWith(BeingDeleted(T0.AddMinutes(-2)), Observed(PowerState.Running), dependencies: new DependencyView([], ["app", "web"]));
-        Assert.Equal(ActionType.Stop, r.Action);
-        Assert.Equal([(true, Reasons.WaitingForDependencies, "app, web did not stop within 2m of the deletion; stopping this server anyway")], EventMessagesOf(r));
-    }
-
-    [Fact]
-    public void An_invalid_order_with_the_server_not_as_declared_is_Synced_and_Ready_False_saying_what_to_fix()
-    {
-        var r = DecideWith(Server(), Observed(PowerState.Stopped), dependencies: new DependencyView([], [], Cycle));
-        Assert.Null(r.Action);
-        Assert.Equal(("False", Reasons.InvalidSpec, Cycle), SyncedMessageOf(r.Status));
-        Assert.Equal(("False", Reasons.WaitingForDependencies, $"{Cycle}; nothing is sent until spec.startAfter is fixed"), ReadyMessageOf(r.Status));
-        Assert.Equal(PowerState.Stopped, r.Status.PowerState);
-    }
-
-    [Fact]
-    public void An_invalid_order_with_the_server_as_declared_is_Ready_with_its_probe_counted_from_the_last_start()
-    {
-        var r = DecideWith(StartedWithProbe(), Observed(PowerState.Running), new ReadinessView(Passing(T0.AddSeconds(-30))), new DependencyView([], [], Cycle));
-        Assert.Null(r.Action);
-        Assert.Equal(("False", Reasons.InvalidSpec, Cycle), SyncedMessageOf(r.Status));
-        Assert.Equal(("True", Reasons.InDesiredState, "the server is Running; its readiness probe passes"), ReadyMessageOf(r.Status));
-        Assert.Equal(PowerState.Running, r.Status.PowerState);
-    }
-
-    [Fact]
-    public void An_invalid_order_of_a_state_blind_server_reports_its_state_as_Unknown()
-    {
-        var server = Server(status: new ServerPowerStatus { ObservedGeneration = 1, PowerState = PowerState.Running });
-        var r = DecideWith(server, Blind(), dependencies: new DependencyView([], [], Cycle));
-        Assert.Null(r.Action);
-        Assert.Equal(PowerState.Unknown, r.Status.PowerState);
-    }
+    [Theory, MemberData(nameof(Rows))]
+    public void Holds(Row<ServerPowerDecisionResult> row) => row.Run();
 }

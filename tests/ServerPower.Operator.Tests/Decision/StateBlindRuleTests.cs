@@ -1,82 +1,81 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
+using ServerPower.Operator.Tests.Tables;
 using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Decision.Cases;
 using static ServerPower.Operator.Tests.Decision.DecisionChecks;
+using DecisionResult = ServerPower.Operator.Decision.Decision;
 
 namespace ServerPower.Operator.Tests.Decision;
 
 /// <summary>A provider that cannot read state: the declared action is asserted, reasserted after its interval, and a deletion goes once a stop is accepted.</summary>
 public sealed class StateBlindRuleTests
 {
-    [Fact]
-    public void A_state_blind_first_action_is_Ready_False_while_it_is_sent()
-    {
-        var r = Checked(Decide(Server(status: new ServerPowerStatus { ObservedGeneration = 1, Conditions = ReadyTrue() }), Blind()));
-        Assert.Equal(ActionType.Start, r.Action);
-        Assert.Equal(("False", Reasons.ActionPending), ReadyOf(r.Status));
-    }
+    private static readonly TimeSpan Reassert = TimeSpan.FromMinutes(2);
 
-    [Fact]
-    public void A_state_blind_accepted_action_restores_Synced_and_Ready_and_reasserts_within_its_interval()
-    {
-        var status = new ServerPowerStatus
-        {
-            ObservedGeneration = 1,
-            LastAction = Accepted(ActionType.Start, T0.AddMinutes(-1)),
-            Conditions = [new Api.Resources.Condition { Type = ConditionTypes.Synced, Status = ConditionStatus.False, Reason = Reasons.InvalidSpec, Message = "an annotation since removed", LastTransitionTime = T0.AddMinutes(-1) }],
-        };
-        var reassert = TimeSpan.FromMinutes(2);
-        var r = Checked(Decide(Server(status: status), Blind(reassert)));
-        Assert.Null(r.Action);
-        Assert.Equal(("True", Reasons.ReconcileSucceeded), SyncedOf(r.Status));
-        Assert.Equal(("True", Reasons.ActionAccepted), ReadyOf(r.Status));
-        Assert.True(r.Decision.RequeueAfter <= reassert);
-    }
+    public static IEnumerable<TheoryDataRow<Row<DecisionResult>>> Rows => Table.Of<DecisionResult>(
+    [
+        new("A state blind first action is Ready False while it is sent",
+            () => Checked(Decide(Server(status: new ServerPowerStatus { ObservedGeneration = 1, Conditions = ReadyTrue() }), Blind())).Decision,
+            d =>
+            {
+                Assert.Equal(ActionType.Start, d.Action?.Type);
+                Assert.Equal(("False", Reasons.ActionPending), ReadyOf(d.Status));
+            }),
+        new("A state blind accepted action restores Synced and Ready and reasserts within its interval",
+            () =>
+            {
+                var status = new ServerPowerStatus
+                {
+                    ObservedGeneration = 1,
+                    LastAction = Accepted(ActionType.Start, T0.AddMinutes(-1)),
+                    Conditions = [new Api.Resources.Condition { Type = ConditionTypes.Synced, Status = ConditionStatus.False, Reason = Reasons.InvalidSpec, Message = "an annotation since removed", LastTransitionTime = T0.AddMinutes(-1) }],
+                };
+                return Checked(Decide(Server(status: status), Blind(Reassert))).Decision;
+            },
+            d =>
+            {
+                Assert.Null(d.Action);
+                Assert.Equal(("True", Reasons.ReconcileSucceeded), SyncedOf(d.Status));
+                Assert.Equal(("True", Reasons.ActionAccepted), ReadyOf(d.Status));
+                Assert.True(d.RequeueAfter <= Reassert);
+            }),
+        new("A state blind action is reasserted when exactly its interval has passed",
+            () => Checked(Decide(Server(status: new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Start, T0 - Reassert) }), Blind(Reassert))).Decision,
+            d => Assert.Equal(ActionType.Start, d.Action?.Type)),
+        .. from deleting in new[] { false, true }
+           select new Row<DecisionResult>(deleting ? "A state blind accepted stop lets a deletion go" : "A state blind accepted stop lets nothing else go",
+               () =>
+               {
+                   var server = Server(DesiredPowerState.Stopped, new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-1)) });
+                   return Checked(Decide(deleting ? Deleting(server) : server, Blind())).Decision;
+               },
+               d =>
+               {
+                   Assert.Null(d.Action);
+                   Assert.Equal(deleting, d.ReleaseFinalizer);
+               }),
+        new("A state blind action the provider cannot send is Unsupported",
+            () => Checked(Decide(Server(DesiredPowerState.Stopped), new ProviderView.Resolved(ProviderType.Heo, BlindStartOnly, null, null))).Decision,
+            d =>
+            {
+                Assert.Null(d.Action);
+                Assert.Equal(("False", Reasons.Unsupported), ReadyOf(d.Status));
+                Assert.Equal(Settings.ResyncPeriod, d.RequeueAfter);
+            }),
+        new("A state blind stop accepted outside a deletion is reasserted within its interval",
+            () => Checked(Decide(Server(DesiredPowerState.Stopped), Blind(TimeSpan.FromMinutes(1))).After(ProviderOutcome.Accepted())),
+            after =>
+            {
+                Assert.Equal(TimeSpan.FromMinutes(1), after.RequeueAfter);
+                Assert.False(after.ReleaseFinalizer);
+            }),
+        new("A state blind stop accepted at deletion lets it go",
+            () => Checked(Decide(Deleting(Server()), Blind()).After(ProviderOutcome.Accepted())),
+            after => Assert.True(after.ReleaseFinalizer)),
+    ]);
 
-    [Fact]
-    public void A_state_blind_action_is_reasserted_when_exactly_its_interval_has_passed()
-    {
-        var reassert = TimeSpan.FromMinutes(2);
-        var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Start, T0 - reassert) };
-        Assert.Equal(ActionType.Start, Checked(Decide(Server(status: status), Blind(reassert))).Action);
-    }
-
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void A_state_blind_accepted_stop_lets_a_deletion_go_and_nothing_else(bool deleting)
-    {
-        var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-1)) };
-        var server = Server(DesiredPowerState.Stopped, status);
-        var r = Checked(Decide(deleting ? Deleting(server) : server, Blind()));
-        Assert.Null(r.Action);
-        Assert.Equal(deleting, r.Decision.ReleaseFinalizer);
-    }
-
-    [Fact]
-    public void A_state_blind_action_the_provider_cannot_send_is_Unsupported()
-    {
-        var r = Checked(Decide(Server(DesiredPowerState.Stopped), new ProviderView.Resolved(ProviderType.Heo, BlindStartOnly, null, null)));
-        Assert.Null(r.Action);
-        Assert.Equal(("False", Reasons.Unsupported), ReadyOf(r.Status));
-        Assert.Equal(Settings.ResyncPeriod, r.Decision.RequeueAfter);
-    }
-
-    [Fact]
-    public void A_state_blind_stop_accepted_outside_a_deletion_is_reasserted_within_its_interval()
-    {
-        var reassert = TimeSpan.FromMinutes(1);
-        var after = Checked(Decide(Server(DesiredPowerState.Stopped), Blind(reassert)).After(ProviderOutcome.Accepted()));
-        Assert.Equal(reassert, after.RequeueAfter);
-        Assert.False(after.ReleaseFinalizer);
-    }
-
-    [Fact]
-    public void A_state_blind_stop_accepted_at_deletion_lets_it_go()
-    {
-        var after = Checked(Decide(Deleting(Server()), Blind()).After(ProviderOutcome.Accepted()));
-        Assert.True(after.ReleaseFinalizer);
-    }
+    [Theory, MemberData(nameof(Rows))]
+    public void Holds(Row<DecisionResult> row) => row.Run();
 }

@@ -1,5 +1,6 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Tests.Tables;
 using static ServerPower.Operator.Tests.Decision.Cases;
 using static ServerPower.Operator.Tests.Decision.DecisionChecks;
 
@@ -8,64 +9,71 @@ namespace ServerPower.Operator.Tests.Decision;
 /// <summary>Declared Stopped: a stop is awaited within the grace period, then escalated to a kill or sent again; a server in transition is stopped once that ends.</summary>
 public sealed class StopRuleTests
 {
-    [Fact]
-    public void At_the_end_of_the_stop_grace_period_the_kill_is_sent()
-    {
-        var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-10)) };
-        var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } });
-        var r = Checked(Decide(server, Observed(PowerState.Stopping, Wings)));
-        Assert.Equal(ActionType.Kill, r.Action);
-        Assert.Equal([(true, "StopTimedOut")], EventsOf(r.Decision));
-        Assert.Contains("10m", Ready(r.Status).Message, StringComparison.Ordinal);
-    }
+    public static IEnumerable<TheoryDataRow<Row<ServerPowerDecisionResult>>> Rows => Table.Of<ServerPowerDecisionResult>(
+    [
+        new("At the end of the stop grace period the kill is sent",
+            () =>
+            {
+                var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-10)) };
+                var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } });
+                return Checked(Decide(server, Observed(PowerState.Stopping, Wings)));
+            },
+            r =>
+            {
+                Assert.Equal(ActionType.Kill, r.Action);
+                Assert.Equal([(true, "StopTimedOut")], EventsOf(r.Decision));
+                Assert.Contains("10m", Ready(r.Status).Message, StringComparison.Ordinal);
+            }),
+        .. from c in new (PowerState Power, string Reason)[] { (PowerState.Stopping, Reasons.Stopping), (PowerState.Running, Reasons.ActionPending) }
+           select new Row<ServerPowerDecisionResult>($"Within the grace period a stop is awaited: {c.Power}",
+               () => Checked(Decide(Server(DesiredPowerState.Stopped, new ServerPowerStatus { ObservedGeneration = 1, Conditions = ReadyTrue(), LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-1)) }), Observed(c.Power))),
+               r =>
+               {
+                   Assert.Null(r.Action);
+                   Assert.Equal(("False", c.Reason), ReadyOf(r.Status));
+               }),
+        .. from c in new (ActionType Last, StopTimeoutAction OnTimeout, bool HasKill, string? Why)[]
+           {
+               (ActionType.Kill, StopTimeoutAction.Kill, true, "kill did not stop it"),
+               (ActionType.Stop, StopTimeoutAction.Kill, false, "has no kill"),
+               (ActionType.Stop, StopTimeoutAction.Wait, true, null),
+           }
+           select new Row<ServerPowerDecisionResult>($"A stop sent again after the grace period says why there is no kill: last {c.Last}, onTimeout {c.OnTimeout}, {(c.HasKill ? "with" : "without")} kill",
+               () =>
+               {
+                   var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(c.Last, T0.AddMinutes(-11)) };
+                   var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = c.OnTimeout } });
+                   return Checked(Decide(server, Observed(PowerState.Stopping, c.HasKill ? Wings : Wenium)));
+               },
+               r =>
+               {
+                   Assert.Equal(ActionType.Stop, r.Action);
+                   Assert.Contains("still Stopping", Ready(r.Status).Message, StringComparison.Ordinal);
+                   var timedOut = Assert.Single(r.Decision.Events);
+                   Assert.Equal((true, "StopTimedOut"), (timedOut.Warning, timedOut.Reason));
+                   if (c.Why is null) Assert.Matches("within [^;]+; sending stop again$", timedOut.Message);
+                   else Assert.Contains(c.Why, timedOut.Message, StringComparison.Ordinal);
+               }),
+        new("A stop the provider cannot send is Unsupported until the resync",
+            () => Checked(Decide(Server(DesiredPowerState.Stopped), Observed(PowerState.Running, NoStop))),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(("False", Reasons.Unsupported), ReadyOf(r.Status));
+                Assert.Equal(Settings.ResyncPeriod, r.Decision.RequeueAfter);
+            }),
+        .. from c in new (PowerState Power, string Reason, ActionType? Action)[] { (PowerState.Starting, Reasons.Starting, null), (PowerState.Busy, Reasons.ActionPending, null), (PowerState.Running, Reasons.ActionPending, ActionType.Stop) }
+           select new Row<ServerPowerDecisionResult>($"Declared Stopped a server in transition is stopped once that ends: {c.Power}",
+               () => Checked(Decide(Server(DesiredPowerState.Stopped), Observed(c.Power))),
+               r =>
+               {
+                   Assert.Equal(c.Action, r.Action);
+                   Assert.Equal(("False", c.Reason), ReadyOf(r.Status));
+                   // The user reads what the provider reported.
+                   Assert.Contains(c.Power.ToString().ToLowerInvariant(), Ready(r.Status).Message, StringComparison.OrdinalIgnoreCase);
+               }),
+    ]);
 
-    [Theory]
-    [InlineData(PowerState.Stopping, Reasons.Stopping)]
-    [InlineData(PowerState.Running, Reasons.ActionPending)]
-    public void Within_the_grace_period_a_stop_is_awaited(PowerState power, string reason)
-    {
-        var status = new ServerPowerStatus { ObservedGeneration = 1, Conditions = ReadyTrue(), LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-1)) };
-        var r = Checked(Decide(Server(DesiredPowerState.Stopped, status), Observed(power)));
-        Assert.Null(r.Action);
-        Assert.Equal(("False", reason), ReadyOf(r.Status));
-    }
-
-    [Theory]
-    [InlineData(ActionType.Kill, StopTimeoutAction.Kill, true, "kill did not stop it")]
-    [InlineData(ActionType.Stop, StopTimeoutAction.Kill, false, "has no kill")]
-    [InlineData(ActionType.Stop, StopTimeoutAction.Wait, true, null)]
-    public void A_stop_sent_again_after_the_grace_period_says_why_there_is_no_kill(ActionType last, StopTimeoutAction onTimeout, bool hasKill, string? why)
-    {
-        var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(last, T0.AddMinutes(-11)) };
-        var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = onTimeout } });
-        var r = Checked(Decide(server, Observed(PowerState.Stopping, hasKill ? Wings : Wenium)));
-        Assert.Equal(ActionType.Stop, r.Action);
-        Assert.Contains("still Stopping", Ready(r.Status).Message, StringComparison.Ordinal);
-        var timedOut = Assert.Single(r.Decision.Events);
-        Assert.Equal((true, "StopTimedOut"), (timedOut.Warning, timedOut.Reason));
-        if (why is null) Assert.Matches("within [^;]+; sending stop again$", timedOut.Message);
-        else Assert.Contains(why, timedOut.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_stop_the_provider_cannot_send_is_Unsupported_until_the_resync()
-    {
-        var r = Checked(Decide(Server(DesiredPowerState.Stopped), Observed(PowerState.Running, NoStop)));
-        Assert.Null(r.Action);
-        Assert.Equal(("False", Reasons.Unsupported), ReadyOf(r.Status));
-        Assert.Equal(Settings.ResyncPeriod, r.Decision.RequeueAfter);
-    }
-
-    [Theory]
-    [InlineData(PowerState.Starting, Reasons.Starting, null)]
-    [InlineData(PowerState.Busy, Reasons.ActionPending, null)]
-    [InlineData(PowerState.Running, Reasons.ActionPending, ActionType.Stop)]
-    public void Declared_Stopped_a_server_in_transition_is_stopped_once_that_ends(PowerState power, string reason, ActionType? action)
-    {
-        var r = Checked(Decide(Server(DesiredPowerState.Stopped), Observed(power)));
-        Assert.Equal(action, r.Action);
-        Assert.Equal(("False", reason), ReadyOf(r.Status));
-        // The user reads what the provider reported.
-        Assert.Contains(power.ToString().ToLowerInvariant(), Ready(r.Status).Message, StringComparison.OrdinalIgnoreCase);
-    }
+    [Theory, MemberData(nameof(Rows))]
+    public void Holds(Row<ServerPowerDecisionResult> row) => row.Run();
 }
