@@ -1,5 +1,6 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Tests.Tables;
 using ServerPower.Providers.Contract;
 using ServerPower.Runtime;
 using static ServerPower.Operator.Tests.Reconciliation.ReconcilerRows;
@@ -9,36 +10,42 @@ namespace ServerPower.Operator.Tests.Reconciliation;
 /// <summary>The PowerProvider reconciler: Ready names its endpoint or the provider's words; a deleted one is done without a write.</summary>
 public sealed class PowerProviderRuleTests
 {
-    [Fact]
-    public async Task A_deleted_PowerProvider_is_done_without_a_write()
+    /// <summary>Reconciles the PowerProvider <paramref name="name"/> with <paramref name="provider"/> (null: the fixture's) as the provider edge.</summary>
+    private static async Task<(ReconcilerFixture F, ReconcileResult Result)> Reconcile(string name, IPowerProviderFactory? provider = null)
     {
         var f = new ReconcilerFixture();
-        var gone = new ObjectKey(Ns, "gone");
-        var result = await ProviderReconciler(f, f.Provider).ReconcileAsync(gone, CancellationToken.None);
-        Assert.Equal(ReconcileResult.Done, result);
-        Assert.Empty(f.Kube.Writes);
+        return (f, await ProviderReconciler(f, provider ?? f.Provider).ReconcileAsync(new ObjectKey(Ns, name), CancellationToken.None));
     }
 
-    [Fact]
-    public async Task A_ready_PowerProvider_names_its_endpoint_and_is_left_to_the_resync()
-    {
-        var f = new ReconcilerFixture();
-        var result = await ProviderReconciler(f, f.Provider).ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
-        Assert.Equal(ReconcileResult.Done, result);
-        var ready = ProviderReady(f);
-        Assert.Equal(("True", Reasons.ProviderReady), (ready?.Status, ready?.Reason));
-        Assert.Contains("https://provider.example.com/api", ready?.Message, StringComparison.Ordinal);
-    }
+    public static IEnumerable<TheoryDataRow<AsyncRow<(ReconcilerFixture F, ReconcileResult Result)>>> Rows => Table.OfAsync<(ReconcilerFixture F, ReconcileResult Result)>(
+    [
+        new("A deleted PowerProvider is done without a write",
+            () => Reconcile("gone"),
+            r =>
+            {
+                Assert.Equal(ReconcileResult.Done, r.Result);
+                Assert.Empty(r.F.Kube.Writes);
+            }),
+        new("A ready PowerProvider names its endpoint and is left to the resync",
+            () => Reconcile("main"),
+            r =>
+            {
+                Assert.Equal(ReconcileResult.Done, r.Result);
+                var ready = ProviderReady(r.F);
+                Assert.Equal(("True", Reasons.ProviderReady), (ready?.Status, ready?.Reason));
+                Assert.Contains("https://provider.example.com/api", ready?.Message, StringComparison.Ordinal);
+            }),
+        new("A refused probe makes the PowerProvider not Ready with the provider's words",
+            () => Reconcile("main", new RecordingProvider(ProviderType.Wenium, Wenium) { ProbeAnswer = new ProviderOutcome(OutcomeKind.Unauthorized, "token revoked") }),
+            r =>
+            {
+                var ready = ProviderReady(r.F);
+                Assert.Equal(("False", Reasons.Unauthorized), (ready?.Status, ready?.Reason));
+                Assert.Contains("token revoked", ready?.Message, StringComparison.Ordinal);
+                Assert.Equal(r.F.Settings.MaxPoll, r.Result.RequeueAfter);
+            }),
+    ]);
 
-    [Fact]
-    public async Task A_refused_probe_makes_the_PowerProvider_not_Ready_with_the_providers_words()
-    {
-        var f = new ReconcilerFixture();
-        var provider = new RecordingProvider(ProviderType.Wenium, Wenium) { ProbeAnswer = new ProviderOutcome(OutcomeKind.Unauthorized, "token revoked") };
-        var result = await ProviderReconciler(f, provider).ReconcileAsync(new ObjectKey(Ns, "main"), CancellationToken.None);
-        var ready = ProviderReady(f);
-        Assert.Equal(("False", Reasons.Unauthorized), (ready?.Status, ready?.Reason));
-        Assert.Contains("token revoked", ready?.Message, StringComparison.Ordinal);
-        Assert.Equal(f.Settings.MaxPoll, result.RequeueAfter);
-    }
+    [Theory, MemberData(nameof(Rows))]
+    public Task Holds(AsyncRow<(ReconcilerFixture F, ReconcileResult Result)> row) => row.RunAsync();
 }

@@ -14,6 +14,15 @@ public sealed record Row<T>(string Reason, Func<T> Given, Action<T> Want)
 /// <summary>A row whose case runs asynchronously (a reconcile, a write retried on a clock); its want may act again (a second reconcile).</summary>
 public sealed record AsyncRow<T>(string Reason, Func<Task<T>> Given, Func<T, Task> Want)
 {
+    /// <summary>A row whose want only asserts.</summary>
+    public AsyncRow(string reason, Func<Task<T>> given, Action<T> want) : this(reason, given, t =>
+    {
+        want(t);
+        return Task.CompletedTask;
+    })
+    {
+    }
+
     public async Task RunAsync() => await Want(await Given());
 
     public override string ToString() => Reason;
