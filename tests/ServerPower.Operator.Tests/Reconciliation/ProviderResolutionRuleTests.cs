@@ -1,6 +1,7 @@
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Reconciliation;
+using ServerPower.Operator.Tests.Tables;
 using ServerPower.Providers.Contract;
 using static ServerPower.Operator.Tests.Reconciliation.ReconcilerRows;
 
@@ -9,89 +10,100 @@ namespace ServerPower.Operator.Tests.Reconciliation;
 /// <summary>Resolving a ServerPower's PowerProvider into an account: what a missing or unusable one reports, the defaults, and the account held for a deletion.</summary>
 public sealed class ProviderResolutionRuleTests
 {
-    public static TheoryData<string, string, string> UnusableSpecs => new()
-    {
-        { "no-endpoint", Reasons.InvalidSpec, "spec.endpoint" },
-        { "relative-endpoint", Reasons.InvalidSpec, "spec.endpoint" },
-        { "zero-reassert", Reasons.InvalidSpec, "spec.reassertInterval" },
-        { "unparsable-reassert", Reasons.InvalidSpec, "spec.reassertInterval" },
-        { "huge-reassert", Reasons.InvalidSpec, "spec.reassertInterval \"999999999h\"" },
-        { "no-credentials", Reasons.CredentialsMissing, "Secret \"token\"" },
-        { "no-ca-bundle", Reasons.CredentialsMissing, "CA bundle" },
-    };
+    /// <summary>What a resolution left behind: its answer and the accounts the factory made.</summary>
+    public sealed record Resolved(ProviderResolution Resolution, ScriptedProvider Factory);
 
-    [Fact]
-    public async Task A_missing_PowerProvider_is_named_with_its_namespace()
+    private static async Task<Resolved> Resolve(Func<PowerProviderSpec, PowerProviderSpec> spec, bool credentials = true, Action<InMemoryResourceClient>? cluster = null)
     {
-        var (resolver, _, _) = Resolver();
-        var unusable = Assert.IsType<ProviderResolution.Unusable>(await resolver.ResolveAsync(Ns, "nope", CancellationToken.None));
-        Assert.Equal(Reasons.ProviderNotFound, unusable.Reason);
-        Assert.Contains("\"nope\"", unusable.Message, StringComparison.Ordinal);
-        Assert.Contains($"\"{Ns}\"", unusable.Message, StringComparison.Ordinal);
+        var (resolver, kube, factory) = Resolver(credentials);
+        cluster?.Invoke(kube);
+        return new Resolved(await resolver.ResolveAsync(Provider(spec), CancellationToken.None), factory);
     }
 
-    [Fact]
-    public async Task A_provider_without_an_endpoint_uses_its_types_default_and_its_account_is_keyed_by_namespace_and_name()
+    private static readonly (string Fault, string Reason, string Names, Func<PowerProviderSpec, PowerProviderSpec> Spec)[] Unusable =
+    [
+        ("no endpoint for a type without a default", Reasons.InvalidSpec, "spec.endpoint", s => s with { Type = ProviderType.Wings, Endpoint = null }),
+        ("a relative endpoint", Reasons.InvalidSpec, "spec.endpoint", s => s with { Endpoint = "provider.example.com/api" }),
+        ("a zero reassert interval", Reasons.InvalidSpec, "spec.reassertInterval", s => s with { ReassertInterval = "0s" }),
+        ("an unparsable reassert interval", Reasons.InvalidSpec, "spec.reassertInterval", s => s with { ReassertInterval = "soon" }),
+        ("a huge reassert interval", Reasons.InvalidSpec, "spec.reassertInterval \"999999999h\"", s => s with { ReassertInterval = "999999999h" }),
+        ("no credentials Secret", Reasons.CredentialsMissing, "Secret \"token\"", s => s),
+        ("no CA bundle Secret", Reasons.CredentialsMissing, "CA bundle", s => s with { CaBundleSecretRef = new SecretKeyReference { Name = "ca", Key = "ca.crt" } }),
+    ];
+
+    public static IEnumerable<TheoryDataRow<AsyncRow<Resolved>>> Rows => Table.OfAsync<Resolved>(
+    [
+        new("A missing PowerProvider is named with its namespace",
+            async () =>
+            {
+                var (resolver, _, factory) = Resolver();
+                return new Resolved(await resolver.ResolveAsync(Ns, "nope", CancellationToken.None), factory);
+            },
+            r =>
+            {
+                var unusable = Assert.IsType<ProviderResolution.Unusable>(r.Resolution);
+                Assert.Equal(Reasons.ProviderNotFound, unusable.Reason);
+                Assert.Contains("\"nope\"", unusable.Message, StringComparison.Ordinal);
+                Assert.Contains($"\"{Ns}\"", unusable.Message, StringComparison.Ordinal);
+            }),
+        new("A provider without an endpoint uses its type's default and its account is keyed by namespace and name",
+            () => Resolve(s => s with { Endpoint = null }),
+            r =>
+            {
+                var usable = Assert.IsType<ProviderResolution.Usable>(r.Resolution);
+                Assert.Equal(new Uri("https://console.wenium.com/api"), usable.Account.Endpoint);
+                Assert.Equal($"{Ns}/acct", Assert.Single(r.Factory.Accounts).Key);
+            }),
+        .. from c in Unusable
+           select new AsyncRow<Resolved>($"An unusable PowerProvider names itself and what to fix: {c.Fault}",
+               () => Resolve(c.Spec, credentials: c.Fault != "no credentials Secret"),
+               r =>
+               {
+                   var unusable = Assert.IsType<ProviderResolution.Unusable>(r.Resolution);
+                   Assert.Equal(c.Reason, unusable.Reason);
+                   Assert.Contains("PowerProvider \"acct\"", unusable.Message, StringComparison.Ordinal);
+                   Assert.Contains(c.Names, unusable.Message, StringComparison.Ordinal);
+                   Assert.Empty(r.Factory.Accounts);
+               }),
+        new("A reassert interval and a CA bundle reach the account",
+            () => Resolve(s => s with { ReassertInterval = "30m", CaBundleSecretRef = new SecretKeyReference { Name = "ca", Key = "ca.crt" } },
+                cluster: kube => kube.PutSecret(Ns, "ca", "ca.crt", "-----BEGIN CERTIFICATE-----")),
+            r =>
+            {
+                var usable = Assert.IsType<ProviderResolution.Usable>(r.Resolution);
+                Assert.Equal(TimeSpan.FromMinutes(30), usable.ReassertInterval);
+                Assert.Equal("-----BEGIN CERTIFICATE-----", usable.Account.CaBundlePem);
+            }),
+    ]);
+
+    /// <summary>A PowerProvider deleted after its account was held for a deletion: released or forgotten, then resolved for the deletion.</summary>
+    public static IEnumerable<TheoryDataRow<AsyncRow<(ProviderResolution Resolution, string? Because)>>> DeletionRows => Table.OfAsync<(ProviderResolution Resolution, string? Because)>(
+    [
+        new("A deleted PowerProvider keeps its held account when released",
+            () => HeldThenRemoved(f => f.Resolver.Release(Ns, "main")),
+            r =>
+            {
+                Assert.IsType<ProviderResolution.Usable>(r.Resolution);
+                Assert.NotNull(r.Because);
+            }),
+        new("A deleted PowerProvider whose credentials were refused drops its held account",
+            () => HeldThenRemoved(f => f.Resolver.Forget(Ns, "main")),
+            r => Assert.Equal(Reasons.ProviderNotFound, Assert.IsType<ProviderResolution.Unusable>(r.Resolution).Reason)),
+    ]);
+
+    private static async Task<(ProviderResolution, string?)> HeldThenRemoved(Action<ReconcilerFixture> then)
     {
-        var (resolver, _, factory) = Resolver();
-        var usable = Assert.IsType<ProviderResolution.Usable>(await resolver.ResolveAsync(Provider(s => s with { Endpoint = null }), CancellationToken.None));
-        Assert.Equal(new Uri("https://console.wenium.com/api"), usable.Account.Endpoint);
-        Assert.Equal($"{Ns}/acct", Assert.Single(factory.Accounts).Key);
+        var f = new ReconcilerFixture();
+        var usable = Assert.IsType<ProviderResolution.Usable>(await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None));
+        f.Resolver.Hold(Ns, "main", usable, f.Time.GetUtcNow());
+        f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
+        then(f);
+        return await f.Resolver.ResolveForDeletionAsync(Ns, "main", f.Time.GetUtcNow(), CancellationToken.None);
     }
 
-    [Theory, MemberData(nameof(UnusableSpecs))]
-    public async Task An_unusable_PowerProvider_names_itself_and_what_to_fix(string fault, string reason, string names)
-    {
-        var (resolver, _, factory) = Resolver(credentials: fault != "no-credentials");
-        var resource = Provider(s => fault switch
-        {
-            "no-endpoint" => s with { Type = ProviderType.Wings, Endpoint = null },
-            "relative-endpoint" => s with { Endpoint = "provider.example.com/api" },
-            "zero-reassert" => s with { ReassertInterval = "0s" },
-            "unparsable-reassert" => s with { ReassertInterval = "soon" },
-            "huge-reassert" => s with { ReassertInterval = "999999999h" },
-            "no-ca-bundle" => s with { CaBundleSecretRef = new SecretKeyReference { Name = "ca", Key = "ca.crt" } },
-            _ => s,
-        });
-        var unusable = Assert.IsType<ProviderResolution.Unusable>(await resolver.ResolveAsync(resource, CancellationToken.None));
-        Assert.Equal(reason, unusable.Reason);
-        Assert.Contains("PowerProvider \"acct\"", unusable.Message, StringComparison.Ordinal);
-        Assert.Contains(names, unusable.Message, StringComparison.Ordinal);
-        Assert.Empty(factory.Accounts);
-    }
+    [Theory, MemberData(nameof(Rows))]
+    public Task Holds(AsyncRow<Resolved> row) => row.RunAsync();
 
-    [Fact]
-    public async Task A_reassert_interval_and_a_CA_bundle_reach_the_account()
-    {
-        var (resolver, kube, _) = Resolver();
-        kube.PutSecret(Ns, "ca", "ca.crt", "-----BEGIN CERTIFICATE-----");
-        var resource = Provider(s => s with { ReassertInterval = "30m", CaBundleSecretRef = new SecretKeyReference { Name = "ca", Key = "ca.crt" } });
-        var usable = Assert.IsType<ProviderResolution.Usable>(await resolver.ResolveAsync(resource, CancellationToken.None));
-        Assert.Equal(TimeSpan.FromMinutes(30), usable.ReassertInterval);
-        Assert.Equal("-----BEGIN CERTIFICATE-----", usable.Account.CaBundlePem);
-    }
-
-    [Fact]
-    public async Task A_deleted_PowerProvider_keeps_its_held_account_and_refused_credentials_drop_it()
-    {
-        var released = new ReconcilerFixture();
-        await HoldThenRemove(released);
-        released.Resolver.Release(Ns, "main");
-        var (afterRelease, because) = await released.Resolver.ResolveForDeletionAsync(Ns, "main", released.Time.GetUtcNow(), CancellationToken.None);
-        Assert.IsType<ProviderResolution.Usable>(afterRelease);
-        Assert.NotNull(because);
-
-        var forgotten = new ReconcilerFixture();
-        await HoldThenRemove(forgotten);
-        forgotten.Resolver.Forget(Ns, "main");
-        var (afterForget, _) = await forgotten.Resolver.ResolveForDeletionAsync(Ns, "main", forgotten.Time.GetUtcNow(), CancellationToken.None);
-        Assert.Equal(Reasons.ProviderNotFound, Assert.IsType<ProviderResolution.Unusable>(afterForget).Reason);
-
-        static async Task HoldThenRemove(ReconcilerFixture f)
-        {
-            var usable = Assert.IsType<ProviderResolution.Usable>(await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None));
-            f.Resolver.Hold(Ns, "main", usable, f.Time.GetUtcNow());
-            f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
-        }
-    }
+    [Theory, MemberData(nameof(DeletionRows))]
+    public Task Held_for_a_deletion(AsyncRow<(ProviderResolution Resolution, string? Because)> row) => row.RunAsync();
 }
