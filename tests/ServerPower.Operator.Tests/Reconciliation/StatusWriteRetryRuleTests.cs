@@ -1,5 +1,6 @@
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Reconciliation;
+using ServerPower.Operator.Tests.Tables;
 using k8s.Autorest;
 using static ServerPower.Operator.Tests.Reconciliation.ReconcilerRows;
 
@@ -8,29 +9,41 @@ namespace ServerPower.Operator.Tests.Reconciliation;
 /// <summary>Writing an outcome that must not be lost: retried with doubling delays, after a 429's Retry-After, until its deadline.</summary>
 public sealed class StatusWriteRetryRuleTests
 {
-    [Fact]
-    public async Task A_persistent_5xx_is_retried_with_doubling_delays_up_to_5s_until_the_30s_deadline()
+    /// <summary>When each attempt was made (ms after the start) and how the write ended (null: written).</summary>
+    public sealed record Written(List<long> Offsets, Exception? Error);
+
+    private static async Task<Written> Write(Func<int, Exception?> failure)
     {
-        var attempts = await Attempts(_ => Status(503));
-        Assert.Equal([0, 100, 300, 700, 1500, 3100, 6300, 11300, 16300, 21300, 26300], attempts.Offsets);
-        Assert.IsType<HttpOperationException>(attempts.Error);
+        var attempts = await Attempts(failure);
+        return new Written(attempts.Offsets, attempts.Error);
     }
 
-    [Theory]
-    [InlineData("3", 3000)]
-    [InlineData(null, 100)]
-    public async Task A_429_is_retried_after_its_Retry_After_or_else_the_first_delay(string? retryAfter, int retriedAtMs)
-    {
-        var attempts = await Attempts(n => n == 1 ? Status(429, retryAfter) : null);
-        Assert.Equal([0, retriedAtMs], attempts.Offsets);
-        Assert.Null(attempts.Error);
-    }
+    public static IEnumerable<TheoryDataRow<AsyncRow<Written>>> Rows => Table.OfAsync<Written>(
+    [
+        new("A persistent 5xx is retried with doubling delays up to 5s until the 30s deadline",
+            () => Write(_ => Status(503)),
+            w =>
+            {
+                Assert.Equal([0, 100, 300, 700, 1500, 3100, 6300, 11300, 16300, 21300, 26300], w.Offsets);
+                Assert.IsType<HttpOperationException>(w.Error);
+            }),
+        .. from c in new (string? RetryAfter, int RetriedAtMs)[] { ("3", 3000), (null, 100) }
+           select new AsyncRow<Written>($"A 429 is retried after its Retry-After or else the first delay: Retry-After {c.RetryAfter ?? "absent"}, retried at {c.RetriedAtMs} ms",
+               () => Write(n => n == 1 ? Status(429, c.RetryAfter) : null),
+               w =>
+               {
+                   Assert.Equal([0, c.RetriedAtMs], w.Offsets);
+                   Assert.Null(w.Error);
+               }),
+        new("A Retry-After reaching the deadline is not waited for",
+            () => Write(_ => Status(429, ((int)StatusWriteRetry.Deadline.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            w =>
+            {
+                Assert.Equal([0], w.Offsets);
+                Assert.IsType<HttpOperationException>(w.Error);
+            }),
+    ]);
 
-    [Fact]
-    public async Task A_Retry_After_reaching_the_deadline_is_not_waited_for()
-    {
-        var attempts = await Attempts(_ => Status(429, ((int)StatusWriteRetry.Deadline.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        Assert.Equal([0], attempts.Offsets);
-        Assert.IsType<HttpOperationException>(attempts.Error);
-    }
+    [Theory, MemberData(nameof(Rows))]
+    public Task Holds(AsyncRow<Written> row) => row.RunAsync();
 }
