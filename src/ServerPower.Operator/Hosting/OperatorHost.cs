@@ -136,7 +136,7 @@ public static class OperatorHost
             .WithIndex(CachedServerIdLookup.Index, CachedServerIdLookup.IdOf);
         services.AddInformer<PowerProviderResource>(ResourceKinds.PowerProvider);
         services.TryAddSingleton<IServerIdLookup>(sp => new CachedServerIdLookup(sp.GetRequiredService<ICacheReader>()));
-        services.TryAddSingleton(sp => new ServerOwnership(sp.GetRequiredService<IServerIdLookup>(), sp.GetRequiredService<ProviderResolver>()));
+        services.TryAddSingleton<IServerOwnership>(sp => new ServerOwnership(sp.GetRequiredService<IServerIdLookup>(), sp.GetRequiredService<ProviderResolver>()));
         // The ServerPower controller's reconciler is the ServerPowerReconciler behind the per-namespace limit. A server's
         // change (its id, its provider, its deletion) re-decides who owns the servers with the same id.
         services.TryAddSingleton<IServerQueue>(sp => new ServerPowerQueue(sp));

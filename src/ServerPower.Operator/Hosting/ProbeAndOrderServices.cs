@@ -12,8 +12,8 @@ using ServerPower.Operator.Endpoints;
 namespace ServerPower.Operator.Hosting;
 
 /// <summary>
-/// The services behind spec.readinessProbe and spec.startAfter: the server graph over the cache (the ServerPower
-/// reconciler takes it), and the reconcilers' <see cref="IReadinessProbes"/>: the prober with its hosted schedule, or,
+/// The services behind spec.readinessProbe and spec.startAfter: the server graph over the cache and the start order
+/// computed from it (the ServerPower reconciler takes it), and the reconcilers' <see cref="IReadinessProbes"/>: the prober with its hosted schedule, or,
 /// with --readiness-probes=false, <see cref="ReadinessProbesOff"/>. A probe result that changes what a server shows
 /// enqueues it through <see cref="IServerQueue"/> (the ServerPower controller's queue, registered with the controller).
 /// </summary>
@@ -22,6 +22,7 @@ public static class ProbeAndOrderServices
     public static IServiceCollection AddReadinessProbesAndOrder(this IServiceCollection services, bool probes, ProberOptions? options = null)
     {
         services.TryAddSingleton<IServerGraph>(sp => new ServerGraph(sp.GetRequiredService<ICacheReader>()));
+        services.TryAddSingleton<IStartOrder>(sp => new StartOrder(sp.GetRequiredService<IServerGraph>()));
         if (!probes)
         {
             services.TryAddSingleton<IReadinessProbes>(ReadinessProbesOff.Instance);

@@ -11,7 +11,7 @@ namespace ServerPower.Operator.Ownership;
 /// as soon as the owner is gone. Across namespaces only the same credentials make two objects one server's: a tenant
 /// can never block another by declaring its server id first, and the owner's name is told only inside its namespace.
 /// </summary>
-public sealed class ServerOwnership(IServerIdLookup lookup, IProviderAccounts accounts)
+public sealed class ServerOwnership(IServerIdLookup lookup, IProviderAccounts accounts) : IServerOwnership
 {
     /// <summary>The message of a conflict: who owns the server instead; null when <paramref name="server"/> owns it.</summary>
     public async Task<string?> ConflictAsync(ServerPowerResource server, ProviderAccount account, CancellationToken cancellationToken)

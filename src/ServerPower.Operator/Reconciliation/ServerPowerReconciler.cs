@@ -20,11 +20,13 @@ namespace ServerPower.Operator.Reconciliation;
 /// The side effects around <see cref="ServerPowerDecider"/>: read the object, resolve its provider, observe,
 /// decide, act, and write status only when its content changed. A one-shot is written as Sending, checked
 /// against resourceVersion, before the provider is called: at most once, even across crashes.
-/// Readiness probes are read from and handed to <paramref name="probes"/> (<see cref="ReadinessProbesOff"/> when off); with
-/// <paramref name="graph"/>, spec.startAfter order is computed from the cache (null: no order); with
-/// <paramref name="owners"/>, only the first ServerPower that declares a server of an account acts on it; with
-/// <paramref name="activity"/>, spec.autoStop.activity is read and handed to the decision (null: activity reads off,
-/// so only maxRuntime can stop a server by itself).
+/// Each feature is a service that may be off, passed explicitly (registered in Hosting): readiness probes are read from
+/// and handed to <paramref name="probes"/> (<see cref="ReadinessProbesOff"/>); spec.startAfter order comes from
+/// <paramref name="order"/> (<see cref="StartOrderOff"/>: no order); a Scheduled server's PowerSchedule from
+/// <paramref name="schedules"/> (<see cref="SchedulesOff"/>: never evaluated); with <paramref name="owners"/>, only the
+/// first ServerPower that declares a server of an account acts on it (<see cref="ServerOwnershipOff"/>: every one acts);
+/// spec.autoStop.activity is read by <paramref name="activity"/> and handed to the decision (<see cref="ActivityMonitorOff"/>:
+/// nothing is read, so only maxRuntime can stop a server by itself).
 /// </summary>
 public sealed class ServerPowerReconciler(
     IResourceClient client,
@@ -34,10 +36,10 @@ public sealed class ServerPowerReconciler(
     DecisionSettings settings,
     ILogger<ServerPowerReconciler> logger,
     IReadinessProbes probes,
-    IServerGraph? graph = null,
-    IScheduleClient? schedules = null,
-    ServerOwnership? owners = null,
-    IActivityMonitor? activity = null) : IReconciler
+    IStartOrder order,
+    IScheduleClient schedules,
+    IServerOwnership owners,
+    IActivityMonitor activity) : IReconciler
 {
     private readonly StatusWriteRetry outcomeWriter = new(time, logger);
 
@@ -47,7 +49,7 @@ public sealed class ServerPowerReconciler(
         if (server is null)
         {
             probes.Track(key, null, null);
-            activity?.Forget(key);
+            activity.Forget(key);
             return ReconcileResult.Done;
         }
         try
@@ -66,7 +68,7 @@ public sealed class ServerPowerReconciler(
         if (Deletion.Requested(server))
         {
             probes.Track(ObjectKey.From(server.Metadata), null, null);
-            activity?.Forget(ObjectKey.From(server.Metadata));
+            activity.Forget(ObjectKey.From(server.Metadata));
             if (!Deletion.HasFinalizer(server)) return ReconcileResult.Done;
             if (!Deletion.WantsFinalizer(server))
             {
@@ -83,7 +85,7 @@ public sealed class ServerPowerReconciler(
         var (view, usable, conflict) = await ObserveAsync(server, cancellationToken);
         var now = time.GetUtcNow();
         // The desired state in force: the override annotation, else the schedule (spec.state Scheduled), else spec.state.
-        var schedule = EffectiveState.ScheduleName(server.Spec) is { } scheduleName && schedules is not null
+        var schedule = EffectiveState.ScheduleName(server.Spec) is { } scheduleName
             ? await schedules.GetScheduleAsync(server.Metadata.NamespaceProperty, scheduleName, cancellationToken)
             : null;
         var since = ServerPowerDecider.ProbeSince(server.Status, view.CannotReadState);
@@ -92,7 +94,7 @@ public sealed class ServerPowerReconciler(
         try
         {
             var intent = EffectiveState.Resolve(server, schedule, now);
-            var dependencies = graph is null ? null : DependencyResolver.Resolve(server, graph);
+            var dependencies = order.Of(server);
             input = new DecisionInput(server, view, now, settings, Readiness(server, since), dependencies, intent, conflict);
             input = input with { AutoStop = Activity(input) };
             decision = ServerPowerDecider.Decide(input);
@@ -103,7 +105,7 @@ public sealed class ServerPowerReconciler(
         }
         probes.Track(ObjectKey.From(server.Metadata), ServerPowerDecider.ProbeRuns(input) ? server.Spec.ReadinessProbe : null, since);
 
-        if (decision is Decision.Decision.Send { Action.AutoStop: AutoStopReason.Idle } && input.AutoStop is { Confirmation: null } unconfirmed && activity is not null)
+        if (decision is Decision.Decision.Send { Action.AutoStop: AutoStopReason.Idle } && input.AutoStop is { Confirmation: null } unconfirmed)
         {
             // The last look before an idle stop: anything but a successful read of 0 players cancels it (AutoStopView).
             var key = ObjectKey.From(server.Metadata);
@@ -211,12 +213,10 @@ public sealed class ServerPowerReconciler(
 
     /// <summary>
     /// Reads spec.autoStop.activity while it applies (<see cref="ServerPowerDecider.ActivityRuns"/>) and a target as
-    /// written may be read; otherwise nothing of it is read (the monitor forgets the server). Null: activity reads off,
-    /// or nothing to read.
+    /// written may be read; otherwise nothing of it is read (the monitor forgets the server). Null: nothing to read.
     /// </summary>
     private AutoStopView? Activity(DecisionInput input)
     {
-        if (activity is null) return null;
         var key = ObjectKey.From(input.Server.Metadata);
         if (AutoStopRules.Read(input.Server.Spec).Plan is not { Activity: { } target } plan || !ServerPowerDecider.ActivityRuns(input))
         {
@@ -268,7 +268,7 @@ public sealed class ServerPowerReconciler(
         var provider = usable.Provider;
         var endpoint = usable.Account.Endpoint.ToString();
         // Another ServerPower owns this server: nothing of it is read or sent.
-        if (owners is not null && await owners.ConflictAsync(server, usable.Account, cancellationToken) is { } conflict)
+        if (await owners.ConflictAsync(server, usable.Account, cancellationToken) is { } conflict)
             return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, Endpoint: endpoint), null, conflict);
         if (provider.ThrottledFor() is { } wait)
             return (new ProviderView.Resolved(provider.Type, provider.Capabilities, null, usable.ReassertInterval, wait, endpoint), usable, null);

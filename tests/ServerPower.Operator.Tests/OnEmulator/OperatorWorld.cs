@@ -4,7 +4,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Api.Resources;
 using ServerPower.Operator.Hosting;
+using ServerPower.Operator.AutoStop;
 using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Ordering;
+using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Sandbox.Command;
@@ -46,7 +49,8 @@ public sealed class OperatorWorld : IAsyncDisposable
         var resolver = new ProviderResolver(Resources, providers.GetRequiredService<IPowerProviderFactory>(), new EndpointPolicy(false, true, []));
         var events = new KubernetesEventRecorder(Client, TimeProvider.System, NullLogger<KubernetesEventRecorder>.Instance, "test");
         Reconciler = new ServerPowerReconciler(Resources, resolver, events, TimeProvider.System, OperatorHost.Settings(new OperatorOptions()),
-            NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance);
+            NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance, StartOrderOff.Instance, SchedulesOff.Instance, ServerOwnershipOff.Instance,
+            ActivityMonitorOff.Instance);
     }
 
     public KubeApiEmulator Emulator { get; }

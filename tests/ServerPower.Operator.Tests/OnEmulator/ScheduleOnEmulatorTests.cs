@@ -4,7 +4,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Hosting;
+using ServerPower.Operator.AutoStop;
 using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Ordering;
+using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Providers;
 using ServerPower.Providers.Contract;
@@ -52,7 +55,7 @@ public sealed class ScheduleOnEmulatorTests
         await using var providers = new ServiceCollection().AddSingleton(OutboundPolicy.AllowingLoopback).AddServerPowerProviders().BuildServiceProvider();
         var resolver = new ProviderResolver(world.Resources, providers.GetRequiredService<IPowerProviderFactory>(), new EndpointPolicy(false, true, []));
         var servers = new ServerPowerReconciler(world.Resources, resolver, events, TimeProvider.System, OperatorHost.Settings(new OperatorOptions()),
-            NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance, schedules: schedules);
+            NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance, StartOrderOff.Instance, schedules, ServerOwnershipOff.Instance, ActivityMonitorOff.Instance);
         await PatchAsync(world, new JsonObject
         {
             ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [Annotations.Override] = "Stopped until 2099-01-01T00:00:00Z" } },

@@ -99,7 +99,7 @@ public sealed class ProbeOutboundTests
         using var runner = new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.Default, network));
         var prober = new ReadinessProber(runner, new ProbeTargetPolicy(EndpointPolicy.Default), CallbackServerQueue.None, f.Time, NullLogger<ReadinessProber>.Instance,
             new ProberOptions());
-        var reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, prober);
+        var reconciler = f.ReconcilerWith(probes: prober);
         var probe = new ReadinessProbeSpec { TcpSocket = new TcpSocketProbe { Host = MetadataName, Port = 80 } };
         f.AddServer(DesiredPowerState.Running, PowerState.Running, s => s.Spec = s.Spec with { ReadinessProbe = probe });
 

@@ -41,7 +41,7 @@ public sealed class AutoStopReconcilerTests
     {
         var f = new ReconcilerFixture();
         var monitor = new ScriptedMonitor();
-        var reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance, activity: monitor);
+        var reconciler = f.ReconcilerWith(activity: monitor);
         f.AddServer(state, state == DesiredPowerState.Running ? PowerState.Running : PowerState.Stopped, s => s.Spec = s.Spec with
         {
             AutoStop = new AutoStopSpec { IdleAfter = "10s", StartupGrace = "0s", Activity = new() { Minecraft = new ActivityEndpoint { Host = "mc.example.com", Port = 25565 } } },

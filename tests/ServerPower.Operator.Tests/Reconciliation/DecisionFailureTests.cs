@@ -25,7 +25,7 @@ public sealed class DecisionFailureTests
     private static (ReconcilerFixture F, ServerPowerReconciler Reconciler) Broken()
     {
         var f = new ReconcilerFixture();
-        return (f, new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance, graph: new BrokenGraph()));
+        return (f, f.ReconcilerWith(order: new StartOrder(new BrokenGraph())));
     }
 
     [Fact]

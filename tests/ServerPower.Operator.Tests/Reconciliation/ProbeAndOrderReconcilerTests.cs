@@ -30,8 +30,7 @@ public sealed class ProbeAndOrderReconcilerTests : IAsyncDisposable
         runner = new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.AllowingLoopback));
         prober = new ReadinessProber(runner, new ProbeTargetPolicy(EndpointPolicy.Default), new CallbackServerQueue(enqueued.Add), f.Time,
             NullLogger<ReadinessProber>.Instance, new ProberOptions());
-        reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance,
-            prober, new TestGraph(f.Kube, names));
+        reconciler = f.ReconcilerWith(probes: prober, order: new StartOrder(new TestGraph(f.Kube, names)));
     }
 
     private ReadinessProbeSpec Probe => new() { TcpSocket = new TcpSocketProbe { Host = "127.0.0.1", Port = service.Port }, FailureThreshold = 2 };

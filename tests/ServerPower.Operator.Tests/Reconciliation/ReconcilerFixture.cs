@@ -11,6 +11,9 @@ using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 using ServerPower.Operator.Endpoints;
 using ServerPower.Operator.Probing;
+using ServerPower.Operator.AutoStop;
+using ServerPower.Operator.Ordering;
+using ServerPower.Operator.Ownership;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -39,9 +42,17 @@ public sealed class ReconcilerFixture : IEventRecorder
             Spec = new PowerProviderSpec { Type = type, Endpoint = "https://provider.example.com/api", CredentialsSecretRef = new SecretKeyReference { Name = "token", Key = "token" } },
         });
         Resolver = new ProviderResolver(Kube, Provider, EndpointPolicy.Default);
-        var resolver = Resolver;
-        Reconciler = new ServerPowerReconciler(Kube, resolver, this, Time, Settings, NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance);
+        Reconciler = ReconcilerWith();
     }
+
+    /// <summary>
+    /// A reconciler over this fixture's cluster, events and clock with the features given (the fixture's resolver
+    /// unless <paramref name="resolver"/>); every feature not given is off.
+    /// </summary>
+    public ServerPowerReconciler ReconcilerWith(IReadinessProbes? probes = null, IStartOrder? order = null, IScheduleClient? schedules = null,
+        IServerOwnership? owners = null, IActivityMonitor? activity = null, ProviderResolver? resolver = null) =>
+        new(Kube, resolver ?? Resolver, this, Time, Settings, NullLogger<ServerPowerReconciler>.Instance, probes ?? ReadinessProbesOff.Instance,
+            order ?? StartOrderOff.Instance, schedules ?? SchedulesOff.Instance, owners ?? ServerOwnershipOff.Instance, activity ?? ActivityMonitorOff.Instance);
 
     public ServerPowerResource AddServer(DesiredPowerState state, PowerState observed, Action<ServerPowerResource>? configure = null)
     {

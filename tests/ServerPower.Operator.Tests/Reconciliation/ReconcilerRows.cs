@@ -56,8 +56,7 @@ internal static class ReconcilerRows
     {
         var f = new ReconcilerFixture();
         var provider = new RecordingProvider(ProviderType.Wenium, Wenium);
-        var reconciler = new ServerPowerReconciler(f.Kube, new ProviderResolver(f.Kube, provider, EndpointPolicy.Default), f, f.Time, f.Settings,
-            NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance);
+        var reconciler = f.ReconcilerWith(resolver: new ProviderResolver(f.Kube, provider, EndpointPolicy.Default));
         return (f, provider, reconciler);
     }
 
@@ -159,7 +158,7 @@ internal static class ReconcilerRows
     {
         var f = new ReconcilerFixture();
         var prober = new ReadinessProber(new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.AllowingLoopback)), new ProbeTargetPolicy(EndpointPolicy.Default), CallbackServerQueue.None, f.Time, NullLogger<ReadinessProber>.Instance, new ProberOptions());
-        var reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, prober);
+        var reconciler = f.ReconcilerWith(probes: prober);
         // Tracked only; never probed here (no probe is started), so the port need not listen.
         f.AddServer(DesiredPowerState.Running, PowerState.Running, s => s.Spec = s.Spec with
         {

@@ -18,7 +18,7 @@ public sealed class ScheduledServerReconcilerTests
 
     public ScheduledServerReconcilerTests()
     {
-        reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance, ReadinessProbesOff.Instance, schedules: schedules);
+        reconciler = f.ReconcilerWith(schedules: schedules);
         // Monday 2026-11-23, 07:00 in Berlin.
         f.Time.Advance(Utc("2026-11-23T06:00:00Z") - f.Time.GetUtcNow());
     }

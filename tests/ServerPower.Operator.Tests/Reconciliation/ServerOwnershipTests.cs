@@ -26,8 +26,7 @@ public sealed class ServerOwnershipTests
 
     public ServerOwnershipTests()
     {
-        reconciler = new ServerPowerReconciler(f.Kube, f.Resolver, f, f.Time, f.Settings, NullLogger<ServerPowerReconciler>.Instance,
-            ReadinessProbesOff.Instance, owners: new ServerOwnership(new Lookup(f.Kube), f.Resolver));
+        reconciler = f.ReconcilerWith(owners: new ServerOwnership(new Lookup(f.Kube), f.Resolver));
     }
 
     private void Add(string ns, string name, DesiredPowerState state, int createdSecondsAfter, string provider = "main", string serverId = "1234",

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Operator.Decision;
+using ServerPower.Operator.AutoStop;
 using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Ordering;
 using ServerPower.Operator.Ownership;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
@@ -38,7 +40,7 @@ internal sealed class Operators(
         // informer's lag is not modelled for this lookup).
         var owners = new ServerOwnership(new StoredServerIds(kube), resolver);
         IReconciler reconciler = new ServerPowerReconciler(kube, resolver, events, sim.Clock, settings, NullLogger<ServerPowerReconciler>.Instance,
-            ReadinessProbesOff.Instance, owners: owners);
+            ReadinessProbesOff.Instance, StartOrderOff.Instance, SchedulesOff.Instance, owners, ActivityMonitorOff.Instance);
         if (mutate is not null) reconciler = mutate(new MutantEdges(kube, fibers, monitor, resolver), reconciler);
         var process = new OperatorProcess(++nextId, reconciler, new WorkQueueModel(sim));
         Leader = process;
