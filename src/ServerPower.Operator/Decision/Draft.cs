@@ -7,12 +7,20 @@ namespace ServerPower.Operator.Decision;
 /// <summary>
 /// The status being decided, with the small helpers every branch of the decision uses. What the decision knows before
 /// any rule runs (deletion, intent, desired state, target, grace period, whether state can be read) is fixed when the
-/// draft is made; the rules then set conditions and events and end with one <see cref="Decision"/> case.
+/// draft is made; the rules then report findings and events and end with one <see cref="Decision"/> case.
+/// <para>
+/// The rule for the conditions, whatever order the rules ran in: the rules report findings (<see cref="Synced"/>,
+/// <see cref="Ready"/>) and the ending case resolves them once (<see cref="ConditionFindings"/>): Synced is False
+/// naming every failure found (the reason ranked first by <see cref="ConditionFindings.SyncedRank"/>), else the one
+/// success, else as stored; Ready is the one verdict (a second throws), else as stored, and then, while a one-shot is
+/// Uncertain and its annotation still carries its token, False OneShotUncertain; status.plannedAction is written last,
+/// from that Ready.
+/// </para>
 /// </summary>
 internal sealed class Draft
 {
     private readonly List<DecisionEvent> events;
-    private bool syncFailed;
+    private readonly ConditionFindings findings = new();
 
     private Draft(DecisionInput input, ServerPowerStatus? status, IEnumerable<DecisionEvent> events, bool observing)
     {
@@ -64,12 +72,12 @@ internal sealed class Draft
     public static Draft After(DecisionInput input, Decision.Send sent) => new(input, sent.Status, sent.Events, observing: false);
 
     /// <summary>
-    /// managementPolicy Observe: what Manage would do from here, decided on a copy of this draft that acts as Manage;
-    /// status.plannedAction says it (the action, and Manage's Ready message as the reason).
+    /// managementPolicy Observe: what Manage would do from here, decided on a copy of this draft that acts as Manage
+    /// (with findings of its own); status.plannedAction says it (the action, and Manage's Ready message as the reason).
     /// </summary>
     public void PlanAsManaged(Func<Draft, Decision> manage)
     {
-        var managed = manage(new Draft(Input, Status, [], observing: false) { syncFailed = syncFailed });
+        var managed = manage(new Draft(Input, Status, [], observing: false));
         Plan = new PlannedActionStatus
         {
             Action = managed switch
@@ -168,21 +176,20 @@ internal sealed class Draft
     public string WithDeletionHint(string message) =>
         Deleting ? $"{message}; the object is deleted once the server stopped, or at once with spec.deletionPolicy: Orphan" : message;
 
-    /// <summary>Ready's message says when an override is in force.</summary>
-    public void Ready(bool ready, string reason, string message) =>
-        Set(ConditionTypes.Ready, ready, reason, OverrideNote() is { } note ? $"{message} ({note})" : message);
+    /// <summary>
+    /// This decision's Ready verdict, resolved when the decision ends (see the class); a second one throws. Its message
+    /// says when an override is in force.
+    /// </summary>
+    public void Ready(bool ready, string reason, string message) => findings.Ready(new Finding(ready, reason, WithOverrideNote(message)));
+
+    private string WithOverrideNote(string message) => OverrideNote() is { } note ? $"{message} ({note})" : message;
 
     private string? OverrideNote() => !Deleting && Intent is Intent.Known && Intent.Override is { Active: true } o
         ? $"override {o.State}{(o.Until is { } until ? " until " + KubeTimeConverter.Format(until) : "")} in force"
         : null;
 
-    /// <summary>A failure found earlier in the same decision is not overwritten by a later success.</summary>
-    public void Synced(bool synced, string reason, string message)
-    {
-        if (synced && syncFailed) return;
-        syncFailed |= !synced;
-        Set(ConditionTypes.Synced, synced, reason, message);
-    }
+    /// <summary>A Synced failure or success found, resolved when the decision ends: any failure wins over the success (see the class).</summary>
+    public void Synced(bool synced, string reason, string message) => findings.Synced(new Finding(synced, reason, message));
 
     public void Event(bool warning, string reason, string message) => events.Add(new DecisionEvent(warning, reason, Text.Bound(message)));
 
@@ -218,17 +225,13 @@ internal sealed class Draft
     }
 
     /// <summary>
-    /// An Uncertain one-shot keeps Ready=False while the annotation still carries its token; the last action is in the
-    /// history.
+    /// Resolves the findings into Synced and Ready (see the class), in this order; the last action is in the history.
     /// </summary>
     private ServerPowerStatus Finish()
     {
         Status = Status with { History = ActionHistory.Record(Status.History, Status.LastAction) };
-        foreach (var type in OneShotTypes)
-        {
-            if (OneShotStatus(type) is { Phase: OneShotPhase.Uncertain } uncertain && Annotation(type) == uncertain.Token)
-                Ready(false, Reasons.OneShotUncertain, $"{type} token \"{uncertain.Token}\": {WithRetryHint(uncertain.Message)}");
-        }
+        if (findings.ResolvedSynced() is { } synced) Set(ConditionTypes.Synced, synced);
+        if ((OneShotInDoubt() ?? findings.ResolvedReady()) is { } ready) Set(ConditionTypes.Ready, ready);
         // With Observe, status.plannedAction says what Manage would do now and why; with Manage it is absent.
         Status = Status with
         {
@@ -238,20 +241,35 @@ internal sealed class Draft
         return Status;
     }
 
+    /// <summary>
+    /// An Uncertain one-shot keeps Ready=False while the annotation still carries its token, whatever the rules decided
+    /// (the restart's when both are in doubt); null when none is.
+    /// </summary>
+    private Finding? OneShotInDoubt()
+    {
+        Finding? inDoubt = null;
+        foreach (var type in OneShotTypes)
+        {
+            if (OneShotStatus(type) is { Phase: OneShotPhase.Uncertain } uncertain && Annotation(type) == uncertain.Token)
+                inDoubt = new Finding(false, Reasons.OneShotUncertain, WithOverrideNote($"{type} token \"{uncertain.Token}\": {WithRetryHint(uncertain.Message)}"));
+        }
+        return inDoubt;
+    }
+
     /// <summary>What an Uncertain one-shot's Ready message always ends with: how to try again.</summary>
     public const string RetryHint = "it is never resent: set a new token to try again";
 
     private static string WithRetryHint(string? message) =>
         message is { Length: > 0 } m ? (m.EndsWith(RetryHint, StringComparison.Ordinal) ? m : $"{m}; {RetryHint}") : RetryHint;
 
-    private void Set(string type, bool value, string reason, string message)
+    private void Set(string type, Finding finding)
     {
         var condition = new Condition
         {
             Type = type,
-            Status = value ? ConditionStatus.True : ConditionStatus.False,
-            Reason = reason,
-            Message = Text.Bound(message),
+            Status = finding.Status ? ConditionStatus.True : ConditionStatus.False,
+            Reason = finding.Reason,
+            Message = Text.Bound(finding.Message),
             ObservedGeneration = Input.Server.Metadata.Generation,
         };
         Status = Status with { Conditions = Conditions.Set(Status.Conditions, condition, Input.Now) };
