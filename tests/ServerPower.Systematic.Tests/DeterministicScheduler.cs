@@ -41,6 +41,18 @@ internal sealed class DeterministicScheduler(int seed)
     /// <summary>Await it to end the current step; the rest runs as a step of its own.</summary>
     public StepAwaitable Yield() => new(this);
 
+    /// <summary>
+    /// Task.Delay on <paramref name="time"/>, resuming as a step of its own, also when cancelled: a cancelled
+    /// Task.Delay(…, TimeProvider, token) resumes its awaiter on the thread pool, out of this loop.
+    /// </summary>
+    public async Task DelayAsync(TimeProvider time, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource();
+        using var timer = time.CreateTimer(_ => Dispatch(() => done.TrySetResult()), null, delay, Timeout.InfiniteTimeSpan);
+        using var registration = cancellationToken.Register(() => Dispatch(() => done.TrySetCanceled(cancellationToken)));
+        await done.Task;
+    }
+
     /// <summary>Records an escape when called off the loop's thread (the scenario's boundaries call it).</summary>
     public void CheckThread(string where)
     {

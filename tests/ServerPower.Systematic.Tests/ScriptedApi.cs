@@ -22,6 +22,12 @@ internal sealed class ScriptedApi(DeterministicScheduler scheduler) : IListWatch
 
     public long Lists { get; private set; }
 
+    /// <summary>The resourceVersion of the last change.</summary>
+    public string Version
+    {
+        get { lock (gate) return version.ToString(); }
+    }
+
     public long Watches { get; private set; }
 
     /// <summary>The objects as the API holds them now.</summary>
