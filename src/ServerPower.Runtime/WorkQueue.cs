@@ -360,9 +360,9 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     }
 
     /// <summary>
-    /// Reports the depth, then completes the hand-offs made under the lock, outside it: a waiter is never completed
-    /// while the lock is held (the systematic tests' scheduler may switch tasks at a completion, and must not find
-    /// the lock taken then; see tests/README.md, "Systematic concurrency tests over the runtime").
+    /// Reports the depth, then completes the hand-offs made under the lock, after leaving it: the one place waiters get
+    /// their key (through <see cref="Dispatch"/> in the systematic tests), never while the lock is held. A waiter
+    /// taken from the list is no longer cancelled (see <see cref="GetAsync"/>), so its completion always succeeds.
     /// </summary>
     private void Settle()
     {

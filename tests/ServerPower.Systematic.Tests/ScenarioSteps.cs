@@ -14,8 +14,9 @@ internal static class ScenarioSteps
     public static FakeTimeProvider NewTime() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     /// <summary>
-    /// One change the seed picks: a new generation, a deletion, a status write, a watch break, a 410 relist, a failing
-    /// LIST with a watch break, or time passing (up to 3 s); then up to four steps for the rest.
+    /// One change the seed picks: a new generation, a deletion, a status write, a watch failing (connection reset,
+    /// 429, 500 or 403), a 410 relist, a failing LIST with a watch break, or time passing (up to 3 s); then up to four
+    /// steps for the rest.
     /// </summary>
     public static async Task ChangeAsync(DeterministicScheduler scheduler, ScriptedApi api, FakeTimeProvider time)
     {
@@ -26,7 +27,7 @@ internal static class ScenarioSteps
             case 0: case 1: api.Put(key); break;
             case 2: api.Delete(key); break;
             case 3: api.Touch(key); break;
-            case 4: api.BreakWatches(); break;
+            case 4: api.BreakWatches(choices.Next(4)); break;
             case 5: api.Compact(); break;
             case 6: api.FailNextList(); api.BreakWatches(); break;
             default: time.Advance(TimeSpan.FromMilliseconds(choices.Next(3000))); break;

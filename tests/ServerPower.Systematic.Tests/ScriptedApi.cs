@@ -1,3 +1,6 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using ServerPower.Runtime;
 
@@ -19,6 +22,7 @@ internal sealed class ScriptedApi(DeterministicScheduler scheduler) : IListWatch
     private long compactedBefore;
     private int failLists;
     private int failWatches;
+    private Exception watchError = new HttpRequestException("connection reset (injected)");
 
     public long Lists { get; private set; }
 
@@ -69,10 +73,23 @@ internal sealed class ScriptedApi(DeterministicScheduler scheduler) : IListWatch
         lock (gate) failLists++;
     }
 
-    /// <summary>Every open watch (and the next one opened) breaks at the transport.</summary>
-    public void BreakWatches()
+    /// <summary>
+    /// Every open watch (and the next one opened) fails with the error <paramref name="kind"/> picks: a connection
+    /// reset, 429, a 500 status or 403 (the informer resumes from its version after the first three, relists after 403).
+    /// </summary>
+    public void BreakWatches(int kind = 0)
     {
-        lock (gate) failWatches++;
+        lock (gate)
+        {
+            failWatches++;
+            watchError = kind switch
+            {
+                1 => Refused(HttpStatusCode.TooManyRequests),
+                2 => new KubernetesException(new V1Status { Code = 500, Reason = "InternalError" }),
+                3 => Refused(HttpStatusCode.Forbidden),
+                _ => new HttpRequestException("connection reset (injected)"),
+            };
+        }
         Wake();
     }
 
@@ -117,7 +134,7 @@ internal sealed class ScriptedApi(DeterministicScheduler scheduler) : IListWatch
             Task wait;
             lock (gate)
             {
-                if (failWatches != failuresSeen) throw new HttpRequestException("connection reset (injected)");
+                if (failWatches != failuresSeen) throw watchError;
                 if (from < compactedBefore)
                 {
                     next = new WatchEvent<V1ConfigMap>(WatchEventKind.Expired, null);
@@ -148,6 +165,9 @@ internal sealed class ScriptedApi(DeterministicScheduler scheduler) : IListWatch
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
+
+    private static HttpOperationException Refused(HttpStatusCode code) =>
+        new($"{(int)code} (injected)") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(code), "") };
 
     private void Record(WatchEventKind kind, V1ConfigMap obj)
     {
