@@ -12,6 +12,9 @@ namespace ServerPower.Systematic.Tests;
 /// </summary>
 internal sealed class Replica
 {
+    /// <summary>How long a reconcile in flight may run on after the controller was told to stop.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(20);
+
     public Replica(string name, DeterministicScheduler scheduler, ScriptedApi api, TimeProvider time, SharedLedger shared,
         TimeSpan longCall = default)
     {
@@ -30,7 +33,7 @@ internal sealed class Replica
         };
         Reconciler = new CheckingReconciler(name, Informer.Store, scheduler, time, shared) { LongCall = longCall };
         Controller = new Controller(name, Queue, Reconciler, () => Informer.Store.Keys(),
-            new ControllerOptions { Workers = 2, ResyncPeriod = TimeSpan.FromSeconds(30), DrainTimeout = TimeSpan.FromSeconds(20) },
+            new ControllerOptions { Workers = 2, ResyncPeriod = TimeSpan.FromSeconds(30), DrainTimeout = DrainTimeout },
             NullLogger.Instance, time: time, random: new Random(choices.Next())) { Dispatch = scheduler.Dispatch };
         Informer.AddHandler(new EnqueueHandler<V1ConfigMap>(Queue.Add, Queue.AddBackground));
     }
