@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The summary .ci/run prints after the tests, from the TRX files of the run: the simulation's line, each skipped test
-# with its reason, and, as the last line, exactly `Tests: N passed, N failed, N skipped`.
+# The summary .ci/run prints after the tests, from the TRX files of the run: the simulation's and the systematic
+# tests' lines, each skipped test with its reason, and, as the last line, exactly `Tests: N passed, N failed, N skipped`.
 # Usage: bash .ci/summary.sh RESULTS_DIR EXIT_STATUS_OF_DOTNET_TEST   (exits 0 only when both say nothing failed)
 set -uo pipefail
 results="$1"
@@ -8,6 +8,8 @@ status="$2"
 
 # The deterministic simulation's summary (seeds, steps, faults, destructive requests, violations).
 grep -ho 'simulation: seeds=[0-9]* steps=[0-9]* faults=[0-9]* destructive=[0-9]* violations=[0-9]*' "$results"/*.trx 2>/dev/null | head -n 1
+# The systematic concurrency tests' summary (runs of the real runtime, distinct schedules, steps, violations).
+grep -ho 'systematic: iterations=[0-9]* schedules=[0-9]* steps=[0-9]* violations=[0-9]*' "$results"/*.trx 2>/dev/null | head -n 1
 
 # Each skipped test and why: xunit v3 writes the reason as the result's ErrorInfo message. python3's XML parser reads
 # the TRX (a grep would miss escaped or multi-line reasons).

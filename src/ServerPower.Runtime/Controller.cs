@@ -44,6 +44,13 @@ public sealed class Controller
 
     public WorkQueue Queue { get; }
 
+    /// <summary>
+    /// Where the workers start: null in the product (Task.Run); in the systematic tests, their deterministic
+    /// scheduler, which runs each dispatched action as one step it picks by a seed (tests/README.md, "Systematic
+    /// concurrency tests over the runtime").
+    /// </summary>
+    internal Action<Action>? Dispatch { get; init; }
+
     /// <summary>Asks for a reconcile of the key (deduplicated while queued). Works whether or not workers run.</summary>
     public void Enqueue(ObjectKey key) => Queue.Add(key);
 
@@ -83,7 +90,7 @@ public sealed class Controller
             {
                 logger.LogInformation("Controller {Controller} starting {Workers} workers", Name, options.Workers);
                 var workers = Enumerable.Range(0, options.Workers)
-                    .Select(_ => Task.Run(() => WorkerAsync(stopping, abort.Token), CancellationToken.None));
+                    .Select(_ => RuntimeTasks.Run(Dispatch, () => WorkerAsync(stopping, abort.Token)));
                 await Task.WhenAll(workers).ConfigureAwait(false);
                 logger.LogInformation("Controller {Controller} stopped its workers", Name);
             }

@@ -43,6 +43,13 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
 
     public string Kind => kind;
 
+    /// <summary>
+    /// Where the reflectors (one per namespace) start: null in the product (Task.Run); in the systematic tests, their
+    /// deterministic scheduler, which runs each dispatched action as one step it picks by a seed (tests/README.md,
+    /// "Systematic concurrency tests over the runtime").
+    /// </summary>
+    internal Action<Action>? Dispatch { get; init; }
+
     public ObjectStore<T> Store { get; } = new();
 
     /// <summary>Completes when every namespace (or the whole cluster) has been listed once.</summary>
@@ -66,7 +73,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
     public Task RunAsync(CancellationToken cancellationToken)
     {
         IReadOnlyList<string?> scopes = options.Namespaces.Count == 0 ? [null] : [.. options.Namespaces.Distinct()];
-        return Task.WhenAll(scopes.Select(scope => Task.Run(() => ReflectAsync(scope, scopes.Count, cancellationToken), CancellationToken.None)));
+        return Task.WhenAll(scopes.Select(scope => RuntimeTasks.Run(Dispatch, () => ReflectAsync(scope, scopes.Count, cancellationToken))));
     }
 
     private async Task ReflectAsync(string? scope, int scopeCount, CancellationToken cancellationToken)

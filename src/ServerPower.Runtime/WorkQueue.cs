@@ -29,6 +29,8 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     private readonly Dictionary<ObjectKey, long> addedAt = [];
     private readonly Dictionary<ObjectKey, long> startedAt = [];
     private readonly LinkedList<TaskCompletionSource<ObjectKey?>> getters = new();
+    // Waiters given a key (or null at shut down) under the lock, completed after it is released (see Settle).
+    private readonly List<(TaskCompletionSource<ObjectKey?> Waiter, ObjectKey? Key)> handoffs = [];
     private readonly ItemBackoff backoff;
     private readonly TokenBucket bucket;
     private readonly TimeProvider time;
@@ -82,6 +84,14 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
 
     public string Name { get; }
 
+    /// <summary>
+    /// Where a worker waiting in <see cref="GetAsync"/> resumes with its key: null in the product (the waiter's
+    /// continuation runs asynchronously, on the thread pool); in the systematic tests, the hand-off is an action their
+    /// deterministic scheduler runs as one step, and the worker resumes inside it (no continuation escapes to the
+    /// thread pool).
+    /// </summary>
+    internal Action<Action>? Dispatch { get; init; }
+
     /// <summary>Keys ready to be handed to a worker (the depth metric).</summary>
     public int Length
     {
@@ -102,7 +112,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     public void Add(ObjectKey key)
     {
         lock (gate) AddLocked(key);
-        ReportDepth();
+        Settle();
     }
 
     /// <summary>
@@ -121,7 +131,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             backgroundKeys.Add(key);
             DispatchLocked();
         }
-        ReportDepth();
+        Settle();
     }
 
     /// <summary>Adds the key after the delay. If it already waits to be added earlier, the earlier time stays.</summary>
@@ -182,16 +192,21 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
                 ReportDepthLocked();
                 return key;
             }
-            waiter = new TaskCompletionSource<ObjectKey?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiter = new TaskCompletionSource<ObjectKey?>(Dispatch is null
+                ? TaskCreationOptions.RunContinuationsAsynchronously
+                : TaskCreationOptions.None);
             node = getters.AddLast(waiter);
         }
         await using var registration = cancellationToken.Register(() =>
         {
+            // Still waiting: cancel. Already taken from the list: a key (or null) is being handed to it; it gets it.
+            bool waiting;
             lock (gate)
             {
-                if (node.List is not null) getters.Remove(node);
+                waiting = node.List is not null;
+                if (waiting) getters.Remove(node);
             }
-            waiter.TrySetCanceled(cancellationToken);
+            if (waiting) waiter.TrySetCanceled(cancellationToken);
         });
         return await waiter.Task.ConfigureAwait(false);
     }
@@ -206,7 +221,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             processing.Remove(key);
             if (dirty.Contains(key)) HandOutLocked(key);
         }
-        ReportDepth();
+        Settle();
     }
 
     public void ShutDown()
@@ -215,12 +230,13 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         {
             if (shuttingDown) return;
             shuttingDown = true;
-            foreach (var getter in getters) getter.TrySetResult(null);
+            foreach (var getter in getters) handoffs.Add((getter, null));
             getters.Clear();
             waiting.Clear();
             addedAt.Clear();
             timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
+        Settle();
     }
 
     public void Dispose()
@@ -279,32 +295,22 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         while (getters.First is { } first && TakeLocked() is { } key)
         {
             getters.RemoveFirst();
-            if (first.Value.TrySetResult(key))
-            {
-                StartedLocked(key);
-                continue;
-            }
-            processing.Remove(key);
-            dirty.Add(key);
-            ready.Enqueue(key);
+            StartedLocked(key);
+            handoffs.Add((first.Value, key));
         }
     }
 
-    /// <summary>Gives a dirty, not-processing key to a waiting worker, or queues it.</summary>
+    /// <summary>Gives a dirty, not-processing key to a waiting worker (completed by <see cref="Settle"/>), or queues it.</summary>
     private void HandOutLocked(ObjectKey key)
     {
-        while (getters.First is { } first)
+        if (getters.First is { } first)
         {
             getters.RemoveFirst();
             dirty.Remove(key);
             processing.Add(key);
-            if (first.Value.TrySetResult(key))
-            {
-                StartedLocked(key);
-                return;
-            }
-            processing.Remove(key);
-            dirty.Add(key);
+            StartedLocked(key);
+            handoffs.Add((first.Value, key));
+            return;
         }
         ready.Enqueue(key);
     }
@@ -324,7 +330,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             }
             ScheduleLocked();
         }
-        ReportDepth();
+        Settle();
     }
 
     /// <summary>Points the single timer at the earliest waiting key (a linear scan: queues hold hundreds of keys, not millions).</summary>
@@ -353,9 +359,25 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         startedAt[key] = now;
     }
 
-    private void ReportDepth()
+    /// <summary>
+    /// Reports the depth, then completes the hand-offs made under the lock, after leaving it: the one place waiters get
+    /// their key (through <see cref="Dispatch"/> in the systematic tests), never while the lock is held. A waiter
+    /// taken from the list is no longer cancelled (see <see cref="GetAsync"/>), so its completion always succeeds.
+    /// </summary>
+    private void Settle()
     {
-        lock (gate) ReportDepthLocked();
+        (TaskCompletionSource<ObjectKey?> Waiter, ObjectKey? Key)[] completing;
+        lock (gate)
+        {
+            ReportDepthLocked();
+            completing = [.. handoffs];
+            handoffs.Clear();
+        }
+        foreach (var (waiter, key) in completing)
+        {
+            if (Dispatch is null) waiter.TrySetResult(key);
+            else Dispatch(() => waiter.TrySetResult(key));
+        }
     }
 
     private void ReportDepthLocked() => metrics.QueueDepth(Name, ready.Count + background.Count);

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace ServerPower.Systematic.Tests;
+
+/// <summary>
+/// The runtime's concurrency promises under the deterministic scheduler (tests/README.md, "Systematic concurrency
+/// tests over the runtime"). SYSTEMATIC_SEEDS=N runs seeds 1..N of every scenario; SYSTEMATIC_SEED=n replays one.
+/// The search prints one line to stdout, which .ci/summary.sh shows.
+/// </summary>
+public sealed class SystematicTests(ITestOutputHelper output)
+{
+    private const int DefaultSeeds = 200;
+
+    [Fact]
+    public void The_runtime_keeps_its_promises_on_every_schedule_searched()
+    {
+        var seeds = Number("SYSTEMATIC_SEED") is { } one ? [one] : Enumerable.Range(1, Number("SYSTEMATIC_SEEDS") ?? DefaultSeeds).ToArray();
+        var runs = new List<(string Scenario, SystematicRun Run)>();
+        foreach (var seed in seeds)
+        {
+            runs.Add(("controller", SystematicRun.Of(seed, ControllerScenario.RunAsync)));
+            runs.Add(("handover", SystematicRun.Of(seed, HandoverScenario.RunAsync)));
+        }
+        var failures = runs.SelectMany(r => r.Run.Violations.Select(v =>
+            $"{r.Scenario} seed {r.Run.Seed}: {v} (replay: SYSTEMATIC_SEED={r.Run.Seed})")).ToList();
+        var line = $"systematic: iterations={runs.Count} schedules={runs.Select(r => r.Run.Schedule).Distinct().Count()} "
+            + $"steps={runs.Sum(r => r.Run.Steps)} violations={failures.Count}";
+        Console.WriteLine(line);
+        output.WriteLine(line);
+        output.WriteLine($"handover: keys both replicas reconciled at once in {runs.Count(r => r.Run.Overlaps > 0)} runs");
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
+    }
+
+    [Fact]
+    public void A_seed_replays_the_same_schedule()
+    {
+        var first = SystematicRun.Of(7, HandoverScenario.RunAsync);
+        var again = SystematicRun.Of(7, HandoverScenario.RunAsync);
+        Assert.Equal((first.Schedule, first.Steps), (again.Schedule, again.Steps));
+        Assert.Equal(first.Violations, again.Violations);
+        Assert.NotEqual(first.Schedule, SystematicRun.Of(8, HandoverScenario.RunAsync).Schedule);
+    }
+
+    private static int? Number(string name) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+}
