@@ -11,7 +11,7 @@ internal static class FlowHosts
     public static SimServer? ServerOf(SimKube kube, ProviderWorld world, string host)
     {
         var parts = host.Split('.');
-        if (parts.Length < 2 || kube.Server(new ObjectKey(parts[1], parts[0])) is not { } live) return null;
+        if (parts.Length < 2 || kube.View(new ObjectKey(parts[1], parts[0])) is not { } live) return null;
         return world.Servers.GetValueOrDefault(live.Spec.ServerId);
     }
 }

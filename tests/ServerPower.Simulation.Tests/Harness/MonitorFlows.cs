@@ -13,7 +13,7 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// Ready with desired state Running at any moment of that reconcile; no Stop (but a deletion's) of a server while one
 /// that lists it is declared Stopped, was declared so at most the stop-order window after this one, and still runs
 /// (its stored status and the provider both say so), nor within the window while one that lists it is still declared
-/// Running and running.
+/// Running and running. (A stop sent again to a server already seen stopping is not judged: the first one was.)
 /// P11, auto-stop: an idle stop only after an unbroken run of successful reads of 0 players lasting idleAfter, the last
 /// of them the confirmation read; no Start of an auto-stopped server before a wake (a new wake token, a spec change,
 /// an override change, or the effective state leaving Running).
@@ -148,6 +148,8 @@ internal sealed partial class Monitor
     {
         var name = server.Metadata.Name;
         if (!effectivelyStoppedSince.TryGetValue(name, out var declared)) return;
+        // A stop sent again to a server this reconcile saw stopping (or stopped) takes nothing down: the order is the first stop's.
+        if (request.Fiber.LastRead?.Observed?.Power is PowerState.Stopping or PowerState.Stopped) return;
         foreach (var dependent in AllStored().Where(d => d.Metadata.Uid != server.Metadata.Uid && d.Spec.StartAfter?.Contains(name) == true))
         {
             var spec = dependent.Spec;

@@ -52,7 +52,7 @@ internal sealed class Operators(
         {
             var prober = new ReadinessProber(new SimProbeRunner(kube, world!), new ProbeTargetPolicy(EndpointPolicy.Default), probeQueue, sim.Clock,
                 NullLogger<ReadinessProber>.Instance, new ProberOptions());
-            background.Add(new BackgroundSchedule(sim, "prober", prober.StartDue));
+            background.Add(new BackgroundSchedule(sim, prober.StartDue));
             probes = prober;
         }
         ActivityMonitor? activity = null;
@@ -60,7 +60,7 @@ internal sealed class Operators(
         {
             activity = new ActivityMonitor(new SimActivityReader(kube, world!, fibers, monitor, sim), new ActivityTargetPolicy(new ProbeTargetPolicy(EndpointPolicy.Default)),
                 activityQueue, sim.Clock, NullLogger<ActivityMonitor>.Instance);
-            background.Add(new BackgroundSchedule(sim, "activity monitor", activity.StartDue));
+            background.Add(new BackgroundSchedule(sim, activity.StartDue));
         }
         IReconciler reconciler = new ServerPowerReconciler(kube, resolver, events, sim.Clock, settings, NullLogger<ServerPowerReconciler>.Instance,
             probes, plan.Order != OrderGraph.None ? new StoredServerGraph(kube) : null, schedules, owners, activity);
@@ -312,7 +312,7 @@ internal sealed class Operators(
         foreach (var other in kube.ServerKeys)
         {
             if (other.Namespace != key.Namespace || other == key) continue;
-            var lists = kube.Server(other)?.Spec.StartAfter?.Contains(key.Name) == true;
+            var lists = kube.View(other)?.Spec.StartAfter?.Contains(key.Name) == true;
             var listed = server?.Spec.StartAfter?.Contains(other.Name) == true;
             if (lists || listed) process.Queue.Add(other, "watch-related");
         }

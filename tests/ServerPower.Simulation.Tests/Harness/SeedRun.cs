@@ -43,7 +43,7 @@ internal sealed class SeedRun
         var fibers = new FiberScheduler(sim);
         kube = new SimKube(sim, fibers, faults, monitor);
         monitor.Stored = kube.Server;
-        monitor.AllStored = () => kube.ServerKeys.Select(kube.Server).OfType<ServerPowerResource>();
+        monitor.AllStored = () => kube.ServerKeys.Select(kube.View).OfType<ServerPowerResource>();
         var factory = new SimProviderFactory(sim, fibers, world, faults, monitor);
         schedules = new SimSchedules(sim, fibers, faults);
         operators = new Operators(sim, fibers, kube, factory, new SimEvents(sim, fibers), monitor, settings, mutate, schedules, world, plan);

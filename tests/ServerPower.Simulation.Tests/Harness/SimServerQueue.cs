@@ -5,9 +5,9 @@ using ServerPower.Runtime;
 namespace ServerPower.Simulation.Tests.Harness;
 
 /// <summary>
-/// The prober's and the activity monitor's "reconcile this server again" (<see cref="IServerQueue"/>). They call it
-/// from their runs' threads, so keys are gathered here and handed to the process's work queue by
-/// <see cref="BackgroundSchedule"/> once every run has finished, in name order: the same run gives the same queue.
+/// The prober's and the activity monitor's "reconcile this server again" (<see cref="IServerQueue"/>). Keys are
+/// gathered here while their runs go on and handed to the process's work queue once every run has finished, in name
+/// order (<see cref="Operators"/>).
 /// </summary>
 internal sealed class SimServerQueue : IServerQueue
 {

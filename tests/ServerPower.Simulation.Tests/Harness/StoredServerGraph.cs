@@ -9,10 +9,10 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// </summary>
 internal sealed class StoredServerGraph(SimKube kube) : IServerGraph
 {
-    public ServerPowerResource? Get(string ns, string name) => kube.Server(new Runtime.ObjectKey(ns, name));
+    public ServerPowerResource? Get(string ns, string name) => kube.View(new Runtime.ObjectKey(ns, name));
 
     public IReadOnlyList<ServerPowerResource> Dependents(string ns, string name) =>
-        kube.ServerKeys.Where(k => k.Namespace == ns).Select(kube.Server).OfType<ServerPowerResource>()
+        kube.ServerKeys.Where(k => k.Namespace == ns).Select(kube.View).OfType<ServerPowerResource>()
             .Where(s => s.Spec.StartAfter?.Contains(name) == true)
             .ToList();
 }
