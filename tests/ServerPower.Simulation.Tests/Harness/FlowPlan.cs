@@ -19,9 +19,9 @@ internal sealed record FlowPlan(OrderGraph Order, bool Schedules, bool Overrides
 
     public static FlowPlan Draw(Random flows)
     {
-        if (flows.NextDouble() < 0.25) return None;
+        if (flows.NextDouble() < 0.35) return None;
         bool On(double p) => flows.NextDouble() < p;
-        var order = flows.NextDouble() switch { < 0.45 => OrderGraph.Chain, < 0.55 => OrderGraph.Cycle, _ => OrderGraph.None };
+        var order = flows.NextDouble() switch { < 0.3 => OrderGraph.Chain, < 0.36 => OrderGraph.Cycle, _ => OrderGraph.None };
         return new FlowPlan(order, On(0.35), On(0.35), On(0.4), On(0.4), On(0.2), On(0.2));
     }
 

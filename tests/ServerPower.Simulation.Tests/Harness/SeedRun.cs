@@ -35,7 +35,7 @@ internal sealed class SeedRun
         FlowPlan? flows = null)
     {
         sim = new SimContext(seed, keepFullTrace);
-        var plan = flows ?? FlowPlan.Draw(sim.Flows);
+        var plan = flows ?? (Environment.GetEnvironmentVariable("SIM_FLOWS") == "none" ? FlowPlan.None : FlowPlan.Draw(sim.Flows));
         var settings = OperatorHost.Settings(new OperatorOptions());
         faults = new FaultPlan(sim);
         world = new ProviderWorld(sim);
