@@ -106,6 +106,38 @@ public sealed class AutoStopRuleTests
         Assert.Equal(AutoStopReason.MaxRuntime, r.Status.AutoStop!.Reason);
     }
 
+    /// <summary>
+    /// An auto-stop is a stop like any other for spec.startAfter (found by the decision's generated histories): it does
+    /// not go while a server that lists this one is being stopped and still runs, and waits the stop-order window for
+    /// one still declared Running (then stops anyway, with an event).
+    /// </summary>
+    [Fact]
+    public void An_auto_stop_waits_for_a_dependent_being_stopped()
+    {
+        var input = new DecisionInput(AutoServer(new AutoStopStatus { StartedAt = T0.AddHours(-12) }), Observed(PowerState.Running), T0, Settings,
+            Dependencies: new DependencyView([], ["web"]), AutoStop: new AutoStopView(IdleSince(T0.AddHours(-1))));
+        var r = Checked(new ServerPowerDecisionResult(input, ServerPowerDecider.Decide(input)));
+        Assert.Null(r.Action);
+        Assert.Null(r.Status.AutoStop!.StoppedAt);
+        Assert.Equal(Reasons.WaitingForDependencies, DecisionMessages.ReadyMessageOf(r.Status).Reason);
+    }
+
+    [Fact]
+    public void An_auto_stop_waits_the_stop_order_window_for_a_dependent_still_declared_Running_then_stops()
+    {
+        var server = AutoServer(new AutoStopStatus { StartedAt = T0.AddHours(-12) });
+        var running = new DependencyView([], [], RunningDependents: ["web"]);
+        var first = new DecisionInput(server, Observed(PowerState.Running), T0, Settings, Dependencies: running, AutoStop: new AutoStopView(IdleSince(T0.AddHours(-1))));
+        var held = Checked(new ServerPowerDecisionResult(first, ServerPowerDecider.Decide(first)));
+        Assert.Null(held.Action);
+        Assert.Equal(T0, held.Status.StopHeldSince);
+
+        var later = first with { Server = WithStatus(server, held.Status), Now = T0 + Settings.StopOrderWindow };
+        var stopped = Checked(new ServerPowerDecisionResult(later, ServerPowerDecider.Decide(later)));
+        Assert.Equal(new PlannedAction(ActionType.Stop, null, AutoStopReason.MaxRuntime), stopped.Decision.Action);
+        Assert.Contains(DecisionMessages.EventMessagesOf(stopped), e => e.Warning && e.Reason == Reasons.WaitingForDependencies);
+    }
+
     [Fact]
     public void A_server_first_seen_Running_starts_counting_then_and_is_stopped_at_stopped()
     {

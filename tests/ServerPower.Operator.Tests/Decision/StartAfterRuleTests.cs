@@ -36,6 +36,20 @@ public sealed class StartAfterRuleTests
         Assert.Equal(Reasons.WaitingForDependencies, Ready(r.Status).Reason);
     }
 
+    /// <summary>
+    /// A server seen Running again after its accepted stop outlived the grace period gets a new graceful stop, and that
+    /// stop keeps the order too (found by the decision's generated histories: it went while a dependent being stopped
+    /// still ran).
+    /// </summary>
+    [Fact]
+    public void A_new_graceful_stop_of_a_server_running_again_waits_for_dependents_being_stopped()
+    {
+        var stoppedBefore = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-20)) };
+        var r = DecideWith(Server(DesiredPowerState.Stopped, stoppedBefore), Observed(PowerState.Running), dependencies: new DependencyView([], ["web"]));
+        Assert.Null(r.Action);
+        Assert.Equal(("False", Reasons.WaitingForDependencies, "not stopped until web stopped (they list this server in spec.startAfter)"), ReadyMessageOf(r.Status));
+    }
+
     [Fact]
     public void A_deletion_waiting_for_dependents_comes_back_when_the_grace_period_ends()
     {
