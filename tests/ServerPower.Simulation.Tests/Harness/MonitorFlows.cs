@@ -15,7 +15,8 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// (its stored status and the provider both say so), nor within the window while one that lists it is still declared
 /// Running and running. (A stop sent again to a server already seen stopping is not judged: the first one was.)
 /// P11, auto-stop: an idle stop only after an unbroken run of successful reads of 0 players lasting idleAfter, the last
-/// of them the confirmation read; no Start of an auto-stopped server before a wake (a new wake token, a spec change,
+/// of them the confirmation read (the reads of the process that decided it: a monitor reads every periodSeconds, so
+/// with a period longer than idleAfter two reads of 0 far apart are such a run, as documented); no Start of an auto-stopped server before a wake (a new wake token, a spec change,
 /// an override change, or the effective state leaving Running).
 /// </summary>
 internal sealed partial class Monitor
@@ -23,8 +24,7 @@ internal sealed partial class Monitor
     /// <summary>Whole-second status timestamps, the watch's delay and the edges' latency, where P10 compares times.</summary>
     private static readonly TimeSpan OrderSlack = TimeSpan.FromSeconds(2);
 
-    private readonly Lock readsGate = new();
-    private readonly Dictionary<string, List<(DateTimeOffset At, int? Players)>> activityReads = [];
+    private readonly Dictionary<(int Process, string Host), List<(DateTimeOffset At, int? Players)>> activityReads = [];
     private readonly Dictionary<string, long> notUpSince = [];
     private readonly HashSet<string> up = [];
     private readonly Dictionary<string, DateTimeOffset> effectivelyStoppedSince = [];
@@ -39,14 +39,11 @@ internal sealed partial class Monitor
     /// <summary>The PowerSchedule stored now, by namespace and name.</summary>
     public Func<string, string, PowerScheduleResource?> Schedule { get; set; } = (_, _) => null;
 
-    /// <summary>One activity read of the target <paramref name="host"/> (called from the monitor's pool threads too).</summary>
-    public void OnActivityRead(string host, DateTimeOffset at, int? players)
+    /// <summary>One activity read of the target <paramref name="host"/> by the activity monitor of operator <paramref name="process"/>.</summary>
+    public void OnActivityRead(int process, string host, DateTimeOffset at, int? players)
     {
-        lock (readsGate)
-        {
-            if (!activityReads.TryGetValue(host, out var reads)) activityReads[host] = reads = [];
-            reads.Add((at, players));
-        }
+        if (!activityReads.TryGetValue((process, host), out var reads)) activityReads[(process, host)] = reads = [];
+        reads.Add((at, players));
     }
 
     /// <summary>The effective desired state of a stored object now: override, else schedule, else spec.state; null when unknown.</summary>
@@ -133,8 +130,7 @@ internal sealed partial class Monitor
     private void CheckIdleStop(ProviderRequest request, ServerPowerResource server)
     {
         var idleAfter = GoDuration.TryParse(server.Spec.AutoStop?.IdleAfter ?? "", out var d) ? d : TimeSpan.MaxValue;
-        List<(DateTimeOffset At, int? Players)> reads;
-        lock (readsGate) reads = [.. activityReads.GetValueOrDefault(FlowHosts.Of(request.Fiber.Key)) ?? []];
+        var reads = activityReads.GetValueOrDefault((request.Fiber.Process.Id, FlowHosts.Of(request.Fiber.Key))) ?? [];
         var zeros = reads.OrderBy(r => r.At).Reverse().TakeWhile(r => r.Players == 0).ToList();
         var last = reads.Count > 0 ? reads.MaxBy(r => r.At) : default;
         var run = zeros.Count > 0 ? zeros[0].At - zeros[^1].At : TimeSpan.Zero;

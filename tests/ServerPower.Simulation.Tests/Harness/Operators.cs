@@ -58,7 +58,7 @@ internal sealed class Operators(
         ActivityMonitor? activity = null;
         if (plan.AutoStop)
         {
-            activity = new ActivityMonitor(new SimActivityReader(kube, world!, fibers, monitor, sim), new ActivityTargetPolicy(new ProbeTargetPolicy(EndpointPolicy.Default)),
+            activity = new ActivityMonitor(new SimActivityReader(kube, world!, fibers, monitor, sim, nextId + 1), new ActivityTargetPolicy(new ProbeTargetPolicy(EndpointPolicy.Default)),
                 activityQueue, sim.Clock, NullLogger<ActivityMonitor>.Instance);
             background.Add(new BackgroundSchedule(sim, activity.StartDue));
         }

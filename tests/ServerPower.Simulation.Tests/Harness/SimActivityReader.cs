@@ -8,9 +8,9 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// server answers its players, a stopped or gone one does not answer, and one whose count cannot be read answers
 /// something unreadable. The reconcile's own read (the confirmation before an idle stop) is an await like any edge;
 /// the monitor's scheduled reads answer at once (on a pool thread while the agenda waits). Every read is told to the
-/// <see cref="Monitor"/>, which judges idle stops by them.
+/// <see cref="Monitor"/>, which judges an idle stop by the reads of the process that decided it (<paramref name="process"/>).
 /// </summary>
-internal sealed class SimActivityReader(SimKube kube, ProviderWorld world, FiberScheduler fibers, Monitor monitor, SimContext sim) : IActivityReader
+internal sealed class SimActivityReader(SimKube kube, ProviderWorld world, FiberScheduler fibers, Monitor monitor, SimContext sim, int process) : IActivityReader
 {
     public async Task<ActivityRead> ReadAsync(ActivityTarget target, CancellationToken cancellationToken)
     {
@@ -24,7 +24,7 @@ internal sealed class SimActivityReader(SimKube kube, ProviderWorld world, Fiber
             { Players: { } n } => ActivityRead.Count(n, $"{n} players"),
             _ => ActivityRead.Unknown(ActivityOutcome.Unreadable, "not a status response"),
         };
-        monitor.OnActivityRead(target.Host, sim.Now, read.Players);
+        monitor.OnActivityRead(process, target.Host, sim.Now, read.Players);
         return read;
     }
 }
