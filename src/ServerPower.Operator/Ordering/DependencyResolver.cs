@@ -39,7 +39,7 @@ public static class DependencyResolver
 
     /// <summary>
     /// Being stopped by the operator (declared or effectively Stopped, or deleted with deletionPolicy Stop; not suspended,
-    /// not observed) and still reporting Running or Stopping.
+    /// not observed) and still reporting Running or Stopping, or Starting or Busy (up soon, and stopped after).
     /// </summary>
     public static bool StopsAndStillRuns(ServerPowerResource dependent)
     {
@@ -48,7 +48,7 @@ public static class DependencyResolver
         var stopping = spec.State == DesiredPowerState.Stopped
             || dependent.Status?.DesiredState == TargetPowerState.Stopped
             || (dependent.Metadata.DeletionTimestamp is not null && spec.DeletionPolicy == DeletionPolicy.Stop);
-        return stopping && dependent.Status?.PowerState is PowerState.Running or PowerState.Stopping;
+        return stopping && dependent.Status?.PowerState is PowerState.Running or PowerState.Stopping or PowerState.Starting or PowerState.Busy;
     }
 
     /// <summary>

@@ -115,7 +115,9 @@ internal sealed partial class Monitor
                             $"Start sent to server {request.ServerId} by {request.Fiber.Name} for {server.Metadata.Name}, which lists {dependency} in spec.startAfter; {dependency} was not Ready with desired state Running at any moment of that reconcile");
                 break;
             case ActionType.Stop:
-                if (request.Fiber.LastWritten?.AutoStop is { StoppedAt: { } at, Reason: { } reason } && request.At - at < TimeSpan.FromSeconds(5))
+                // This reconcile recorded the auto-stop (a stop sent again for one recorded before, e.g. after a lost answer, is not a new one).
+                if (request.Fiber.LastWritten?.AutoStop is { StoppedAt: { } at, Reason: { } reason } && request.At - at < TimeSpan.FromSeconds(5)
+                    && server.Status?.AutoStop?.StoppedAt != at)
                 {
                     sim.Stats.AutoStop++;
                     autoStopped.Add(uid);
