@@ -6,8 +6,9 @@ set -uo pipefail
 results="$1"
 status="$2"
 
-# The deterministic simulation's summary (seeds, steps, faults, destructive requests, violations).
-grep -ho 'simulation: seeds=[0-9]* steps=[0-9]* faults=[0-9]* destructive=[0-9]* violations=[0-9]*' "$results"/*.trx 2>/dev/null | head -n 1
+# The deterministic simulation's summary (seeds, steps, faults, destructive requests, violations, then the counts of
+# the later features' flows: schedules=… overrides=… probes=… order=… autostop=…).
+grep -ho 'simulation: seeds=[0-9]* steps=[0-9]* faults=[0-9]* destructive=[0-9]* violations=[0-9]*\( [a-z]*=[0-9]*\)*' "$results"/*.trx 2>/dev/null | head -n 1
 # The systematic concurrency tests' summary (runs of the real runtime, distinct schedules, steps, violations).
 grep -ho 'systematic: iterations=[0-9]* schedules=[0-9]* steps=[0-9]* violations=[0-9]*' "$results"/*.trx 2>/dev/null | head -n 1
 

@@ -62,7 +62,9 @@ internal static class AutoStopDecision
             d.PlanAsManaged(m => Send(m, provider, reason, why));
             return null;
         }
-        return Send(d, provider, reason, why);
+        // An auto-stop is a stop like any other for spec.startAfter: dependents being stopped go first, and one still
+        // declared Running is waited for the stop-order window (OrderRules.HoldStop).
+        return OrderRules.HoldStop(d) ?? Send(d, provider, reason, why);
     }
 
     /// <summary>A wait comes back no later than the next auto-stop deadline (idle or maxRuntime) that is still ahead.</summary>

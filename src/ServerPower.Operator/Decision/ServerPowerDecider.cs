@@ -465,6 +465,8 @@ public static class ServerPowerDecider
             return OrderRules.HoldStop(d) ?? StopWarningRule.Before(d, provider) ?? Send(d, provider, ActionType.Stop, $"the server is {observed.Power}, declared {d.Desired}");
         if (!stillStopping)
         {
+            // A server up again takes its dependents down with it like a first stop would: the order holds for it too.
+            if (OrderRules.HoldStop(d) is { } held) return held;
             d.Event(true, EventReasons.StopNotInEffect,
                 $"the server is {observed.Power} after the {last!.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; sending a new graceful stop");
             return Send(d, provider, ActionType.Stop, $"the server is {observed.Power} after the {last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}");

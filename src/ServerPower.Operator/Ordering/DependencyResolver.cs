@@ -39,7 +39,7 @@ public static class DependencyResolver
 
     /// <summary>
     /// Being stopped by the operator (declared or effectively Stopped, or deleted with deletionPolicy Stop; not suspended,
-    /// not observed) and still reporting Running or Stopping.
+    /// not observed) and still reporting Running or Stopping, or Starting or Busy (up soon, and stopped after).
     /// </summary>
     public static bool StopsAndStillRuns(ServerPowerResource dependent)
     {
@@ -48,20 +48,32 @@ public static class DependencyResolver
         var stopping = spec.State == DesiredPowerState.Stopped
             || dependent.Status?.DesiredState == TargetPowerState.Stopped
             || (dependent.Metadata.DeletionTimestamp is not null && spec.DeletionPolicy == DeletionPolicy.Stop);
-        return stopping && dependent.Status?.PowerState is PowerState.Running or PowerState.Stopping;
+        return stopping && dependent.Status?.PowerState is PowerState.Running or PowerState.Stopping or PowerState.Starting or PowerState.Busy;
     }
 
     /// <summary>
     /// Managed by the operator, declared (or effectively) Running, and reporting Running or Starting: a stop of what it
-    /// lists waits a little for its own stop to be declared too (the stop-order window, Decision/OrderRules.cs).
+    /// lists waits a little for its own stop to be declared too (the stop-order window, Decision/OrderRules.cs). Also a
+    /// dependent whose power state is not known (<see cref="StateUnknown"/>): it may still run, so the stop waits the
+    /// same window for it to be known (then it is a stopping dependent, or none).
     /// </summary>
     public static bool DeclaredRunningAndRuns(ServerPowerResource dependent)
     {
         var spec = dependent.Spec;
         if (spec.Suspend || spec.ManagementPolicy == ManagementPolicy.Observe || dependent.Metadata.DeletionTimestamp is not null) return false;
+        if (StateUnknown(dependent)) return true;
         return spec.State != DesiredPowerState.Stopped
             && dependent.Status is { DesiredState: TargetPowerState.Running, PowerState: PowerState.Running or PowerState.Starting };
     }
+
+    /// <summary>
+    /// Never reconciled yet (no status: all objects are new when an application is first applied or the operator
+    /// starts), or its power state unread (a provider error, an account's 429) with no stop or kill accepted since: the
+    /// operator cannot tell whether it still runs. A state-blind server whose stop was accepted counts as stopped.
+    /// </summary>
+    private static bool StateUnknown(ServerPowerResource dependent) =>
+        dependent.Status is not { } status
+        || (status.PowerState is null or PowerState.Unknown && status.LastAction is not { Type: ActionType.Stop or ActionType.Kill, Result: ActionResult.Accepted });
 
     private static List<string> Names(IEnumerable<ServerPowerResource> servers) =>
         servers.Select(s => s.Metadata.Name ?? "").Order(StringComparer.Ordinal).ToList();

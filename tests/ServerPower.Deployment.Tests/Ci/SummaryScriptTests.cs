@@ -3,8 +3,8 @@ using ServerPower.Deployment.Tests.Infrastructure;
 namespace ServerPower.Deployment.Tests.Ci;
 
 /// <summary>
-/// The summary CI prints (.ci/summary.sh, called by .ci/run) from the run's TRX files: each skipped test with its
-/// reason, and exactly <c>Tests: N passed, N failed, N skipped</c> as the last line.
+/// The summary CI prints (.ci/summary.sh, called by .ci/run) from the run's TRX files: the simulation's line, each
+/// skipped test with its reason, and exactly <c>Tests: N passed, N failed, N skipped</c> as the last line.
 /// </summary>
 public sealed class SummaryScriptTests : IDisposable
 {
@@ -38,6 +38,19 @@ public sealed class SummaryScriptTests : IDisposable
     {
         var result = await Tool.RunAsync("bash", [Repository.PathOf(".ci", "summary.sh"), results.FullName, status.ToString(System.Globalization.CultureInfo.InvariantCulture)], Cancel);
         return (result.ExitCode, result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task The_simulation_line_is_printed_whole_with_the_counts_of_its_flows()
+    {
+        var line = "simulation: seeds=2000 steps=1897406 faults=66634 destructive=2277 violations=0 schedules=1197 overrides=1395 probes=6224 order=3060 autostop=995";
+        File.WriteAllText(Path.Combine(results.FullName, "a.trx"), Trx("""total="1" executed="1" passed="1" failed="0" error="0" timeout="0" aborted="0" """,
+            $"""    <UnitTestResult testName="Sim" outcome="Passed"><Output><StdOut>{line}</StdOut></Output></UnitTestResult>"""));
+
+        var (code, lines) = await SummaryAsync(0);
+
+        Assert.Equal(0, code);
+        Assert.Equal([line, "Tests: 1 passed, 0 failed, 0 skipped"], lines);
     }
 
     [Fact]

@@ -102,6 +102,38 @@ public sealed class AutoStopRuleTests
                 Assert.Equal(new PlannedAction(ActionType.Stop, null, AutoStopReason.MaxRuntime), r.Decision.Action);
                 Assert.Equal(AutoStopReason.MaxRuntime, r.Status.AutoStop!.Reason);
             }),
+        // An auto-stop is a stop like any other for spec.startAfter (found by the decision's generated histories): it
+        // does not go while a server that lists this one is being stopped and still runs, and waits the stop-order
+        // window for one still declared Running (then stops anyway, with an event).
+        new("An auto-stop waits for a dependent being stopped",
+            () =>
+            {
+                var input = new DecisionInput(AutoServer(new AutoStopStatus { StartedAt = T0.AddHours(-12) }), Observed(PowerState.Running), T0, Settings,
+                    Dependencies: new DependencyView([], ["web"]), AutoStop: new AutoStopView(IdleSince(T0.AddHours(-1))));
+                return Checked(new ServerPowerDecisionResult(input, ServerPowerDecider.Decide(input)));
+            },
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Null(r.Status.AutoStop!.StoppedAt);
+                Assert.Equal(Reasons.WaitingForDependencies, ReadyMessageOf(r.Status).Reason);
+            }),
+        new("An auto-stop waits the stop-order window for a dependent still declared Running, then stops",
+            () =>
+            {
+                var input = new DecisionInput(AutoServer(new AutoStopStatus { StartedAt = T0.AddHours(-12) }), Observed(PowerState.Running), T0, Settings,
+                    Dependencies: new DependencyView([], [], RunningDependents: ["web"]), AutoStop: new AutoStopView(IdleSince(T0.AddHours(-1))));
+                return Checked(new ServerPowerDecisionResult(input, ServerPowerDecider.Decide(input)));
+            },
+            held =>
+            {
+                Assert.Null(held.Action);
+                Assert.Equal(T0, held.Status.StopHeldSince);
+                var later = held.Input with { Server = WithStatus(held.Input.Server, held.Status), Now = T0 + Settings.StopOrderWindow };
+                var stopped = Checked(new ServerPowerDecisionResult(later, ServerPowerDecider.Decide(later)));
+                Assert.Equal(new PlannedAction(ActionType.Stop, null, AutoStopReason.MaxRuntime), stopped.Decision.Action);
+                Assert.Contains(EventMessagesOf(stopped), e => e.Warning && e.Reason == Reasons.WaitingForDependencies);
+            }),
         new("A server first seen Running starts counting then and is stopped at stopped",
             () => Run(AutoServer(null), PowerState.Running, null),
             running =>

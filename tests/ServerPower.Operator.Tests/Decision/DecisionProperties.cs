@@ -1,11 +1,13 @@
 using CsCheck;
 using ServerPower.Api.Resources;
+using ServerPower.Operator.Decision;
 
 namespace ServerPower.Operator.Tests.Decision;
 
 /// <summary>
 /// Property tests of the decision: generated histories of user edits (state, one-shot tokens set and set back,
-/// overrides with extreme times, a changed server id, endpoint or PowerProvider, another ServerPower taking the server),
+/// overrides with extreme times, a schedule followed, missing or invalid, readiness probes at each verdict, what
+/// spec.startAfter says around the server, a changed server id, endpoint or PowerProvider, another ServerPower taking the server),
 /// annotation changes, world changes, clock steps and reconciles (with failing reads, refused, lost and rate-limited answers, crashes after the request left, and
 /// decisions taken from a stale status), with the operator's promises checked after every step by
 /// <see cref="DecisionWorld"/>. CsCheck shrinks a failing history to a small one; shrunk counterexamples become rows
@@ -39,6 +41,9 @@ public sealed class DecisionProperties
         (2, Gen.OneOf<int?>(0, 0, 1, 3, null).Select(p => (Step)new Step.Players(p))),
         (4, Gen.Const((Step)new Step.Read())),
         (1, Gen.OneOf("w1", "w2", "not valid!").Select(t => (Step)new Step.Wake(t))),
+        (1, Gen.Int[0, 3].Select(k => (Step)new Step.Schedule(k))),
+        (1, Gen.OneOf<ProbeVerdict?>(null, ProbeVerdict.Pending, ProbeVerdict.Passing, ProbeVerdict.Failing).Select(v => (Step)new Step.Probe(v))),
+        (1, Gen.Int[0, 4].Select(k => (Step)new Step.Order(k))),
         (8, Gen.Select(Gen.Frequency((6, Gen.Const(0)), (1, Gen.Int[1, 5])), Gen.Frequency((5, Gen.Const(0)), (1, Gen.Int[1, 6])), Gen.Frequency((5, Gen.Const(false)), (1, Gen.Const(true))),
             (view, answer, stale) => (Step)new Step.Reconcile(view, answer, stale))));
 
@@ -86,6 +91,31 @@ public sealed class DecisionProperties
             Interlocked.Add(ref idle, world.IdleStops);
         }, iter: Iterations(), print: Print);
         Assert.True(idle > 0 && stops > idle, $"generated histories made {stops} auto-stops, {idle} of them idle: both kinds must occur");
+    }
+
+    /// <summary>
+    /// Histories weighted toward the later features: a schedule whose windows the clock crosses (or one missing or
+    /// invalid), readiness probes standing at each verdict, spec.startAfter holding starts and stops (a dependency not
+    /// Ready, a dependent stopping or still declared Running, an invalid order), with overrides and deletions. Every
+    /// promise above holds, and those of <see cref="DecisionWorld"/>'s later-feature check (effective state, order,
+    /// probes); some histories do hold for order and decide from a schedule and a probe, so the checks are not vacuous.
+    /// </summary>
+    [Fact]
+    public void Schedule_probe_and_order_promises_hold()
+    {
+        var step = Gen.Frequency(
+            (5, AnyStep), (2, Gen.Int[0, 4].Select(k => (Step)new Step.Order(k))), (1, Gen.Int[1, 3].Select(k => (Step)new Step.Schedule(k))),
+            (1, Gen.OneOf<ProbeVerdict?>(ProbeVerdict.Pending, ProbeVerdict.Passing, ProbeVerdict.Failing).Select(v => (Step)new Step.Probe(v))),
+            (2, Gen.OneOf(10, 30, 300, 1200).Select(s => (Step)new Step.Wait(s))), (4, Gen.Const((Step)new Step.Reconcile(0, 0, false))));
+        var (holds, scheduled, probed) = (0, 0, 0);
+        step.Array[1, 80].Sample(steps =>
+        {
+            var world = Run(steps);
+            Interlocked.Add(ref holds, world.Holds);
+            Interlocked.Add(ref scheduled, world.ScheduledDecisions);
+            Interlocked.Add(ref probed, world.ProbedDecisions);
+        }, iter: Iterations(), print: Print);
+        Assert.True(holds > 0 && scheduled > 0 && probed > 0, $"generated histories held {holds} decisions for order, decided {scheduled} from a schedule and {probed} with a probe: each must occur");
     }
 
     /// <summary>A history the generator found once, kept as an example (see the class summary).</summary>

@@ -41,6 +41,20 @@ public abstract record Step
     public sealed record Read : Step;
     /// <summary>The wake annotation is set to <paramref name="Token"/>.</summary>
     public sealed record Wake(string Token) : Step;
+    /// <summary>
+    /// spec.state Scheduled (or back to Running/Stopped): <paramref name="Kind"/> 0 stops following a schedule, 1 follows
+    /// one running 10:00-10:20 and 11:00-11:40 (UTC, every day) whose edges the clock crosses, 2 follows one that is
+    /// missing, 3 one that is invalid.
+    /// </summary>
+    public sealed record Schedule(int Kind) : Step;
+    /// <summary>The readiness probe now stands at <paramref name="Verdict"/>; null: the server has no probe.</summary>
+    public sealed record Probe(ServerPower.Operator.Decision.ProbeVerdict? Verdict) : Step;
+    /// <summary>
+    /// What spec.startAfter says around the server now (a <see cref="DependencyView"/>): 0 nothing, 1 a dependency not
+    /// Ready, 2 a dependent being stopped that still runs, 3 a dependent still declared Running and running, 4 an invalid
+    /// order (a cycle).
+    /// </summary>
+    public sealed record Order(int Kind) : Step;
 }
 
 /// <summary>
@@ -74,6 +88,12 @@ public sealed class DecisionWorld
     private ServerPower.Operator.Decision.ActivityState? activity;
     private readonly List<(DateTimeOffset At, int? Players)> reads = [];
     private readonly HashSet<string> wakeTokens = [];
+    private int schedule;
+    private ServerPower.Operator.Decision.ProbeVerdict? probe;
+    private int order;
+    public int Holds { get; private set; }
+    public int ScheduledDecisions { get; private set; }
+    public int ProbedDecisions { get; private set; }
     /// <summary>An auto-stop was sent and no wake condition came since: nothing may start the server.</summary>
     private bool autoStopped;
     public static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(30);
@@ -137,6 +157,9 @@ public sealed class DecisionWorld
             case Step.AutoStop a: autoStop = a.On; Edited(); break;
             case Step.Players p: players = p.Count; break;
             case Step.Read: ReadActivity(); break;
+            case Step.Schedule sc: schedule = sc.Kind % 4; Edited(); break;
+            case Step.Probe pr: if ((probe is null) != (pr.Verdict is null)) Edited(); probe = pr.Verdict; break;
+            case Step.Order o: order = o.Kind % 5; break;
             case Step.Wake w:
                 annotations[Annotations.Wake] = w.Token;
                 if (OneShotTokens.IsValid(w.Token) && wakeTokens.Add(w.Token)) autoStopped = false;
@@ -183,7 +206,9 @@ public sealed class DecisionWorld
         },
         Spec = new ServerPowerSpec
         {
-            ProviderRef = new LocalObjectReference { Name = Targets[target].ProviderRef }, ServerId = Targets[target].ServerId, State = Declared, Suspend = Suspended,
+            ProviderRef = new LocalObjectReference { Name = Targets[target].ProviderRef }, ServerId = Targets[target].ServerId, Suspend = Suspended,
+            State = schedule == 0 ? Declared : DesiredPowerState.Scheduled, ScheduleRef = schedule == 0 ? null : new LocalObjectReference { Name = "hours" },
+            ReadinessProbe = probe is null ? null : new ReadinessProbeSpec { TcpSocket = new TcpSocketProbe { Host = "mc.example.com", Port = 25565 } },
             DeletionPolicy = DeletionPolicy, Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill },
             AutoStop = !autoStop ? null : new AutoStopSpec
             {
@@ -192,6 +217,76 @@ public sealed class DecisionWorld
         },
         Status = stored is null ? null : ApiJson.Deserialize<ServerPowerStatus>(ApiJson.Serialize(stored)),
     };
+
+    /// <summary>The PowerSchedule the object follows (for <see cref="Step.Schedule"/> kinds 1 and 3; null: none or missing).</summary>
+    private PowerScheduleResource? ScheduleObject() => schedule switch
+    {
+        1 => new PowerScheduleResource
+        {
+            Metadata = new V1ObjectMeta { Name = "hours", NamespaceProperty = "games" },
+            Spec = new PowerScheduleSpec { Running = [new ScheduleWindow { From = "10:00", To = "10:20" }, new ScheduleWindow { From = "11:00", To = "11:40" }] },
+        },
+        3 => new PowerScheduleResource
+        {
+            Metadata = new V1ObjectMeta { Name = "hours", NamespaceProperty = "games" },
+            Spec = new PowerScheduleSpec { Running = [new ScheduleWindow { From = "25:00", To = "10:20" }] },
+        },
+        _ => null,
+    };
+
+    /// <summary>What the prober tells the decision, counted from the start the decision counts from (as the prober keys it).</summary>
+    private ReadinessView? Readiness(ServerPowerResource server, ProviderView view)
+    {
+        if (probe is not { } verdict) return null;
+        var since = ServerPowerDecider.ProbeSince(server.Status, view is ProviderView.Resolved { Capabilities.CanReadState: false });
+        return new ReadinessView(new ProbeSnapshot(since, verdict, verdict == ServerPower.Operator.Decision.ProbeVerdict.Passing ? ProbeResult.Success : ProbeResult.Failure,
+            Now, verdict == ServerPower.Operator.Decision.ProbeVerdict.Passing ? 1 : 0, verdict == ServerPower.Operator.Decision.ProbeVerdict.Failing ? 3 : 0, "probe"));
+    }
+
+    private DependencyView? Dependencies() => order switch
+    {
+        1 => new DependencyView(["db"], []),
+        2 => new DependencyView([], ["web"]),
+        3 => new DependencyView([], [], RunningDependents: ["web"]),
+        4 => new DependencyView([], [], "spec.startAfter forms a cycle: mc → web → mc"),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The later features' promises: a Start only while the effective desired state is Running, a Stop only while it is
+    /// Stopped (or for a deletion or an auto-stop); no Start while a dependency is not Ready and nothing at all sent for
+    /// an invalid order (a deletion's stop aside); no Stop while a dependent being stopped still runs (a deletion waits
+    /// for that at most its grace period), nor before the stop-order window since status.stopHeldSince ran out while a
+    /// dependent is still declared Running; Ready=True InDesiredState with a probe only once the probe passes.
+    /// </summary>
+    private void CheckLaterFeatures(ServerPowerResource server, DecisionInput input, ServerPower.Operator.Decision.Decision decision)
+    {
+        var intent = (input.Intent as Intent.Known)?.State;
+        if (schedule != 0) ScheduledDecisions++;
+        if (probe is not null) ProbedDecisions++;
+        var ready = Conditions.Find(decision.Status.Conditions, ConditionTypes.Ready);
+        if (ready?.Reason == Reasons.WaitingForDependencies) Holds++;
+        var type = decision.Action?.Type;
+        if (type == ActionType.Start)
+        {
+            Check(intent == TargetPowerState.Running, $"Start decided while the effective desired state is {intent?.ToString() ?? "unknown"}");
+            Check(order is not (1 or 4), $"Start decided while spec.startAfter holds it ({input.Dependencies})");
+        }
+        // An auto-stop (and its escalation, and a stop again of an auto-stopped server started outside) is a stop while Running.
+        if (type is ActionType.Stop or ActionType.Kill && !Deleting && decision.Action!.AutoStop is null && server.Status?.AutoStop?.StoppedAt is null)
+            Check(intent == TargetPowerState.Stopped, $"{type} decided while the effective desired state is {intent?.ToString() ?? "unknown"}");
+        if (type is not null && !Deleting) Check(order != 4, $"{type} decided for an invalid order");
+        if (type == ActionType.Stop && order == 2)
+            Check(Deleting && Now - Cases.T0 >= Grace, "Stop decided while a dependent being stopped still runs");
+        if (type == ActionType.Stop && order == 3 && !Deleting)
+            Check(server.Status?.StopHeldSince is { } held && Now - held >= Settings.StopOrderWindow,
+                $"Stop decided while a dependent is declared Running, before the stop-order window ran out (stopHeldSince {server.Status?.StopHeldSince:HH:mm:ss})");
+        if (Deleting && order == 2 && Now - Cases.T0 >= Grace)
+            Check(ready?.Reason != Reasons.WaitingForDependencies || decision.ReleaseFinalizer, "a deletion still held for a dependent past its grace period");
+        if (probe is not null && probe != ServerPower.Operator.Decision.ProbeVerdict.Passing && input.Readiness?.Snapshot is not null && !Deleting)
+            Check(!(ready is { Status: ConditionStatus.True, Reason: Reasons.InDesiredState } && intent == TargetPowerState.Running),
+                $"Ready=True InDesiredState while the readiness probe is {probe}");
+    }
 
     private ProviderView View(int view) => view switch
     {
@@ -210,8 +305,10 @@ public sealed class DecisionWorld
     {
         var (decidedFrom, decidedVersion) = r.Stale && previousStatus is not null ? (previousStatus, previousVersion) : (status, version);
         var server = Object(decidedFrom);
-        // The override is worked out as the reconciler does: no value a user can write may throw out of either.
-        var input = new DecisionInput(server, View(r.View), Now, Settings, Intent: ServerPower.Operator.Scheduling.EffectiveState.Resolve(server, null, Now),
+        // The override and the schedule are worked out as the reconciler does: no value a user can write may throw out of either.
+        var view = View(r.View);
+        var input = new DecisionInput(server, view, Now, Settings, Readiness(server, view), Dependencies(),
+            ServerPower.Operator.Scheduling.EffectiveState.Resolve(server, ScheduleObject(), Now),
             Conflict: conflict ? "another ServerPower owns this server" : null);
         // The monitor as the reconciler drives it: it watches the server only while the decision reads it.
         if (!autoStop || !ServerPowerDecider.ActivityRuns(input))
@@ -233,6 +330,7 @@ public sealed class DecisionWorld
         Trace.Add($"{Now:HH:mm:ss} {r} power={Power} declared={Declared} deleting={Deleting} last={last?.Type}/{last?.Result}@{last?.RequestTime:HH:mm:ss} settled={last?.SettledTime:HH:mm:ss} -> {decision.Action?.Type}");
         Check(decision.RequeueAfter is null || decision.RequeueAfter >= Settings.MinPoll, $"requeue after {decision.RequeueAfter}");
         CheckDrift(server, input, decision);
+        CheckLaterFeatures(server, input, decision);
 
         if (decision.Action is { } action)
         {
@@ -322,6 +420,7 @@ public sealed class DecisionWorld
     private void CheckDrift(ServerPowerResource server, DecisionInput input, ServerPower.Operator.Decision.Decision decision)
     {
         if (server.Status is not { } stored || Suspended || Deleting || conflict || input.Provider is not ProviderView.Resolved { Read.Server: { } observed }) return;
+        if (schedule != 0 || order is 1 or 4) return; // declared by a schedule, or a start spec.startAfter holds
         var settled = stored.LastAction is not { Result: ActionResult.Accepted, SettledTime: null };
         var pendingOneShot = annotations.Count > 0; // an override annotation counts too: it changes what is declared
         if (settled && !pendingOneShot && stored.AutoStop?.StoppedAt is null && Declared == DesiredPowerState.Running && observed.Power == PowerState.Stopped)

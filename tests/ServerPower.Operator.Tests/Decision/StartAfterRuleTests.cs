@@ -39,6 +39,17 @@ public sealed class StartAfterRuleTests
                 Assert.Null(r.Action);
                 Assert.Equal(Reasons.WaitingForDependencies, Ready(r.Status).Reason);
             }),
+        // A server seen Running again after its accepted stop outlived the grace period gets a new graceful stop, and
+        // that stop keeps the order too (found by the decision's generated histories: it went while a dependent being
+        // stopped still ran).
+        new("A new graceful stop of a server running again waits for dependents being stopped",
+            () => DecideWith(Server(DesiredPowerState.Stopped, new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-20)) }),
+                Observed(PowerState.Running), dependencies: new DependencyView([], ["web"])),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(("False", Reasons.WaitingForDependencies, "not stopped until web stopped (they list this server in spec.startAfter)"), ReadyMessageOf(r.Status));
+            }),
         // Deleted 105 s ago with a 2m grace period: 15 s are left, less than the longest poll (30 s).
         new("A deletion waiting for dependents comes back when the grace period ends",
             () => DecideWith(BeingDeleted(T0.AddSeconds(-105)), Observed(PowerState.Running), dependencies: new DependencyView([], ["app", "web"])),

@@ -89,6 +89,10 @@ public sealed class DependencyResolverTests
     [Theory]
     [InlineData(DesiredPowerState.Stopped, PowerState.Running, true)]
     [InlineData(DesiredPowerState.Stopped, PowerState.Stopping, true)]
+    // Found by the simulation: a dependent declared Stopped while still starting (or rebuilding) is up soon and stopped
+    // after; what it lists waits for that too.
+    [InlineData(DesiredPowerState.Stopped, PowerState.Starting, true)]
+    [InlineData(DesiredPowerState.Stopped, PowerState.Busy, true)]
     [InlineData(DesiredPowerState.Stopped, PowerState.Stopped, false)]
     [InlineData(DesiredPowerState.Stopped, PowerState.Unknown, false)]
     [InlineData(DesiredPowerState.Running, PowerState.Running, false)]
@@ -117,6 +121,31 @@ public sealed class DependencyResolverTests
         if (deleted) app.Metadata.DeletionTimestamp = T0;
         var view = DependencyResolver.Resolve(db, Graph(db, app))!;
         Assert.True((named ? new[] { "app" } : []).SequenceEqual(view.RunningDependents ?? []), $"{row}: [{string.Join(", ", view.RunningDependents ?? [])}]");
+    }
+
+    /// <summary>
+    /// A dependent whose power state the operator does not know (never reconciled yet, or unread since a provider error)
+    /// may still run: the stop waits the stop-order window for it to be known (found by the simulation: at the first
+    /// start, and after an account's 429, a database stopped together with the app that lists it). Bounded by the
+    /// window, so a dependent whose state is never known does not hold the stop for ever.
+    /// </summary>
+    [Theory]
+    [InlineData("not reconciled yet, declared Running", DesiredPowerState.Running, false, null, true)]
+    [InlineData("not reconciled yet, declared Stopped", DesiredPowerState.Stopped, false, null, true)]
+    [InlineData("unread since a provider error, declared Stopped", DesiredPowerState.Stopped, true, null, true)]
+    [InlineData("unknown after its stop was accepted (a state-blind provider)", DesiredPowerState.Stopped, true, ActionType.Stop, false)]
+    [InlineData("unknown after its kill was accepted", DesiredPowerState.Stopped, true, ActionType.Kill, false)]
+    public void Dependents_whose_state_is_unknown_are_named_for_the_stop_order_window(string row, DesiredPowerState declared, bool hasStatus, ActionType? accepted, bool named)
+    {
+        var db = Server("db", desired: DesiredPowerState.Stopped);
+        var app = Server("app", ["db"], desired: declared, power: PowerState.Unknown);
+        app.Status = !hasStatus ? null : app.Status! with
+        {
+            LastAction = accepted is { } type ? new LastAction { Type = type, RequestTime = T0, Result = ActionResult.Accepted } : null,
+        };
+        var view = DependencyResolver.Resolve(db, Graph(db, app))!;
+        Assert.True((named ? new[] { "app" } : []).SequenceEqual(view.RunningDependents ?? []), $"{row}: [{string.Join(", ", view.RunningDependents ?? [])}]");
+        Assert.Empty(view.StoppingDependents);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// ends the seed. Everything is judged from the ledger of what reached the provider and what was stored, never
 /// from the reconciler's own opinion.
 /// </summary>
-internal sealed class Monitor(SimContext sim, DecisionSettings settings)
+internal sealed partial class Monitor(SimContext sim, DecisionSettings settings)
 {
     public const int MaxRequestsPerMinute = 30;
 
@@ -81,9 +81,14 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
             declaresSince[id] = sim.NextSeq();
             reached.Remove(id); // another server: what the old one reached says nothing of it
         }
+        OnFlowsStored(before, after);
     }
 
-    public void OnServerRemoved(ServerPowerResource before) => sim.Log($"kube: {before.Metadata.Name} ({before.Metadata.Uid}) is gone");
+    public void OnServerRemoved(ServerPowerResource before)
+    {
+        sim.Log($"kube: {before.Metadata.Name} ({before.Metadata.Uid}) is gone");
+        OnFlowsRemoved(before);
+    }
 
     public void OnStatusWritten(Fiber fiber, ServerPowerStatus desired, ServerPowerResource after)
     {
@@ -128,6 +133,7 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         if (action is ActionType.Restart or ActionType.Rebuild) CheckOneShot(request);
         if (action is ActionType.Kill) CheckKill(request);
         if (action is not null) CheckOneOwner(request);
+        if (action is not null) CheckFlows(request);
     }
 
     // ---- End of a reconcile ----
@@ -138,6 +144,7 @@ internal sealed class Monitor(SimContext sim, DecisionSettings settings)
         if (fiber.Task is not { IsCompletedSuccessfully: true } || fiber.Conflicted || !fiber.ReadFresh || fiber.Process.Deposed) return;
         if (fiber.ReadObject is not { } server || server.Metadata.Uid is not { } uid) return;
         if (server.Spec.Suspend || server.Spec.ManagementPolicy == ManagementPolicy.Observe || server.Metadata.DeletionTimestamp is not null) return;
+        if (DecidedByLaterFeatures(server)) return;
         if (fiber.LastRead is not { Observed: { Power: PowerState.Running or PowerState.Stopped } seen } read) return;
         var declared = Declared(server.Spec);
         if (seen.Power == declared || fiber.Sent || StopHeld(server.Spec)) return;

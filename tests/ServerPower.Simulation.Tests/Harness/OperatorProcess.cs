@@ -27,6 +27,16 @@ internal sealed class OperatorProcess(int id, IReconciler reconciler, WorkQueueM
 
     public bool Dead { get; set; }
 
+    /// <summary>The process's own readiness prober and activity monitor (real ones), driven by the agenda.</summary>
+    public List<BackgroundSchedule> Background { get; } = [];
+
+    /// <summary>What the prober asked to reconcile, and what the activity monitor asked.</summary>
+    public SimServerQueue ProbeQueue { get; init; } = new();
+    public SimServerQueue ActivityQueue { get; init; } = new();
+
+    /// <summary>The informer's watch is down until then: changes meanwhile are missed until it lists again.</summary>
+    public DateTimeOffset WatchDownUntil { get; set; }
+
     public bool Active => !Dead && !Deposed;
 
     public override string ToString() => $"P{Id}";

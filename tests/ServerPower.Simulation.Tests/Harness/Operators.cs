@@ -9,6 +9,8 @@ using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 using ServerPower.Operator.Endpoints;
 using ServerPower.Operator.Probing;
+using ServerPower.Operator.Scheduling;
+using ServerPower.Api.Resources;
 
 namespace ServerPower.Simulation.Tests.Harness;
 
@@ -19,12 +21,18 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// real <see cref="ChangePredicate"/>, a jittered resync, results applied to the work queue. Faults: a crash (hard:
 /// in-flight reconciles die at their await; or SIGTERM: they see their token cancelled) with a new leader after the
 /// lease, and a freeze longer than the lease, after which the old leader thaws next to the new one and carries on
-/// with what it had in flight until it notices.
+/// with what it had in flight until it notices. With the later features (<see cref="FlowPlan"/>): the PowerSchedules,
+/// the startAfter graph and the watches it adds (a server's change enqueues those that list it and those it lists),
+/// and each process's own real <see cref="ReadinessProber"/> and <see cref="ActivityMonitor"/> over simulated targets;
+/// and watch drops, after which the informer lists again.
 /// </summary>
 internal sealed class Operators(
     SimContext sim, FiberScheduler fibers, SimKube kube, IPowerProviderFactory factory, IEventRecorder events,
-    Monitor monitor, DecisionSettings settings, Func<MutantEdges, IReconciler, IReconciler>? mutate = null)
+    Monitor monitor, DecisionSettings settings, Func<MutantEdges, IReconciler, IReconciler>? mutate = null,
+    SimSchedules? schedules = null, ProviderWorld? world = null, FlowPlan? flows = null)
 {
+    private readonly FlowPlan plan = flows ?? FlowPlan.None;
+
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
     private int nextId;
     private (string What, Action Strike, int Countdown)? armed;
@@ -39,10 +47,28 @@ internal sealed class Operators(
         // Ownership looks the server id up in what the API server holds now (a cache that is never behind: the real
         // informer's lag is not modelled for this lookup).
         var owners = new ServerOwnership(new StoredServerIds(kube), resolver);
+        var (probeQueue, activityQueue, background) = (new SimServerQueue(), new SimServerQueue(), new List<BackgroundSchedule>());
+        IReadinessProbes probes = ReadinessProbesOff.Instance;
+        if (plan.Probes)
+        {
+            var prober = new ReadinessProber(new SimProbeRunner(kube, world!), new ProbeTargetPolicy(EndpointPolicy.Default), probeQueue, sim.Clock,
+                NullLogger<ReadinessProber>.Instance, new ProberOptions());
+            background.Add(new BackgroundSchedule(sim, prober.StartDue));
+            probes = prober;
+        }
+        ActivityMonitor? activity = null;
+        if (plan.AutoStop)
+        {
+            activity = new ActivityMonitor(new SimActivityReader(kube, world!, fibers, monitor, sim, nextId + 1), new ActivityTargetPolicy(new ProbeTargetPolicy(EndpointPolicy.Default)),
+                activityQueue, sim.Clock, NullLogger<ActivityMonitor>.Instance);
+            background.Add(new BackgroundSchedule(sim, activity.StartDue));
+        }
         IReconciler reconciler = new ServerPowerReconciler(kube, resolver, events, sim.Clock, settings, NullLogger<ServerPowerReconciler>.Instance,
-            ReadinessProbesOff.Instance, StartOrderOff.Instance, SchedulesOff.Instance, owners, ActivityMonitorOff.Instance);
+            probes, plan.Order != OrderGraph.None ? new StartOrder(new StoredServerGraph(kube)) : StartOrderOff.Instance,
+            (IScheduleClient?)schedules ?? SchedulesOff.Instance, owners, (IActivityMonitor?)activity ?? ActivityMonitorOff.Instance);
         if (mutate is not null) reconciler = mutate(new MutantEdges(kube, fibers, monitor, resolver), reconciler);
-        var process = new OperatorProcess(++nextId, reconciler, new WorkQueueModel(sim));
+        var process = new OperatorProcess(++nextId, reconciler, new WorkQueueModel(sim)) { ProbeQueue = probeQueue, ActivityQueue = activityQueue };
+        process.Background.AddRange(background);
         Leader = process;
         foreach (var key in kube.ServerKeys)
         {
@@ -58,6 +84,7 @@ internal sealed class Operators(
     public void Dispatch()
     {
         if (Leader is not { Active: true } process || process.PausedUntil > sim.Now) return;
+        RunBackground(process);
         while (process.InFlight.Count < OperatorProcess.Workers && process.Queue.TryGet(out var key, out var why))
         {
             sim.Stats.Reconciles++;
@@ -71,6 +98,51 @@ internal sealed class Operators(
     {
         if (Leader is not { } process) return;
         sim.Agenda.At(sim.Now + WatchDelay(), () => Deliver(process, key));
+    }
+
+    /// <summary>The prober and the activity monitor start what is due; the servers whose shown state changed are enqueued.</summary>
+    private void RunBackground(OperatorProcess process)
+    {
+        if (process.Background.Count == 0) return;
+        foreach (var schedule in process.Background) schedule.Run();
+        foreach (var key in process.ProbeQueue.Drain())
+        {
+            sim.Stats.Probes++;
+            sim.Log($"{process}: the readiness probe of {key.Name} changed what it shows");
+            process.Queue.Add(key, "probe");
+        }
+        foreach (var key in process.ActivityQueue.Drain())
+        {
+            sim.Log($"{process}: the activity of {key.Name} changed what it shows");
+            process.Queue.Add(key, "activity");
+        }
+    }
+
+    /// <summary>A PowerSchedule changed: the servers that follow it are enqueued (the controller's scheduleRef index).</summary>
+    public void OnScheduleChanged(string ns, string name)
+    {
+        if (Leader is not { } process) return;
+        sim.Agenda.At(sim.Now + WatchDelay(), () =>
+        {
+            if (!process.Active) return;
+            foreach (var key in kube.ServerKeys)
+                if (key.Namespace == ns && kube.Server(key) is { } server && EffectiveState.ScheduleName(server.Spec) == name)
+                    process.Queue.Add(key, "watch");
+        });
+    }
+
+    /// <summary>The leader's watch drops for a while: the changes meanwhile reach it only when it lists again.</summary>
+    public void DropWatch(TimeSpan duration)
+    {
+        if (Leader is not { Active: true } process) return;
+        process.WatchDownUntil = sim.Now + duration;
+        sim.Fault($"operator {process}'s watch drops for {duration.TotalSeconds:0.#} s");
+        sim.Agenda.At(process.WatchDownUntil, () =>
+        {
+            if (!process.Active) return;
+            sim.Log($"operator {process} lists again after its watch dropped");
+            foreach (var key in kube.ServerKeys.Concat(process.Informer.Keys).Distinct().ToList()) Deliver(process, key);
+        });
     }
 
     public void OnProviderChanged(ObjectKey provider)
@@ -215,7 +287,13 @@ internal sealed class Operators(
             sim.Agenda.At(process.PausedUntil, () => Deliver(process, key));
             return;
         }
-        var now = kube.Server(key)?.Metadata;
+        if (process.WatchDownUntil > sim.Now)
+        {
+            sim.Log($"operator {process} misses a change of {key.Name} (its watch is down)");
+            return;
+        }
+        var stored = kube.Server(key);
+        var now = stored?.Metadata;
         var before = process.Informer.GetValueOrDefault(key);
         process.Informer[key] = now;
         // "watch-own": the change that passes the predicate was the operator's own write (e.g. its finalizer).
@@ -224,6 +302,22 @@ internal sealed class Operators(
         process.InformerExternal[key] = external;
         if (before is null && now is null) return;
         if (ChangePredicate.ShouldEnqueue(before, now)) process.Queue.Add(key, byOthers ? "watch" : "watch-own");
+        if (plan.Order != OrderGraph.None && before?.ResourceVersion != now?.ResourceVersion) EnqueueRelated(process, key, stored);
+    }
+
+    /// <summary>
+    /// As the startAfter watches do (Hosting/ProbeAndOrderServices.cs): any change of a server enqueues the servers that
+    /// list it (they may start now) and the servers it lists (they may stop now).
+    /// </summary>
+    private void EnqueueRelated(OperatorProcess process, ObjectKey key, ServerPowerResource? server)
+    {
+        foreach (var other in kube.ServerKeys)
+        {
+            if (other.Namespace != key.Namespace || other == key) continue;
+            var lists = kube.View(other)?.Spec.StartAfter?.Contains(key.Name) == true;
+            var listed = server?.Spec.StartAfter?.Contains(other.Name) == true;
+            if (lists || listed) process.Queue.Add(other, "watch-related");
+        }
     }
 
     private TimeSpan WatchDelay() => TimeSpan.FromMilliseconds(sim.Rng.Next(5, 300));

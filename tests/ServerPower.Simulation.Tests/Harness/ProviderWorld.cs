@@ -77,6 +77,19 @@ internal sealed class ProviderWorld(SimContext sim)
         sim.Log($"world: server {s.Id} started at the console → Starting");
     }
 
+    /// <summary>The service on a server goes down or comes back, or players come and go (or its count becomes unreadable).</summary>
+    public void GameEvent(SimServer s)
+    {
+        if (sim.Chance(0.4))
+        {
+            s.ServiceUp = !s.ServiceUp;
+            sim.Log($"world: the service on server {s.Id} {(s.ServiceUp ? "answers again" : "stops answering")}");
+            return;
+        }
+        s.Players = sim.Pick<int?>(0, 0, 0, 1, 3, null);
+        sim.Log($"world: server {s.Id} has {s.Players?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "an unreadable count of"} players");
+    }
+
     public void SetStuck(SimServer s, bool stuck)
     {
         s.Stuck = stuck;
@@ -95,6 +108,7 @@ internal sealed class ProviderWorld(SimContext sim)
     public void Heal()
     {
         foreach (var s in Servers.Values.Where(s => s.Stuck)) SetStuck(s, false);
+        foreach (var s in Servers.Values) s.ServiceUp = true;
     }
 
     private void StartThenRun(SimServer s)

@@ -24,13 +24,18 @@ internal sealed class SeedRun
     private readonly Operators operators;
     private readonly Scenario scenario;
     private readonly UserModel user;
+    private readonly FlowUser flowUser;
+    private readonly SimSchedules schedules;
     private readonly List<string> setup = [];
     private DateTimeOffset? end;
 
     /// <param name="mutate">Wraps each process's reconciler in a deliberately broken one (the harness's self-tests).</param>
-    public SeedRun(int seed, bool keepFullTrace = false, Func<MutantEdges, global::ServerPower.Runtime.IReconciler, global::ServerPower.Runtime.IReconciler>? mutate = null)
+    /// <param name="flows">The later features to exercise; null: as the seed draws them (<see cref="FlowPlan.Draw"/>).</param>
+    public SeedRun(int seed, bool keepFullTrace = false, Func<MutantEdges, global::ServerPower.Runtime.IReconciler, global::ServerPower.Runtime.IReconciler>? mutate = null,
+        FlowPlan? flows = null)
     {
         sim = new SimContext(seed, keepFullTrace);
+        var plan = flows ?? (Environment.GetEnvironmentVariable("SIM_FLOWS") == "none" ? FlowPlan.None : FlowPlan.Draw(sim.Flows));
         var settings = OperatorHost.Settings(new OperatorOptions());
         faults = new FaultPlan(sim);
         world = new ProviderWorld(sim);
@@ -38,14 +43,21 @@ internal sealed class SeedRun
         var fibers = new FiberScheduler(sim);
         kube = new SimKube(sim, fibers, faults, monitor);
         monitor.Stored = kube.Server;
-        monitor.AllStored = () => kube.ServerKeys.Select(kube.Server).OfType<ServerPowerResource>();
+        monitor.AllStored = () => kube.ServerKeys.Select(kube.View).OfType<ServerPowerResource>();
         var factory = new SimProviderFactory(sim, fibers, world, faults, monitor);
-        operators = new Operators(sim, fibers, kube, factory, new SimEvents(sim, fibers), monitor, settings, mutate);
+        schedules = new SimSchedules(sim, fibers, faults);
+        operators = new Operators(sim, fibers, kube, factory, new SimEvents(sim, fibers), monitor, settings, mutate, schedules, world, plan);
         kube.ServerChanged = operators.OnServerChanged;
         kube.ProviderChanged = operators.OnProviderChanged;
+        schedules.Changed = operators.OnScheduleChanged;
         fibers.Parked = operators.OnParked;
-        scenario = new Scenario(sim);
+        monitor.Flows = plan;
+        monitor.WorldServer = id => world.Servers.GetValueOrDefault(id);
+        monitor.Schedule = schedules.Schedule;
+        scenario = new Scenario(sim, plan);
         user = new UserModel(sim, kube, world, scenario);
+        flowUser = new FlowUser(sim, kube, schedules, scenario, user, monitor);
+        if (plan.Any) user.Flows = flowUser;
     }
 
     public SeedResult Run()
@@ -72,6 +84,7 @@ internal sealed class SeedRun
     {
         Note($"provider {scenario.ProviderType}; servers {string.Join(", ", scenario.Servers.Select(s => $"{s.Key.Name}={s.ServerId}"))}");
         Note(faults.Describe());
+        if (scenario.Flows.Any) Note($"later features: {scenario.Flows}");
 
         // Provider side: the account and its servers.
         foreach (var id in scenario.ServerIds) world.Add(id, sim.Chance(0.5) ? PowerState.Running : PowerState.Stopped);
@@ -83,6 +96,8 @@ internal sealed class SeedRun
             Later("provider failing at first", sim.Between(TimeSpan.Zero, TimeSpan.FromSeconds(10)),
                 () => faults.StartStorm(sim.Pick(ProviderFault.ServerError, ProviderFault.RateLimited, ProviderFault.Timeout, ProviderFault.Unreadable),
                     sim.Between(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)), faults.DrawRetryAfter()));
+
+        flowUser.SetUp();
 
         // The objects, often with one-shot tokens already on them.
         foreach (var (key, _) in scenario.Servers)
@@ -113,6 +128,10 @@ internal sealed class SeedRun
             kube.ForeignWrite(key);
         });
         Recurring(faults.ServerEventEvery, WorldEvent);
+        if (scenario.Flows.Probes || scenario.Flows.AutoStop)
+            Recurring(sim.Between(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(6)), () => world.GameEvent(world.Servers[sim.Pick(scenario.ServerIds.ToArray())]));
+        if (scenario.Flows.WatchDrops)
+            Recurring(sim.Between(TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(10)), () => operators.DropWatch(sim.Between(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(90))));
         Recurring(faults.StormEvery, () => faults.StartStorm(
             sim.Pick(ProviderFault.ServerError, ProviderFault.RateLimited, ProviderFault.RateLimited, ProviderFault.Timeout, ProviderFault.Unreadable),
             sim.Between(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(8)), faults.DrawRetryAfter()));
@@ -125,7 +144,7 @@ internal sealed class SeedRun
         if (sim.Chance(0.4)) annotations[Annotations.Restart] = user.NewToken("r");
         if (sim.Chance(0.25)) annotations[Annotations.Rebuild] = user.NewToken("b");
         if (sim.Chance(0.12)) annotations[sim.Chance(0.5) ? Annotations.Restart : Annotations.Rebuild] = UserModel.InvalidToken(sim);
-        return new ServerPowerResource
+        var manifest = new ServerPowerResource
         {
             Metadata = new V1ObjectMeta { Name = key.Name, NamespaceProperty = key.Namespace, Annotations = annotations },
             Spec = new ServerPowerSpec
@@ -140,6 +159,8 @@ internal sealed class SeedRun
                 DeletionPolicy = sim.Chance(0.4) ? DeletionPolicy.Stop : DeletionPolicy.Orphan,
             },
         };
+        manifest.Spec = flowUser.Manifest(key, manifest.Spec);
+        return manifest;
     }
 
     private void WorldEvent()
@@ -159,12 +180,14 @@ internal sealed class SeedRun
         world.Heal();
         var heal = sim.Chance(0.6);
         sim.Log($"calm phase: no more faults, world events or user actions{(heal ? "; the user repairs the PowerProvider and its Secret" : "")}");
-        if (sim.Chance(0.3))
+        var namespaceGone = scenario.Flows.NamespaceDeletion && sim.Chance(0.6);
+        if (namespaceGone) flowUser.DeleteNamespace();
+        else if (sim.Chance(0.3))
         {
             sim.Log("the user tears the application down");
             user.TearDown();
         }
-        if (heal)
+        if (heal && !namespaceGone)
         {
             if (!kube.ProviderExists(scenario.ProviderKey)) user.PutProvider();
             if (kube.Secret(Scenario.Ns, Scenario.SecretName, Scenario.SecretKey) != ProviderWorld.ValidCredential) user.PutSecret(ProviderWorld.ValidCredential);

@@ -20,6 +20,9 @@ internal sealed class SimContext(int seed, bool keepFullTrace)
     /// and so every trajectory that does not meet one, as it was.
     /// </summary>
     public Random Extremes { get; } = new(seed ^ 0x5EED);
+
+    /// <summary>A third stream, for which later features a seed exercises (<see cref="FlowPlan"/>), for the same reason.</summary>
+    public Random Flows { get; } = new(seed ^ 0xF10E);
     public FakeTimeProvider Clock { get; } = new(Start);
     public Agenda Agenda { get; } = new();
     public Trace Trace { get; } = new(keepFullTrace);

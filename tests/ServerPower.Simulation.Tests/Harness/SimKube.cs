@@ -42,6 +42,18 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
 
     public ServerPowerResource? Server(ObjectKey key) => servers.TryGetValue(key, out var json) ? Read<ServerPowerResource>(json) : null;
 
+    private readonly Dictionary<ObjectKey, (string Json, ServerPowerResource Server)> views = [];
+
+    /// <summary>The stored object, shared by every caller until it changes: for readers that never modify it (a copy per call costs the search its speed).</summary>
+    public ServerPowerResource? View(ObjectKey key)
+    {
+        if (!servers.TryGetValue(key, out var json)) return null;
+        if (views.TryGetValue(key, out var view) && ReferenceEquals(view.Json, json)) return view.Server;
+        var server = Read<ServerPowerResource>(json);
+        views[key] = (json, server);
+        return server;
+    }
+
     public bool ProviderExists(ObjectKey key) => providers.ContainsKey(key);
 
     public string? Secret(string ns, string name, string key) =>

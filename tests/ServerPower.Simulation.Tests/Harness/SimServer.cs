@@ -17,6 +17,12 @@ internal sealed class SimServer(string id, PowerState power)
     /// <summary>Deleted at the provider: every call answers NotFound.</summary>
     public bool Gone { get; set; }
 
+    /// <summary>Whether the service on it answers its readiness probe while it runs.</summary>
+    public bool ServiceUp { get; set; } = true;
+
+    /// <summary>Players on it while it runs; null: its activity cannot be read (a read fails or is unreadable).</summary>
+    public int? Players { get; set; } = 0;
+
     /// <summary>Bumped by every change, so a transition booked earlier knows it was overtaken.</summary>
     public int Version { get; set; }
 

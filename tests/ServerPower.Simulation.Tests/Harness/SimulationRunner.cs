@@ -12,7 +12,9 @@ internal static class SimulationRunner
         var results = options.Seeds.Select(seed => new SeedRun(seed, options.Replay).Run()).ToList();
         var violating = results.Where(r => r.Violation is not null).ToList();
         var summary = $"simulation: seeds={results.Count} steps={results.Sum(r => r.Stats.Steps)} faults={results.Sum(r => r.Stats.Faults)} "
-            + $"destructive={results.Sum(r => r.Stats.Destructive)} violations={violating.Count}";
+            + $"destructive={results.Sum(r => r.Stats.Destructive)} violations={violating.Count} "
+            + $"schedules={results.Sum(r => r.Stats.Schedules)} overrides={results.Sum(r => r.Stats.Overrides)} probes={results.Sum(r => r.Stats.Probes)} "
+            + $"order={results.Sum(r => r.Stats.Order)} autostop={results.Sum(r => r.Stats.AutoStop)}";
         return new RunReport(summary, violating.Count, Failure(violating), results);
     }
 

@@ -22,6 +22,9 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
     private readonly Dictionary<(ObjectKey, string), List<string>> tokensSet = [];
     private int tokens;
 
+    /// <summary>The later features' actions, for a seed that exercises them.</summary>
+    public FlowUser? Flows { get; set; }
+
     /// <summary>Called after an object is created or re-created (a moment worth a fault: the first sight).</summary>
     public Action? Created { get; set; }
 
@@ -108,6 +111,7 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
             choices.Add((5, () => Edit(key, "spec.deletionPolicy", s => s.Spec = s.Spec with { DeletionPolicy = s.Spec.DeletionPolicy == DeletionPolicy.Stop ? DeletionPolicy.Orphan : DeletionPolicy.Stop })));
             choices.Add((1, () => Edit(key, "spec.managementPolicy", s => s.Spec = s.Spec with { ManagementPolicy = s.Spec.ManagementPolicy == ManagementPolicy.Manage ? ManagementPolicy.Observe : ManagementPolicy.Manage })));
             if (live.Metadata.DeletionTimestamp is null) choices.Add((3, () => Delete(key)));
+            Flows?.AddChoices(choices, key, live);
         }
         var providerExists = kube.ProviderExists(scenario.ProviderKey);
         var secret = kube.Secret(Scenario.Ns, Scenario.SecretName, Scenario.SecretKey);
@@ -160,14 +164,14 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
 
     public static bool Valid(string value) => value.Length <= Annotations.MaxTokenLength && OneShotTokens.IsValid(value);
 
-    private void Edit(ObjectKey key, string what, Action<ServerPowerResource> change)
+    public void Edit(ObjectKey key, string what, Action<ServerPowerResource> change)
     {
         change(manifests[key]);
         kube.Edit(key, change);
         sim.Log($"user: edits {key.Name} {what}: {Summary(kube.Server(key)!)}");
     }
 
-    private void Annotate(ObjectKey key, string annotation, string? value)
+    public void Annotate(ObjectKey key, string annotation, string? value)
     {
         void Change(ServerPowerResource s)
         {
@@ -208,9 +212,12 @@ internal sealed class UserModel(SimContext sim, SimKube kube, ProviderWorld worl
     public static string Summary(ServerPowerResource s)
     {
         var spec = s.Spec;
-        var annotations = s.Metadata.Annotations?.Where(a => a.Key is Annotations.Restart or Annotations.Rebuild)
+        var annotations = s.Metadata.Annotations?.Where(a => a.Key is Annotations.Restart or Annotations.Rebuild or Annotations.Override or Annotations.Wake)
             .Select(a => $"{a.Key.Split('/')[1]}=\"{(a.Value.Length > 12 ? a.Value[..12] + "…" : a.Value)}\"") ?? [];
         return $"state {spec.State}{(spec.Suspend ? " suspended" : "")} deletion {spec.DeletionPolicy} stop {spec.Stop?.GracePeriod ?? "10m"}/{spec.Stop?.OnTimeout ?? StopTimeoutAction.Wait}"
-            + $"{(spec.ManagementPolicy == ManagementPolicy.Observe ? " Observe" : "")} [{string.Join(" ", annotations)}]";
+            + $"{(spec.ManagementPolicy == ManagementPolicy.Observe ? " Observe" : "")} [{string.Join(" ", annotations)}]"
+            + (spec.StartAfter is { } after ? $" startAfter [{string.Join(",", after)}]" : "")
+            + (spec.ReadinessProbe is { } probe ? $" probe {probe.PeriodSeconds}s/{probe.FailureThreshold}/{probe.SuccessThreshold}" : "")
+            + (spec.AutoStop is { } auto ? $" autoStop idle {auto.IdleAfter} max {auto.MaxRuntime ?? "-"} every {auto.PeriodSeconds}s" : "");
     }
 }
