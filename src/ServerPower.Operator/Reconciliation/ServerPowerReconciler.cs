@@ -18,8 +18,8 @@ namespace ServerPower.Operator.Reconciliation;
 
 /// <summary>
 /// The side effects around <see cref="ServerPowerDecider"/>: read the object, resolve its provider, observe,
-/// decide, act, and write status only when its content changed. A one-shot is written as Sending, checked
-/// against resourceVersion, before the provider is called: at most once, even across crashes.
+/// decide, act, and write status only when its content changed. A destructive action (a one-shot written as Sending, a
+/// kill) is recorded, checked against resourceVersion, before the provider is called: at most once, even across crashes.
 /// Readiness probes are read from and handed to <paramref name="probes"/> (<see cref="ReadinessProbesOff"/> when off); with
 /// <paramref name="graph"/>, spec.startAfter order is computed from the cache (null: no order); with
 /// <paramref name="owners"/>, only the first ServerPower that declares a server of an account acts on it; with
@@ -122,9 +122,11 @@ public sealed class ServerPowerReconciler(
                 logger.LogDebug("{Action} waits {WaitMs} ms for this account's rate limit", send.Action.Type, (long)wait.TotalMilliseconds);
                 return ReconcileResult.After(wait > TimeSpan.Zero ? wait : Soon);
             }
-            // Recorded before it is sent, checked against the resourceVersion it was decided from: a stale view or another
-            // writer gets a conflict (and a requeue) instead of a second request.
-            server = await client.PatchServerStatusAsync(server, send.Status, requireResourceVersion: true, cancellationToken);
+            // A destructive action (IntentRecord) is recorded before it is sent, checked against the resourceVersion it was
+            // decided from: a stale view or another writer gets a conflict (and a requeue) instead of a second request.
+            // A start or stop, safe to send again, is recorded with its answer only.
+            if (send.RecordFirst)
+                server = await client.PatchServerStatusAsync(server, send.Status, requireResourceVersion: true, cancellationToken);
             var outcome = await SendAsync(server, usable.Provider, send.Action, cancellationToken);
             decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, send, outcome);
             Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
