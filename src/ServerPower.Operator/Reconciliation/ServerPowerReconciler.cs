@@ -133,7 +133,11 @@ public sealed class ServerPowerReconciler(
             rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
             // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
-            server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None));
+            // Without a record first, the object may be stale (another writer, a leader that lost its lease while paused):
+            // the answer is then checked against the resourceVersion decided from, so it never merges into a newer
+            // status; a conflict drops it and the next pass decides again (a start or stop is safe to send again).
+            var decided = server;
+            server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(decided, decision.Status, CancellationToken.None, requireResourceVersion: !send.RecordFirst));
         }
         else
         {

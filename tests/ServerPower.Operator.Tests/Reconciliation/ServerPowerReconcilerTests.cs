@@ -88,8 +88,31 @@ public sealed class ServerPowerReconcilerTests
 
         Assert.Equal([("1234", ActionType.Start)], f.Provider.Sent);
         Assert.Null(storedWhileSending);
-        Assert.Equal(["status:mc"], f.Kube.Writes.Skip(before));
+        Assert.Equal(["status+rv:mc"], f.Kube.Writes.Skip(before));
         Assert.Equal(ActionResult.Accepted, f.Server.Status?.LastAction?.Result);
+    }
+
+    [Fact]
+    public async Task The_answer_to_a_start_not_recorded_first_never_merges_into_a_status_written_meanwhile()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Stopped);
+        f.Provider.OnSend = _ =>
+        {
+            // Another writer (a new leader) records a rebuild while this start is in flight.
+            var other = f.Server;
+            other.Status = new ServerPowerStatus
+            {
+                LastAction = new LastAction { Type = ActionType.Rebuild, Token = "b1", RequestTime = f.Time.GetUtcNow(), Result = ActionResult.Accepted },
+            };
+            f.Kube.Put(other);
+        };
+
+        var result = await f.ReconcileAsync();
+
+        Assert.Equal([("1234", ActionType.Start)], f.Provider.Sent);
+        Assert.True(result.Conflict);
+        Assert.Equal((ActionType.Rebuild, "b1"), (f.Server.Status?.LastAction?.Type, f.Server.Status?.LastAction?.Token));
     }
 
     [Fact]
