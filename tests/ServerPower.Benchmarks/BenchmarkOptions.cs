@@ -38,6 +38,12 @@ public sealed record BenchmarkOptions
     /// </summary>
     public string Connection { get; init; } = "in-cluster";
 
+    /// <summary>
+    /// Extra environment variables for the operator process (NAME=VALUE, the option repeated), e.g. the runtime's GC
+    /// knobs (<c>DOTNET_gcConcurrent=1</c>), to measure a setting before it goes into the operator's runtimeconfig.
+    /// </summary>
+    public IReadOnlyList<string> OperatorEnv { get; init; } = [];
+
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchmarkOptions();
@@ -57,6 +63,8 @@ public sealed record BenchmarkOptions
                 "--latency-samples" => options with { LatencySamples = Int(value) },
                 "--deadline-minutes" => options with { Deadline = TimeSpan.FromMinutes(Int(value)) },
                 "--out" => options with { Out = value },
+                "--operator-env" => value.Contains('=', StringComparison.Ordinal) ? options with { OperatorEnv = [.. options.OperatorEnv, value] }
+                    : throw new ArgumentException("--operator-env must be NAME=VALUE"),
                 "--connection" => value is "in-cluster" or "kubeconfig" ? options with { Connection = value }
                     : throw new ArgumentException("--connection must be in-cluster or kubeconfig"),
                 _ => throw new ArgumentException($"unknown option {name}"),

@@ -57,6 +57,11 @@ public sealed partial class OperatorRunner : IAsyncDisposable
         start.Environment["HOME"] = Path.GetDirectoryName(serviceAccount.TokenFile);
         // As in the end-to-end suite: workstation GC, which is what a 1-CPU container gets anyway.
         start.Environment["DOTNET_gcServer"] = "0";
+        foreach (var setting in options.OperatorEnv)
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            start.Environment[setting[..equals]] = setting[(equals + 1)..];
+        }
         return new OperatorRunner(Process.Start(start) ?? throw new InvalidOperationException("cannot start the operator"), port);
     }
 

@@ -12,8 +12,14 @@ public static class Report
     public static string Json(BenchmarkResult result) =>
         JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
 
-    /// <summary>The issue's targets are for one run at 10,000 servers; smaller runs are held to them, larger ones are figures only.</summary>
+    /// <summary>
+    /// The issue's targets are for one run at 10,000 servers; smaller runs are held to them. Larger runs are held only to
+    /// the convergence ratio and peak RSS the issue sets at 50,000 servers; the rest is figures only.
+    /// </summary>
     public const int TargetedUpTo = 10_000;
+
+    /// <summary>Convergence ÷ bound and peak RSS (MiB) a run of this size is held to.</summary>
+    private static (double Ratio, double RssMiB) Limits(int servers) => servers <= TargetedUpTo ? (1.15, 100) : (1.3, 350);
 
     public static string Markdown(BenchmarkResult r)
     {
@@ -25,8 +31,9 @@ public static class Report
         var md = new StringBuilder();
         md.AppendLine(Inv($"### N = {o.Servers:N0} servers, {o.Providers} accounts, {o.ProviderRps} req/s each, {o.LatencyMs} ms action latency"));
         md.AppendLine();
-        md.AppendLine(Inv($"Machine: {r.Machine}. Operator: --workers {o.Workers} --resync-period {o.ResyncSeconds}s. Run {r.StartedAt:yyyy-MM-dd HH:mm}Z."));
-        if (!targeted) md.AppendLine(Inv($"Figures only: the targets are for {TargetedUpTo:N0} servers."));
+        md.AppendLine(Inv($"Machine: {r.Machine}. Operator: --workers {o.Workers} --resync-period {o.ResyncSeconds}s{(o.OperatorEnv.Count > 0 ? ", environment " + string.Join(" ", o.OperatorEnv) : "")}. Run {r.StartedAt:yyyy-MM-dd HH:mm}Z."));
+        if (!targeted) md.AppendLine(Inv($"Held to the issue's 50,000-server targets (convergence, peak RSS); the others are for {TargetedUpTo:N0} servers."));
+        var (ratioLimit, rssLimit) = Limits(o.Servers);
         md.AppendLine();
         md.AppendLine("| Measure | Value | Target | Verdict |");
         md.AppendLine("|---|---|---|---|");
@@ -34,7 +41,7 @@ public static class Report
         Row(md, "Converged Stopped → Running", Inv($"{r.Converged}/{o.Servers}"), T("all"), V(r.Converged == o.Servers ? "met" : "missed"));
         Row(md, "Convergence time", Inv($"{r.ConvergenceSeconds:0.0} s"), "", "");
         Row(md, "Rate-limit bound (⌈N/P⌉ actions ÷ R)", Inv($"{r.RateLimitBoundSeconds:0.0} s"), "", "");
-        Row(md, "Convergence ÷ bound", Inv($"{r.ConvergenceRatio:0.00}×"), T("≤ 1.15×"), V(Verdict(r.ConvergenceRatio, 1.15, "×")));
+        Row(md, "Convergence ÷ bound", Inv($"{r.ConvergenceRatio:0.00}×"), Inv($"≤ {ratioLimit:0.00}×"), Verdict(r.ConvergenceRatio, ratioLimit, "×"));
 
         var calls = r.ConvergenceCalls;
         var repeated = r.ServersWithRepeatedActions.Values.Sum(v => v.Total);
@@ -69,13 +76,13 @@ public static class Report
         Row(md, "Same steady state without batch reads (1 GET per server per resync)",
             Inv($"{r.UncoalescedReadsPerResync * r.SteadyResyncs:N0} GETs vs {r.SteadyCalls.Reads:N0} measured"), "", "");
 
-        Row(md, "Operator peak RSS (VmHWM)", Inv($"{r.Memory.PeakRssBytes / MiB:0.0} MiB"), T("≤ 150 MiB"), V(Verdict(r.Memory.PeakRssBytes / MiB, 150, " MiB")));
+        Row(md, "Operator peak RSS (VmHWM)", Inv($"{r.Memory.PeakRssBytes / MiB:0.0} MiB"), Inv($"≤ {rssLimit:0} MiB"), Verdict(r.Memory.PeakRssBytes / MiB, rssLimit, " MiB"));
         Row(md, "Metric series exported at the end (largest family)", r.MetricSeries.Count == 0 ? "none" : Inv($"{r.MetricSeries.Values.Sum()} ({r.MetricSeries.MaxBy(f => f.Value).Key}: {r.MetricSeries.Values.Max()})"), "", "");
         Row(md, "Operator managed heap / working set at the end", Inv($"{r.Memory.ManagedHeapBytes / MiB:0.0} MiB / {r.Memory.WorkingSetBytes / MiB:0.0} MiB"), "", "");
         Row(md, Inv($"Spec change → provider call, idle queue ({r.LatencyMs.Count} samples): p50 / p99"), Inv($"{r.LatencyP50Ms:0} ms / {r.LatencyP99Ms:0} ms"), "", "");
         var resync = r.ResyncLatency;
         var depths = resync.DepthsAtSend.Count > 0 ? Inv($"queue depth {resync.DepthsAtSend.Min():N0}–{resync.DepthsAtSend.Max():N0} at send") : "no pass caught";
-        Row(md, Inv($"Spec change → provider call during a resync pass ({resync.Samples.Count} samples sent at queue depth ≥ {resync.DepthThreshold:N0}; passes missed: {resync.PassesMissed}): p50 / p99"),
+        Row(md, Inv($"Spec change → provider call during resync work ({resync.Samples.Count} samples sent at queue depth ≥ {resync.DepthThreshold:N0}; waits missed: {resync.PassesMissed}): p50 / p99"),
             resync.Samples.Count > 0 ? Inv($"{resync.P50Ms:0} ms / {resync.P99Ms:0} ms ({depths})") : "not measured (no pass caught)",
             T("p99 ≤ 50 ms"), V(resync.Samples.Count > 0 ? Verdict(resync.P99Ms, 50, " ms") : "not measured"));
         return md.ToString();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using ServerPower.Runtime;
 using ServerPower.Sandbox.Command;
 using ServerPower.Sandbox.Kubernetes;
 using ServerPower.Sandbox.Kubernetes.Rbac;
@@ -153,15 +154,16 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
     }
 
     /// <summary>
-    /// Samples taken while a resync pass is running: poll the operator's serverpower work-queue depth until at least a
-    /// quarter of the servers wait in it, then patch one server per account to Stopped at once and time each stop call
-    /// as above. A pass is looked for for up to two and a half resync periods; after three such waits in vain the
-    /// remaining samples are given up (small fleets drain a pass faster than /metrics can be polled).
+    /// Samples taken while resync work waits: poll the operator's serverpower work-queue depth until at least a quarter
+    /// of what one resync slice enqueues (N ÷ <see cref="Controller.ResyncSlices"/> keys, every period ÷ slices) waits
+    /// in it, then patch one server per account to Stopped at once and time each stop call as above. Such a moment is
+    /// looked for for up to two and a half resync periods; after three such waits in vain the remaining samples are
+    /// given up (small fleets drain a slice faster than /metrics can be polled).
     /// </summary>
     private async Task<ResyncLatency> MeasureResyncLatencyAsync(
         KubeApiEmulator emulator, HttpClient http, Fleet fleet, OperatorRunner op, IReadOnlyList<FleetServer> servers, CancellationToken cancellationToken)
     {
-        var threshold = Math.Max(1, options.Servers / 4);
+        var threshold = Math.Max(1, options.Servers / (4 * Controller.ResyncSlices));
         var batches = new Queue<FleetServer[]>(servers.Chunk(Math.Max(1, options.Providers)));
         var samples = new List<double>();
         var depths = new List<long>();

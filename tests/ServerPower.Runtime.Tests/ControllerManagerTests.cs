@@ -184,7 +184,8 @@ public sealed class ControllerManagerTests
             && Quiet(manager), "initial reconciles");
         Assert.Same(time, provider.GetRequiredService<TimeProvider>());
 
-        time.Advance(TimeSpan.FromSeconds(70));
+        // Resync comes a slice at a time; the fake clock fires one slice per advance.
+        for (var i = 0; i < Controller.ResyncSlices; i++) time.Advance(TimeSpan.FromSeconds(70) / Controller.ResyncSlices);
         await Eventually.Until(() => serverReconciler.Calls(S1) == 2 && serverReconciler.Calls(S2) == 2 && serverReconciler.Calls(S3) == 2,
             "a resync on the container's clock");
         await cts.CancelAsync();

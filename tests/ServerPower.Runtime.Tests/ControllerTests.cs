@@ -169,12 +169,44 @@ public sealed class ControllerTests
         await Eventually.Until(() => reconciler.Calls(A) == 1 && reconciler.Calls(B) == 1 && queue.Length == 0
             && !queue.IsProcessing(A) && !queue.IsProcessing(B), "initial reconcile of every key");
 
-        time.Advance(TimeSpan.FromMinutes(5.5));
+        AdvanceSliceBySlice(TimeSpan.FromMinutes(5.5));
 
         await Eventually.Until(() => reconciler.Calls(A) == 2 && reconciler.Calls(B) == 2, "resync");
         known.Add(new ObjectKey("ns", "c"));
-        time.Advance(TimeSpan.FromMinutes(5.5));
+        AdvanceSliceBySlice(TimeSpan.FromMinutes(5.5));
         await Eventually.Until(() => reconciler.Calls(A) == 3 && reconciler.Calls(new ObjectKey("ns", "c")) == 1, "second resync");
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    /// <summary>A resync slice fires once per advance of the fake clock, so a period is advanced a slice at a time.</summary>
+    private void AdvanceSliceBySlice(TimeSpan period)
+    {
+        for (var i = 0; i < Controller.ResyncSlices; i++) time.Advance(period / Controller.ResyncSlices);
+    }
+
+    [Fact]
+    public async Task A_resync_enqueues_each_key_once_per_period_in_its_own_slice_never_all_at_once()
+    {
+        var known = Enumerable.Range(0, 256).Select(i => new ObjectKey("ns", $"s{i}")).ToList();
+        var reconciler = new RecordingReconciler();
+        var (controller, queue) = Build(reconciler, known, random: new FixedRandom(0.5));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = controller.RunAsync(cts.Token);
+        await Eventually.Until(() => reconciler.TotalCalls == known.Count && queue.Length == 0 && known.All(k => !queue.IsProcessing(k)),
+            "initial reconcile of every key");
+        var slice = TimeSpan.FromMinutes(5) / Controller.ResyncSlices;
+
+        for (var i = 0; i < Controller.ResyncSlices; i++)
+        {
+            time.Advance(slice);
+            var expected = known.Count + known.Count(k => Controller.SliceOf(k) <= i);
+            await Eventually.Until(() => reconciler.TotalCalls >= expected && queue.Length == 0, $"slice {i + 1}");
+            // Only this slice's keys came: none of a later slice yet.
+            Assert.Equal(expected, reconciler.TotalCalls);
+        }
+
+        Assert.All(known, k => Assert.Equal(2, reconciler.Calls(k)));
         await cts.CancelAsync();
         await run.WaitAsync(Eventually.Deadline, Ct);
     }

@@ -134,7 +134,7 @@ public sealed class DefaultValuesTests
         Assert.Equal((string?)mount["name"], (string?)volume!["name"]);
         Assert.NotNull(volume["emptyDir"]);
         Assert.Equal("50m", (string?)container["resources"]?["requests"]?["cpu"]);
-        Assert.Equal("224Mi", (string?)container["resources"]?["requests"]?["memory"]);
+        Assert.Equal("256Mi", (string?)container["resources"]?["requests"]?["memory"]);
         Assert.Equal("384Mi", (string?)container["resources"]?["limits"]?["memory"]);
     }
 
