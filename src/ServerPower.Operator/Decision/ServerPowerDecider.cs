@@ -546,10 +546,13 @@ public static class ServerPowerDecider
     private static IReadOnlyDictionary<ActionType, string> InvalidTokens(ServerPowerResource server)
     {
         var invalid = new Dictionary<ActionType, string>();
+        var annotations = server.Metadata.Annotations ?? new Dictionary<string, string>();
         foreach (var (type, key) in new[] { (ActionType.Rebuild, Annotations.Rebuild), (ActionType.Restart, Annotations.Restart) })
         {
-            if (server.Metadata.Annotations?.TryGetValue(key, out var value) != true) continue;
-            if (OneShotTokens.Invalid(key, value) is { } message) invalid[type] = message;
+            // Written so that no variable depends on a condition being true: a mutation tester that flips the
+            // condition must still compile this method to score its mutants.
+            var message = annotations.TryGetValue(key, out var value) ? OneShotTokens.Invalid(key, value) : null;
+            if (message is not null) invalid[type] = message;
         }
         return invalid;
     }
