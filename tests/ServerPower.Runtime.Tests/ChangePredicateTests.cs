@@ -50,4 +50,34 @@ public sealed class ChangePredicateTests
         Assert.Equal(3, keys.Count);
         Assert.All(keys, k => Assert.Equal(new ObjectKey("ns", "a"), k));
     }
+
+    private static V1ObjectMeta Meta() => new()
+    {
+        Generation = 2,
+        Annotations = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" },
+        Finalizers = ["power.serverops.io/stop-on-delete"],
+    };
+
+    [Fact]
+    public void An_update_without_its_old_or_new_metadata_enqueues()
+    {
+        Assert.True(ChangePredicate.ShouldEnqueue(null, Meta()));
+        Assert.True(ChangePredicate.ShouldEnqueue(Meta(), null));
+    }
+
+    [Fact]
+    public void Equal_annotations_and_finalizers_do_not_enqueue_and_a_missing_map_equals_an_empty_one()
+    {
+        Assert.False(ChangePredicate.ShouldEnqueue(Meta(), Meta()));
+        Assert.False(ChangePredicate.ShouldEnqueue(new V1ObjectMeta(), new V1ObjectMeta { Labels = new Dictionary<string, string>() }));
+    }
+
+    [Fact]
+    public void One_changed_annotation_among_unchanged_ones_enqueues()
+    {
+        var changed = Meta();
+        changed.Annotations["b"] = "3";
+
+        Assert.True(ChangePredicate.ShouldEnqueue(Meta(), changed));
+    }
 }

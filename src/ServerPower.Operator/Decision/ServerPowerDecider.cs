@@ -265,7 +265,9 @@ public static class ServerPowerDecider
     {
         foreach (var type in Draft.OneShotTypes)
         {
-            if (d.Annotation(type) is not { } token || invalid.ContainsKey(type) || token == d.OneShotStatus(type)?.Token) continue;
+            // token is declared apart from the condition so that a mutation tester flipping the condition still compiles.
+            var token = d.Annotation(type);
+            if (token is null || invalid.ContainsKey(type) || token == d.OneShotStatus(type)?.Token) continue;
             d.SetOneShot(type, new OneShotStatus { Token = token, Phase = phase, Message = why });
             d.Event(phase == OneShotPhase.Failed, phase == OneShotPhase.Failed ? EventReasons.Failed(type) : EventReasons.Skipped(type), $"{type} token \"{token}\": {why}");
         }
