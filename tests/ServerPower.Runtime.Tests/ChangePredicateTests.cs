@@ -80,4 +80,23 @@ public sealed class ChangePredicateTests
 
         Assert.True(ChangePredicate.ShouldEnqueue(Meta(), changed));
     }
+
+    [Fact]
+    public void A_relist_goes_to_the_background_and_what_a_person_changed_goes_ahead()
+    {
+        var (ahead, background) = (new List<string>(), new List<string>());
+        var handler = new EnqueueHandler<ServerPowerResource>(k => ahead.Add(k.Name), k => background.Add(k.Name));
+        ServerPowerResource Named(string name) => Resources.Server("ns", name, "1");
+
+        handler.OnAdd(Named("relisted"), relist: true);
+        handler.OnUpdate(Named("resynced"), Named("resynced"), relist: true);
+        handler.OnAdd(Named("created"), relist: false);
+        var edited = Named("edited");
+        edited.Metadata.Generation = 2;
+        handler.OnUpdate(Named("edited"), edited, relist: false);
+        handler.OnDelete(Named("deleted"));
+
+        Assert.Equal(["relisted", "resynced"], background);
+        Assert.Equal(["created", "edited", "deleted"], ahead);
+    }
 }
