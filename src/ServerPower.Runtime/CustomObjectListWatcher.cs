@@ -77,7 +77,8 @@ public sealed class CustomObjectListWatcher<T> : IListWatcher<T> where T : class
         {
             while (true)
             {
-                WatchEvent<T>? next;
+                // Assigned here, not only in the try, so that a mutation tester removing a statement still compiles.
+                WatchEvent<T>? next = null;
                 try
                 {
                     if (!await events.MoveNextAsync().ConfigureAwait(false)) break;

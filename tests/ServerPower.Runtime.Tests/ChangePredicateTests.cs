@@ -50,4 +50,53 @@ public sealed class ChangePredicateTests
         Assert.Equal(3, keys.Count);
         Assert.All(keys, k => Assert.Equal(new ObjectKey("ns", "a"), k));
     }
+
+    private static V1ObjectMeta Meta() => new()
+    {
+        Generation = 2,
+        Annotations = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" },
+        Finalizers = ["power.serverops.io/stop-on-delete"],
+    };
+
+    [Fact]
+    public void An_update_without_its_old_or_new_metadata_enqueues()
+    {
+        Assert.True(ChangePredicate.ShouldEnqueue(null, Meta()));
+        Assert.True(ChangePredicate.ShouldEnqueue(Meta(), null));
+    }
+
+    [Fact]
+    public void Equal_annotations_and_finalizers_do_not_enqueue_and_a_missing_map_equals_an_empty_one()
+    {
+        Assert.False(ChangePredicate.ShouldEnqueue(Meta(), Meta()));
+        Assert.False(ChangePredicate.ShouldEnqueue(new V1ObjectMeta(), new V1ObjectMeta { Labels = new Dictionary<string, string>() }));
+    }
+
+    [Fact]
+    public void One_changed_annotation_among_unchanged_ones_enqueues()
+    {
+        var changed = Meta();
+        changed.Annotations["b"] = "3";
+
+        Assert.True(ChangePredicate.ShouldEnqueue(Meta(), changed));
+    }
+
+    [Fact]
+    public void A_relist_goes_to_the_background_and_what_a_person_changed_goes_ahead()
+    {
+        var (ahead, background) = (new List<string>(), new List<string>());
+        var handler = new EnqueueHandler<ServerPowerResource>(k => ahead.Add(k.Name), k => background.Add(k.Name));
+        ServerPowerResource Named(string name) => Resources.Server("ns", name, "1");
+
+        handler.OnAdd(Named("relisted"), relist: true);
+        handler.OnUpdate(Named("resynced"), Named("resynced"), relist: true);
+        handler.OnAdd(Named("created"), relist: false);
+        var edited = Named("edited");
+        edited.Metadata.Generation = 2;
+        handler.OnUpdate(Named("edited"), edited, relist: false);
+        handler.OnDelete(Named("deleted"));
+
+        Assert.Equal(["relisted", "resynced"], background);
+        Assert.Equal(["created", "edited", "deleted"], ahead);
+    }
 }

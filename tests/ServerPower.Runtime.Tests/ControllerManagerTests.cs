@@ -239,4 +239,14 @@ public sealed class ControllerManagerTests
             return (IListWatcher<T>)(object)servers;
         }
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void A_controller_without_a_name_is_refused_when_it_is_added(string name)
+    {
+        var services = Services();
+
+        Assert.Throws<ArgumentException>(() => services.AddController<ServersReconciler, ServerPowerResource>(name));
+    }
 }

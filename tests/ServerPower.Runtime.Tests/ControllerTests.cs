@@ -271,4 +271,20 @@ public sealed class ControllerTests
         Assert.Equal(1, queue.Length);
         Assert.False(queue.IsProcessing(A));
     }
+
+    public static TheoryData<string, ControllerOptions> UnusableOptions => new()
+    {
+        { "no worker", new ControllerOptions { Workers = 0 } },
+        { "a zero resync period", new ControllerOptions { ResyncPeriod = TimeSpan.Zero } },
+        { "a negative drain timeout", new ControllerOptions { DrainTimeout = TimeSpan.FromTicks(-1) } },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnusableOptions))]
+    public void Options_that_cannot_run_are_refused_when_the_controller_is_built(string why, ControllerOptions options)
+    {
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => Build(new RecordingReconciler(), options: options));
+
+        Assert.False(string.IsNullOrEmpty(refused.ParamName), why);
+    }
 }

@@ -266,7 +266,9 @@ public static class ServerPowerDecider
     {
         foreach (var type in Draft.OneShotTypes)
         {
-            if (d.Annotation(type) is not { } token || invalid.ContainsKey(type) || token == d.OneShotStatus(type)?.Token) continue;
+            // token is declared apart from the condition so that a mutation tester flipping the condition still compiles.
+            var token = d.Annotation(type);
+            if (token is null || invalid.ContainsKey(type) || token == d.OneShotStatus(type)?.Token) continue;
             d.SetOneShot(type, new OneShotStatus { Token = token, Phase = phase, Message = why });
             d.Event(phase == OneShotPhase.Failed, phase == OneShotPhase.Failed ? EventReasons.Failed(type) : EventReasons.Skipped(type), $"{type} token \"{token}\": {why}");
         }
@@ -549,10 +551,13 @@ public static class ServerPowerDecider
     private static IReadOnlyDictionary<ActionType, string> InvalidTokens(ServerPowerResource server)
     {
         var invalid = new Dictionary<ActionType, string>();
+        var annotations = server.Metadata.Annotations ?? new Dictionary<string, string>();
         foreach (var (type, key) in new[] { (ActionType.Rebuild, Annotations.Rebuild), (ActionType.Restart, Annotations.Restart) })
         {
-            if (server.Metadata.Annotations?.TryGetValue(key, out var value) != true) continue;
-            if (OneShotTokens.Invalid(key, value) is { } message) invalid[type] = message;
+            // Written so that no variable depends on a condition being true: a mutation tester that flips the
+            // condition must still compile this method to score its mutants.
+            var message = annotations.TryGetValue(key, out var value) ? OneShotTokens.Invalid(key, value) : null;
+            if (message is not null) invalid[type] = message;
         }
         return invalid;
     }

@@ -62,6 +62,14 @@ public sealed class DependencyResolverTests
     }
 
     [Fact]
+    public void Several_missing_names_are_listed_together()
+    {
+        var app = Server("app", ["db", "x", "y"]);
+        var view = DependencyResolver.Resolve(app, Graph(app, Server("db")))!;
+        Assert.Equal("spec.startAfter names x, y, which are not a ServerPower in namespace games", view.Invalid);
+    }
+
+    [Fact]
     public void A_cycle_is_invalid_and_named_along_its_path()
     {
         var a = Server("a", ["b"]);
@@ -146,6 +154,29 @@ public sealed class DependencyResolverTests
         var view = DependencyResolver.Resolve(db, Graph(db, app))!;
         Assert.True((named ? new[] { "app" } : []).SequenceEqual(view.RunningDependents ?? []), $"{row}: [{string.Join(", ", view.RunningDependents ?? [])}]");
         Assert.Empty(view.StoppingDependents);
+    }
+
+    [Theory]
+    [InlineData("being deleted with deletionPolicy Stop: the operator stops it", true, DeletionPolicy.Stop, true)]
+    [InlineData("being deleted with deletionPolicy Orphan: it keeps running", true, DeletionPolicy.Orphan, false)]
+    [InlineData("not being deleted, deletionPolicy Stop, declared Running", false, DeletionPolicy.Stop, false)]
+    public void A_dependent_being_deleted_holds_the_stop_only_when_its_deletion_stops_it(string row, bool deleted, DeletionPolicy policy, bool holds)
+    {
+        var db = Server("db", desired: DesiredPowerState.Stopped);
+        var app = Server("app", ["db"]);
+        app.Spec = app.Spec with { DeletionPolicy = policy };
+        if (deleted) app.Metadata.DeletionTimestamp = T0;
+        var view = DependencyResolver.Resolve(db, Graph(db, app))!;
+        Assert.True((holds ? new[] { "app" } : []).SequenceEqual(view.StoppingDependents), $"{row}: [{string.Join(", ", view.StoppingDependents)}]");
+    }
+
+    [Fact]
+    public void Dependents_are_named_in_name_order()
+    {
+        var db = Server("db", desired: DesiredPowerState.Stopped);
+        var web = Server("web", ["db"], desired: DesiredPowerState.Stopped);
+        var app = Server("app", ["db"], desired: DesiredPowerState.Stopped);
+        Assert.Equal(["app", "web"], DependencyResolver.Resolve(db, Graph(db, web, app))!.StoppingDependents);
     }
 
     [Fact]

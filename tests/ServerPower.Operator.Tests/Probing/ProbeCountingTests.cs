@@ -54,4 +54,15 @@ public sealed class ProbeCountingTests
         Assert.Equal(passing, ProbeCounting.Shown(s, probe));
         Assert.NotEqual(failing, passing);
     }
+
+    [Fact]
+    public void A_refusal_is_recorded_for_a_failure_and_cleared_by_a_success()
+    {
+        var probe = new ReadinessProbeSpec();
+        var refused = ProbeCounting.Apply(ProbeCounting.Fresh(T0), probe, false, "refused", T0, refused: "loopback is not allowed");
+        Assert.Equal("loopback is not allowed", refused.Refused);
+
+        var passed = ProbeCounting.Apply(refused, probe, true, "ok", T0.AddSeconds(1), refused: "loopback is not allowed");
+        Assert.Null(passed.Refused);
+    }
 }
