@@ -25,11 +25,11 @@ public abstract record Decision
     public sealed record Retry(ServerPowerStatus Status, IReadOnlyList<DecisionEvent> Events) : Decision(Status, Events);
 
     /// <summary>
-    /// Send <paramref name="Action"/>: <see cref="Status"/> records it as being sent; with <paramref name="RecordFirst"/>
-    /// (<see cref="IntentRecord"/>) it is written first, checked against the resourceVersion decided from. The
-    /// provider's answer is then decided by <see cref="ServerPowerDecider.AfterAction"/>.
+    /// Send <paramref name="Action"/>: <see cref="Status"/> records it as being sent and is written first, checked
+    /// against the resourceVersion decided from; the provider's answer is then decided by
+    /// <see cref="ServerPowerDecider.AfterAction"/>.
     /// </summary>
-    public sealed record Send(ServerPowerStatus Status, IReadOnlyList<DecisionEvent> Events, PlannedAction Action, bool RecordFirst) : Decision(Status, Events);
+    public sealed record Send(ServerPowerStatus Status, IReadOnlyList<DecisionEvent> Events, PlannedAction Action) : Decision(Status, Events);
 
     /// <summary>
     /// Send spec.stop.warning's <paramref name="Command"/> to the server's console: <see cref="Status"/> records it

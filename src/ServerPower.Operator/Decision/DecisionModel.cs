@@ -46,10 +46,9 @@ public sealed record DecisionInput(ServerPowerResource Server, ProviderView Prov
 
 /// <summary>
 /// One action to send; <paramref name="OneShotToken"/> is set for a restart or rebuild asked by annotation. The decided
-/// status records it as being sent (lastAction with result Uncertain, a one-shot in Sending); where
-/// <see cref="IntentRecord"/> says so it must be written, checked against the resourceVersion it was decided from,
-/// before the provider is called: a stale view or a second writer then gets a conflict instead of sending anything,
-/// and a crash leaves a record of what may have been sent.
+/// status records it as being sent (lastAction with result Uncertain, a one-shot in Sending) and must be written,
+/// checked against the resourceVersion it was decided from, before the provider is called: a stale view or a second
+/// writer then gets a conflict instead of sending anything, and a crash leaves a record of what may have been sent.
 /// <paramref name="AutoStop"/> is set for a stop auto-stop decided; an Idle one is sent only once a confirmation read
 /// (<see cref="AutoStopView.Confirmation"/>) was decided on.
 /// </summary>

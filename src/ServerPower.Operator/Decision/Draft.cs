@@ -206,14 +206,12 @@ internal sealed class Draft
     public Decision Release() => new Decision.Release(Finish(), events.ToList());
 
     /// <summary>
-    /// Sends <paramref name="action"/>, recorded as lastAction with result Uncertain: where that record is written first
-    /// (<see cref="IntentRecord"/>) and the operator stops before the answer is recorded, that is what the next pass
-    /// finds, so an earlier stop is never escalated to a kill across a start, restart, rebuild or kill that may have
-    /// happened.
+    /// Sends <paramref name="action"/>, first recorded as lastAction with result Uncertain: if the operator stops before
+    /// the answer is recorded, that is what the next pass finds, so an earlier stop is never escalated to a kill across
+    /// a start, restart, rebuild or kill that may have happened.
     /// </summary>
     public Decision Send(PlannedAction action)
     {
-        var recordFirst = IntentRecord.Needed(action, Status.LastAction);
         Status = Status with
         {
             LastAction = new LastAction
@@ -223,7 +221,7 @@ internal sealed class Draft
                 Message = $"sending {action.Type}; if this stays, the operator stopped before the provider answered",
             },
         };
-        return new Decision.Send(Finish(), events.ToList(), action, recordFirst);
+        return new Decision.Send(Finish(), events.ToList(), action);
     }
 
     /// <summary>

@@ -25,8 +25,7 @@ namespace ServerPower.Operator.Decision;
 /// <item>Kill only escalates a Stop that was accepted and outlived stop.gracePeriod while the server did not report
 /// Stopped (Stopping included). An interrupted kill is followed by a stop.</item>
 /// <item>Every action is recorded (lastAction Uncertain, a one-shot Sending) in the status returned with it, which the
-/// reconciler writes checked against resourceVersion before sending where <see cref="IntentRecord"/> says so (every
-/// destructive action; not a start or stop, which is safe to send again).</item>
+/// reconciler writes checked against resourceVersion before sending.</item>
 /// <item>State-blind providers (HEO) get the declared action when it changes, is first seen, failed, or
 /// reassertInterval elapsed; Ready=True ActionAccepted reports that the provider cannot tell state.</item>
 /// <item>Deletion is never blocked by the operator's own rules; where the server cannot be stopped, Ready says why and

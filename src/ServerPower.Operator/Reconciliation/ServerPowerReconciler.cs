@@ -18,8 +18,9 @@ namespace ServerPower.Operator.Reconciliation;
 
 /// <summary>
 /// The side effects around <see cref="ServerPowerDecider"/>: read the object, resolve its provider, observe,
-/// decide, act, and write status only when its content changed. A destructive action (a one-shot written as Sending, a
-/// kill) is recorded, checked against resourceVersion, before the provider is called: at most once, even across crashes.
+/// decide, act, and write status only when its content changed. Every action is recorded (a one-shot written as
+/// Sending, lastAction Uncertain), checked against resourceVersion, before the provider is called: at most once, even
+/// across crashes.
 /// Each feature is a service that may be off, passed explicitly (registered in Hosting): readiness probes are read from
 /// and handed to <paramref name="probes"/> (<see cref="ReadinessProbesOff"/>); spec.startAfter order comes from
 /// <paramref name="order"/> (<see cref="StartOrderOff"/>: no order); a Scheduled server's PowerSchedule from
@@ -124,22 +125,19 @@ public sealed class ServerPowerReconciler(
                 logger.LogDebug("{Action} waits {WaitMs} ms for this account's rate limit", send.Action.Type, (long)wait.TotalMilliseconds);
                 return ReconcileResult.After(wait > TimeSpan.Zero ? wait : Soon);
             }
-            // A destructive action (IntentRecord) is recorded before it is sent, checked against the resourceVersion it was
-            // decided from: a stale view or another writer gets a conflict (and a requeue) instead of a second request.
-            // A start or stop, safe to send again, is recorded with its answer only.
-            if (send.RecordFirst)
-                server = await client.PatchServerStatusAsync(server, send.Status, requireResourceVersion: true, cancellationToken);
+            // Recorded before it is sent, checked against the resourceVersion it was decided from: a stale view or another
+            // writer (a leader that lost its lease while paused) gets a conflict (and a requeue) instead of a request. Kept
+            // for starts and stops too: without it, the simulation found a paused old leader sending a start decided from
+            // a view older than an auto-stop (seed 288), and a stop's record starts the grace period a kill may follow.
+            server = await client.PatchServerStatusAsync(server, send.Status, requireResourceVersion: true, cancellationToken);
             var outcome = await SendAsync(server, usable.Provider, send.Action, cancellationToken);
             decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, send, outcome);
             Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
             rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
             // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
-            // Without a record first, the object may be stale (another writer, a leader that lost its lease while paused):
-            // the answer is then checked against the resourceVersion decided from, so it never merges into a newer
-            // status; a conflict drops it and the next pass decides again (a start or stop is safe to send again).
             var decided = server;
-            server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(decided, decision.Status, CancellationToken.None, requireResourceVersion: !send.RecordFirst));
+            server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(decided, decision.Status, CancellationToken.None, requireResourceVersion: false));
         }
         else
         {

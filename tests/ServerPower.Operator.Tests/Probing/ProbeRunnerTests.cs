@@ -24,6 +24,8 @@ public sealed class ProbeRunnerTests : IAsyncDisposable
     {
         var attempt = await runner.RunAsync(Tcp(), TestContext.Current.CancellationToken);
         Assert.True(attempt.Success, attempt.Message);
+        // A connect completes at the handshake, before the listener's accept loop counts it: wait for the count.
+        await Eventually.Until(() => service.Accepted >= 1, "1 connection(s) counted");
         Assert.Equal(1, service.Accepted);
     }
 
@@ -67,6 +69,8 @@ public sealed class ProbeRunnerTests : IAsyncDisposable
         var attempt = await runner.RunAsync(Http(), TestContext.Current.CancellationToken);
         Assert.True(attempt.Success);
         // The Location points at elsewhere.invalid: following it would have failed name resolution.
+        // A connect completes at the handshake, before the listener's accept loop counts it: wait for the count.
+        await Eventually.Until(() => service.Accepted >= 1, "1 connection(s) counted");
         Assert.Equal(1, service.Accepted);
     }
 
@@ -101,6 +105,8 @@ public sealed class ProbeRunnerTests : IAsyncDisposable
     public async Task Each_probe_opens_its_own_connection()
     {
         for (var i = 0; i < 3; i++) Assert.True((await runner.RunAsync(Http(), TestContext.Current.CancellationToken)).Success);
+        // A connect completes at the handshake, before the listener's accept loop counts it: wait for the count.
+        await Eventually.Until(() => service.Accepted >= 3, "3 connection(s) counted");
         Assert.Equal(3, service.Accepted);
     }
 
