@@ -73,8 +73,20 @@ public sealed class ProviderResolver(IResourceClient client, IPowerProviderFacto
         if (!deleted) held.TryRemove((ns, providerName), out _);
     }
 
+    /// <summary>
+    /// The account for ownership. A PowerProvider or Secret that is gone still names the account held for it: a server
+    /// being deleted may be stopped with held credentials (<see cref="ResolveForDeletionAsync"/>), and an older
+    /// ServerPower whose PowerProvider went in the same sweep must still own the server it declares (found by the
+    /// simulation, seed 1290: a deleted object stopped a server an older one declared).
+    /// </summary>
     public async Task<ProviderAccount?> AccountOfAsync(string ns, string providerName, CancellationToken cancellationToken) =>
-        await ResolveAsync(ns, providerName, cancellationToken) is ProviderResolution.Usable usable ? usable.Account : null;
+        await ResolveAsync(ns, providerName, cancellationToken) switch
+        {
+            ProviderResolution.Usable usable => usable.Account,
+            ProviderResolution.Unusable { Reason: Reasons.ProviderNotFound or Reasons.CredentialsMissing }
+                when held.TryGetValue((ns, providerName), out var last) => last.Usable.Account,
+            _ => null,
+        };
 
     public async Task<ProviderResolution> ResolveAsync(string ns, string providerName, CancellationToken cancellationToken)
     {
