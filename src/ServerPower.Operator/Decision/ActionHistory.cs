@@ -5,7 +5,7 @@ namespace ServerPower.Operator.Decision;
 /// <summary>
 /// <c>status.history</c>: every lastAction the operator records also lands here, newest first, at most
 /// <see cref="HistoryEntry.MaxEntries"/>. The entry of an action is updated in place as its result becomes known
-/// (recorded Uncertain before sending where it is recorded first, then Accepted or Failed), so one action is one entry.
+/// (recorded Uncertain before sending, then Accepted or Failed), so one action is one entry.
 /// </summary>
 public static class ActionHistory
 {

@@ -136,8 +136,7 @@ public sealed class ServerPowerReconciler(
             rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
             // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
             // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
-            var decided = server;
-            server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(decided, decision.Status, CancellationToken.None, requireResourceVersion: false));
+            server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None));
         }
         else
         {

@@ -75,29 +75,23 @@ public sealed class ServerPowerReconcilerTests
         Assert.Single(f.Provider.Sent);
     }
 
-    [Fact]
-    public async Task A_first_start_is_recorded_before_it_is_sent_and_then_with_its_answer()
+    /// <summary>
+    /// Every start is recorded (lastAction Uncertain, checked against resourceVersion) before it is sent, whether or not
+    /// it replaces a stop still awaiting its effect, and then recorded with its answer.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_start_is_recorded_before_it_is_sent_and_then_with_its_answer(bool replacesAwaitedStop)
     {
         var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Running, PowerState.Stopped);
-        LastAction? storedWhileSending = null;
-        f.Provider.OnSend = _ => storedWhileSending = f.Server.Status?.LastAction;
-
-        await f.ReconcileAsync();
-
-        Assert.Equal([("1234", ActionType.Start)], f.Provider.Sent);
-        Assert.Equal((ActionType.Start, ActionResult.Uncertain), (storedWhileSending?.Type, storedWhileSending?.Result));
-        Assert.Contains("status+rv:mc", f.Kube.Writes);
-        Assert.Equal(ActionResult.Accepted, f.Server.Status?.LastAction?.Result);
-    }
-
-    [Fact]
-    public async Task A_start_replacing_a_stop_that_awaits_its_effect_is_recorded_first()
-    {
-        var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Running, PowerState.Stopped, s => s.Status = new ServerPowerStatus
+        f.AddServer(DesiredPowerState.Running, PowerState.Stopped, s =>
         {
-            LastAction = new LastAction { Type = ActionType.Stop, RequestTime = new DateTimeOffset(2026, 11, 22, 9, 59, 0, TimeSpan.Zero), Result = ActionResult.Accepted },
+            if (replacesAwaitedStop)
+                s.Status = new ServerPowerStatus
+                {
+                    LastAction = new LastAction { Type = ActionType.Stop, RequestTime = new DateTimeOffset(2026, 11, 22, 9, 59, 0, TimeSpan.Zero), Result = ActionResult.Accepted },
+                };
         });
         LastAction? storedWhileSending = null;
         f.Provider.OnSend = _ => storedWhileSending = f.Server.Status?.LastAction;
@@ -107,6 +101,7 @@ public sealed class ServerPowerReconcilerTests
         Assert.Equal([("1234", ActionType.Start)], f.Provider.Sent);
         Assert.Equal((ActionType.Start, ActionResult.Uncertain), (storedWhileSending?.Type, storedWhileSending?.Result));
         Assert.Contains("status+rv:mc", f.Kube.Writes);
+        Assert.Equal(ActionResult.Accepted, f.Server.Status?.LastAction?.Result);
     }
 
     [Fact]
