@@ -24,7 +24,10 @@ public sealed class KubeTimeConverter : JsonConverter<DateTimeOffset>
     public static string Format(DateTimeOffset value) =>
         value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>Truncates to the precision the API stores, so values compare equal after a round trip.</summary>
+    /// <summary>The precision the API stores (whole seconds, as Kubernetes writes its own times).</summary>
+    public static readonly TimeSpan Precision = TimeSpan.FromSeconds(1);
+
+    /// <summary>Truncates to <see cref="Precision"/>, so values compare equal after a round trip.</summary>
     public static DateTimeOffset Truncate(DateTimeOffset value) =>
-        new(value.UtcTicks - value.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        new(value.UtcTicks - value.UtcTicks % Precision.Ticks, TimeSpan.Zero);
 }

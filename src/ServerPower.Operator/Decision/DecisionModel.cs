@@ -12,6 +12,9 @@ public sealed record DecisionSettings(TimeSpan ResyncPeriod, TimeSpan MinPoll, T
     /// (Argo CD applies one kind in name order); after this the stop goes ahead with an event.
     /// </summary>
     public TimeSpan StopOrderWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><paramref name="wait"/> within [MinPoll, MaxPoll]: a deadline a moment away is met at MinPoll, never polled for.</summary>
+    public TimeSpan Bounded(TimeSpan wait) => wait < MinPoll ? MinPoll : wait > MaxPoll ? MaxPoll : wait;
 }
 
 /// <summary>What the reconciler learned about the server's provider before deciding.</summary>

@@ -45,7 +45,7 @@ internal static class OrderRules
             }
             d.Ready(false, Reasons.WaitingForDependencies, $"being deleted: stopped once {names} stopped (they list this server in spec.startAfter), at most {shown} after the deletion");
             var left = grace - waited;
-            return d.Wait(left < d.Input.Settings.MaxPoll ? left : d.Input.Settings.MaxPoll);
+            return d.Wait(d.Input.Settings.Bounded(left));
         }
         d.Ready(false, Reasons.WaitingForDependencies, $"not stopped until {names} stopped (they list this server in spec.startAfter)");
         return d.Wait(d.Input.Settings.ResyncPeriod);
@@ -65,6 +65,6 @@ internal static class OrderRules
             return null;
         }
         d.Ready(false, Reasons.WaitingForDependencies, d.WithDeletionHint($"not stopped yet: {names} {(running.Count == 1 ? "lists" : "list")} this server in spec.startAfter and {(running.Count == 1 ? "is" : "are")} still declared Running; if {(running.Count == 1 ? "it is" : "they are")} declared Stopped within {GoDuration.Format(window)} {(running.Count == 1 ? "it stops" : "they stop")} first, otherwise this server stops then"));
-        return d.Wait(left < d.Input.Settings.MaxPoll ? left : d.Input.Settings.MaxPoll);
+        return d.Wait(d.Input.Settings.Bounded(left));
     }
 }

@@ -446,7 +446,7 @@ public static class ServerPowerDecider
             }
         }
         var awaited = Awaited(last, ActionType.Stop, ActionType.Kill);
-        if (awaited && d.Input.Now - last!.RequestTime < grace)
+        if (awaited && !StopGrace.Outlived(last!.RequestTime, d.Input.Now, grace))
         {
             var stopping = observed.Power == PowerState.Stopping;
             d.Ready(false, stopping ? Reasons.Stopping : Reasons.ActionPending, d.WithDeletionHint(
@@ -582,13 +582,8 @@ public static class ServerPowerDecider
     private static TimeSpan? RetryAfter(Draft d, ProviderOutcome outcome) =>
         outcome.Kind == OutcomeKind.RateLimited && outcome.RetryAfter is { } wait && wait > d.Input.Settings.MinPoll ? wait : null;
 
-    private static TimeSpan Poll(Draft d)
-    {
-        var s = d.Input.Settings;
-        if (d.Status.LastAction is not { } last) return s.MinPoll;
-        var third = (d.Input.Now - last.RequestTime) / 3;
-        return third < s.MinPoll ? s.MinPoll : third > s.MaxPoll ? s.MaxPoll : third;
-    }
+    private static TimeSpan Poll(Draft d) =>
+        d.Status.LastAction is { } last ? d.Input.Settings.Bounded((d.Input.Now - last.RequestTime) / 3) : d.Input.Settings.MinPoll;
 
     private static string BlindMessage(ProviderType type, LastAction last) =>
         $"{type} cannot report power state; {last.Type} was accepted at {KubeTimeConverter.Format(last.RequestTime)}";

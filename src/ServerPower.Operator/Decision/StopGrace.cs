@@ -28,4 +28,13 @@ internal static class StopGrace
             ? new Reading(grace, text, null)
             : Default with { Invalid = GoDuration.Invalid("spec.stop.gracePeriod", text) };
     }
+
+    /// <summary>
+    /// Whether a stop recorded at <paramref name="recorded"/> has outlived <paramref name="grace"/>. A recorded time is
+    /// truncated to whole seconds, so the stop was taken anywhere in the second after it: the grace period counts from
+    /// the end of that second, never from before the provider took the stop (a kill once came 0.1 s after a stop with
+    /// a 1 s grace period).
+    /// </summary>
+    public static bool Outlived(DateTimeOffset recorded, DateTimeOffset now, TimeSpan grace) =>
+        now - recorded - KubeTimeConverter.Precision >= grace;
 }

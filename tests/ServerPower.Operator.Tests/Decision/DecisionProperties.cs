@@ -33,7 +33,7 @@ public sealed class DecisionProperties
         (1, Gen.Const((Step)new Step.Orphan())),
         (3, Gen.OneOf(PowerState.Running, PowerState.Stopped, PowerState.Starting, PowerState.Stopping, PowerState.Busy)
             .Select(p => (Step)new Step.World(p))),
-        (3, Gen.OneOf(1, 5, 10, 20, 30, 120, 601, 3600).Select(s => (Step)new Step.Wait(s))),
+        (3, Gen.OneOf(0.4, 1, 5, 10, 20, 30, 120, 599.7, 601, 3600).Select(s => (Step)new Step.Wait(s))),
         (1, Gen.Int[0, DecisionWorld.Targets.Length - 1].Select(t => (Step)new Step.Retarget(t))),
         (1, Gen.OneOf(Overrides).Select(o => (Step)new Step.Override(o))),
         (1, Gen.Bool.Select(b => (Step)new Step.Conflict(b))),

@@ -16,7 +16,7 @@ public abstract record Step
     public sealed record Delete : Step;
     public sealed record Orphan : Step;
     public sealed record World(PowerState Power) : Step;
-    public sealed record Wait(int Seconds) : Step;
+    public sealed record Wait(double Seconds) : Step;
     /// <summary>
     /// The object is pointed elsewhere: <paramref name="To"/> indexes <see cref="DecisionWorld.Targets"/> (another
     /// server id, another endpoint for the same PowerProvider, another PowerProvider for the same account).

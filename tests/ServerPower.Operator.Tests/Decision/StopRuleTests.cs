@@ -14,7 +14,7 @@ public sealed class StopRuleTests
         new("At the end of the stop grace period the kill is sent",
             () =>
             {
-                var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-10)) };
+                var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-10).AddSeconds(-1)) };
                 var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } });
                 return Checked(Decide(server, Observed(PowerState.Stopping, Wings)));
             },
@@ -23,6 +23,20 @@ public sealed class StopRuleTests
                 Assert.Equal(ActionType.Kill, r.Action);
                 Assert.Equal([(true, "StopTimedOut")], EventsOf(r.Decision));
                 Assert.Contains("10m", Ready(r.Status).Message, StringComparison.Ordinal);
+            }),
+        // Status times are whole seconds: a stop recorded at 09:50:00 may have been taken at 09:50:00.9, so at 10:00:00
+        // its 10m have not passed yet (end to end, a 1s grace period once got a kill 0.1 s after the stop).
+        new("A stop recorded exactly the grace period ago is still awaited: the provider may have taken it up to a second after the recorded second",
+            () =>
+            {
+                var status = new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Stop, T0.AddMinutes(-10)) };
+                var server = Server(DesiredPowerState.Stopped, status, s => s with { Stop = new StopSpec { GracePeriod = "10m", OnTimeout = StopTimeoutAction.Kill } });
+                return Checked(Decide(server, Observed(PowerState.Stopping, Wings)));
+            },
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(("False", Reasons.Stopping), ReadyOf(r.Status));
             }),
         .. from c in new (PowerState Power, string Reason)[] { (PowerState.Stopping, Reasons.Stopping), (PowerState.Running, Reasons.ActionPending) }
            select new Row<ServerPowerDecisionResult>($"Within the grace period a stop is awaited: {c.Power}",

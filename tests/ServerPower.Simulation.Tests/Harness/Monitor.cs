@@ -204,6 +204,12 @@ internal sealed partial class Monitor(SimContext sim, DecisionSettings settings)
     {
         var grace = Grace(kill.Fiber.ReadObject);
         if (Stored(kill.Fiber.Key) is { } now && Grace(now) is var current && current < grace) grace = current;
+        if (KillUnjustified(kill, grace) is { } violation) KillViolation(kill, violation.Kind, violation.Why);
+    }
+
+    /// <summary>Why <paramref name="kill"/> breaks P3, scanning back to the action before it, or null when a stop justifies it.</summary>
+    private (string Kind, string Why)? KillUnjustified(ProviderRequest kill, TimeSpan grace)
+    {
         ProviderRequest? tooEarly = null;
         foreach (var r in requests[kill.ServerId].AsEnumerable().Reverse())
         {
@@ -211,30 +217,30 @@ internal sealed partial class Monitor(SimContext sim, DecisionSettings settings)
             if (r.IsRead)
             {
                 if (r.Observed?.Power == PowerState.Stopped)
-                {
-                    KillViolation(kill, "kill after the server had reported Stopped", $"the server reported Stopped at {Trace.Stamp(r.At)}, after any stop that could justify a kill");
-                    return;
-                }
+                    return ("kill after the server had reported Stopped", $"the server reported Stopped at {Trace.Stamp(r.At)}, after any stop that could justify a kill");
                 continue;
             }
             var mayHaveActed = r.Applied || r.Outcome.IsAccepted || r.Outcome.MayHaveReachedProvider;
             switch (r.Action)
             {
+                // Measured from when the provider took the stop, to the tick: status times are whole seconds, and the
+                // operator must not let that truncation shorten the grace period.
                 case ActionType.Stop when r.Outcome.IsAccepted:
-                    if (kill.At - r.At >= grace - TimestampPrecision) return;
+                    if (kill.At - r.At >= grace) return null;
                     tooEarly ??= r;
                     break;
+                // Only the stops after it count: the latest of them came too soon, or there was none.
                 case ActionType.Start or ActionType.Restart or ActionType.Rebuild when mayHaveActed:
-                    KillViolation(kill, $"kill as the first action after a {r.Action}",
-                        $"the last action before it was {r.Action} at {Trace.Stamp(r.At)} ({r.Outcome.Kind}); no stop was accepted since");
-                    return;
+                    return tooEarly is null
+                        ? ($"kill as the first action after a {r.Action}", $"the last action before it was {r.Action} at {Trace.Stamp(r.At)} ({r.Outcome.Kind}); no stop was accepted since")
+                        : TooEarly(tooEarly, grace);
             }
         }
-        if (tooEarly is not null)
-            KillViolation(kill, "kill before the grace period", $"the stop accepted at {Trace.Stamp(tooEarly.At)} had not outlived gracePeriod {GoDuration.Format(grace)}");
-        else
-            KillViolation(kill, "kill without an accepted stop", "no stop was ever accepted for this server before it");
+        return tooEarly is null ? ("kill without an accepted stop", "no stop was ever accepted for this server before it") : TooEarly(tooEarly, grace);
     }
+
+    private static (string Kind, string Why) TooEarly(ProviderRequest stop, TimeSpan grace) =>
+        ("kill before the grace period", $"the stop accepted at {Trace.Stamp(stop.At)} had not outlived gracePeriod {GoDuration.Format(grace)}");
 
     private void KillViolation(ProviderRequest kill, string kind, string why)
     {
