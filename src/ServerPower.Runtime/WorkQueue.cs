@@ -25,6 +25,8 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     private readonly HashSet<ObjectKey> dirty = [];
     private readonly HashSet<ObjectKey> backgroundKeys = [];
     private readonly HashSet<ObjectKey> processing = [];
+    // Dirty keys a worker holds: added again while processing, queued only at Done. Not part of the depth.
+    private int dirtyHeld;
     private readonly Dictionary<ObjectKey, DateTimeOffset> waiting = [];
     private readonly Dictionary<ObjectKey, long> addedAt = [];
     private readonly Dictionary<ObjectKey, long> startedAt = [];
@@ -76,7 +78,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     {
         lock (gate)
         {
-            var busy = processing.Count > 0 || ready.Count + background.Count > 0;
+            var busy = processing.Count > 0 || DepthLocked > 0;
             if (!busy) lastProgress = time.GetUtcNow();
             return busy && time.GetUtcNow() - lastProgress > limit;
         }
@@ -92,11 +94,16 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     /// </summary>
     internal Action<Action>? Dispatch { get; init; }
 
-    /// <summary>Keys ready to be handed to a worker (the depth metric).</summary>
+    /// <summary>
+    /// Keys queued for a worker, each once (the depth metric, client-go's <c>len(queue)</c>): not the queues' entries,
+    /// which keep a stale entry for a key promoted from the background queue, nor a key added again while a worker holds it.
+    /// </summary>
     public int Length
     {
-        get { lock (gate) return ready.Count + background.Count; }
+        get { lock (gate) return DepthLocked; }
     }
+
+    private int DepthLocked => dirty.Count - dirtyHeld;
 
     /// <summary>Keys waiting for an <see cref="AddAfter"/> or a backoff delay.</summary>
     public int WaitingCount
@@ -126,7 +133,11 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         {
             if (shuttingDown || !dirty.Add(key)) return;
             AddedLocked(key);
-            if (processing.Contains(key)) return;
+            if (processing.Contains(key))
+            {
+                dirtyHeld++;
+                return;
+            }
             background.Enqueue(key);
             backgroundKeys.Add(key);
             DispatchLocked();
@@ -218,8 +229,11 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         {
             lastProgress = time.GetUtcNow();
             if (startedAt.Remove(key, out var started)) metrics.QueueDone(Name, time.GetElapsedTime(started));
-            processing.Remove(key);
-            if (dirty.Contains(key)) HandOutLocked(key);
+            if (processing.Remove(key) && dirty.Contains(key))
+            {
+                dirtyHeld--;
+                HandOutLocked(key);
+            }
         }
         Settle();
     }
@@ -271,7 +285,11 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             return;
         }
         AddedLocked(key);
-        if (processing.Contains(key)) return;
+        if (processing.Contains(key))
+        {
+            dirtyHeld++;
+            return;
+        }
         HandOutLocked(key);
     }
 
@@ -380,5 +398,5 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         }
     }
 
-    private void ReportDepthLocked() => metrics.QueueDepth(Name, ready.Count + background.Count);
+    private void ReportDepthLocked() => metrics.QueueDepth(Name, DepthLocked);
 }

@@ -212,6 +212,24 @@ public sealed class WorkQueuePriorityTests
     }
 
     [Fact]
+    public async Task The_depth_counts_each_queued_key_once_across_promotions_and_keys_added_while_held()
+    {
+        var metrics = new RecordingMetrics();
+        using var queue = new WorkQueue("q", null, null, metrics);
+        for (var i = 0; i < 5; i++) queue.AddBackground(K(i));
+        queue.Add(K(3)); // promoted: its background entry stays behind, skipped when reached
+        Assert.Equal((5, 5), (queue.Length, metrics.Depth("q")));
+
+        var held = (await queue.GetAsync(TestContext.Current.CancellationToken))!.Value;
+        Assert.Equal(K(3), held);
+        queue.AddBackground(K(3)); // added again while a worker holds it: queued at Done, not before
+        Assert.Equal((4, 4), (queue.Length, metrics.Depth("q")));
+
+        queue.Done(K(3));
+        Assert.Equal((5, 5), (queue.Length, metrics.Depth("q")));
+    }
+
+    [Fact]
     public async Task A_waiting_worker_gets_a_background_key_at_once()
     {
         using var queue = new WorkQueue("q");
