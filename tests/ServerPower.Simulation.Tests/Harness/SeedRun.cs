@@ -41,7 +41,7 @@ internal sealed class SeedRun
         world = new ProviderWorld(sim);
         monitor = new Monitor(sim, settings);
         var fibers = new FiberScheduler(sim);
-        kube = new SimKube(sim, fibers, faults, monitor);
+        kube = new SimKube(sim, fibers, faults, monitor) { CacheLag = plan.CacheLag ? 0.2 : 0 };
         monitor.Stored = kube.Server;
         monitor.AllStored = () => kube.ServerKeys.Select(kube.View).OfType<ServerPowerResource>();
         var factory = new SimProviderFactory(sim, fibers, world, faults, monitor);

@@ -23,6 +23,9 @@ internal sealed class SimContext(int seed, bool keepFullTrace)
 
     /// <summary>A third stream, for which later features a seed exercises (<see cref="FlowPlan"/>), for the same reason.</summary>
     public Random Flows { get; } = new(seed ^ 0xF10E);
+
+    /// <summary>A fourth stream, for which lookups of other objects a lagging cache answers from an older version.</summary>
+    public Random Lag { get; } = new(seed ^ 0x1A66);
     public FakeTimeProvider Clock { get; } = new(Start);
     public Agenda Agenda { get; } = new();
     public Trace Trace { get; } = new(keepFullTrace);

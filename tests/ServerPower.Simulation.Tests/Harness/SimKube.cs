@@ -37,6 +37,30 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
 
     public IReadOnlyList<ObjectKey> ServerKeys => servers.Keys.ToList();
 
+    /// <summary>
+    /// How often a lookup of another object (<see cref="CachedServers"/>) answers with an older version, as an informer
+    /// cache that has not yet seen the last changes does; 0: never.
+    /// </summary>
+    public double CacheLag { get; set; }
+
+    /// <summary>
+    /// Every ServerPower as the operator's informer cache may hold it: the stored version, or, <see cref="CacheLag"/> of
+    /// the time, one of the last few before it (so an object just created may be missing and one just deleted still
+    /// there). Drawn from <see cref="SimContext.Lag"/>, so a seed without lag replays as before.
+    /// </summary>
+    public IEnumerable<ServerPowerResource> CachedServers()
+    {
+        foreach (var (key, versions) in history.ToList())
+        {
+            if (CacheLag > 0 && versions.Count >= 2 && sim.Lag.NextDouble() < CacheLag)
+            {
+                var json = versions[sim.Lag.Next(Math.Max(0, versions.Count - 4), versions.Count - 1)];
+                if (json is not null) yield return Read<ServerPowerResource>(json);
+            }
+            else if (View(key) is { } server) yield return server;
+        }
+    }
+
     /// <summary>How many writes by anyone but the operator the object has had (tells its own watch events from others').</summary>
     public long ExternalWrites(ObjectKey key) => externalWrites.GetValueOrDefault(key);
 

@@ -4,15 +4,14 @@ using ServerPower.Operator.Ordering;
 namespace ServerPower.Simulation.Tests.Harness;
 
 /// <summary>
-/// spec.startAfter's graph over the ServerPowers the simulated API server holds now (the real <see cref="ServerGraph"/>
-/// reads the informer cache, whose lag is not modelled for this lookup, as for <see cref="StoredServerIds"/>).
+/// spec.startAfter's graph over the ServerPowers as the operator's informer cache holds them, which may lag the
+/// simulated API server (<see cref="SimKube.CachedServers"/>), as the real <see cref="ServerGraph"/>'s cache may.
 /// </summary>
 internal sealed class StoredServerGraph(SimKube kube) : IServerGraph
 {
-    public ServerPowerResource? Get(string ns, string name) => kube.View(new Runtime.ObjectKey(ns, name));
+    public ServerPowerResource? Get(string ns, string name) =>
+        kube.CachedServers().FirstOrDefault(s => s.Metadata.NamespaceProperty == ns && s.Metadata.Name == name);
 
     public IReadOnlyList<ServerPowerResource> Dependents(string ns, string name) =>
-        kube.ServerKeys.Where(k => k.Namespace == ns).Select(kube.View).OfType<ServerPowerResource>()
-            .Where(s => s.Spec.StartAfter?.Contains(name) == true)
-            .ToList();
+        kube.CachedServers().Where(s => s.Metadata.NamespaceProperty == ns && s.Spec.StartAfter?.Contains(name) == true).ToList();
 }

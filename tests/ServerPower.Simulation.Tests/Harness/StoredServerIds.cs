@@ -3,11 +3,11 @@ using ServerPower.Operator.Ownership;
 
 namespace ServerPower.Simulation.Tests.Harness;
 
-/// <summary>The ServerPowers the simulated API server holds now that declare a server id.</summary>
+/// <summary>The ServerPowers that declare a server id, as the operator's informer cache holds them (it may lag: <see cref="SimKube.CachedServers"/>).</summary>
 internal sealed class StoredServerIds(SimKube kube) : IServerIdLookup
 {
     public IReadOnlyList<ServerPowerResource> Declaring(string serverId) =>
-        kube.ServerKeys.Select(kube.Server).OfType<ServerPowerResource>()
+        kube.CachedServers()
             .Where(s => CachedServerIdLookup.Normalize(s.Spec.ServerId) == CachedServerIdLookup.Normalize(serverId))
             .ToList();
 }
