@@ -8,6 +8,7 @@ using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Providers.Outbound;
 using ServerPower.Operator.Endpoints;
+using ServerPower.Operator.Kubernetes;
 
 namespace ServerPower.Operator.Hosting;
 
@@ -22,7 +23,8 @@ public static class ProbeAndOrderServices
     public static IServiceCollection AddReadinessProbesAndOrder(this IServiceCollection services, bool probes, ProberOptions? options = null)
     {
         services.TryAddSingleton<IServerGraph>(sp => new ServerGraph(sp.GetRequiredService<ICacheReader>()));
-        services.TryAddSingleton<IStartOrder>(sp => new StartOrder(sp.GetRequiredService<IServerGraph>()));
+        services.TryAddSingleton<IStartOrder>(sp => new StartOrder(sp.GetRequiredService<IServerGraph>(),
+            new KubernetesResourceClient(sp.GetRequiredService<k8s.IKubernetes>())));
         if (!probes)
         {
             services.TryAddSingleton<IReadinessProbes>(ReadinessProbesOff.Instance);

@@ -8,6 +8,7 @@ using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Ordering;
 
 namespace ServerPower.Operator.Kubernetes;
 
@@ -15,8 +16,11 @@ namespace ServerPower.Operator.Kubernetes;
 /// <see cref="IResourceClient"/> on KubernetesClient. Status goes to the status subresource as a merge patch; every
 /// write names the operator's field manager.
 /// </summary>
-public sealed class KubernetesResourceClient(IKubernetes client) : IResourceClient
+public sealed class KubernetesResourceClient(IKubernetes client) : IResourceClient, ILiveServerReader
 {
+    public Task<ServerPowerResource?> GetLiveAsync(string ns, string name, CancellationToken cancellationToken) =>
+        GetServerAsync(ns, name, cancellationToken);
+
     public async Task<ServerPowerResource?> GetServerAsync(string ns, string name, CancellationToken cancellationToken) =>
         await GetAsync<ServerPowerResource>(ns, ApiGroup.ServerPowerPlural, name, cancellationToken);
 

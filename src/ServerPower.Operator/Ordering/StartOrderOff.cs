@@ -9,4 +9,6 @@ public sealed class StartOrderOff : IStartOrder
     public static StartOrderOff Instance { get; } = new();
 
     public DependencyView? Of(ServerPowerResource server) => null;
+
+    public Task<DependencyView?> OfLiveAsync(ServerPowerResource server, CancellationToken cancellationToken) => Task.FromResult<DependencyView?>(null);
 }

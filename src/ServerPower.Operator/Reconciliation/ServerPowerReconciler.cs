@@ -115,6 +115,14 @@ public sealed class ServerPowerReconciler(
             decision = ServerPowerDecider.Decide(input);
         }
 
+        if (decision is Decision.Decision.Send { Action.Type: ActionType.Start } && server.Spec.StartAfter is { Count: > 0 })
+        {
+            // The cache may not have seen a dependency's last change (it just stopped being Ready): decided again with
+            // the dependencies as the API server holds them now (simulation seed 85, with SIM_CACHE_LAG=1).
+            input = input with { Dependencies = await order.OfLiveAsync(server, cancellationToken) };
+            decision = ServerPowerDecider.Decide(input);
+        }
+
         var rotated = false;
         if (decision is Decision.Decision.Send send && usable is not null)
         {

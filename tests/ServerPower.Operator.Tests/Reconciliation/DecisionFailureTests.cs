@@ -25,7 +25,7 @@ public sealed class DecisionFailureTests
     private static (ReconcilerFixture F, ServerPowerReconciler Reconciler) Broken()
     {
         var f = new ReconcilerFixture();
-        return (f, f.ReconcilerWith(order: new StartOrder(new BrokenGraph())));
+        return (f, f.ReconcilerWith(order: new StartOrder(new BrokenGraph(), f.Kube)));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Ordering;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -9,7 +10,7 @@ namespace ServerPower.Operator.Tests.Reconciliation;
 /// An in-memory stand-in for the API server behind <see cref="IResourceClient"/>: objects round-trip through JSON,
 /// every write bumps resourceVersion, a stale resourceVersion gives a conflict, and writes are logged.
 /// </summary>
-public sealed class InMemoryResourceClient : IResourceClient
+public sealed class InMemoryResourceClient : IResourceClient, ILiveServerReader
 {
     private readonly Dictionary<(string, string), string> servers = [];
     private readonly Dictionary<(string, string), string> providers = [];
@@ -57,6 +58,9 @@ public sealed class InMemoryResourceClient : IResourceClient
 
     public Task<ServerPowerResource?> GetServerAsync(string ns, string name, CancellationToken cancellationToken) =>
         Task.FromResult(servers.TryGetValue((ns, name), out var json) ? ApiJson.Deserialize<ServerPowerResource>(json) : null);
+
+    public Task<ServerPowerResource?> GetLiveAsync(string ns, string name, CancellationToken cancellationToken) =>
+        GetServerAsync(ns, name, cancellationToken);
 
     public Task<PowerProviderResource?> GetProviderAsync(string ns, string name, CancellationToken cancellationToken) =>
         Task.FromResult(providers.TryGetValue((ns, name), out var json) ? ApiJson.Deserialize<PowerProviderResource>(json) : null);

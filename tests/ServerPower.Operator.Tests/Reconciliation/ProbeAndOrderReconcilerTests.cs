@@ -30,7 +30,7 @@ public sealed class ProbeAndOrderReconcilerTests : IAsyncDisposable
         runner = new ProbeRunner(f.Time, new OutboundConnector(OutboundPolicy.AllowingLoopback));
         prober = new ReadinessProber(runner, new ProbeTargetPolicy(EndpointPolicy.Default), new CallbackServerQueue(enqueued.Add), f.Time,
             NullLogger<ReadinessProber>.Instance, new ProberOptions());
-        reconciler = f.ReconcilerWith(probes: prober, order: new StartOrder(new TestGraph(f.Kube, names)));
+        reconciler = f.ReconcilerWith(probes: prober, order: new StartOrder(new TestGraph(f.Kube, names), f.Kube));
     }
 
     private ReadinessProbeSpec Probe => new() { TcpSocket = new TcpSocketProbe { Host = "127.0.0.1", Port = service.Port }, FailureThreshold = 2 };
@@ -175,6 +175,22 @@ public sealed class ProbeAndOrderReconcilerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_start_is_decided_again_on_the_dependencies_the_API_server_holds_when_the_cache_lags()
+    {
+        AddDependency("db", "db1", ready: true);
+        var cachedWhileReady = new TestGraph(f.Kube, names).Get(ReconcilerFixture.Ns, "db")!;
+        AddDependency("db", "db1", ready: false); // db just stopped being Ready; the cache has not seen it yet
+        var lagging = f.ReconcilerWith(order: new StartOrder(new SnapshotGraph(new TestGraph(f.Kube, names), cachedWhileReady), f.Kube));
+        f.AddServer(DesiredPowerState.Running, PowerState.Stopped, s => s.Spec = s.Spec with { StartAfter = ["db"] });
+
+        await lagging.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
+
+        Assert.Empty(f.Provider.Sent);
+        Assert.Equal(Reasons.WaitingForDependencies, Ready);
+        Assert.Contains("db", f.Condition(ConditionTypes.Ready)?.Message);
+    }
+
+    [Fact]
     public async Task A_name_that_is_not_a_ServerPower_is_InvalidSpec_and_nothing_is_sent()
     {
         f.AddServer(DesiredPowerState.Running, PowerState.Stopped, s => s.Spec = s.Spec with { StartAfter = ["dbb"] });
@@ -188,6 +204,14 @@ public sealed class ProbeAndOrderReconcilerTests : IAsyncDisposable
     {
         runner.Dispose();
         await service.DisposeAsync();
+    }
+
+    /// <summary>A cache that has not seen <paramref name="stale"/>'s last change: it answers with that older copy.</summary>
+    private sealed class SnapshotGraph(IServerGraph current, ServerPowerResource stale) : IServerGraph
+    {
+        public ServerPowerResource? Get(string ns, string name) => name == stale.Metadata.Name ? stale : current.Get(ns, name);
+
+        public IReadOnlyList<ServerPowerResource> Dependents(string ns, string name) => current.Dependents(ns, name);
     }
 
     /// <summary>The servers of the in-memory client, found by scanning (the production graph uses the informer's index).</summary>

@@ -64,7 +64,7 @@ internal sealed class Operators(
             background.Add(new BackgroundSchedule(sim, activity.StartDue));
         }
         IReconciler reconciler = new ServerPowerReconciler(kube, resolver, events, sim.Clock, settings, NullLogger<ServerPowerReconciler>.Instance,
-            probes, plan.Order != OrderGraph.None ? new StartOrder(new StoredServerGraph(kube)) : StartOrderOff.Instance,
+            probes, plan.Order != OrderGraph.None ? new StartOrder(new StoredServerGraph(kube), kube) : StartOrderOff.Instance,
             (IScheduleClient?)schedules ?? SchedulesOff.Instance, owners, (IActivityMonitor?)activity ?? ActivityMonitorOff.Instance);
         if (mutate is not null) reconciler = mutate(new MutantEdges(kube, fibers, monitor, resolver), reconciler);
         var process = new OperatorProcess(++nextId, reconciler, new WorkQueueModel(sim)) { ProbeQueue = probeQueue, ActivityQueue = activityQueue };

@@ -4,6 +4,7 @@ using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Operator.Kubernetes;
+using ServerPower.Operator.Ordering;
 using ServerPower.Runtime;
 
 namespace ServerPower.Simulation.Tests.Harness;
@@ -16,7 +17,7 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// an object being deleted. Faults: stale reads (an older stored version), errors before a write, and writes that
 /// were applied but whose answer was lost. Every call is an await where the calling reconcile can be overtaken.
 /// </summary>
-internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan faults, Monitor monitor) : IResourceClient
+internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan faults, Monitor monitor) : IResourceClient, ILiveServerReader
 {
     private readonly Dictionary<ObjectKey, string> servers = [];
     private readonly Dictionary<ObjectKey, List<string?>> history = [];
@@ -152,6 +153,10 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
     public void DeleteSecret(string ns, string name) => secrets.Remove((ns, name));
 
     // ---- The operator's side: IResourceClient, every call an await. ----
+
+    /// <summary>A quorum read: what is stored at this instant, never stale (taken at once, so seeds without cache lag replay as before).</summary>
+    public Task<ServerPowerResource?> GetLiveAsync(string ns, string name, CancellationToken cancellationToken) =>
+        Task.FromResult(View(new ObjectKey(ns, name)));
 
     public async Task<ServerPowerResource?> GetServerAsync(string ns, string name, CancellationToken cancellationToken)
     {
