@@ -39,6 +39,9 @@ internal sealed class ConditionFindings
         else throw new InvalidOperationException($"Synced success reported twice in one decision: \"{syncSuccess.Message}\", then \"{finding.Message}\"");
     }
 
+    /// <summary>The failures reported to <see cref="Synced"/> so far.</summary>
+    public IReadOnlyList<Finding> SyncedFailures => [.. syncFailures];
+
     public void Ready(Finding finding)
     {
         if (ready is not null)

@@ -29,7 +29,11 @@ public abstract record Decision
     /// against the resourceVersion decided from; the provider's answer is then decided by
     /// <see cref="ServerPowerDecider.AfterAction"/>.
     /// </summary>
-    public sealed record Send(ServerPowerStatus Status, IReadOnlyList<DecisionEvent> Events, PlannedAction Action) : Decision(Status, Events);
+    public sealed record Send(ServerPowerStatus Status, IReadOnlyList<DecisionEvent> Events, PlannedAction Action) : Decision(Status, Events)
+    {
+        /// <summary>The Synced failures this decision found: the answer's decision reports them too.</summary>
+        internal IReadOnlyList<Finding> SyncedFailures { get; init; } = [];
+    }
 
     /// <summary>
     /// Send spec.stop.warning's <paramref name="Command"/> to the server's console: <see cref="Status"/> records it

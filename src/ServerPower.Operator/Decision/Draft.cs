@@ -69,7 +69,13 @@ internal sealed class Draft
     }
 
     /// <summary>The decision on the answer to <paramref name="sent"/>: its status and events go on.</summary>
-    public static Draft After(DecisionInput input, Decision.Send sent) => new(input, sent.Status, sent.Events, observing: false);
+    public static Draft After(DecisionInput input, Decision.Send sent)
+    {
+        var d = new Draft(input, sent.Status, sent.Events, observing: false);
+        // What the decision found wrong still is after the answer: Synced does not turn True until a pass finds nothing.
+        foreach (var failure in sent.SyncedFailures) d.findings.Synced(failure);
+        return d;
+    }
 
     /// <summary>
     /// managementPolicy Observe: what Manage would do from here, decided on a copy of this draft that acts as Manage
@@ -221,7 +227,7 @@ internal sealed class Draft
                 Message = $"sending {action.Type}; if this stays, the operator stopped before the provider answered",
             },
         };
-        return new Decision.Send(Finish(), events.ToList(), action);
+        return new Decision.Send(Finish(), events.ToList(), action) { SyncedFailures = findings.SyncedFailures };
     }
 
     /// <summary>

@@ -25,6 +25,15 @@ public sealed class ActionAnswerRuleTests
         new("The answer keeps the decision's events and adds its own",
             () => Checked(Decide(Server(DesiredPowerState.Stopped, annotations: Restart("not valid!")), Observed(PowerState.Running)).After(ProviderOutcome.Accepted("stopping"))),
             after => Assert.Equal([(true, Reasons.InvalidSpec), (false, "StopAccepted")], EventsOf(after))),
+        // Synced used to turn True with the answer and False again at the next pass, which finds the same failure.
+        new("An accepted answer keeps Synced False for a failure the decision found, as the next pass reports it",
+            () => Checked(Decide(Server(DesiredPowerState.Stopped, annotations: Restart("not valid!")), Observed(PowerState.Running)).After(ProviderOutcome.Accepted("stopping"))),
+            after =>
+            {
+                Assert.Equal(("False", Reasons.InvalidSpec), SyncedOf(after.Status));
+                Assert.Contains("power.serverops.io/restart", Synced(after.Status)?.Message, StringComparison.Ordinal);
+                Assert.Equal(("False", Reasons.ActionPending), ReadyOf(after.Status));
+            }),
         .. from c in new (string Message, string Recorded)[] { ("stopping now", "stopping now"), ("", "Accepted") }
            select new Row<DecisionResult>($"The recorded answer is the provider's message or else the outcome: '{c.Message}' is recorded as '{c.Recorded}'",
                () => StopAnswered(ProviderOutcome.Accepted(c.Message)),
