@@ -37,13 +37,19 @@ internal static class StopWarningRule
             var at = KubeTimeConverter.Truncate(now);
             d.Status = d.Status with { StopWarning = new StopWarningStatus { SentAt = at, Message = "sending" } };
             d.Event(false, EventReasons.StopWarningSent, $"warning the server's users: the stop follows in {GoDuration.Format(warning.Before)}");
-            d.Ready(false, Reasons.ActionPending, $"stop warning sent at {KubeTimeConverter.Format(at)}; stopping at {KubeTimeConverter.Format(at + warning.Before)}");
+            d.Ready(false, Reasons.ActionPending, $"stop warning sent at {KubeTimeConverter.Format(at)}; stopping at {KubeTimeConverter.Format(StopAt(at, warning.Before))}");
             return d.Warn(warning.Command, warning.Before);
         }
         if (sent.Failed == true) return null;
-        var stopAt = sent.SentAt + warning.Before;
+        var stopAt = StopAt(sent.SentAt, warning.Before);
         if (stopAt <= now) return null;
         d.Ready(false, Reasons.ActionPending, $"stop warning sent at {KubeTimeConverter.Format(sent.SentAt)}; stopping at {KubeTimeConverter.Format(stopAt)}");
         return d.Wait(stopAt - now < d.Input.Settings.MinPoll ? d.Input.Settings.MinPoll : stopAt - now);
     }
+
+    /// <summary>
+    /// The whole of <paramref name="before"/> after the warning: sentAt is a whole second (the warning went out during
+    /// it, after it was recorded), so the wait counts from that second's end, as a stop's grace period does.
+    /// </summary>
+    private static DateTimeOffset StopAt(DateTimeOffset sentAt, TimeSpan before) => sentAt + KubeTimeConverter.Precision + before;
 }

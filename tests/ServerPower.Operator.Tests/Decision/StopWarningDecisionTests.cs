@@ -38,7 +38,16 @@ public sealed class StopWarningDecisionTests
         var status = new ServerPowerStatus { ObservedGeneration = 1, StopWarning = new StopWarningStatus { SentAt = T0.AddMinutes(-2) } };
         var r = Run(Warned(DesiredPowerState.Stopped, status), PowerState.Running, Console);
         Assert.IsType<ServerPower.Operator.Decision.Decision.Wait>(r.Decision);
-        Assert.Equal(TimeSpan.FromMinutes(3), r.Decision.RequeueAfter);
+        Assert.Equal(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1), r.Decision.RequeueAfter);
+    }
+
+    [Fact]
+    public void A_warning_recorded_exactly_before_ago_still_waits_as_it_went_out_during_that_second()
+    {
+        var status = new ServerPowerStatus { ObservedGeneration = 1, StopWarning = new StopWarningStatus { SentAt = T0.AddMinutes(-5) } };
+        var r = Run(Warned(DesiredPowerState.Stopped, status), PowerState.Running, Console);
+        Assert.Null(r.Action);
+        Assert.Contains("stopping at 2026-11-22T10:00:01Z", Ready(r.Status).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -46,7 +55,7 @@ public sealed class StopWarningDecisionTests
     [InlineData(-1, true)]
     public void After_warning_before_or_a_failed_warning_the_stop_is_sent(int sentMinutesAgo, bool? failed)
     {
-        var status = new ServerPowerStatus { ObservedGeneration = 1, StopWarning = new StopWarningStatus { SentAt = T0.AddMinutes(sentMinutesAgo), Failed = failed } };
+        var status = new ServerPowerStatus { ObservedGeneration = 1, StopWarning = new StopWarningStatus { SentAt = T0.AddMinutes(sentMinutesAgo).AddSeconds(-1), Failed = failed } };
         var r = Run(Warned(DesiredPowerState.Stopped, status), PowerState.Running, Console);
         Assert.Equal(ActionType.Stop, r.Action);
     }

@@ -132,6 +132,10 @@ public sealed class StopWarningReconcilerTests
 
         f.Time.Advance(TimeSpan.FromMinutes(3));
         await f.ReconcileAsync();
+        Assert.Empty(f.Provider.Sent); // sentAt is a whole second: the wait counts from its end
+
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        await f.ReconcileAsync();
         Assert.Single(f.Provider.Commands);
         Assert.Equal([("1234", ActionType.Stop)], f.Provider.Sent);
     }
