@@ -8,10 +8,10 @@ namespace ServerPower.Operator.Ordering;
 /// </summary>
 internal sealed class LiveDependencies(IServerGraph cache, string ns, IReadOnlyDictionary<string, ServerPowerResource?> live) : IServerGraph
 {
-    public ServerPowerResource? Get(string ns1, string name) =>
-        ns1 == ns && live.TryGetValue(name, out var read) ? read : cache.Get(ns1, name);
+    public ServerPowerResource? Get(string inNamespace, string name) =>
+        inNamespace == ns && live.TryGetValue(name, out var read) ? read : cache.Get(inNamespace, name);
 
-    public IReadOnlyList<ServerPowerResource> Dependents(string ns1, string name) => cache.Dependents(ns1, name);
+    public IReadOnlyList<ServerPowerResource> Dependents(string inNamespace, string name) => cache.Dependents(inNamespace, name);
 
     public static async Task<LiveDependencies> ReadAsync(IServerGraph cache, ILiveServerReader reader, ServerPowerResource server,
         CancellationToken cancellationToken)
