@@ -20,6 +20,7 @@ public sealed class SystematicTests(ITestOutputHelper output)
         {
             runs.Add(("controller", SystematicRun.Of(seed, ControllerScenario.RunAsync)));
             runs.Add(("handover", SystematicRun.Of(seed, HandoverScenario.RunAsync)));
+            runs.Add(("schedule", SystematicRun.Of(seed, ScheduleScenario.RunAsync)));
         }
         var failures = runs.SelectMany(r => r.Run.Violations.Select(v =>
             $"{r.Scenario} seed {r.Run.Seed}: {v} (replay: SYSTEMATIC_SEED={r.Run.Seed})")).ToList();
@@ -27,7 +28,8 @@ public sealed class SystematicTests(ITestOutputHelper output)
             + $"steps={runs.Sum(r => r.Run.Steps)} violations={failures.Count}";
         Console.WriteLine(line);
         output.WriteLine(line);
-        output.WriteLine($"handover: keys both replicas reconciled at once in {runs.Count(r => r.Run.Overlaps > 0)} runs");
+        output.WriteLine($"handover: keys both replicas reconciled at once in {Overlapping(runs, "handover")} runs");
+        output.WriteLine($"schedule: a replaced entry's stale run in flight while the new one ran in {Overlapping(runs, "schedule")} runs");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
     }
 
@@ -40,6 +42,9 @@ public sealed class SystematicTests(ITestOutputHelper output)
         Assert.Equal(first.Violations, again.Violations);
         Assert.NotEqual(first.Schedule, SystematicRun.Of(8, HandoverScenario.RunAsync).Schedule);
     }
+
+    private static int Overlapping(List<(string Scenario, SystematicRun Run)> runs, string scenario) =>
+        runs.Count(r => r.Scenario == scenario && r.Run.Overlaps > 0);
 
     private static int? Number(string name) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
