@@ -21,6 +21,7 @@ public sealed class SystematicTests(ITestOutputHelper output)
             runs.Add(("controller", SystematicRun.Of(seed, ControllerScenario.RunAsync)));
             runs.Add(("handover", SystematicRun.Of(seed, HandoverScenario.RunAsync)));
             runs.Add(("schedule", SystematicRun.Of(seed, ScheduleScenario.RunAsync)));
+            runs.Add(("election", SystematicRun.Of(seed, ElectionScenario.RunAsync)));
         }
         var failures = runs.SelectMany(r => r.Run.Violations.Select(v =>
             $"{r.Scenario} seed {r.Run.Seed}: {v} (replay: SYSTEMATIC_SEED={r.Run.Seed})")).ToList();
