@@ -22,6 +22,7 @@ public sealed class SystematicTests(ITestOutputHelper output)
             runs.Add(("handover", SystematicRun.Of(seed, HandoverScenario.RunAsync)));
             runs.Add(("schedule", SystematicRun.Of(seed, ScheduleScenario.RunAsync)));
             runs.Add(("election", SystematicRun.Of(seed, ElectionScenario.RunAsync)));
+            runs.Add(("pacer", SystematicRun.Of(seed, PacerScenario.RunAsync)));
         }
         var failures = runs.SelectMany(r => r.Run.Violations.Select(v =>
             $"{r.Scenario} seed {r.Run.Seed}: {v} (replay: SYSTEMATIC_SEED={r.Run.Seed})")).ToList();
