@@ -45,6 +45,14 @@ public sealed class SystematicTests(ITestOutputHelper output)
         Assert.NotEqual(first.Schedule, SystematicRun.Of(8, HandoverScenario.RunAsync).Schedule);
     }
 
+    /// <summary>
+    /// Found by the search: two reconciles told to go at one instant found one token, and the one refused lost its
+    /// place to servers that arrived after it (the pacer now gives a second server at one instant a slot).
+    /// </summary>
+    [Fact]
+    public void Pacer_seed_1238_a_server_told_to_go_keeps_its_place() =>
+        Assert.Empty(SystematicRun.Of(1238, PacerScenario.RunAsync).Violations);
+
     private static int Overlapping(List<(string Scenario, SystematicRun Run)> runs, string scenario) =>
         runs.Count(r => r.Scenario == scenario && r.Run.Overlaps > 0);
 
