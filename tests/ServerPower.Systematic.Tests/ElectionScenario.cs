@@ -15,7 +15,7 @@ namespace ServerPower.Systematic.Tests;
 /// </summary>
 internal static class ElectionScenario
 {
-    public const int Changes = 16;
+    public const int Changes = 40;
 
     public static async Task RunAsync(DeterministicScheduler scheduler, List<string> violations, SharedLedger shared)
     {
@@ -39,7 +39,7 @@ internal static class ElectionScenario
 
         using var stop = new CancellationTokenSource();
         var electing = election.RunAsync(scripted.WorkAsync, stop.Token);
-        var shutdownAt = choices.Next(Changes);
+        var shutdownAt = Changes / 4 + choices.Next(Changes * 3 / 4);
         for (var change = 0; change < Changes || !electing.IsCompleted; change++)
         {
             if (change == shutdownAt)
@@ -55,7 +55,7 @@ internal static class ElectionScenario
                 default: time.Advance(TimeSpan.FromMilliseconds(choices.Next(3000))); break;
             }
             for (var i = choices.Next(4); i >= 0; i--) await scheduler.Yield();
-            if (change > 200)
+            if (change > Changes + 200)
             {
                 violations.Add($"the election has not returned 200 turns after shutdown (work running: {scripted.Working})");
                 break;

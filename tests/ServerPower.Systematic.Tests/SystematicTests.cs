@@ -30,6 +30,8 @@ public sealed class SystematicTests(ITestOutputHelper output)
             + $"steps={runs.Sum(r => r.Run.Steps)} violations={failures.Count}";
         Console.WriteLine(line);
         output.WriteLine(line);
+        foreach (var scenario in runs.GroupBy(r => r.Scenario))
+            output.WriteLine($"{scenario.Key}: {scenario.Count()} runs, {scenario.Sum(r => r.Run.Steps)} steps");
         output.WriteLine($"handover: keys both replicas reconciled at once in {Overlapping(runs, "handover")} runs");
         output.WriteLine($"schedule: a replaced entry's stale run in flight while the new one ran in {Overlapping(runs, "schedule")} runs");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
