@@ -57,8 +57,8 @@ public sealed class LeaderElection
 
     /// <summary>
     /// Null in the product (Task.Run, CancelAsync, asynchronous continuations). The systematic tests' deterministic
-    /// scheduler (tests/README.md, "Systematic concurrency tests over the runtime"): a term's work starts, and
-    /// cancellations and the shutdown signal resume, as its steps.
+    /// scheduler (tests/README.md, "Systematic concurrency tests over the runtime"): a term's work starts, and the
+    /// shutdown signal resumes, as its steps; cancellations are at once (their callbacks, the scheduler's, queue steps).
     /// </summary>
     internal Action<Action>? Dispatch { get; init; }
 
@@ -163,7 +163,7 @@ public sealed class LeaderElection
         SetLeader(false);
     }
 
-    /// <summary>CancelAsync in the product; under the scheduler, a step that cancels (CancelAsync would use the thread pool).</summary>
+    /// <summary>CancelAsync in the product; under the scheduler, Cancel (CancelAsync runs the callbacks on the thread pool).</summary>
     private Task CancelAsync(CancellationTokenSource source)
     {
         if (Dispatch is null) return source.CancelAsync();
