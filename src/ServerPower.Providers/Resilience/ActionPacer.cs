@@ -10,8 +10,10 @@ namespace ServerPower.Providers.Resilience;
 /// <remarks>
 /// A slot is a promise of order, not a token: the action still takes a token from the account's bucket when it is
 /// sent, so the account never exceeds its rate. A server whose slot is due but finds no token waits only for the
-/// next token, keeping its place. Slots not used within <see cref="Expiry"/> of their time are dropped (the
-/// server was deleted or no longer needs the action), so the pacer holds at most one entry per waiting server.
+/// next token, keeping its place. A server told to send now also moves the next free slot an interval on, so two
+/// servers asking at one instant are never both told to go for one token. Slots not used within
+/// <see cref="Expiry"/> of their time are dropped (the server was deleted or no longer needs the action), so the
+/// pacer holds at most one entry per waiting server.
 /// One pacer per account key (see <see cref="AccountLimits"/>): a changed rate re-spaces the waiting servers' slots
 /// for the new rate at once, in the order they had (<see cref="Reconfigure"/>).
 /// </remarks>
