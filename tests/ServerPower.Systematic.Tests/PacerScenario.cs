@@ -4,7 +4,7 @@ using ServerPower.RateLimiting;
 namespace ServerPower.Systematic.Tests;
 
 /// <summary>
-/// One account's <see cref="ActionPacer"/> and <see cref="TokenBucket"/> (2, 5 or 10 requests a second, burst 1–3)
+/// One account's <see cref="ActionPacer"/> and <see cref="TokenBucket"/> (2, 5 or 10 requests a second, burst 1, 2, 3 or 10)
 /// as the provider pipeline uses them, with 3–8 servers' reconciles as fibers: each arrives at a seeded moment in the
 /// first second, asks the pacer (with the bucket's wait for a token), waits what it is told, and, told to send, takes
 /// a token some steps later (nothing else happens in between, as between ActionWait and the attempt) or, refused,
@@ -18,6 +18,7 @@ namespace ServerPower.Systematic.Tests;
 internal static class PacerScenario
 {
     private static readonly double[] Rates = [2, 5, 10];
+    private static readonly int[] Bursts = [1, 2, 3, 10];
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(25);
 
     public static async Task RunAsync(DeterministicScheduler scheduler, List<string> violations, SharedLedger shared)
@@ -25,7 +26,7 @@ internal static class PacerScenario
         var choices = scheduler.Choices;
         var time = ScenarioSteps.NewTime();
         var rate = Rates[choices.Next(Rates.Length)];
-        var burst = 1 + choices.Next(3);
+        var burst = Bursts[choices.Next(Bursts.Length)];
         var bucket = new TokenBucket(rate, burst, time);
         var pacer = new ActionPacer(rate, time);
         var account = new PacedAccount(scheduler, time, bucket, pacer, rate);
