@@ -32,6 +32,7 @@ public sealed class SystematicTests(ITestOutputHelper output)
         output.WriteLine(line);
         foreach (var scenario in runs.GroupBy(r => r.Scenario))
             output.WriteLine($"{scenario.Key}: {scenario.Count()} runs, {scenario.Sum(r => r.Run.Steps)} steps");
+            Console.WriteLine($"DIAG {scenario.Key}: {scenario.Sum(r => r.Run.Steps)} {scenario.Select(r => r.Run.Schedule).Aggregate(0UL, (a, b) => a * 31 + b)}");
         output.WriteLine($"handover: keys both replicas reconciled at once in {Overlapping(runs, "handover")} runs");
         output.WriteLine($"schedule: a replaced entry's stale run in flight while the new one ran in {Overlapping(runs, "schedule")} runs");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
@@ -40,11 +41,16 @@ public sealed class SystematicTests(ITestOutputHelper output)
     [Fact]
     public void A_seed_replays_the_same_schedule()
     {
-        var first = SystematicRun.Of(7, HandoverScenario.RunAsync);
-        var again = SystematicRun.Of(7, HandoverScenario.RunAsync);
-        Assert.Equal((first.Schedule, first.Steps), (again.Schedule, again.Steps));
-        Assert.Equal(first.Violations, again.Violations);
-        Assert.NotEqual(first.Schedule, SystematicRun.Of(8, HandoverScenario.RunAsync).Schedule);
+        Func<DeterministicScheduler, List<string>, SharedLedger, Task>[] scenarios =
+            [HandoverScenario.RunAsync, ScheduleScenario.RunAsync, ElectionScenario.RunAsync, PacerScenario.RunAsync];
+        foreach (var scenario in scenarios)
+        {
+            var first = SystematicRun.Of(7, scenario);
+            var again = SystematicRun.Of(7, scenario);
+            Assert.Equal((first.Schedule, first.Steps), (again.Schedule, again.Steps));
+            Assert.Equal(first.Violations, again.Violations);
+            Assert.NotEqual(first.Schedule, SystematicRun.Of(8, scenario).Schedule);
+        }
     }
 
     /// <summary>
