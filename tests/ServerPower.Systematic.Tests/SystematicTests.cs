@@ -32,7 +32,6 @@ public sealed class SystematicTests(ITestOutputHelper output)
         output.WriteLine(line);
         foreach (var scenario in runs.GroupBy(r => r.Scenario))
             output.WriteLine($"{scenario.Key}: {scenario.Count()} runs, {scenario.Sum(r => r.Run.Steps)} steps");
-            Console.WriteLine($"DIAG {scenario.Key}: {scenario.Sum(r => r.Run.Steps)} {scenario.Select(r => r.Run.Schedule).Aggregate(0UL, (a, b) => a * 31 + b)}");
         output.WriteLine($"handover: keys both replicas reconciled at once in {Overlapping(runs, "handover")} runs");
         output.WriteLine($"schedule: a replaced entry's stale run in flight while the new one ran in {Overlapping(runs, "schedule")} runs");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
