@@ -52,6 +52,19 @@ public sealed class LeaderElection
 
     public bool IsLeader => isLeader;
 
+    /// <summary>Null in the product (KubernetesClient's elector); the systematic tests' scripted elector.</summary>
+    internal Func<ILeaderElector>? Elector { get; init; }
+
+    /// <summary>
+    /// Null in the product (Task.Run, CancelAsync, asynchronous continuations). The systematic tests' deterministic
+    /// scheduler (tests/README.md, "Systematic concurrency tests over the runtime"): a term's work starts, and the
+    /// shutdown signal resumes, as its steps; cancellations are at once (their callbacks, the scheduler's, queue steps).
+    /// </summary>
+    internal Action<Action>? Dispatch { get; init; }
+
+    /// <summary>Null in the product (Task.Delay on the TimeProvider); the scheduler's delay, resumed as a step when cancelled.</summary>
+    internal Func<TimeSpan, CancellationToken, Task>? Delay { get; init; }
+
     /// <summary>Raised with true on gaining and false on losing leadership; handlers must not block.</summary>
     public event Action<bool>? LeadershipChanged;
 
@@ -79,7 +92,8 @@ public sealed class LeaderElection
             await RunOnceAsync(whileLeading, cancellationToken).ConfigureAwait(false);
             try
             {
-                await Task.Delay(options.RetryPeriod, time, cancellationToken).ConfigureAwait(false);
+                await (Delay is null ? Task.Delay(options.RetryPeriod, time, cancellationToken) : Delay(options.RetryPeriod, cancellationToken))
+                    .ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -97,7 +111,7 @@ public sealed class LeaderElection
             RenewDeadline = options.RenewDeadline,
             RetryPeriod = options.RetryPeriod,
         };
-        using var elector = new LeaderElector(config);
+        using var elector = Elector?.Invoke() ?? new KubernetesLeaderElector(config);
         // Ends the elector, and the renew loop it leaves running when a renew deadline passes.
         using var electorStop = new CancellationTokenSource();
         using var workStop = new CancellationTokenSource();
@@ -110,7 +124,7 @@ public sealed class LeaderElection
                 if (term.ShuttingDown) return; // acquired as shutdown began: start nothing, release below
                 logger.LogInformation("{Identity} became the leader", Identity);
                 SetLeader(true);
-                term.Work = Task.Run(() => whileLeading(workStop.Token), CancellationToken.None);
+                term.Work = RuntimeTasks.Run(Dispatch, () => whileLeading(workStop.Token));
             }
         };
         elector.OnStoppedLeading += () =>
@@ -119,14 +133,14 @@ public sealed class LeaderElection
             lock (term.Gate) term.Lost = true;
             logger.LogWarning("{Identity} lost leadership; workers take no new key and finish what is in flight", Identity);
             SetLeader(false);
-            _ = workStop.CancelAsync();
+            _ = CancelAsync(workStop);
         };
         elector.OnNewLeader += leader => logger.LogInformation("Leader is now {Leader}", leader);
         elector.OnError += e => logger.LogDebug(e, "Leader election attempt failed");
 
         var electing = elector.RunUntilLeadershipLostAsync(electorStop.Token);
-        var shutdown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (cancellationToken.Register(() => shutdown.TrySetResult()).ConfigureAwait(false))
+        var shutdown = new TaskCompletionSource(Dispatch is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+        await using (cancellationToken.Register(() => Resume(() => shutdown.TrySetResult())).ConfigureAwait(false))
         {
             await Task.WhenAny(electing, shutdown.Task).ConfigureAwait(false);
         }
@@ -137,16 +151,30 @@ public sealed class LeaderElection
             shuttingDown = term.ShuttingDown = cancellationToken.IsCancellationRequested;
             work = term.Work;
         }
-        await workStop.CancelAsync().ConfigureAwait(false);
+        await CancelAsync(workStop).ConfigureAwait(false);
         // After a loss, stop the elector now; at shutdown, keep renewing the lease while the work drains.
-        if (!shuttingDown) await electorStop.CancelAsync().ConfigureAwait(false);
+        if (!shuttingDown) await CancelAsync(electorStop).ConfigureAwait(false);
         if (work is not null) await AwaitQuietly(work).ConfigureAwait(false);
-        await electorStop.CancelAsync().ConfigureAwait(false);
+        await CancelAsync(electorStop).ConfigureAwait(false);
         await AwaitElector(electing, electorStop.Token).ConfigureAwait(false);
         bool release;
         lock (term.Gate) release = shuttingDown && term.Acquired && !term.Lost;
         if (release) await ReleaseAsync().ConfigureAwait(false);
         SetLeader(false);
+    }
+
+    /// <summary>CancelAsync in the product; under the scheduler, Cancel (CancelAsync runs the callbacks on the thread pool).</summary>
+    private Task CancelAsync(CancellationTokenSource source)
+    {
+        if (Dispatch is null) return source.CancelAsync();
+        source.Cancel();
+        return Task.CompletedTask;
+    }
+
+    private void Resume(Action action)
+    {
+        if (Dispatch is null) action();
+        else Dispatch(action);
     }
 
     private async Task AwaitElector(Task electing, CancellationToken stopped)

@@ -28,6 +28,12 @@ internal sealed class DeterministicScheduler(int seed)
     /// <summary>A hash of the choices made (which step, among how many): equal for equal schedules.</summary>
     public ulong Schedule => schedule;
 
+    /// <summary>Steps queued and not yet run (the current one not counted): zero when everything waits for time.</summary>
+    public int Pending
+    {
+        get { lock (runnable) return runnable.Count; }
+    }
+
     /// <summary>Work that ran on another thread than the loop's: the run is not deterministic (a harness bug).</summary>
     public List<string> Escapes { get; } = [];
 
@@ -51,6 +57,20 @@ internal sealed class DeterministicScheduler(int seed)
         using var timer = time.CreateTimer(_ => Dispatch(() => done.TrySetResult()), null, delay, Timeout.InfiniteTimeSpan);
         using var registration = cancellationToken.Register(() => Dispatch(() => done.TrySetCanceled(cancellationToken)));
         await done.Task;
+    }
+
+    /// <summary>
+    /// Ends the current step until every other step has run and nothing but time is left to wait for, or until
+    /// <paramref name="maxSteps"/> yields; false then (something keeps itself runnable: a busy loop).
+    /// </summary>
+    public async Task<bool> DrainAsync(int maxSteps = 2000)
+    {
+        for (var i = 0; i < maxSteps; i++)
+        {
+            if (Pending == 0) return true;
+            await Yield();
+        }
+        return Pending == 0;
     }
 
     /// <summary>Records an escape when called off the loop's thread (the scenario's boundaries call it).</summary>

@@ -9,14 +9,19 @@ namespace ServerPower.Operator.Probing;
 /// entries. An entry replaced by <see cref="Put"/> or removed makes the old one's pending run stale: it is dropped, and
 /// its owner discards a result of it (<see cref="IsCurrent"/>).
 /// </summary>
+/// <param name="dispatch">Null in the product. The systematic tests' deterministic scheduler (tests/README.md,
+/// "Systematic concurrency tests over the runtime"): runs start, wake-ups and slots are handed over as its steps.</param>
+/// <param name="delay">Null in the product (Task.Delay on <paramref name="time"/>); the scheduler's delay, whose
+/// cancelled awaiter resumes as a step, not on the thread pool.</param>
 internal sealed class KeyedSchedule<T>(TimeProvider time, int maxConcurrency, int maxPerNamespace,
-    Func<ObjectKey, KeyedSchedule<T>.Entry, CancellationToken, Task> run) where T : class
+    Func<ObjectKey, KeyedSchedule<T>.Entry, CancellationToken, Task> run, Action<Action>? dispatch = null,
+    Func<TimeSpan, CancellationToken, Task>? delay = null) where T : class
 {
-    private readonly SemaphoreSlim slots = new(maxConcurrency);
-    private readonly NamespaceSlots perNamespace = new(maxPerNamespace);
+    private readonly Slots slots = new(maxConcurrency, dispatch);
+    private readonly NamespaceSlots perNamespace = new(maxPerNamespace, dispatch);
     private readonly Dictionary<ObjectKey, Entry> entries = [];
     private readonly PriorityQueue<(ObjectKey Key, long Epoch), DateTimeOffset> due = new();
-    private TaskCompletionSource wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource wake = NewWake(dispatch);
     private long epochs;
 
     public Lock Gate { get; } = new();
@@ -64,19 +69,22 @@ internal sealed class KeyedSchedule<T>(TimeProvider time, int maxConcurrency, in
             Task woken;
             lock (Gate)
             {
-                if (wake.Task.IsCompleted) wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                if (wake.Task.IsCompleted) wake = NewWake(dispatch);
                 woken = wake.Task;
             }
             var (_, next) = StartDue(cancellationToken);
-            using var delay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var sleeping = next is { } wait ? Task.Delay(wait, time, delay.Token) : Task.Delay(Timeout.InfiniteTimeSpan, delay.Token);
+            using var sleep = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var sleeping = delay is not null ? delay(next ?? Timeout.InfiniteTimeSpan, sleep.Token)
+                : next is { } wait ? Task.Delay(wait, time, sleep.Token) : Task.Delay(Timeout.InfiniteTimeSpan, sleep.Token);
             try
             {
                 await Task.WhenAny(sleeping, woken).ConfigureAwait(false);
             }
             finally
             {
-                await delay.CancelAsync().ConfigureAwait(false);
+                // CancelAsync runs the delay's cancellation on the thread pool, out of the systematic tests' order.
+                if (dispatch is null) await sleep.CancelAsync().ConfigureAwait(false);
+                else sleep.Cancel();
             }
         }
     }
@@ -117,12 +125,18 @@ internal sealed class KeyedSchedule<T>(TimeProvider time, int maxConcurrency, in
     {
         TaskCompletionSource current;
         lock (Gate) current = wake;
-        current.TrySetResult();
+        if (dispatch is null) current.TrySetResult();
+        else dispatch(() => current.TrySetResult());
     }
+
+    /// <summary>The product resumes the schedule's loop off the waker; under the scheduler, Wake's step resumes it.</summary>
+    private static TaskCompletionSource NewWake(Action<Action>? dispatch) =>
+        new(dispatch is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
 
     private async Task RunAsync(ObjectKey key, Entry entry, CancellationToken cancellationToken)
     {
-        await Task.Yield();
+        if (dispatch is null) await Task.Yield();
+        else await RuntimeTasks.Run(dispatch, () => Task.CompletedTask).ConfigureAwait(false);
         // The namespace's own slot first: a namespace's waiting runs queue there, not in front of other namespaces'.
         await perNamespace.RunAsync(key.Namespace, () => RunInSlotAsync(key, entry, cancellationToken), cancellationToken).ConfigureAwait(false);
     }

@@ -4,11 +4,12 @@ namespace ServerPower.Operator.Probing;
 /// A few slots per namespace (<see cref="ProberOptions.MaxPerNamespace"/>), taken before the prober's shared ones: a
 /// namespace's waiting probes queue here, behind its own probes only, so the shared queue never holds more than this
 /// many of any one namespace. A namespace's semaphore exists while some probe of it holds or waits for a slot.
+/// A dispatch is the systematic tests' scheduler (see <see cref="Slots"/>).
 /// </summary>
-internal sealed class NamespaceSlots(int perNamespace)
+internal sealed class NamespaceSlots(int perNamespace, Action<Action>? dispatch = null)
 {
     private readonly Lock gate = new();
-    private readonly Dictionary<string, (SemaphoreSlim Slots, int Users)> namespaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Slots Slots, int Users)> namespaces = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="work"/> holding one of the namespace's slots; when cancelled while waiting, does not run it.</summary>
     public async Task RunAsync(string ns, Func<Task> work, CancellationToken cancellationToken)
@@ -39,11 +40,11 @@ internal sealed class NamespaceSlots(int perNamespace)
         }
     }
 
-    private SemaphoreSlim Enter(string ns)
+    private Slots Enter(string ns)
     {
         lock (gate)
         {
-            var (own, users) = namespaces.TryGetValue(ns, out var found) ? found : (new SemaphoreSlim(perNamespace), 0);
+            var (own, users) = namespaces.TryGetValue(ns, out var found) ? found : (new Slots(perNamespace, dispatch), 0);
             namespaces[ns] = (own, users + 1);
             return own;
         }

@@ -10,8 +10,10 @@ namespace ServerPower.Providers.Resilience;
 /// <remarks>
 /// A slot is a promise of order, not a token: the action still takes a token from the account's bucket when it is
 /// sent, so the account never exceeds its rate. A server whose slot is due but finds no token waits only for the
-/// next token, keeping its place. Slots not used within <see cref="Expiry"/> of their time are dropped (the
-/// server was deleted or no longer needs the action), so the pacer holds at most one entry per waiting server.
+/// next token, keeping its place. A server told to send now also moves the next free slot an interval on, so two
+/// servers asking at one instant are never both told to go for one token. Slots not used within
+/// <see cref="Expiry"/> of their time are dropped (the server was deleted or no longer needs the action), so the
+/// pacer holds at most one entry per waiting server.
 /// One pacer per account key (see <see cref="AccountLimits"/>): a changed rate re-spaces the waiting servers' slots
 /// for the new rate at once, in the order they had (<see cref="Reconfigure"/>).
 /// </remarks>
@@ -30,6 +32,7 @@ internal sealed class ActionPacer
     private readonly Dictionary<string, long> slots = new(StringComparer.Ordinal);
     private readonly Queue<(string Key, long At)> order = new();
     private long cursor;
+    private (string Key, long Cursor)? lastGo;
 
     public ActionPacer(double requestsPerSecond, TimeProvider timeProvider)
     {
@@ -57,6 +60,7 @@ internal sealed class ActionPacer
             slots.Clear();
             order.Clear();
             cursor = now;
+            lastGo = null;
             foreach (var key in waiting)
             {
                 slots[key] = cursor;
@@ -88,16 +92,29 @@ internal sealed class ActionPacer
                 if (slot > now) return Span(slot - now);
                 if (untilToken > TimeSpan.Zero) return untilToken;
                 slots.Remove(key);
-                return null;
+                return Go(key, now);
             }
 
-            if (cursor <= now && untilToken <= TimeSpan.Zero) return null;
+            // The server told to go last may go again while no one has taken a slot since (its action was not sent).
+            var again = lastGo is { } go && go.Key == key && go.Cursor == cursor;
+            if ((cursor <= now || again) && untilToken <= TimeSpan.Zero) return Go(key, now);
             slot = Math.Max(now + Ticks(untilToken), cursor);
             cursor = slot + interval;
             slots[key] = slot;
             order.Enqueue((key, slot));
             return Span(Math.Max(1, slot - now));
         }
+    }
+
+    /// <summary>
+    /// Send now, and the next server waits a slot: the token is taken later, when the action is sent, so two servers
+    /// told to go at once could find one token, and the one refused would lose its place (systematic seed 1238).
+    /// </summary>
+    private TimeSpan? Go(string key, long now)
+    {
+        cursor = Math.Max(cursor, now + interval);
+        lastGo = (key, cursor);
+        return null;
     }
 
     private void Prune(long now)
