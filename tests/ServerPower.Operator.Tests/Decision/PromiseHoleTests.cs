@@ -90,7 +90,11 @@ public sealed class PromiseHoleTests
         var status = StopAcceptedBy("1");
         var r = Decide(Server(DesiredPowerState.Stopped, status, KillAfter10m), At(seen), T0.AddMinutes(30));
         Assert.Equal(expected, r.Action);
-        if (seen == PowerState.Running) Assert.Contains(r.Decision.Events, e => e.Reason == "StopNotInEffect");
+        if (seen != PowerState.Running) return;
+        var notInEffect = Assert.Single(r.Decision.Events, e => e.Reason == "StopNotInEffect");
+        Assert.True(notInEffect.Warning);
+        Assert.StartsWith("the server is Running after the Stop accepted at", notInEffect.Message, StringComparison.Ordinal);
+        Assert.EndsWith("sending a new graceful stop", notInEffect.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -191,9 +195,12 @@ public sealed class PromiseHoleTests
         var input = new DecisionInput(Server(DesiredPowerState.Stopped, annotations: Restart("r1")), Observed(PowerState.Running), T0, Settings, Conflict: conflict);
         var r = ServerPowerDecider.Decide(input);
         Assert.Null(r.Action);
-        Assert.Equal((Reasons.ServerConflict, conflict), (Synced(r.Status)!.Reason, Synced(r.Status)!.Message));
-        Assert.Equal(Reasons.ServerConflict, Ready(r.Status).Reason);
+        Assert.Equal(("False", Reasons.ServerConflict, conflict), (Synced(r.Status)!.Status, Synced(r.Status)!.Reason, Synced(r.Status)!.Message));
+        Assert.Equal(("False", Reasons.ServerConflict), (Ready(r.Status).Status, Ready(r.Status).Reason));
+        Assert.Equal($"{conflict}; this one sends nothing while that one exists", Ready(r.Status).Message);
         Assert.Equal(OneShotPhase.Skipped, r.Status.Restart?.Phase);
+        Assert.Equal($"{conflict}: not executed", r.Status.Restart?.Message);
+        Assert.Contains(r.Events, e => e is { Warning: true, Reason: Reasons.ServerConflict } && e.Message == conflict);
         Assert.False(r.ReleaseFinalizer);
     }
 
@@ -206,5 +213,7 @@ public sealed class PromiseHoleTests
         var r = ServerPowerDecider.Decide(new DecisionInput(server, Observed(PowerState.Running), T0, Settings, Conflict: "owned by another"));
         Assert.Null(r.Action);
         Assert.True(r.ReleaseFinalizer);
+        Assert.Contains(r.Events, e => e is { Warning: false, Reason: EventReasons.FinalizerReleased }
+            && e.Message == "the server belongs to another ServerPower: it was not stopped before deletion");
     }
 }

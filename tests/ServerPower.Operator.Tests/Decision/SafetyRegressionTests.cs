@@ -256,7 +256,12 @@ public sealed class SafetyRegressionTests
         Assert.Equal((ConditionStatus.False, Reasons.InvalidSpec), (Synced(r.Status)?.Status, Synced(r.Status)?.Reason));
         Assert.Contains(synced, Synced(r.Status)!.Message, StringComparison.Ordinal);
         Assert.Contains(r.Events, e => e.Warning && e.Reason == Reasons.InvalidSpec);
-        if (!deleting) Assert.Equal(Reasons.InvalidSpec, Ready(r.Status).Reason);
+        if (!deleting) Assert.Equal(("False", Reasons.InvalidSpec), (Ready(r.Status).Status, Ready(r.Status).Reason));
+        if (which == "gracePeriod" && !deleting)
+        {
+            Assert.DoesNotContain("deletion", Synced(r.Status)!.Message, StringComparison.Ordinal);
+            Assert.EndsWith("nothing is sent until spec.stop.gracePeriod is fixed", Ready(r.Status).Message, StringComparison.Ordinal);
+        }
     }
 
     private static ServerPowerResource Deleting(ServerPowerResource server)
