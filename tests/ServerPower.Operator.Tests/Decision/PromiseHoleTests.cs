@@ -201,7 +201,21 @@ public sealed class PromiseHoleTests
         Assert.Equal(OneShotPhase.Skipped, r.Status.Restart?.Phase);
         Assert.Equal($"{conflict}: not executed", r.Status.Restart?.Message);
         Assert.Contains(r.Events, e => e is { Warning: true, Reason: Reasons.ServerConflict } && e.Message == conflict);
+        Assert.Contains(r.Events, e => e is { Warning: false, Reason: "RestartSkipped" } && e.Message == $"Restart token \"r1\": {conflict}: not executed");
         Assert.False(r.ReleaseFinalizer);
+    }
+
+    [Fact]
+    public void Under_another_owner_a_token_handled_before_keeps_its_record_and_an_invalid_one_is_not_settled_as_skipped()
+    {
+        var conflict = "owned by another";
+        var done = new OneShotStatus { Token = "r1", Phase = OneShotPhase.Done, Message = "restarted" };
+        var annotations = new Dictionary<string, string> { [Annotations.Restart] = "r1", [Annotations.Rebuild] = "not valid!" };
+        var server = Server(DesiredPowerState.Running, new ServerPowerStatus { ObservedGeneration = 1, Restart = done }, annotations: annotations);
+        var r = ServerPowerDecider.Decide(new DecisionInput(server, Observed(PowerState.Running), T0, Settings, Conflict: conflict));
+        Assert.Equal(done, r.Status.Restart);
+        Assert.NotEqual(OneShotPhase.Skipped, r.Status.Rebuild?.Phase);
+        Assert.DoesNotContain(r.Events, e => e.Reason is "RestartSkipped" or "RebuildSkipped");
     }
 
     [Fact]
