@@ -140,20 +140,24 @@ public sealed class StopWarningReconcilerTests
         Assert.Equal([("1234", ActionType.Stop)], f.Provider.Sent);
     }
 
-    [Fact]
-    public async Task A_failed_warning_is_an_event_and_the_stop_goes_on_at_once()
+    [Theory]
+    [InlineData("console down", "console down")]
+    [InlineData("", "Unavailable")]
+    public async Task A_failed_warning_is_an_event_and_the_stop_goes_on_at_once(string answer, string recorded)
     {
         var f = new ReconcilerFixture(ProviderType.Wings, new ServerPower.Providers.Contract.ProviderCapabilities(true, true,
             new HashSet<ActionType> { ActionType.Start, ActionType.Stop }, HasConsole: true));
-        f.Provider.CommandAnswer = _ => new ServerPower.Providers.Contract.ProviderOutcome(ServerPower.Providers.Contract.OutcomeKind.Unavailable, "console down");
+        f.Provider.CommandAnswer = _ => new ServerPower.Providers.Contract.ProviderOutcome(ServerPower.Providers.Contract.OutcomeKind.Unavailable, answer);
         f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s => s.Spec = s.Spec with
         {
             Stop = new StopSpec { Warning = new StopWarningSpec { Before = "5m", Command = "say bye" } },
         });
 
         await f.ReconcileAsync();
-        Assert.Contains(f.Events, e => e.Reason == EventReasons.StopWarningFailed && e.Warning);
+        Assert.Contains(f.Events, e => e.Reason == EventReasons.StopWarningFailed && e.Warning
+            && e.Message == $"the stop warning failed (Unavailable: {recorded}); stopping at once");
         Assert.True(f.Server.Status!.StopWarning!.Failed);
+        Assert.Equal(recorded, f.Server.Status.StopWarning.Message);
 
         await f.ReconcileAsync();
         Assert.Equal([("1234", ActionType.Stop)], f.Provider.Sent);
