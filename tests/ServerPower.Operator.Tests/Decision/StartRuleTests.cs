@@ -22,6 +22,18 @@ public sealed class StartRuleTests
         new("At the end of the start window a restart seen Running all along is settled",
             () => Checked(Decide(Server(status: new ServerPowerStatus { ObservedGeneration = 1, PowerState = PowerState.Running, LastAction = Accepted(ActionType.Restart, T0 - Settings.StartEffectTimeout, "t1") }), Observed(PowerState.Running))),
             r => Assert.Equal(T0, r.Status.LastAction?.SettledTime)),
+        // The boundaries of Settles: a restart seen in the declared state twice, the second time a full poll window
+        // (MaxPoll) after it, is its effect; with nothing stored, only the start window (StartEffectTimeout) settles it.
+        .. from c in new (PowerState? Stored, TimeSpan Ago, bool Settled)[]
+           {
+               (PowerState.Running, Settings.MaxPoll, true),
+               (PowerState.Running, Settings.MaxPoll - TimeSpan.FromSeconds(1), false),
+               (null, Settings.StartEffectTimeout, true),
+               (null, Settings.StartEffectTimeout - TimeSpan.FromSeconds(1), false),
+           }
+           select new Row<ServerPowerDecisionResult>($"A restart seen Running is settled at its window's end, not before: stored {c.Stored?.ToString() ?? "nothing"}, {c.Ago.TotalSeconds}s after it",
+               () => Checked(Decide(Server(status: new ServerPowerStatus { ObservedGeneration = 1, PowerState = c.Stored, LastAction = Accepted(ActionType.Restart, T0 - c.Ago, "t1") }), Observed(PowerState.Running))),
+               r => Assert.Equal(c.Settled ? T0 : null, r.Status.LastAction?.SettledTime)),
         .. from poll in new (int SecondsAgo, int Seconds)[] { (3, 2), (60, 20), (240, 30) }
            select new Row<ServerPowerDecisionResult>($"While a start is awaited polls back off with its age within the bounds: {poll.SecondsAgo}s after the start, every {poll.Seconds}s",
                () => Checked(Decide(Server(status: new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Start, T0.AddSeconds(-poll.SecondsAgo)) }), Observed(PowerState.Starting))),
