@@ -1,0 +1,79 @@
+using CsCheck;
+using k8s.Models;
+using ServerPower.Api.Resources;
+using ServerPower.Operator.Reconciliation;
+using ServerPower.Operator.Tests.Probing;
+using ServerPower.Runtime;
+
+namespace ServerPower.Operator.Tests.Reconciliation;
+
+/// <summary>
+/// <see cref="NamespaceQuota"/> against a model: after any sequence of creations, relists and deletions across two
+/// namespaces, the served ServerPowers of a namespace are its <c>limit</c> oldest (creationTimestamp, then name), every
+/// other one is told how many its namespace holds, and exactly the objects whose standing another object's change
+/// altered are enqueued (the changed object's own event reconciles it).
+/// </summary>
+public sealed class NamespaceQuotaProperties
+{
+    private static readonly DateTime T0 = new(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly string[] Namespaces = ["t1", "t2"];
+    private static readonly string[] Names = ["a", "b", "c", "d", "e"];
+
+    /// <summary>Create (or relist, which sees the same creationTimestamp) or delete one object.</summary>
+    private sealed record Op(bool Delete, string Ns, string Name, int Minute);
+
+    private static readonly Gen<Op> AnyOp = Gen.Select(Gen.Int[0, 3], Gen.OneOf(Namespaces), Gen.OneOf(Names), Gen.Int[0, 3],
+        (kind, ns, name, minute) => new Op(kind == 0, ns, name, minute));
+
+    [Fact]
+    public void The_oldest_are_served_and_exactly_those_whose_standing_changed_are_enqueued()
+    {
+        Gen.Select(Gen.Int[0, 3], AnyOp.Array[1, 30]).Sample((limit, ops) =>
+        {
+            var enqueued = new List<ObjectKey>();
+            var quota = new NamespaceQuota(limit, new CallbackServerQueue(enqueued.Add));
+            var model = new Dictionary<ObjectKey, int>();
+            foreach (var op in ops)
+            {
+                var key = new ObjectKey(op.Ns, op.Name);
+                var before = Standing(model, limit);
+                enqueued.Clear();
+                if (op.Delete)
+                {
+                    if (!model.Remove(key, out var minute)) continue;
+                    quota.OnDelete(Server(key, minute));
+                }
+                else
+                {
+                    // creationTimestamp never changes while the object exists; a relist sees it again.
+                    var existed = model.TryGetValue(key, out var known);
+                    var minute = existed ? known : op.Minute;
+                    model[key] = minute;
+                    quota.OnAdd(Server(key, minute), relist: existed);
+                }
+                var after = Standing(model, limit);
+                foreach (var (k, expected) in after)
+                    Assert.True(expected == quota.Exceeded(k), $"limit {limit}, after {op}: {k} expected {expected?.ToString() ?? "served"}, got {quota.Exceeded(k)?.ToString() ?? "served"}");
+                var changed = after.Keys.Where(k => k != key && before.TryGetValue(k, out var was) && (was is null) != (after[k] is null)).OrderBy(k => k.ToString()).ToList();
+                Assert.True(changed.SequenceEqual(enqueued.OrderBy(k => k.ToString())), $"limit {limit}, after {op}: standing changed for [{string.Join(", ", changed)}], enqueued [{string.Join(", ", enqueued)}]");
+            }
+        }, iter: Iterations());
+    }
+
+    /// <summary>The model: per key, null when served, else how many its namespace holds.</summary>
+    private static Dictionary<ObjectKey, int?> Standing(Dictionary<ObjectKey, int> model, int limit) =>
+        model.GroupBy(p => p.Key.Namespace).SelectMany(g =>
+        {
+            var ordered = g.OrderBy(p => p.Value).ThenBy(p => p.Key.Name, StringComparer.Ordinal).ToList();
+            return ordered.Select((p, rank) => (p.Key, limit > 0 && rank >= limit ? ordered.Count : (int?)null));
+        }).ToDictionary(p => p.Key, p => p.Item2);
+
+    private static ServerPowerResource Server(ObjectKey key, int minute) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = key.Name, NamespaceProperty = key.Namespace, CreationTimestamp = T0.AddMinutes(minute), Generation = 1 },
+        Spec = new ServerPowerSpec { ProviderRef = new LocalObjectReference { Name = "main" }, ServerId = "1", State = DesiredPowerState.Running },
+    };
+
+    private static long Iterations() =>
+        long.TryParse(Environment.GetEnvironmentVariable("PROPERTY_ITERATIONS"), out var n) ? n : 2_000;
+}
