@@ -72,6 +72,7 @@ public sealed class NamespaceLimitTests
         var gate = new NamespaceLimitGate(f.Reconciler, quota, f.Kube, f, f.Time, ReadinessProbesOff.Instance);
 
         Assert.Equal(ReconcileResult.Done, await gate.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None));
+        Assert.Equal([(true, Reasons.NamespaceLimitExceeded)], f.Events.Select(e => (e.Warning, e.Reason))); // at the first pass
         await gate.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
 
         foreach (var type in new[] { ConditionTypes.Ready, ConditionTypes.Synced })
@@ -89,5 +90,32 @@ public sealed class NamespaceLimitTests
         await gate.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
         Assert.Equal([("1234", ActionType.Start)], f.Provider.Sent);
         Assert.NotEqual(Reasons.NamespaceLimitExceeded, f.Condition(ConditionTypes.Synced)?.Reason);
+    }
+
+    [Fact]
+    public async Task A_server_beyond_the_limit_keeps_what_its_status_recorded_and_its_deletion_goes_on()
+    {
+        var f = new ReconcilerFixture();
+        var quota = new NamespaceQuota(1, CallbackServerQueue.None);
+        f.Kube.Put(Server(ReconcilerFixture.Ns, "older", 0));
+        quota.OnAdd(Server(ReconcilerFixture.Ns, "older", 0), relist: true);
+        f.AddServer(DesiredPowerState.Running, PowerState.Running, s =>
+        {
+            s.Metadata.CreationTimestamp = T0.AddMinutes(5);
+            s.Status = new ServerPowerStatus { PowerState = PowerState.Running, ProviderState = "running" };
+        });
+        quota.OnAdd(f.Server, relist: true);
+        var gate = new NamespaceLimitGate(f.Reconciler, quota, f.Kube, f, f.Time, ReadinessProbesOff.Instance);
+
+        await gate.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
+        Assert.Equal((PowerState.Running, "running"), (f.Server.Status?.PowerState, f.Server.Status?.ProviderState));
+
+        f.Edit(s =>
+        {
+            s.Metadata.Finalizers = [Annotations.StopFinalizer];
+            s.Metadata.DeletionTimestamp = f.Time.GetUtcNow().UtcDateTime;
+        });
+        await gate.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
+        Assert.False(f.Kube.HasServer(ReconcilerFixture.Ns, ReconcilerFixture.Key.Name)); // the reconciler let it go (Orphan)
     }
 }
