@@ -105,6 +105,33 @@ public sealed class AutoStopReconcilerTests
         Assert.Equal(writes, f.Kube.Writes.Count);
         Assert.Equal(3, f.Server.Status!.AutoStop!.Players);
     }
+
+    [Fact]
+    public async Task A_ServerPower_gone_from_the_API_is_forgotten_by_the_activity_monitor()
+    {
+        var f = new ReconcilerFixture();
+        var monitor = new ForgettingMonitor();
+        var reconciler = f.ReconcilerWith(activity: monitor);
+        await reconciler.ReconcileAsync(new ObjectKey(ReconcilerFixture.Ns, "gone"), CancellationToken.None);
+        Assert.Equal([new ObjectKey(ReconcilerFixture.Ns, "gone")], monitor.Forgotten);
+    }
+
+    /// <summary>The monitor switched off, recording which servers it was told to forget.</summary>
+    private sealed class ForgettingMonitor : IActivityMonitor
+    {
+        public List<ObjectKey> Forgotten { get; } = [];
+
+        public string? Check(WatchSpec spec) => ActivityMonitorOff.Instance.Check(spec);
+
+        public void Ensure(ObjectKey key, WatchSpec spec) => ActivityMonitorOff.Instance.Ensure(key, spec);
+
+        public void Forget(ObjectKey key) => Forgotten.Add(key);
+
+        public ActivityState? Observe(ObjectKey key) => ActivityMonitorOff.Instance.Observe(key);
+
+        public Task<ActivityRead> ReadNowAsync(ObjectKey key, CancellationToken cancellationToken) =>
+            ActivityMonitorOff.Instance.ReadNowAsync(key, cancellationToken);
+    }
 }
 
 /// <summary>The reconciler sends spec.stop.warning once, records it first, and stops after warning.before.</summary>
