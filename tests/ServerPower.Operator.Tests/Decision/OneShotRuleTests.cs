@@ -66,6 +66,16 @@ public sealed class OneShotRuleTests
                 Assert.Equal(OneShotPhase.Failed, d.Status.Restart?.Phase);
                 Assert.Contains("suspended", d.Status.Restart?.Message, StringComparison.Ordinal);
                 Assert.Equal([(true, "RestartFailed")], EventsOf(d));
+                Assert.NotEqual(Reasons.InvalidSpec, Synced(d.Status)?.Reason); // the server, not the spec, keeps it from being sent
+            }),
+        new("A Wenium rebuild without spec.rebuild.osId fails, names the field and calls the spec invalid",
+            () => Checked(Decide(Server(annotations: Rebuild("b1")), Observed(PowerState.Running))).Decision,
+            d =>
+            {
+                Assert.Null(d.Action);
+                Assert.Equal((OneShotPhase.Failed, "spec.rebuild.osId is required for a Wenium rebuild; nothing was sent"), (d.Status.Rebuild?.Phase, d.Status.Rebuild?.Message));
+                Assert.Equal(("False", Reasons.InvalidSpec, "spec.rebuild.osId is required for a Wenium rebuild; nothing was sent"),
+                    (Synced(d.Status)?.Status, Synced(d.Status)?.Reason, Synced(d.Status)?.Message));
             }),
         new("A one-shot the provider does not support fails without calling the spec invalid",
             () => Checked(Decide(Server(annotations: Rebuild("b1")), Observed(PowerState.Running, NoRebuild))).Decision,
