@@ -191,8 +191,9 @@ public sealed class AutoStopRuleTests
                     ObservedGeneration = 1, AutoStop = new AutoStopStatus { StartedAt = T0.AddHours(-1) }, LastAction = Accepted(ActionType.Restart, T0.AddHours(-2)),
                 }), Observed(PowerState.Running)),
             r => Assert.Equal(T0.AddHours(-1), r.Status.AutoStop!.StartedAt)),
-        new("A deadline nearer than MinPoll is polled for at MinPoll",
-            () => Run(AutoServer(new AutoStopStatus { StartedAt = T0.AddHours(-12).AddSeconds(1) }), PowerState.Running, Busy3),
+        // maxRuntime ends in 1 s, idleAfter in 1 m.
+        new("A deadline nearer than MinPoll is polled for at MinPoll, even with a later one ahead",
+            () => Run(AutoServer(new AutoStopStatus { StartedAt = T0.AddHours(-12).AddSeconds(1) }), PowerState.Running, IdleSince(T0.AddMinutes(-29))),
             r =>
             {
                 Assert.Null(r.Action);
