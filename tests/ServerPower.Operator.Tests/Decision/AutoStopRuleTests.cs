@@ -289,6 +289,15 @@ public sealed class AutoStopRuleTests
                 Assert.Equal((OneShotPhase.Skipped, "the server was not auto-stopped: nothing to wake"), (r.Status.Wake!.Phase, r.Status.Wake.Message));
                 Assert.Contains((false, EventReasons.WakeSkipped, "wake token \"w1\": the server was not auto-stopped: nothing to wake"), EventMessagesOf(r));
             }),
+        // Deletion does not wake: the token is recorded as handled, not as having woken the server.
+        new("A wake token for an auto-stopped server being deleted wakes nothing",
+            () => Run(Deleting(AutoServer(AutoStopped, new() { [Annotations.Wake] = "w1" })), PowerState.Stopped, null),
+            r =>
+            {
+                Assert.NotEqual(ActionType.Start, r.Action);
+                Assert.Equal(("w1", OneShotPhase.Skipped), (r.Status.Wake!.Token, r.Status.Wake.Phase));
+                Assert.Contains((false, EventReasons.WakeSkipped), EventsOf(r.Decision));
+            }),
         new("A wake token handled before is not handled again",
             () =>
             {
