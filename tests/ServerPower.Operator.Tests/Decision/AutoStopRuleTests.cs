@@ -35,6 +35,24 @@ public sealed class AutoStopRuleTests
         return server;
     }
 
+    private static ServerPowerResource MaxRuntimeOnly(AutoStopStatus? autoStop, DesiredPowerState state = DesiredPowerState.Running) =>
+        Server(state, new ServerPowerStatus { ObservedGeneration = 1, AutoStop = autoStop }, s => s with { AutoStop = new AutoStopSpec { MaxRuntime = "12h" } });
+
+    private static ServerPowerDecisionResult RunOn(ServerPowerResource server, ProviderView view, AutoStopView? autoStop = null)
+    {
+        var input = new DecisionInput(server, view, T0, Settings, AutoStop: autoStop);
+        return Checked(new ServerPowerDecisionResult(input, ServerPowerDecider.Decide(input)));
+    }
+
+    private static ServerPowerResource Observing(ServerPowerResource server)
+    {
+        server.Spec = server.Spec with { ManagementPolicy = ManagementPolicy.Observe };
+        return server;
+    }
+
+    private const string WakeHint = "it stays stopped until woken: kubectl power wake mc (or a new power.serverops.io/wake annotation token), "
+        + "a spec change, an override Running, or the schedule's next Running window";
+
     private static ActivityState IdleSince(DateTimeOffset since) => new(0, ActivityRead.Count(0, "0 players"), T0, null, since);
 
     private static ServerPowerDecisionResult Run(ServerPowerResource server, PowerState power, ActivityState? activity, ActivityRead? confirmation = null, Intent? intent = null)
@@ -60,6 +78,8 @@ public sealed class AutoStopRuleTests
                 Assert.Equal((T0, AutoStopReason.Idle), (r.Status.AutoStop!.StoppedAt, r.Status.AutoStop.Reason));
                 Assert.Equal(TargetPowerState.Stopped, r.Status.DesiredState);
                 Assert.Contains((false, Reasons.AutoStopped), EventsOf(r.Decision));
+                Assert.Equal(("False", Reasons.ActionPending,
+                    "sending Stop: auto-stop (Idle): every read since 2026-11-22T09:30:00Z saw 0 players, spec.autoStop.idleAfter is 30m"), ReadyMessageOf(r.Status));
             }),
         .. from players in new int?[] { 1, null }
            select new Row<ServerPowerDecisionResult>($"A confirmation read that is not a successful 0 cancels the idle stop: {(players is null ? "no answer" : $"{players} player")}",
@@ -72,7 +92,8 @@ public sealed class AutoStopRuleTests
                {
                    Assert.Null(r.Action);
                    Assert.Null(r.Status.AutoStop!.StoppedAt);
-                   Assert.Contains((false, EventReasons.IdleStopCancelled), EventsOf(r.Decision));
+                   var saw = players is null ? "an unknown count (TimedOut: no answer)" : "1 players";
+                   Assert.Equal([(false, EventReasons.IdleStopCancelled, $"an idle stop was due, but the read right before it saw {saw}: not stopped")], EventMessagesOf(r));
                }),
         new("Before idleAfter has passed nothing is sent and the server comes back at the deadline",
             () => Run(AutoServer(StartedLongAgo), PowerState.Running, IdleSince(T0.AddMinutes(-29))),
@@ -101,6 +122,100 @@ public sealed class AutoStopRuleTests
             {
                 Assert.Equal(new PlannedAction(ActionType.Stop, null, AutoStopReason.MaxRuntime), r.Decision.Action);
                 Assert.Equal(AutoStopReason.MaxRuntime, r.Status.AutoStop!.Reason);
+                Assert.Contains((false, Reasons.AutoStopped,
+                    "auto-stop (MaxRuntime): it has run since 2026-11-21T22:00:00Z, spec.autoStop.maxRuntime is 12h; stopping the server"), EventMessagesOf(r));
+            }),
+        new("The idle stop is due at exactly startupGrace after the start",
+            () => Run(AutoServer(new AutoStopStatus { StartedAt = T0.AddMinutes(-30) }), PowerState.Running, IdleSince(T0.AddMinutes(-30))),
+            r => Assert.Equal(new PlannedAction(ActionType.Stop, null, AutoStopReason.Idle), r.Decision.Action)),
+        new("An activity endpoint the operator may not reach is Synced EndpointNotAllowed and stops nothing for idleness",
+            () => RunOn(AutoServer(StartedLongAgo), Observed(PowerState.Running),
+                new AutoStopView(IdleSince(T0.AddMinutes(-45)), NotAllowed: "mc.example.com is outside the allowed networks", Confirmation: ActivityRead.Count(0, "0 players"))),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Null(r.Status.AutoStop!.StoppedAt);
+                Assert.Equal(("False", Reasons.EndpointNotAllowed, "spec.autoStop.activity: mc.example.com is outside the allowed networks"), SyncedMessageOf(r.Status));
+            }),
+        new("With maxRuntime alone there is no activity endpoint to refuse",
+            () => RunOn(MaxRuntimeOnly(new AutoStopStatus { StartedAt = T0.AddHours(-1) }), Observed(PowerState.Running),
+                new AutoStopView(null, NotAllowed: "mc.example.com is outside the allowed networks")),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.NotEqual(Reasons.EndpointNotAllowed, Synced(r.Status)?.Reason);
+            }),
+        new("A provider that cannot stop is never auto-stopped",
+            () => RunOn(MaxRuntimeOnly(new AutoStopStatus { StartedAt = T0.AddHours(-13) }), Observed(PowerState.Running, NoStop)),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Null(r.Status.AutoStop!.StoppedAt);
+                Assert.NotEqual(TargetPowerState.Stopped, r.Status.DesiredState);
+            }),
+        new("A server declared Stopped is stopped as declared, not auto-stopped",
+            () => RunOn(MaxRuntimeOnly(new AutoStopStatus { StartedAt = T0.AddHours(-13) }, DesiredPowerState.Stopped), Observed(PowerState.Running)),
+            r =>
+            {
+                Assert.Equal(ActionType.Stop, r.Action);
+                Assert.Equal((null, null), (r.Status.AutoStop!.StoppedAt, r.Status.AutoStop.Reason));
+            }),
+        new("A server seen Starting is not auto-stopped: only a running one is",
+            () => RunOn(MaxRuntimeOnly(new AutoStopStatus { StartedAt = T0.AddHours(-13) }), Observed(PowerState.Starting)),
+            r =>
+            {
+                Assert.NotEqual(ActionType.Stop, r.Action);
+                Assert.Equal((T0.AddHours(-13), (DateTimeOffset?)null), (r.Status.AutoStop!.StartedAt, r.Status.AutoStop.StoppedAt));
+            }),
+        new("A provider that cannot report state is auto-stopped maxRuntime after its accepted start",
+            () => RunOn(Server(DesiredPowerState.Running, new ServerPowerStatus { ObservedGeneration = 1, LastAction = Accepted(ActionType.Start, T0.AddHours(-13)) },
+                s => s with { AutoStop = new AutoStopSpec { MaxRuntime = "12h" } }), Blind()),
+            r =>
+            {
+                Assert.Equal(new PlannedAction(ActionType.Stop, null, AutoStopReason.MaxRuntime), r.Decision.Action);
+                Assert.Equal((T0.AddHours(-13), T0), (r.Status.AutoStop!.StartedAt, r.Status.AutoStop.StoppedAt));
+            }),
+        new("An accepted restart after the start moves startedAt to the restart",
+            () => RunOn(WithStatus(MaxRuntimeOnly(null), new ServerPowerStatus
+                {
+                    ObservedGeneration = 1, AutoStop = new AutoStopStatus { StartedAt = T0.AddHours(-11) }, LastAction = Accepted(ActionType.Restart, T0.AddMinutes(-10)),
+                }), Observed(PowerState.Running)),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(T0.AddMinutes(-10), r.Status.AutoStop!.StartedAt);
+            }),
+        new("A restart accepted before the recorded start does not move startedAt",
+            () => RunOn(WithStatus(MaxRuntimeOnly(null), new ServerPowerStatus
+                {
+                    ObservedGeneration = 1, AutoStop = new AutoStopStatus { StartedAt = T0.AddHours(-1) }, LastAction = Accepted(ActionType.Restart, T0.AddHours(-2)),
+                }), Observed(PowerState.Running)),
+            r => Assert.Equal(T0.AddHours(-1), r.Status.AutoStop!.StartedAt)),
+        // maxRuntime ends in 1 s, idleAfter in 1 m.
+        new("A deadline nearer than MinPoll is polled for at MinPoll, even with a later one ahead",
+            () => Run(AutoServer(new AutoStopStatus { StartedAt = T0.AddHours(-12).AddSeconds(1) }), PowerState.Running, IdleSince(T0.AddMinutes(-29))),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(Settings.MinPoll, r.Decision.RequeueAfter);
+            }),
+        new("The nearest of the idle and maxRuntime deadlines is the one waited for",
+            () => Run(AutoServer(new AutoStopStatus { StartedAt = T0.AddHours(-12).AddMinutes(3) }), PowerState.Running, IdleSince(T0.AddMinutes(-29))),
+            r => Assert.Equal(TimeSpan.FromMinutes(1), r.Decision.RequeueAfter)),
+        new("A deadline already reached with Observe adds no poll: the plan is shown and the wait is the usual one",
+            () => Run(Observing(AutoServer(new AutoStopStatus { StartedAt = T0.AddHours(-12) })), PowerState.Running, Busy3),
+            r =>
+            {
+                Assert.Equal("Stop", r.Status.PlannedAction!.Action);
+                Assert.Equal(Settings.ResyncPeriod, r.Decision.RequeueAfter);
+            }),
+        new("A wait of its own shorter than the next deadline is kept",
+            () => RunOn(MaxRuntimeOnly(new AutoStopStatus { StartedAt = T0.AddHours(-12).AddMinutes(4) }), Observed(PowerState.Starting)),
+            r =>
+            {
+                var without = RunOn(Server(DesiredPowerState.Running), Observed(PowerState.Starting));
+                Assert.True(without.Decision.RequeueAfter < TimeSpan.FromMinutes(4), $"the wait without autoStop is {without.Decision.RequeueAfter}");
+                Assert.Equal(without.Decision.RequeueAfter, r.Decision.RequeueAfter);
             }),
         // An auto-stop is a stop like any other for spec.startAfter (found by the decision's generated histories): it
         // does not go while a server that lists this one is being stopped and still runs, and waits the stop-order
@@ -150,8 +265,7 @@ public sealed class AutoStopRuleTests
                 Assert.Equal(TargetPowerState.Stopped, r.Status.DesiredState);
                 var ready = Ready(r.Status);
                 Assert.Equal(("True", Reasons.AutoStopped), (ready.Status, ready.Reason));
-                Assert.Contains("auto-stopped at 2026-11-22T09:00:00Z", ready.Message, StringComparison.Ordinal);
-                Assert.Contains("kubectl power wake mc", ready.Message, StringComparison.Ordinal);
+                Assert.Equal($"auto-stopped at 2026-11-22T09:00:00Z: nobody played for spec.autoStop.idleAfter; {WakeHint}", ready.Message);
                 // Deciding again on its own output changes nothing: no write per pass.
                 var again = Run(WithStatus(AutoServer(AutoStopped), r.Status), PowerState.Stopped, null);
                 Assert.Equal(r.Status.AutoStop, again.Status.AutoStop);
@@ -165,15 +279,38 @@ public sealed class AutoStopRuleTests
             {
                 Assert.Equal(ActionType.Start, r.Action);
                 Assert.Null(r.Status.AutoStop!.StoppedAt);
-                Assert.Equal(("w1", OneShotPhase.Done), (r.Status.Wake!.Token, r.Status.Wake.Phase));
+                Assert.Equal(("w1", OneShotPhase.Done, "woke the auto-stopped server"), (r.Status.Wake!.Token, r.Status.Wake.Phase, r.Status.Wake.Message));
                 Assert.Contains((false, EventReasons.Woken), EventsOf(r.Decision));
             }),
         new("A wake token for a server not auto-stopped is skipped",
             () => Run(AutoServer(StartedLongAgo, new() { [Annotations.Wake] = "w1" }), PowerState.Running, null),
             r =>
             {
-                Assert.Equal(OneShotPhase.Skipped, r.Status.Wake!.Phase);
+                Assert.Equal((OneShotPhase.Skipped, "the server was not auto-stopped: nothing to wake"), (r.Status.Wake!.Phase, r.Status.Wake.Message));
+                Assert.Contains((false, EventReasons.WakeSkipped, "wake token \"w1\": the server was not auto-stopped: nothing to wake"), EventMessagesOf(r));
+            }),
+        // Deletion does not wake: the token is recorded as handled, not as having woken the server.
+        new("A wake token for an auto-stopped server being deleted wakes nothing",
+            () => Run(Deleting(AutoServer(AutoStopped, new() { [Annotations.Wake] = "w1" })), PowerState.Stopped, null),
+            r =>
+            {
+                Assert.NotEqual(ActionType.Start, r.Action);
+                Assert.Equal(("w1", OneShotPhase.Skipped), (r.Status.Wake!.Token, r.Status.Wake.Phase));
                 Assert.Contains((false, EventReasons.WakeSkipped), EventsOf(r.Decision));
+            }),
+        new("A wake token handled before is not handled again",
+            () =>
+            {
+                var server = AutoServer(AutoStopped, new() { [Annotations.Wake] = "w1" });
+                var wake = new OneShotStatus { Token = "w2", Phase = OneShotPhase.Done, Message = "woke the auto-stopped server", Handled = [new HandledToken { Token = "w2", Time = T0.AddHours(-2) }, new HandledToken { Token = "w1", Time = T0.AddHours(-3) }] };
+                return Run(WithStatus(server, server.Status! with { Wake = wake }), PowerState.Stopped, null);
+            },
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(T0.AddHours(-1), r.Status.AutoStop!.StoppedAt);
+                Assert.Equal("w2", r.Status.Wake!.Token);
+                Assert.Equal(("True", Reasons.AutoStopped), ReadyOf(r.Status));
             }),
         new("An invalid wake token is InvalidSpec and wakes nothing",
             () => Run(AutoServer(AutoStopped, new() { [Annotations.Wake] = "-bad-" }), PowerState.Stopped, null),
@@ -181,6 +318,7 @@ public sealed class AutoStopRuleTests
             {
                 Assert.Null(r.Action);
                 Assert.Equal(("False", Reasons.InvalidSpec), SyncedOf(r.Status));
+                Assert.Contains((true, Reasons.InvalidSpec), EventsOf(r.Decision));
             }),
         new("A new generation wakes it",
             () => Run(AutoServer(AutoStopped, generation: 2), PowerState.Stopped, null),
@@ -238,6 +376,18 @@ public sealed class AutoStopRuleTests
                 var third = Run(WithStatus(AutoServer(null), first.Status), PowerState.Running, emptied);
                 Assert.Equal((0, T0), (third.Status.AutoStop!.Players, third.Status.AutoStop.LastReadTime));
             }),
+        new("The last read and active times are the monitor's newest, and the stored ones while it has none",
+            () => Run(AutoServer(StartedLongAgo with { Players = 3, LastReadTime = T0.AddHours(-1), LastActiveTime = T0.AddHours(-1) }), PowerState.Running,
+                new ActivityState(5, ActivityRead.Count(5, "5 players"), T0, T0, null)),
+            active =>
+            {
+                Assert.Equal((5, T0, T0), (active.Status.AutoStop!.Players, active.Status.AutoStop.LastReadTime, active.Status.AutoStop.LastActiveTime));
+                var stored = StartedLongAgo with { Players = 3, LastReadTime = T0.AddHours(-1), LastActiveTime = T0.AddHours(-1) };
+                var emptied = Run(AutoServer(stored), PowerState.Running, IdleSince(T0));
+                Assert.Equal((0, T0.AddHours(-1)), (emptied.Status.AutoStop!.Players, emptied.Status.AutoStop.LastActiveTime));
+                var unread = Run(AutoServer(stored), PowerState.Running, null);
+                Assert.Equal(((int?)null, T0.AddHours(-1), T0.AddHours(-1)), (unread.Status.AutoStop!.Players, unread.Status.AutoStop.LastReadTime, unread.Status.AutoStop.LastActiveTime));
+            }),
         // Was BlindAutoStopRuleTests: a provider that cannot report state (HEO) says AutoStopped too.
         new("An auto-stopped blind server is Ready AutoStopped once its stop was accepted",
             () =>
@@ -254,6 +404,7 @@ public sealed class AutoStopRuleTests
             {
                 Assert.Null(r.Action);
                 Assert.Equal(("True", Reasons.AutoStopped), ReadyOf(r.Status));
+                Assert.StartsWith($"auto-stopped at 2026-11-22T09:55:00Z: it ran for spec.autoStop.maxRuntime; {WakeHint}", Ready(r.Status).Message, StringComparison.Ordinal);
             }),
     ]);
 

@@ -50,6 +50,32 @@ public sealed class AutoStopRulesTests
         Assert.Equal(message, invalid);
     }
 
+    public static TheoryData<string, ActivitySpec> AtTheBounds => new()
+    {
+        { "port 1", new() { Minecraft = new() { Host = "mc.example.com", Port = 1 } } },
+        { "port 65535", new() { A2s = new() { Host = "cs.example.com", Port = 65535 } } },
+        { "url of 2048 characters", new() { HttpGet = new() { Url = "https://x/" + new string('a', 2048 - "https://x/".Length), JsonPath = ".p" } } },
+        { "jsonPath of 256 characters", new() { HttpGet = new() { Url = "https://x/", JsonPath = new string('a', 256) } } },
+    };
+
+    [Theory, MemberData(nameof(AtTheBounds))]
+    public void Values_at_the_bounds_are_accepted(string _, ActivitySpec activity)
+    {
+        var (plan, invalid) = AutoStopRules.Read(With(new() { IdleAfter = "30m", Activity = activity }));
+
+        Assert.Null(invalid);
+        Assert.Equal(activity, plan!.Activity);
+    }
+
+    [Fact]
+    public void One_control_character_in_jsonPath_is_refused()
+    {
+        var (_, invalid) = AutoStopRules.Read(With(new() { IdleAfter = "30m", Activity = new() { HttpGet = new() { Url = "https://x/", JsonPath = ".players\u0007" } } }));
+
+        Assert.StartsWith("spec.autoStop.activity.httpGet.jsonPath ", invalid, StringComparison.Ordinal);
+        Assert.EndsWith(" must be 1 to 256 characters without control characters", invalid, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_password_in_a_refused_url_is_not_repeated()
     {

@@ -50,6 +50,28 @@ public sealed class StartAfterRuleTests
                 Assert.Null(r.Action);
                 Assert.Equal(("False", Reasons.WaitingForDependencies, "not stopped until web stopped (they list this server in spec.startAfter)"), ReadyMessageOf(r.Status));
             }),
+        // A dependent still declared Running holds a stop for the stop-order window (30 s here); what Ready and the event
+        // say is in the grammar of one dependent or several, and names them all.
+        .. from c in new (string[] Running, string Held, string Anyway)[]
+           {
+               (["web"],
+                   "not stopped yet: web lists this server in spec.startAfter and is still declared Running; if it is declared Stopped within 30s it stops first, otherwise this server stops then",
+                   "web lists this server in spec.startAfter and is still declared Running 30s after its stop; stopping it anyway"),
+               (["app", "web"],
+                   "not stopped yet: app, web list this server in spec.startAfter and are still declared Running; if they are declared Stopped within 30s they stop first, otherwise this server stops then",
+                   "app, web list this server in spec.startAfter and are still declared Running 30s after its stop; stopping it anyway"),
+           }
+           select new Row<ServerPowerDecisionResult>($"A stop held for dependents still declared Running says who, and stops anyway after the window: {string.Join(", ", c.Running)}",
+               () => DecideWith(Server(DesiredPowerState.Stopped), Observed(PowerState.Running), dependencies: new DependencyView([], [], RunningDependents: c.Running)),
+               held =>
+               {
+                   Assert.Null(held.Action);
+                   Assert.Equal(("False", Reasons.WaitingForDependencies, c.Held), ReadyMessageOf(held.Status));
+                   var later = DecideWith(Server(DesiredPowerState.Stopped, held.Status), Observed(PowerState.Running),
+                       dependencies: new DependencyView([], [], RunningDependents: c.Running), now: T0 + Settings.StopOrderWindow);
+                   Assert.Equal(ActionType.Stop, later.Action);
+                   Assert.Equal([(true, Reasons.WaitingForDependencies, c.Anyway)], EventMessagesOf(later));
+               }),
         // Deleted 105 s ago with a 2m grace period: 15 s are left, less than the longest poll (30 s).
         new("A deletion waiting for dependents comes back when the grace period ends",
             () => DecideWith(BeingDeleted(T0.AddSeconds(-105)), Observed(PowerState.Running), dependencies: new DependencyView([], ["app", "web"])),

@@ -16,6 +16,8 @@ public sealed class StopWarningDecisionTests
     private static ServerPowerResource Warned(DesiredPowerState state, ServerPowerStatus status, AutoStopSpec? autoStop = null) =>
         Server(state, status, s => s with { Stop = new StopSpec { Warning = new StopWarningSpec { Before = "5m", Command = "say bye" } }, AutoStop = autoStop });
 
+    private static (string, string, string) ReadyMessage(ServerPowerDecisionResult r) => (Ready(r.Status).Status, Ready(r.Status).Reason, Ready(r.Status).Message);
+
     private static ServerPowerDecisionResult Run(ServerPowerResource server, PowerState power, Providers.Contract.ProviderCapabilities caps, AutoStopView? view = null)
     {
         var input = new DecisionInput(server, Observed(power, caps), T0, Settings, AutoStop: view);
@@ -28,8 +30,9 @@ public sealed class StopWarningDecisionTests
         var r = Run(Warned(DesiredPowerState.Stopped, new ServerPowerStatus { ObservedGeneration = 1 }), PowerState.Running, Console);
         var warn = Assert.IsType<ServerPower.Operator.Decision.Decision.Warn>(r.Decision);
         Assert.Equal(("say bye", TimeSpan.FromMinutes(5)), (warn.Command, warn.Before));
-        Assert.Equal(T0, r.Status.StopWarning!.SentAt);
+        Assert.Equal((T0, "sending"), (r.Status.StopWarning!.SentAt, r.Status.StopWarning.Message));
         Assert.Contains((false, EventReasons.StopWarningSent), EventsOf(r.Decision));
+        Assert.Equal(("False", Reasons.ActionPending, "stop warning sent at 2026-11-22T10:00:00Z; stopping at 2026-11-22T10:05:01Z"), ReadyMessage(r));
     }
 
     [Fact]
@@ -39,6 +42,7 @@ public sealed class StopWarningDecisionTests
         var r = Run(Warned(DesiredPowerState.Stopped, status), PowerState.Running, Console);
         Assert.IsType<ServerPower.Operator.Decision.Decision.Wait>(r.Decision);
         Assert.Equal(TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(1), r.Decision.RequeueAfter);
+        Assert.Equal(("False", Reasons.ActionPending, "stop warning sent at 2026-11-22T09:58:00Z; stopping at 2026-11-22T10:03:01Z"), ReadyMessage(r));
     }
 
     [Fact]
@@ -48,6 +52,22 @@ public sealed class StopWarningDecisionTests
         var r = Run(Warned(DesiredPowerState.Stopped, status), PowerState.Running, Console);
         Assert.Null(r.Action);
         Assert.Contains("stopping at 2026-11-22T10:00:01Z", Ready(r.Status).Message, StringComparison.Ordinal);
+        // One second is left, less than MinPoll: it comes back at MinPoll.
+        Assert.Equal(Settings.MinPoll, r.Decision.RequeueAfter);
+    }
+
+    [Fact]
+    public void An_invalid_warning_is_InvalidSpec_and_the_server_is_stopped_without_one()
+    {
+        var server = Server(DesiredPowerState.Stopped, new ServerPowerStatus { ObservedGeneration = 1 },
+            s => s with { Stop = new StopSpec { Warning = new StopWarningSpec { Before = "soon", Command = "say bye" } } });
+        var r = Run(server, PowerState.Running, Console);
+        Assert.Equal(ActionType.Stop, r.Action);
+        Assert.Null(r.Status.StopWarning);
+        var (status, reason, message) = (Synced(r.Status)?.Status, Synced(r.Status)?.Reason, Synced(r.Status)?.Message);
+        Assert.Equal(("False", Reasons.InvalidSpec), (status, reason));
+        Assert.EndsWith("; the server is stopped without a warning", message, StringComparison.Ordinal);
+        Assert.Contains(r.Decision.Events, e => e.Warning && e.Reason == Reasons.InvalidSpec && message!.StartsWith(e.Message, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -120,6 +140,15 @@ public sealed class StopWarningDecisionTests
         var r = Run(Warned(DesiredPowerState.Running, status, AutoStop), PowerState.Running, Console, new AutoStopView(null));
         Assert.IsType<ServerPower.Operator.Decision.Decision.Warn>(r.Decision);
         Assert.Equal(AutoStopReason.MaxRuntime, r.Status.AutoStop!.Reason);
+    }
+
+    [Fact]
+    public void An_idle_auto_stopped_server_started_again_is_stopped_without_a_warning()
+    {
+        var status = new ServerPowerStatus { ObservedGeneration = 1, AutoStop = new AutoStopStatus { StoppedAt = T0.AddHours(-1), Reason = AutoStopReason.Idle } };
+        var r = Run(Warned(DesiredPowerState.Running, status, AutoStop), PowerState.Running, Console, new AutoStopView(null));
+        Assert.Equal(ActionType.Stop, r.Action);
+        Assert.Null(r.Status.StopWarning);
     }
 
     [Fact]
