@@ -23,6 +23,18 @@ public sealed class NamespaceLimitTests
         Spec = new ServerPowerSpec { ProviderRef = new LocalObjectReference { Name = "main" }, ServerId = "1234", State = DesiredPowerState.Running },
     };
 
+    /// <summary>The fixture's server declared Running behind an older one in a namespace that serves one, and the gate.</summary>
+    private static (ReconcilerFixture F, NamespaceQuota Quota, NamespaceLimitGate Gate) BehindOlder(PowerState observed, Action<ServerPowerResource> configure)
+    {
+        var f = new ReconcilerFixture();
+        var quota = new NamespaceQuota(1, CallbackServerQueue.None);
+        f.Kube.Put(Server(ReconcilerFixture.Ns, "older", 0));
+        quota.OnAdd(Server(ReconcilerFixture.Ns, "older", 0), relist: true);
+        f.AddServer(DesiredPowerState.Running, observed, configure);
+        quota.OnAdd(f.Server, relist: true);
+        return (f, quota, new NamespaceLimitGate(f.Reconciler, quota, f.Kube, f, f.Time, ReadinessProbesOff.Instance));
+    }
+
     [Fact]
     public void The_oldest_are_served_whatever_order_they_arrive_in_and_each_namespace_counts_alone()
     {
@@ -63,13 +75,7 @@ public sealed class NamespaceLimitTests
     [Fact]
     public async Task A_server_beyond_the_limit_is_told_so_once_and_never_reaches_its_provider()
     {
-        var f = new ReconcilerFixture();
-        var quota = new NamespaceQuota(1, CallbackServerQueue.None);
-        f.Kube.Put(Server(ReconcilerFixture.Ns, "older", 0));
-        quota.OnAdd(Server(ReconcilerFixture.Ns, "older", 0), relist: true);
-        f.AddServer(DesiredPowerState.Running, PowerState.Stopped, s => s.Metadata.CreationTimestamp = T0.AddMinutes(5));
-        quota.OnAdd(f.Server, relist: true);
-        var gate = new NamespaceLimitGate(f.Reconciler, quota, f.Kube, f, f.Time, ReadinessProbesOff.Instance);
+        var (f, quota, gate) = BehindOlder(PowerState.Stopped, s => s.Metadata.CreationTimestamp = T0.AddMinutes(5));
 
         Assert.Equal(ReconcileResult.Done, await gate.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None));
         Assert.Equal([(true, Reasons.NamespaceLimitExceeded)], f.Events.Select(e => (e.Warning, e.Reason))); // at the first pass
@@ -95,17 +101,11 @@ public sealed class NamespaceLimitTests
     [Fact]
     public async Task A_server_beyond_the_limit_keeps_what_its_status_recorded_and_its_deletion_goes_on()
     {
-        var f = new ReconcilerFixture();
-        var quota = new NamespaceQuota(1, CallbackServerQueue.None);
-        f.Kube.Put(Server(ReconcilerFixture.Ns, "older", 0));
-        quota.OnAdd(Server(ReconcilerFixture.Ns, "older", 0), relist: true);
-        f.AddServer(DesiredPowerState.Running, PowerState.Running, s =>
+        var (f, _, gate) = BehindOlder(PowerState.Running, s =>
         {
             s.Metadata.CreationTimestamp = T0.AddMinutes(5);
             s.Status = new ServerPowerStatus { PowerState = PowerState.Running, ProviderState = "running" };
         });
-        quota.OnAdd(f.Server, relist: true);
-        var gate = new NamespaceLimitGate(f.Reconciler, quota, f.Kube, f, f.Time, ReadinessProbesOff.Instance);
 
         await gate.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
         Assert.Equal((PowerState.Running, "running"), (f.Server.Status?.PowerState, f.Server.Status?.ProviderState));
