@@ -44,6 +44,9 @@ public sealed record BenchmarkOptions
     /// </summary>
     public IReadOnlyList<string> OperatorEnv { get; init; } = [];
 
+    /// <summary>--trace-writes true: log the status sequences the servers go through while converging (StatusWriteTrace).</summary>
+    public bool TraceWrites { get; init; }
+
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchmarkOptions();
@@ -63,6 +66,7 @@ public sealed record BenchmarkOptions
                 "--latency-samples" => options with { LatencySamples = Int(value) },
                 "--deadline-minutes" => options with { Deadline = TimeSpan.FromMinutes(Int(value)) },
                 "--out" => options with { Out = value },
+                "--trace-writes" => options with { TraceWrites = bool.Parse(value) },
                 "--operator-env" => value.Contains('=', StringComparison.Ordinal) ? options with { OperatorEnv = [.. options.OperatorEnv, value] }
                     : throw new ArgumentException("--operator-env must be NAME=VALUE"),
                 "--connection" => value is "in-cluster" or "kubeconfig" ? options with { Connection = value }

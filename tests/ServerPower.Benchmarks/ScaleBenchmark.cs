@@ -57,7 +57,11 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         var mark = fleet.Bookmark();
         var tooMany = fleet.TooManyRequestsAnswered();
         var reconciles = await op.SumAsync(Reconciles, cancellationToken);
+        var conflicts = await op.SumAsync(Reconciles, cancellationToken, "result=\"conflict\"");
         log.WriteLine("patching all to Running");
+        await using var trace = options.TraceWrites
+            ? StatusWriteTrace.Start(http, $"/apis/{Group}/v1alpha1/namespaces/{Ns}/serverpowers", emulator.CurrentResourceVersion)
+            : null;
         clock.Restart();
         await Parallel.ForEachAsync(fleet.Servers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (s, ct) => await PatchStateAsync(http, s.Name, "Running", ct));
@@ -68,8 +72,10 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         var convergenceReads = Reads(emulator);
         var convergenceTooMany = fleet.TooManyRequestsAnswered() - tooMany;
         var convergenceReconciles = await op.SumAsync(Reconciles, cancellationToken) - reconciles;
+        var convergenceConflicts = await op.SumAsync(Reconciles, cancellationToken, "result=\"conflict\"") - conflicts;
         var repeated = fleet.ServersWithRepeatedActions(mark);
-        log.WriteLine($"converged after {convergence:0.0}s: {convergenceCalls}, {convergenceWrites}, {convergenceReads.All} reads, {convergenceReconciles} reconciles");
+        log.WriteLine($"converged after {convergence:0.0}s: {convergenceCalls}, {convergenceWrites}, {convergenceReads.All} reads, {convergenceReconciles} reconciles ({convergenceConflicts} ended in a conflict)");
+        if (trace is not null) log.WriteLine(await trace.ReportAsync());
 
         ResetApiCounts(emulator);
         mark = fleet.Bookmark();

@@ -176,15 +176,24 @@ public static class ServerPowerDecider
 
         if (outcome.IsAccepted)
         {
-            d.Synced(true, Reasons.ReconcileSucceeded, $"{action.Type} accepted by {provider.Type}");
             d.Event(false, EventReasons.Accepted(action.Type), $"{action.Type} accepted by {provider.Type}: {message}");
-            if (d.Blind && action.Type is ActionType.Start or ActionType.Stop)
+            if (d.Blind)
             {
-                d.Status = d.Status with { PowerState = PowerState.Unknown, ProviderState = "requested" };
-                ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, d.Status.LastAction!));
-                return d.Deleting && action.Type == ActionType.Stop ? d.Release() : d.Wait(provider.ReassertInterval ?? input.Settings.ResyncPeriod);
+                d.Synced(true, Reasons.ReconcileSucceeded, $"{action.Type} accepted by {provider.Type}");
+                if (action.Type is ActionType.Start or ActionType.Stop)
+                {
+                    d.Status = d.Status with { PowerState = PowerState.Unknown, ProviderState = "requested" };
+                    ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, d.Status.LastAction!));
+                    return d.Deleting && action.Type == ActionType.Stop ? d.Release() : d.Wait(provider.ReassertInterval ?? input.Settings.ResyncPeriod);
+                }
+                d.Ready(false, Reasons.ActionPending, $"{action.Type} accepted; waiting for the provider to report the result");
             }
-            d.Ready(false, Reasons.ActionPending, $"{action.Type} accepted; waiting for the provider to report the result");
+            else
+            {
+                // Worded as the next pass words it while the provider has not moved yet, so that pass writes nothing.
+                d.Synced(true, Reasons.ReconcileSucceeded, StateRead(provider));
+                AwaitedReady(d, d.Status.LastAction!, d.Status.PowerState);
+            }
             return d.Wait(input.Settings.MinPoll);
         }
 
@@ -351,7 +360,7 @@ public static class ServerPowerDecider
         var settings = d.Input.Settings;
         var desired = d.DesiredPower;
         var last = d.Status.LastAction;
-        d.Synced(true, Reasons.ReconcileSucceeded, $"state read from {provider.Type}");
+        d.Synced(true, Reasons.ReconcileSucceeded, StateRead(provider));
         if (observed.Power == desired)
         {
             // An Uncertain action settles too: its answer may still be recorded later (by an old leader that thawed), and
@@ -402,6 +411,25 @@ public static class ServerPowerDecider
         || d.Input.Server.Status?.PowerState == desired && d.Input.Now - last.RequestTime >= d.Input.Settings.MaxPoll
         || d.Input.Now - last.RequestTime >= d.Input.Settings.StartEffectTimeout;
 
+    private static string StateRead(ProviderView.Resolved provider) => $"state read from {provider.Type}";
+
+    private static string AwaitedStart(LastAction last) =>
+        $"{last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (starting)";
+
+    /// <summary>
+    /// Ready while an accepted action's effect is awaited (<paramref name="observed"/>: what the provider reports). The
+    /// answer to the action writes it too, so the pass after the answer rewrites nothing while the provider has not moved
+    /// (at 10,000 servers that rewording was a fourth status write per converging server).
+    /// </summary>
+    private static void AwaitedReady(Draft d, LastAction last, PowerState? observed)
+    {
+        if (last.Type is ActionType.Stop or ActionType.Kill)
+            d.Ready(false, observed == PowerState.Stopping ? Reasons.Stopping : Reasons.ActionPending, d.WithDeletionHint(
+                $"{last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (stopping, grace period {d.Grace.Shown})"));
+        else
+            d.Ready(false, Reasons.ActionPending, AwaitedStart(last));
+    }
+
     /// <summary>The last action is accepted, its effect not yet seen, and it is one of <paramref name="types"/>.</summary>
     private static bool Awaited(LastAction? last, params ActionType[] types) =>
         last is { Result: ActionResult.Accepted, SettledTime: null } && types.Contains(last.Type);
@@ -419,7 +447,7 @@ public static class ServerPowerDecider
                 PowerState.Starting => (Reasons.Starting, "the server is starting"),
                 PowerState.Stopping => (Reasons.Stopping, "the server is stopping; it is started once it has stopped"),
                 PowerState.Busy => (Reasons.ActionPending, $"the provider reports {observed.RawState}; waiting"),
-                _ => (Reasons.ActionPending, $"{last!.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (starting)"),
+                _ => (Reasons.ActionPending, AwaitedStart(last!)),
             };
             d.Ready(false, reason, text);
             return d.Wait(Poll(d));
@@ -448,9 +476,7 @@ public static class ServerPowerDecider
         var awaited = Awaited(last, ActionType.Stop, ActionType.Kill);
         if (awaited && !StopGrace.Outlived(last!.RequestTime, d.Input.Now, grace))
         {
-            var stopping = observed.Power == PowerState.Stopping;
-            d.Ready(false, stopping ? Reasons.Stopping : Reasons.ActionPending, d.WithDeletionHint(
-                $"{last.Type} accepted at {KubeTimeConverter.Format(last.RequestTime)}; waiting for the server (stopping, grace period {shown})"));
+            AwaitedReady(d, last, observed.Power);
             return d.Wait(Poll(d));
         }
         // Past the grace period only a server still Stopping is failing to finish the stop; one seen Running, Starting or
