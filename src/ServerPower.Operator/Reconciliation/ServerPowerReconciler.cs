@@ -84,6 +84,15 @@ public sealed class ServerPowerReconciler(
         }
 
         var (view, usable, conflict) = await ObserveAsync(server, cancellationToken);
+        if (ReadHeldBack(server, view) is { } due)
+        {
+            // The account's own spec.rateLimit had no token for the read (reads and actions share it): nothing was sent and
+            // nothing learnt, so the stored state stands and the server comes back when the token is due. Reported instead
+            // for a server never read, or a wait longer than the shortest poll. (At 10,000 servers, servers already Running
+            // flipped to Unknown and back while the others started: a status write and an event each time.)
+            logger.LogDebug("the read waits {WaitMs} ms for this account's rate limit", (long)due.TotalMilliseconds);
+            return ReconcileResult.After(due);
+        }
         var now = time.GetUtcNow();
         // The desired state in force: the override annotation, else the schedule (spec.state Scheduled), else spec.state.
         var schedule = EffectiveState.ScheduleName(server.Spec) is { } scheduleName
@@ -305,6 +314,12 @@ public sealed class ServerPowerReconciler(
         }
         return (new ProviderView.Resolved(provider.Type, provider.Capabilities, read, usable.ReassertInterval, Endpoint: endpoint), usable, null);
     }
+
+    private TimeSpan? ReadHeldBack(ServerPowerResource server, ProviderView view) =>
+        view is ProviderView.Resolved { Read.Outcome: { NotSent: true, OwnLimit: true, RetryAfter: { } due } }
+        && due <= settings.MinPoll && server.Status?.PowerState is not null
+            ? due
+            : null;
 
     /// <summary>
     /// After <paramref name="refused"/> was answered Unauthorized (its credentials already forgotten): the account as its
