@@ -27,7 +27,9 @@ public sealed class SimulationTests
     /// leader started a server auto-stopped meanwhile (every action is recorded first, checked against resourceVersion).
     /// Seed 480, once P3 measured the grace period from the moment the provider took the stop (not from the whole
     /// second status records): a kill came 19.6 s after a stop with a 20 s grace period, recorded at +27:18.000 but
-    /// taken at +27:18.594 (the grace period now counts from the end of the recorded second).
+    /// taken at +27:18.594 (the grace period now counts from the end of the recorded second). Seed 1735, db stopped
+    /// while mc, which lists it, was still stopping: mc's stop was accepted, then its read failed, and an accepted stop
+    /// with the state unknown counted as taken (it now counts once seen to take effect, or at a state-blind provider).
     /// </summary>
     [Theory]
     [InlineData(229, false)]
@@ -38,6 +40,7 @@ public sealed class SimulationTests
     [InlineData(1290, true)]
     [InlineData(288, true)]
     [InlineData(480, true)]
+    [InlineData(1735, true)]
     public void A_counterexample_found_by_the_search_stays_fixed(int seed, bool laterFeatures) =>
         Assert.Null(new SeedRun(seed, keepFullTrace: false, flows: laterFeatures ? null : FlowPlan.None).Run().Violation);
 

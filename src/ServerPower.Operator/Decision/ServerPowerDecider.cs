@@ -34,6 +34,9 @@ namespace ServerPower.Operator.Decision;
 /// </summary>
 public static class ServerPowerDecider
 {
+    /// <summary>status.providerState of a server whose provider cannot report state, once an action was accepted.</summary>
+    public const string BlindRequested = "requested";
+
     public static bool ShouldReadState(ServerPowerResource server, ProviderCapabilities capabilities) =>
         !server.Spec.Suspend && capabilities.CanReadState;
 
@@ -182,7 +185,7 @@ public static class ServerPowerDecider
                 d.Synced(true, Reasons.ReconcileSucceeded, $"{action.Type} accepted by {provider.Type}");
                 if (action.Type is ActionType.Start or ActionType.Stop)
                 {
-                    d.Status = d.Status with { PowerState = PowerState.Unknown, ProviderState = "requested" };
+                    d.Status = d.Status with { PowerState = PowerState.Unknown, ProviderState = BlindRequested };
                     ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, d.Status.LastAction!));
                     return d.Deleting && action.Type == ActionType.Stop ? d.Release() : d.Wait(provider.ReassertInterval ?? input.Settings.ResyncPeriod);
                 }
@@ -554,7 +557,7 @@ public static class ServerPowerDecider
         var reassertDue = provider.ReassertInterval is { } every && last is not null && d.Input.Now - last.RequestTime >= every;
         if (matches && last!.Result == ActionResult.Accepted && !reassertDue)
         {
-            d.Status = d.Status with { ProviderState = "requested" };
+            d.Status = d.Status with { ProviderState = BlindRequested };
             d.Synced(true, Reasons.ReconcileSucceeded, $"{last.Type} accepted by {provider.Type}");
             if (d.AutoStopped is { } stopped) ReadinessRules.Ready(d, Reasons.AutoStopped, $"{AutoStopHold.Message(d.Input.Server, stopped)} ({BlindMessage(provider.Type, last)})");
             else ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, last));

@@ -68,12 +68,19 @@ public static class DependencyResolver
 
     /// <summary>
     /// Never reconciled yet (no status: all objects are new when an application is first applied or the operator
-    /// starts), or its power state unread (a provider error, an account's 429) with no stop or kill accepted since: the
-    /// operator cannot tell whether it still runs. A state-blind server whose stop was accepted counts as stopped.
+    /// starts), or its power state unread (a provider error, an account's 429) and no stop known to have taken: the
+    /// operator cannot tell whether it still runs. A stop or kill counts as taken once it was seen to take effect
+    /// (settled) or, on a provider that cannot report state, once it was accepted. (An accepted stop not yet seen to
+    /// take effect used to count too: simulation seed 1735 stopped a dependency while its dependent, whose read then
+    /// failed, was still stopping.)
     /// </summary>
     private static bool StateUnknown(ServerPowerResource dependent) =>
         dependent.Status is not { } status
-        || (status.PowerState is null or PowerState.Unknown && status.LastAction is not { Type: ActionType.Stop or ActionType.Kill, Result: ActionResult.Accepted });
+        || (status.PowerState is null or PowerState.Unknown && !StopTaken(status));
+
+    private static bool StopTaken(ServerPowerStatus status) =>
+        status.LastAction is { Type: ActionType.Stop or ActionType.Kill, Result: ActionResult.Accepted } last
+        && (last.SettledTime is not null || status.ProviderState == ServerPowerDecider.BlindRequested);
 
     private static List<string> Names(IEnumerable<ServerPowerResource> servers) =>
         servers.Select(s => s.Metadata.Name ?? "").Order(StringComparer.Ordinal).ToList();

@@ -138,18 +138,25 @@ public sealed class DependencyResolverTests
     /// window, so a dependent whose state is never known does not hold the stop for ever.
     /// </summary>
     [Theory]
-    [InlineData("not reconciled yet, declared Running", DesiredPowerState.Running, false, null, true)]
-    [InlineData("not reconciled yet, declared Stopped", DesiredPowerState.Stopped, false, null, true)]
-    [InlineData("unread since a provider error, declared Stopped", DesiredPowerState.Stopped, true, null, true)]
-    [InlineData("unknown after its stop was accepted (a state-blind provider)", DesiredPowerState.Stopped, true, ActionType.Stop, false)]
-    [InlineData("unknown after its kill was accepted", DesiredPowerState.Stopped, true, ActionType.Kill, false)]
-    public void Dependents_whose_state_is_unknown_are_named_for_the_stop_order_window(string row, DesiredPowerState declared, bool hasStatus, ActionType? accepted, bool named)
+    [InlineData("not reconciled yet, declared Running", DesiredPowerState.Running, false, null, null, false, true)]
+    [InlineData("not reconciled yet, declared Stopped", DesiredPowerState.Stopped, false, null, null, false, true)]
+    [InlineData("unread since a provider error, declared Stopped", DesiredPowerState.Stopped, true, null, null, false, true)]
+    [InlineData("unknown after its stop was accepted at a state-blind provider", DesiredPowerState.Stopped, true, ActionType.Stop, "requested", false, false)]
+    [InlineData("unknown after its kill was accepted and seen to take effect", DesiredPowerState.Stopped, true, ActionType.Kill, null, true, false)]
+    [InlineData("unknown after its stop was seen to take effect", DesiredPowerState.Stopped, true, ActionType.Stop, null, true, false)]
+    // Simulation seed 1735: the dependent's stop was accepted, it was still stopping, then its read failed.
+    [InlineData("unread after its stop was accepted, before it was seen to take effect", DesiredPowerState.Stopped, true, ActionType.Stop, null, false, true)]
+    public void Dependents_whose_state_is_unknown_are_named_for_the_stop_order_window(string row, DesiredPowerState declared, bool hasStatus, ActionType? accepted,
+        string? providerState, bool settled, bool named)
     {
         var db = Server("db", desired: DesiredPowerState.Stopped);
         var app = Server("app", ["db"], desired: declared, power: PowerState.Unknown);
         app.Status = !hasStatus ? null : app.Status! with
         {
-            LastAction = accepted is { } type ? new LastAction { Type = type, RequestTime = T0, Result = ActionResult.Accepted } : null,
+            ProviderState = providerState,
+            LastAction = accepted is { } type
+                ? new LastAction { Type = type, RequestTime = T0, Result = ActionResult.Accepted, SettledTime = settled ? T0.AddSeconds(5) : null }
+                : null,
         };
         var view = DependencyResolver.Resolve(db, Graph(db, app))!;
         Assert.True((named ? new[] { "app" } : []).SequenceEqual(view.RunningDependents ?? []), $"{row}: [{string.Join(", ", view.RunningDependents ?? [])}]");
