@@ -75,7 +75,12 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         var convergenceConflicts = await op.SumAsync(Reconciles, cancellationToken, "result=\"conflict\"") - conflicts;
         var repeated = fleet.ServersWithRepeatedActions(mark);
         log.WriteLine($"converged after {convergence:0.0}s: {convergenceCalls}, {convergenceWrites}, {convergenceReads.All} reads, {convergenceReconciles} reconciles ({convergenceConflicts} ended in a conflict)");
-        if (trace is not null) log.WriteLine(await trace.ReportAsync());
+        if (trace is not null)
+        {
+            log.WriteLine(await trace.ReportAsync());
+            foreach (var reason in emulator.ListObjects("", "events", Ns).GroupBy(e => e["reason"]?.ToString()).OrderByDescending(g => g.Count()))
+                log.WriteLine($"events while converging: {reason.Count()} {reason.Key}");
+        }
 
         ResetApiCounts(emulator);
         mark = fleet.Bookmark();
