@@ -32,10 +32,17 @@ public sealed class DecisionFailureTests
     public async Task A_decision_that_throws_is_reported_in_Synced_and_backs_off()
     {
         var (f, reconciler) = Broken();
-        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s => s.Spec = s.Spec with { StartAfter = ["db"] });
+        var last = new LastAction { Type = ActionType.Start, RequestTime = f.Time.GetUtcNow().AddMinutes(-5), Result = ActionResult.Accepted, Message = "ok" };
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Running, s =>
+        {
+            s.Spec = s.Spec with { StartAfter = ["db"] };
+            s.Status = new ServerPowerStatus { ObservedGeneration = 1, PowerState = PowerState.Running, LastAction = last };
+        });
         var result = await reconciler.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
         Assert.True(result.Failed);
         Assert.Empty(f.Provider.Sent);
+        // Only Synced says so: what was recorded before (the last action, the state read) is kept.
+        Assert.Equal((PowerState.Running, last), (f.Server.Status?.PowerState, f.Server.Status?.LastAction));
         var synced = f.Condition(ConditionTypes.Synced);
         Assert.Equal((ConditionStatus.False, Reasons.ReconcileError), (synced?.Status, synced?.Reason));
         Assert.Contains("ArgumentOutOfRangeException", synced?.Message, StringComparison.Ordinal);
@@ -54,6 +61,6 @@ public sealed class DecisionFailureTests
         });
         await reconciler.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
         Assert.False(f.Kube.HasServer(ReconcilerFixture.Ns, ReconcilerFixture.Key.Name));
-        Assert.Contains(f.Events, e => e.Warning && e.Reason == "FinalizerReleased");
+        Assert.Contains(f.Events, e => e.Warning && e.Reason == "FinalizerReleased" && e.Message.Contains("could not decide", StringComparison.Ordinal));
     }
 }
