@@ -14,4 +14,13 @@ public sealed class InformerBuilder<T>(IServiceCollection services) where T : cl
         services.AddStoreIndex(name, values);
         return this;
     }
+
+    /// <summary>Each object is stored as <paramref name="transform"/> returns it (<see cref="StoreTransform{T}"/>); one per kind.</summary>
+    public InformerBuilder<T> WithTransform(Func<T, T> transform)
+    {
+        if (services.Any(d => d.ServiceType == typeof(StoreTransform<T>)))
+            throw new InvalidOperationException($"the {typeof(T).Name} cache already has a transform");
+        services.AddSingleton(new StoreTransform<T>(transform));
+        return this;
+    }
 }

@@ -51,13 +51,17 @@ public sealed class ObjectStore<T> where T : class, IKubernetesObject<V1ObjectMe
         }
     }
 
+    /// <summary>The kind's <see cref="StoreTransform{T}"/>, applied after the trim; null: none.</summary>
+    internal Func<T, T>? Transform { get; set; }
+
     /// <summary>
     /// Stores the object, trimmed of what no reconciler reads (managedFields and kubectl's last-applied annotation,
-    /// which together are often most of an object's size), and returns the one it replaced.
+    /// which together are often most of an object's size) and then transformed, and returns the one it replaced.
     /// </summary>
     internal T? Set(T obj)
     {
         Trim(obj.Metadata);
+        if (Transform is { } transform) obj = transform(obj);
         var key = ObjectKey.From(obj.Metadata);
         lock (gate)
         {

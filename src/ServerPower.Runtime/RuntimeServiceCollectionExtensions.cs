@@ -87,6 +87,7 @@ public static class RuntimeServiceCollectionExtensions
             sp.GetRequiredService<RuntimeOptions>().Informer, sp.GetRequiredService<ILogger<Informer<T>>>(),
             sp.GetRequiredService<TimeProvider>());
         foreach (var index in sp.GetServices<StoreIndex<T>>()) informer.Store.AddIndex(index.Name, index.Values);
+        informer.Store.Transform = sp.GetService<StoreTransform<T>>()?.Apply;
         return informer;
     }
 

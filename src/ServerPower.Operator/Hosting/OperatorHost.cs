@@ -133,7 +133,8 @@ public static class OperatorHost
         services.AddInformer<ServerPowerResource>(ResourceKinds.ServerPower)
             .WithIndex(ServerIndexes.ProviderRef, ServerIndexes.ProviderRefOf)
             .WithIndex(ServerIndexes.ScheduleRef, ServerIndexes.ScheduleRefOf)
-            .WithIndex(CachedServerIdLookup.Index, CachedServerIdLookup.IdOf);
+            .WithIndex(CachedServerIdLookup.Index, CachedServerIdLookup.IdOf)
+            .WithTransform(new SharedStrings().Share);
         services.AddInformer<PowerProviderResource>(ResourceKinds.PowerProvider);
         services.TryAddSingleton<IServerIdLookup>(sp => new CachedServerIdLookup(sp.GetRequiredService<ICacheReader>()));
         services.TryAddSingleton<IServerOwnership>(sp => new ServerOwnership(sp.GetRequiredService<IServerIdLookup>(), sp.GetRequiredService<ProviderResolver>()));
