@@ -283,8 +283,12 @@ public sealed class DecisionWorld
                 $"Stop decided while a dependent is declared Running, before the stop-order window ran out (stopHeldSince {server.Status?.StopHeldSince:HH:mm:ss})");
         if (Deleting && order == 2 && Now - Cases.T0 >= Grace)
             Check(ready?.Reason != Reasons.WaitingForDependencies || decision.ReleaseFinalizer, "a deletion still held for a dependent past its grace period");
+        // The probe applies while the effective desired state is Running: the intent, and no auto-stop hold the decision
+        // keeps (status.desiredState Stopped). CsCheck seed 7Utnm0ZS92h4 (2026-12-05): a server held Stopped after a
+        // maxRuntime auto-stop, its probe Pending, reported Ready=True InDesiredState "the server is Stopped".
         if (probe is not null && probe != ServerPower.Operator.Decision.ProbeVerdict.Passing && input.Readiness?.Snapshot is not null && !Deleting)
-            Check(!(ready is { Status: ConditionStatus.True, Reason: Reasons.InDesiredState } && intent == TargetPowerState.Running),
+            Check(!(ready is { Status: ConditionStatus.True, Reason: Reasons.InDesiredState } && intent == TargetPowerState.Running
+                    && decision.Status.DesiredState == TargetPowerState.Running),
                 $"Ready=True InDesiredState while the readiness probe is {probe}");
     }
 
