@@ -118,6 +118,25 @@ public sealed class DecisionProperties
         Assert.True(holds > 0 && scheduled > 0 && probed > 0, $"generated histories held {holds} decisions for order, decided {scheduled} from a schedule and {probed} with a probe: each must occur");
     }
 
+    /// <summary>
+    /// CsCheck seed 7POH4k5aRgu2 (2026-12-05), shrunk: a server still Stopping after its stop and its kill gets its stop
+    /// sent again even while a dependent is declared Running (3) or being stopped and still running (2). The order is
+    /// about which server goes down first, and this one went down first already; holding the re-sent stop would only
+    /// leave it half-stopped longer. The world's order check counted that stop as a first one.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_stop_sent_again_to_a_server_still_stopping_is_not_held_for_order(int order)
+    {
+        var world = Run([
+            new Step.Declare(DesiredPowerState.Stopped), new Step.Reconcile(0, 0, false), new Step.World(PowerState.Stopping),
+            new Step.Wait(1200), new Step.Reconcile(0, 0, false), new Step.World(PowerState.Stopping), new Step.Order(order),
+            new Step.Wait(1200), new Step.Reconcile(0, 0, false),
+        ]);
+        Assert.True(world.Requests.Select(r => r.Type).SequenceEqual([ActionType.Stop, ActionType.Kill, ActionType.Stop]), string.Join("\n", world.Trace));
+    }
+
     /// <summary>A history the generator found once, kept as an example (see the class summary).</summary>
     [Fact]
     public void A_restart_then_stop_declared_never_leads_to_a_kill_before_the_grace_period()

@@ -276,9 +276,14 @@ public sealed class DecisionWorld
         if (type is ActionType.Stop or ActionType.Kill && !Deleting && decision.Action!.AutoStop is null && server.Status?.AutoStop?.StoppedAt is null)
             Check(intent == TargetPowerState.Stopped, $"{type} decided while the effective desired state is {intent?.ToString() ?? "unknown"}");
         if (type is not null && !Deleting) Check(order != 4, $"{type} decided for an invalid order");
-        if (type == ActionType.Stop && order == 2)
+        // A stop sent again to a server still Stopping after its accepted stop or kill outlived the grace period is not an
+        // order event: the server is already going down (CsCheck seed 7POH4k5aRgu2, 2026-12-05: the kill did not stop it,
+        // a dependent then declared Running, and the stop sent again was counted as a first stop).
+        var resent = server.Status?.LastAction is { Type: ActionType.Stop or ActionType.Kill, Result: ActionResult.Accepted }
+            && input.Provider is ProviderView.Resolved { Read.Server.Power: PowerState.Stopping };
+        if (type == ActionType.Stop && order == 2 && !resent)
             Check(Deleting && Now - Cases.T0 >= Grace, "Stop decided while a dependent being stopped still runs");
-        if (type == ActionType.Stop && order == 3 && !Deleting)
+        if (type == ActionType.Stop && order == 3 && !Deleting && !resent)
             Check(server.Status?.StopHeldSince is { } held && Now - held >= Settings.StopOrderWindow,
                 $"Stop decided while a dependent is declared Running, before the stop-order window ran out (stopHeldSince {server.Status?.StopHeldSince:HH:mm:ss})");
         if (Deleting && order == 2 && Now - Cases.T0 >= Grace)
