@@ -14,6 +14,10 @@ public sealed class CacheReader(IServiceProvider services) : ICacheReader
     public IReadOnlyList<T> ByIndex<T>(string index, string value) where T : class, IKubernetesObject<V1ObjectMeta> =>
         Informer<T>().Store.ByIndex(index, value);
 
+    public Task<bool> CaughtUpAsync<T>(string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        Informer<T>().CaughtUpAsync(@namespace, resourceVersion, timeout, cancellationToken);
+
     public bool HasSynced<T>() where T : class, IKubernetesObject<V1ObjectMeta> => Informer<T>().HasSynced;
 
     private Informer<T> Informer<T>() where T : class, IKubernetesObject<V1ObjectMeta> => RuntimeRegistrations.Informer<T>(services);

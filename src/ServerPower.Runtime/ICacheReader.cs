@@ -17,6 +17,13 @@ public interface ICacheReader
     /// <summary>The cached objects filed under <paramref name="value"/> in the named index of their store.</summary>
     IReadOnlyList<T> ByIndex<T>(string index, string value) where T : class, IKubernetesObject<V1ObjectMeta>;
 
+    /// <summary>
+    /// Waits (at most <paramref name="timeout"/>) until the kind's cache for <paramref name="namespace"/> has seen every
+    /// change up to <paramref name="resourceVersion"/>; false if it has not (<see cref="Informer{T}.CaughtUpAsync"/>).
+    /// </summary>
+    Task<bool> CaughtUpAsync<T>(string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>;
+
     /// <summary>Whether the kind's cache has been listed once.</summary>
     bool HasSynced<T>() where T : class, IKubernetesObject<V1ObjectMeta>;
 }

@@ -29,6 +29,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
     private readonly Dictionary<string, string> resourceVersions = [];
     private readonly HashSet<string> syncedScopes = [];
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource progressed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Informer(string kind, IListWatcher<T> listWatcher, InformerOptions? options, ILogger logger,
         TimeProvider? time = null, Random? random = null)
@@ -67,6 +68,38 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
     public string? ResourceVersion(string? @namespace = null)
     {
         lock (resourceVersions) return resourceVersions.GetValueOrDefault(@namespace ?? "");
+    }
+
+    /// <summary>
+    /// Waits until the cache of <paramref name="namespace"/>'s scope (the cluster-wide one when every namespace is
+    /// watched) has seen every change up to <paramref name="resourceVersion"/>: a watch delivers one scope's events in
+    /// resourceVersion order, so once it has delivered that version (or a later one, or a list at or after it) the cache
+    /// holds everything written before it. False when <paramref name="timeout"/> passed first, the namespace is not
+    /// watched, or the versions cannot be compared. The caller's own write is the usual version waited for: its watch
+    /// event arrives within milliseconds while the watch is up.
+    /// </summary>
+    public async Task<bool> CaughtUpAsync(string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (options.Namespaces.Count > 0 && !options.Namespaces.Contains(@namespace)) return false;
+        var scope = options.Namespaces.Count == 0 ? null : @namespace;
+        var deadline = time.GetUtcNow() + timeout;
+        while (true)
+        {
+            Task next;
+            lock (resourceVersions) next = progressed.Task;
+            if (ResourceVersion(scope) is { } seen)
+            {
+                if (ResourceVersions.AtLeast(seen, resourceVersion) is not { } atLeast) return false;
+                if (atLeast) return true;
+            }
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero) return false;
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var delay = Task.Delay(left, time, timer.Token);
+            await Task.WhenAny(next, delay).ConfigureAwait(false);
+            timer.Cancel();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
     }
 
     /// <summary>Runs until cancelled; returns normally on cancellation.</summary>
@@ -250,7 +283,13 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
 
     private void SetVersion(string? scope, string version)
     {
-        lock (resourceVersions) resourceVersions[scope ?? ""] = version;
+        TaskCompletionSource reached;
+        lock (resourceVersions)
+        {
+            resourceVersions[scope ?? ""] = version;
+            (reached, progressed) = (progressed, new(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+        reached.TrySetResult();
     }
 
     private void MarkSynced(string? scope, int scopeCount)

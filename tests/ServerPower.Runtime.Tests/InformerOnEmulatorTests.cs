@@ -61,12 +61,78 @@ public sealed class InformerOnEmulatorTests
         dir.Delete(recursive: true);
     }
 
-    private static async Task SetStateAsync(KubeApiEmulator emulator, string name, string state)
+    /// <summary>
+    /// Once the cache has caught up with a write's resourceVersion it holds that write and every one before it (how an
+    /// action checks ownership on a cache that has seen its own record); a version it has not reached, a namespace it
+    /// does not watch, or a version that is not a number is never taken as caught up.
+    /// </summary>
+    [Fact]
+    public async Task The_cache_catches_up_with_a_write_it_is_told_of_and_never_claims_what_it_has_not_seen()
+    {
+        await using var emulator = await KubeApiEmulator.StartAsync(cancellationToken: Ct);
+        foreach (var crd in Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "crds"), "*.yaml"))
+            await emulator.ApplyYamlAsync(await File.ReadAllTextAsync(crd, Ct), cancellationToken: Ct);
+        await emulator.ApplyYamlAsync($$"""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: {{Ns}}}
+            ---
+            apiVersion: power.serverops.io/v1alpha1
+            kind: ServerPower
+            metadata: {name: a, namespace: {{Ns}}}
+            spec: {providerRef: {name: p}, serverId: "a", state: Running}
+            ---
+            apiVersion: power.serverops.io/v1alpha1
+            kind: ServerPower
+            metadata: {name: b, namespace: {{Ns}}}
+            spec: {providerRef: {name: p}, serverId: "b", state: Running}
+            """, cancellationToken: Ct);
+        var dir = Directory.CreateTempSubdirectory("informer-tests-");
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(emulator.WriteKubeconfig(Path.Combine(dir.FullName, "kubeconfig")));
+        using var client = new k8s.Kubernetes(config);
+        var informer = new Informer<ServerPowerResource>(ApiGroup.ServerPowerKind,
+            new CustomObjectListWatcher<ServerPowerResource>(client, ApiGroup.Group, ApiGroup.Version, ApiGroup.ServerPowerPlural),
+            new InformerOptions { Namespaces = [Ns] }, NullLogger.Instance);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var run = informer.RunAsync(cts.Token);
+        await informer.Synced.WaitAsync(Eventually.Deadline, Ct);
+
+        await SetStateAsync(emulator, "a", "Stopped");
+        var written = await SetStateAsync(emulator, "b", "Stopped");
+        var caughtUp = await informer.CaughtUpAsync(Ns, written, TimeSpan.FromSeconds(30), Ct);
+
+        Assert.True(caughtUp);
+        Assert.Equal(DesiredPowerState.Stopped, informer.Store.Get(new ObjectKey(Ns, "a"))?.Spec.State);
+        Assert.Equal(DesiredPowerState.Stopped, informer.Store.Get(new ObjectKey(Ns, "b"))?.Spec.State);
+        var ahead = (ulong.Parse(written, System.Globalization.CultureInfo.InvariantCulture) + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(await informer.CaughtUpAsync(Ns, ahead, TimeSpan.FromMilliseconds(200), Ct));
+        Assert.False(await informer.CaughtUpAsync("elsewhere", written, TimeSpan.FromSeconds(30), Ct));
+        Assert.False(await informer.CaughtUpAsync(Ns, "not-a-number", TimeSpan.FromSeconds(30), Ct));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+        dir.Delete(recursive: true);
+    }
+
+    [Theory]
+    [InlineData("10", "9", true)]
+    [InlineData("10", "10", true)]
+    [InlineData("9", "10", false)]
+    [InlineData("100", "99", true)]
+    [InlineData(null, "1", null)]
+    [InlineData("1", "x1", null)]
+    [InlineData("-1", "1", null)]
+    public void ResourceVersions_compare_as_the_numbers_they_are(string? seen, string wanted, bool? atLeast) =>
+        Assert.Equal(atLeast, ResourceVersions.AtLeast(seen, wanted));
+
+    /// <summary>Patches spec.state; the object's new resourceVersion.</summary>
+    private static async Task<string> SetStateAsync(KubeApiEmulator emulator, string name, string state)
     {
         using var http = emulator.CreateHttpClient();
         using var body = new StringContent(new JsonObject { ["spec"] = new JsonObject { ["state"] = state } }.ToJsonString(),
             System.Text.Encoding.UTF8, "application/merge-patch+json");
         using var response = await http.PatchAsync($"/apis/power.serverops.io/v1alpha1/namespaces/{Ns}/serverpowers/{name}", body, Ct);
         response.EnsureSuccessStatusCode();
+        var patched = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        return (string)patched["metadata"]!["resourceVersion"]!;
     }
 }

@@ -6,4 +6,10 @@ namespace ServerPower.Operator.Ownership;
 public interface IServerIdLookup
 {
     IReadOnlyList<ServerPowerResource> Declaring(string serverId);
+
+    /// <summary>
+    /// Waits until the lookup has seen every ServerPower change in <paramref name="namespace"/> up to
+    /// <paramref name="resourceVersion"/>; false if it could not within its wait (the watch is down).
+    /// </summary>
+    Task<bool> CatchUpAsync(string @namespace, string resourceVersion, CancellationToken cancellationToken);
 }

@@ -30,6 +30,20 @@ public sealed class ServerOwnership(IServerIdLookup lookup, IProviderAccounts ac
         return null;
     }
 
+    /// <summary>
+    /// The informer cache shows another object's change only once its watch event arrived, so an object just edited to
+    /// declare this server may not be in it yet (simulation seed 1331, with cache lag). The record of the action
+    /// is a write to this object: once the cache has seen it, it has seen every change to ServerPowers of its watch
+    /// scope written before it, and the check is made again on that.
+    /// </summary>
+    public async Task<OwnershipCheck> ConfirmAsync(ServerPowerResource recorded, ProviderAccount account, CancellationToken cancellationToken)
+    {
+        var meta = recorded.Metadata;
+        if (meta.ResourceVersion is not { } version || !await lookup.CatchUpAsync(meta.NamespaceProperty, version, cancellationToken))
+            return new OwnershipCheck(false, null);
+        return new OwnershipCheck(true, await ConflictAsync(recorded, account, cancellationToken));
+    }
+
     /// <summary>Creation time, then namespace, name and uid: a total order every operator replica agrees on.</summary>
     public static readonly IComparer<ServerPowerResource> Order = Comparer<ServerPowerResource>.Create((a, b) =>
     {

@@ -10,4 +10,7 @@ public sealed class ServerOwnershipOff : IServerOwnership
 
     public Task<string?> ConflictAsync(ServerPowerResource server, ProviderAccount account, CancellationToken cancellationToken) =>
         Task.FromResult<string?>(null);
+
+    public Task<OwnershipCheck> ConfirmAsync(ServerPowerResource recorded, ProviderAccount account, CancellationToken cancellationToken) =>
+        Task.FromResult(OwnershipCheck.Owner);
 }

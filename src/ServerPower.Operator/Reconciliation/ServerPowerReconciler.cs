@@ -127,7 +127,7 @@ public sealed class ServerPowerReconciler(
         if (decision is Decision.Decision.Send { Action.Type: ActionType.Start } && server.Spec.StartAfter is { Count: > 0 })
         {
             // The cache may not have seen a dependency's last change (it just stopped being Ready): decided again with
-            // the dependencies as the API server holds them now (simulation seed 85, with SIM_CACHE_LAG=1).
+            // the dependencies as the API server holds them now (simulation seed 85, with cache lag).
             input = input with { Dependencies = await order.OfLiveAsync(server, cancellationToken) };
             decision = ServerPowerDecider.Decide(input);
         }
@@ -147,13 +147,30 @@ public sealed class ServerPowerReconciler(
             // for starts and stops too: without it, the simulation found a paused old leader sending a start decided from
             // a view older than an auto-stop (seed 288), and a stop's record starts the grace period a kill may follow.
             server = await client.PatchServerStatusAsync(server, send.Status, requireResourceVersion: true, cancellationToken);
-            var outcome = await SendAsync(server, usable.Provider, send.Action, cancellationToken);
-            decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, send, outcome);
-            Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
-            rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
-            // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
-            // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
-            server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None));
+            // One owner per server, checked again on a cache that has seen the record (ServerOwnership.ConfirmAsync): an
+            // older object edited to declare this server just before is in it now. If the cache cannot catch up (its watch
+            // is down), nothing is sent: the record is undone and the key retried with backoff.
+            var owner = await owners.ConfirmAsync(server, usable.Account, cancellationToken);
+            if (!owner.CaughtUp)
+            {
+                await WriteStatusAsync(server, input.Server.Status ?? new ServerPowerStatus(), cancellationToken, requireResourceVersion: true);
+                return ReconcileResult.Fail($"{send.Action.Type} not sent: the ServerPower cache has not caught up with the API server, and one owner per server is checked on it first");
+            }
+            if (owner.Conflict is { } owned)
+            {
+                decision = ServerPowerDecider.Decide(input with { Now = time.GetUtcNow(), Conflict = owned });
+                server = await WriteStatusAsync(server, decision.Status, cancellationToken, requireResourceVersion: true);
+            }
+            else
+            {
+                var outcome = await SendAsync(server, usable.Provider, send.Action, cancellationToken);
+                decision = ServerPowerDecider.AfterAction(input with { Now = time.GetUtcNow() }, send, outcome);
+                Remember(server.Metadata.NamespaceProperty, server.Spec.ProviderRef.Name, outcome);
+                rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
+                // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
+                // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
+                server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None));
+            }
         }
         else
         {

@@ -237,5 +237,8 @@ public sealed class DependencyResolverTests
             store.ByIndex(index, value).Cast<T>().ToList();
 
         public bool HasSynced<T>() where T : class, IKubernetesObject<V1ObjectMeta> => true;
+
+        public Task<bool> CaughtUpAsync<T>(string @namespace, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken)
+            where T : class, IKubernetesObject<V1ObjectMeta> => Task.FromResult(true);
     }
 }

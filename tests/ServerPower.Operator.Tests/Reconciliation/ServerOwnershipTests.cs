@@ -15,18 +15,36 @@ namespace ServerPower.Operator.Tests.Reconciliation;
 /// </summary>
 public sealed class ServerOwnershipTests
 {
+    /// <summary>The informer cache: current, or (<see cref="Behind"/>) the objects as they were when it fell behind, until it catches up.</summary>
     private sealed class Lookup(InMemoryResourceClient kube) : IServerIdLookup
     {
+        private List<ServerPowerResource>? behind;
+
+        public bool CanCatchUp { get; set; } = true;
+
+        public int CatchUps { get; private set; }
+
+        public void Behind() => behind = kube.Servers().ToList();
+
         public IReadOnlyList<ServerPowerResource> Declaring(string serverId) =>
-            kube.Servers().Where(s => CachedServerIdLookup.Normalize(s.Spec.ServerId) == CachedServerIdLookup.Normalize(serverId)).ToList();
+            (behind ?? kube.Servers()).Where(s => CachedServerIdLookup.Normalize(s.Spec.ServerId) == CachedServerIdLookup.Normalize(serverId)).ToList();
+
+        public Task<bool> CatchUpAsync(string @namespace, string resourceVersion, CancellationToken cancellationToken)
+        {
+            CatchUps++;
+            if (CanCatchUp) behind = null;
+            return Task.FromResult(CanCatchUp);
+        }
     }
 
     private readonly ReconcilerFixture f = new();
+    private readonly Lookup cache;
     private readonly ServerPowerReconciler reconciler;
 
     public ServerOwnershipTests()
     {
-        reconciler = f.ReconcilerWith(owners: new ServerOwnership(new Lookup(f.Kube), f.Resolver));
+        cache = new Lookup(f.Kube);
+        reconciler = f.ReconcilerWith(owners: new ServerOwnership(cache, f.Resolver));
     }
 
     private void Add(string ns, string name, DesiredPowerState state, int createdSecondsAfter, string provider = "main", string serverId = "1234",
@@ -112,6 +130,62 @@ public sealed class ServerOwnershipTests
         Assert.Equal(Reasons.ServerConflict, shared?.Reason);
         Assert.Contains("a ServerPower in another namespace", shared?.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("owner", shared?.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Simulation seed 1331 (with cache lag): an older ServerPower was edited to declare the server while the cache still
+    /// showed its old server id, and the newer one stopped the server. The action is recorded, the cache brought up to
+    /// that record, and ownership checked again on it: nothing is sent, and the record is undone.
+    /// </summary>
+    [Fact]
+    public async Task An_older_declaration_the_cache_has_not_seen_yet_is_found_before_anything_is_sent()
+    {
+        f.Provider.Servers["1234"] = new ObservedServer(PowerState.Running, "running");
+        Add(ReconcilerFixture.Ns, "mc", DesiredPowerState.Running, 0, serverId: "999");
+        Add(ReconcilerFixture.Ns, "web", DesiredPowerState.Stopped, 1);
+        cache.Behind();
+        f.Kube.Put(Edited(f.Kube.Server(ReconcilerFixture.Ns, "mc"), serverId: "1234"));
+
+        var result = await reconciler.ReconcileAsync(new(ReconcilerFixture.Ns, "web"), CancellationToken.None);
+
+        Assert.Empty(f.Provider.Sent);
+        Assert.Equal(1, cache.CatchUps);
+        var web = f.Kube.Server(ReconcilerFixture.Ns, "web");
+        Assert.Equal(Reasons.ServerConflict, Synced(ReconcilerFixture.Ns, "web")?.Reason);
+        Assert.Contains("ServerPower \"mc\"", Synced(ReconcilerFixture.Ns, "web")!.Message);
+        Assert.Null(web.Status!.LastAction);
+        Assert.False(result.Failed);
+    }
+
+    /// <summary>A cache that cannot catch up (its watch is down): nothing is sent, the record is undone, the key is retried.</summary>
+    [Fact]
+    public async Task Nothing_is_sent_while_the_cache_cannot_catch_up_and_the_record_is_undone()
+    {
+        f.Provider.Servers["1234"] = new ObservedServer(PowerState.Stopped, "stopped");
+        Add(ReconcilerFixture.Ns, "web", DesiredPowerState.Stopped, 0);
+        await reconciler.ReconcileAsync(new(ReconcilerFixture.Ns, "web"), CancellationToken.None);
+        var before = f.Kube.Server(ReconcilerFixture.Ns, "web").Status;
+        f.Kube.Put(Edited(f.Kube.Server(ReconcilerFixture.Ns, "web"), state: DesiredPowerState.Running));
+        cache.CanCatchUp = false;
+
+        var result = await reconciler.ReconcileAsync(new(ReconcilerFixture.Ns, "web"), CancellationToken.None);
+
+        Assert.Empty(f.Provider.Sent);
+        Assert.True(result.Failed);
+        Assert.Contains("has not caught up", result.Error);
+        Assert.Null(before!.LastAction);
+        Assert.Null(f.Kube.Server(ReconcilerFixture.Ns, "web").Status!.LastAction);
+
+        cache.CanCatchUp = true;
+        await reconciler.ReconcileAsync(new(ReconcilerFixture.Ns, "web"), CancellationToken.None);
+        Assert.Equal([("1234", ActionType.Start)], f.Provider.Sent);
+    }
+
+    private static ServerPowerResource Edited(ServerPowerResource server, string? serverId = null, DesiredPowerState? state = null)
+    {
+        server.Spec = server.Spec with { ServerId = serverId ?? server.Spec.ServerId, State = state ?? server.Spec.State };
+        server.Metadata.Generation = (server.Metadata.Generation ?? 1) + 1;
+        return server;
     }
 
     [Fact]

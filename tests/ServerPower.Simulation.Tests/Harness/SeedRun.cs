@@ -31,11 +31,13 @@ internal sealed class SeedRun
 
     /// <param name="mutate">Wraps each process's reconciler in a deliberately broken one (the harness's self-tests).</param>
     /// <param name="flows">The later features to exercise; null: as the seed draws them (<see cref="FlowPlan.Draw"/>).</param>
+    /// <param name="cacheLag">Whether a seed that draws cache lag gets it; null: unless SIM_CACHE_LAG=0.</param>
     public SeedRun(int seed, bool keepFullTrace = false, Func<MutantEdges, global::ServerPower.Runtime.IReconciler, global::ServerPower.Runtime.IReconciler>? mutate = null,
-        FlowPlan? flows = null)
+        FlowPlan? flows = null, bool? cacheLag = null)
     {
         sim = new SimContext(seed, keepFullTrace);
-        var plan = flows ?? (Environment.GetEnvironmentVariable("SIM_FLOWS") == "none" ? FlowPlan.None : FlowPlan.Draw(sim.Flows));
+        var plan = flows ?? (Environment.GetEnvironmentVariable("SIM_FLOWS") == "none" ? FlowPlan.None
+            : FlowPlan.Draw(sim.Flows, cacheLag ?? FlowPlan.CacheLagSearched));
         var settings = OperatorHost.Settings(new OperatorOptions());
         faults = new FaultPlan(sim);
         world = new ProviderWorld(sim);

@@ -20,11 +20,12 @@ namespace ServerPower.Simulation.Tests.Harness;
 internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan faults, Monitor monitor) : IResourceClient, ILiveServerReader
 {
     private readonly Dictionary<ObjectKey, string> servers = [];
-    private readonly Dictionary<ObjectKey, List<string?>> history = [];
+    private readonly Dictionary<ObjectKey, List<(long Version, string? Json)>> history = [];
     private readonly Dictionary<ObjectKey, string> providers = [];
     private readonly Dictionary<(string Ns, string Name), Dictionary<string, string>> secrets = [];
     private readonly Dictionary<ObjectKey, long> externalWrites = [];
     private long version = 100;
+    private long cacheFloor;
     private int uids;
     private int foreignWrites;
 
@@ -47,7 +48,8 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
     /// <summary>
     /// Every ServerPower as the operator's informer cache may hold it: the stored version, or, <see cref="CacheLag"/> of
     /// the time, one of the last few before it (so an object just created may be missing and one just deleted still
-    /// there). Drawn from <see cref="SimContext.Lag"/>, so a seed without lag replays as before.
+    /// there), but never one older than what the cache was brought up to (<see cref="CatchUp"/>). Drawn from
+    /// <see cref="SimContext.Lag"/>, so a seed without lag replays as before.
     /// </summary>
     public IEnumerable<ServerPowerResource> CachedServers()
     {
@@ -55,11 +57,23 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
         {
             if (CacheLag > 0 && versions.Count >= 2 && sim.Lag.NextDouble() < CacheLag)
             {
-                var json = versions[sim.Lag.Next(Math.Max(0, versions.Count - 4), versions.Count - 1)];
+                var from = Math.Max(Math.Max(0, versions.FindLastIndex(v => v.Version <= cacheFloor)), versions.Count - 4);
+                var json = from < versions.Count - 1 ? versions[sim.Lag.Next(from, versions.Count - 1)].Json : versions[^1].Json;
                 if (json is not null) yield return Read<ServerPowerResource>(json);
             }
             else if (View(key) is { } server) yield return server;
         }
+    }
+
+    /// <summary>
+    /// The operator's cache waits until it has seen <paramref name="resourceVersion"/> (its own record): from then on it
+    /// holds every change written before it. With <see cref="CacheLag"/>, one wait in twenty fails (a watch that is down).
+    /// </summary>
+    public bool CatchUp(string resourceVersion)
+    {
+        if (CacheLag > 0 && sim.Lag.NextDouble() < 0.05) return false;
+        cacheFloor = Math.Max(cacheFloor, long.Parse(resourceVersion, System.Globalization.CultureInfo.InvariantCulture));
+        return true;
     }
 
     /// <summary>How many writes by anyone but the operator the object has had (tells its own watch events from others').</summary>
@@ -168,7 +182,7 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
         if (history.TryGetValue(key, out var versions) && versions.Count >= 2 && faults.Kube(faults.StaleRead))
         {
             var oldest = Math.Max(0, versions.Count - 4);
-            json = versions[sim.Rng.Next(oldest, versions.Count - 1)];
+            json = versions[sim.Rng.Next(oldest, versions.Count - 1)].Json;
             fresh = false;
         }
         var server = json is null ? null : Read<ServerPowerResource>(json);
@@ -249,7 +263,7 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
         after.Metadata.ResourceVersion = (++version).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var json = ApiJson.Serialize(after);
         servers[key] = json;
-        Versions(key).Add(json);
+        Versions(key).Add((version, json));
         monitor.OnServerStored(before, after);
         ServerChanged?.Invoke(key);
         return after;
@@ -258,12 +272,12 @@ internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan f
     private void Remove(ObjectKey key, ServerPowerResource before)
     {
         servers.Remove(key);
-        Versions(key).Add(null);
+        Versions(key).Add((++version, null));
         monitor.OnServerRemoved(before);
         ServerChanged?.Invoke(key);
     }
 
-    private List<string?> Versions(ObjectKey key)
+    private List<(long Version, string? Json)> Versions(ObjectKey key)
     {
         if (!history.TryGetValue(key, out var list)) history[key] = list = [];
         if (list.Count > 8) list.RemoveAt(0);

@@ -10,4 +10,7 @@ internal sealed class StoredServerIds(SimKube kube) : IServerIdLookup
         kube.CachedServers()
             .Where(s => CachedServerIdLookup.Normalize(s.Spec.ServerId) == CachedServerIdLookup.Normalize(serverId))
             .ToList();
+
+    public Task<bool> CatchUpAsync(string @namespace, string resourceVersion, CancellationToken cancellationToken) =>
+        Task.FromResult(kube.CatchUp(resourceVersion));
 }
