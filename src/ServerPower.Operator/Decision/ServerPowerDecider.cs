@@ -520,7 +520,7 @@ public static class ServerPowerDecider
     {
         d.Synced(false, Reasons.InvalidSpec, why);
         d.Event(true, Reasons.InvalidSpec, why);
-        if (observed?.Power == d.DesiredPower) ReadinessRules.Ready(d, Reasons.InDesiredState, $"the server is {observed.Power}");
+        if (observed?.Power == d.DesiredPower) AutoStopDecision.InDesiredState(d, observed.Power);
         else d.Ready(false, Reasons.WaitingForDependencies, $"{why}; nothing is sent until spec.startAfter is fixed");
         if (d.Blind) d.Status = d.Status with { PowerState = PowerState.Unknown };
         return d.Wait(d.Input.Settings.ResyncPeriod);

@@ -406,6 +406,25 @@ public sealed class AutoStopRuleTests
                 Assert.Equal(("True", Reasons.AutoStopped), ReadyOf(r.Status));
                 Assert.StartsWith($"auto-stopped at 2026-11-22T09:55:00Z: it ran for spec.autoStop.maxRuntime; {WakeHint}", Ready(r.Status).Message, StringComparison.Ordinal);
             }),
+        // CsCheck seed 7Utnm0ZS92h4 (2026-12-05): with spec.startAfter invalid, an auto-stopped server said InDesiredState.
+        new("An auto-stopped server whose spec.startAfter is invalid still says AutoStopped",
+            () =>
+            {
+                var status = new ServerPowerStatus
+                {
+                    ObservedGeneration = 1, AutoStop = new AutoStopStatus { StoppedAt = T0.AddMinutes(-5), Reason = AutoStopReason.MaxRuntime },
+                };
+                var server = Server(DesiredPowerState.Running, status, s => s with { AutoStop = new AutoStopSpec { MaxRuntime = "1h" } });
+                var input = new DecisionInput(server, Observed(PowerState.Stopped), T0, Settings,
+                    Dependencies: new DependencyView([], [], "spec.startAfter forms a cycle: mc → web → mc"));
+                return Checked(new ServerPowerDecisionResult(input, ServerPowerDecider.Decide(input)));
+            },
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(("True", Reasons.AutoStopped), ReadyOf(r.Status));
+                Assert.Equal(("False", Reasons.InvalidSpec), (Conditions.Find(r.Status.Conditions, ConditionTypes.Synced)!.Status, Conditions.Find(r.Status.Conditions, ConditionTypes.Synced)!.Reason));
+            }),
     ]);
 
     private static readonly ActivityState Busy3 = new(3, ActivityRead.Count(3, "3 players"), T0.AddMinutes(-1), T0.AddMinutes(-1), null);

@@ -286,6 +286,10 @@ public sealed class DecisionWorld
         if (type == ActionType.Stop && order == 3 && !Deleting && !resent)
             Check(server.Status?.StopHeldSince is { } held && Now - held >= Settings.StopOrderWindow,
                 $"Stop decided while a dependent is declared Running, before the stop-order window ran out (stopHeldSince {server.Status?.StopHeldSince:HH:mm:ss})");
+        // A server the auto-stop holds stopped says so on every path (CsCheck seed 7Utnm0ZS92h4, 2026-12-05: with an invalid
+        // spec.startAfter it said InDesiredState).
+        if (!Deleting && intent == TargetPowerState.Running && decision.Status.AutoStop?.StoppedAt is not null && decision.Status.DesiredState == TargetPowerState.Stopped)
+            Check(ready?.Reason != Reasons.InDesiredState, "an auto-stopped server reported Ready InDesiredState instead of AutoStopped");
         if (Deleting && order == 2 && Now - Cases.T0 >= Grace)
             Check(ready?.Reason != Reasons.WaitingForDependencies || decision.ReleaseFinalizer, "a deletion still held for a dependent past its grace period");
         // The probe applies while the effective desired state is Running: the intent, and no auto-stop hold the decision
