@@ -23,6 +23,15 @@ public sealed class NamespaceQuota(int limit, IServerQueue servers) : IResourceE
     /// <summary>ServerPowers served per namespace; 0: no limit (nothing is tracked).</summary>
     public int Limit => limit;
 
+    /// <summary>What the quota holds: objects and namespaces (nothing without a limit; a namespace only while it has objects).</summary>
+    internal (int Objects, int Namespaces) Tracked
+    {
+        get
+        {
+            lock (gate) return (created.Count, namespaces.Count);
+        }
+    }
+
     /// <summary>Null when the server is served; otherwise how many ServerPowers its namespace holds.</summary>
     public int? Exceeded(ObjectKey key)
     {
@@ -56,20 +65,32 @@ public sealed class NamespaceQuota(int limit, IServerQueue servers) : IResourceE
         if (admitted is { } next) servers.Enqueue(next);
     }
 
+    /// <summary>
+    /// A new object, or one whose creationTimestamp changed: deleted and created again under its name while the watch was
+    /// down, which only a relist shows. It leaves its old place (which may admit the next one) and takes its new one
+    /// (which may displace one); an object admitted and displaced again by the same change keeps its standing.
+    /// </summary>
     private void Add(ObjectKey key, DateTime at)
     {
         if (limit <= 0) return;
-        ObjectKey? displaced = null;
+        ObjectKey? admitted = null, displaced = null;
         lock (gate)
         {
             if (created.TryGetValue(key, out var known) && known == at) return;
             if (!namespaces.TryGetValue(key.Namespace, out var list)) namespaces[key.Namespace] = list = [];
-            if (created.Remove(key, out var old)) list.RemoveAt(list.BinarySearch((old, key.Name), Order));
+            if (created.Remove(key, out var old))
+            {
+                var left = list.BinarySearch((old, key.Name), Order);
+                list.RemoveAt(left);
+                if (left < limit && list.Count >= limit) admitted = new ObjectKey(key.Namespace, list[limit - 1].Name);
+            }
             var rank = ~list.BinarySearch((at, key.Name), Order);
             list.Insert(rank, (at, key.Name));
             created[key] = at;
             if (rank < limit && list.Count > limit) displaced = new ObjectKey(key.Namespace, list[limit].Name);
         }
-        if (displaced is { } next) servers.Enqueue(next);
+        if (admitted == displaced) return;
+        if (admitted is { } inside) servers.Enqueue(inside);
+        if (displaced is { } outside) servers.Enqueue(outside);
     }
 }
