@@ -19,24 +19,8 @@ public sealed class InformerOnEmulatorTests
     [Fact]
     public async Task A_watch_aborted_mid_stream_resumes_from_the_last_version_without_a_relist_or_an_enqueue_per_object()
     {
-        await using var emulator = await KubeApiEmulator.StartAsync(cancellationToken: Ct);
-        foreach (var crd in Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "crds"), "*.yaml"))
-            await emulator.ApplyYamlAsync(await File.ReadAllTextAsync(crd, Ct), cancellationToken: Ct);
-        var servers = string.Concat(new[] { "a", "b", "c" }.Select(n => $$"""
-            ---
-            apiVersion: power.serverops.io/v1alpha1
-            kind: ServerPower
-            metadata: {name: {{n}}, namespace: {{Ns}}}
-            spec: {providerRef: {name: p}, serverId: "{{n}}", state: Running}
-
-            """));
-        await emulator.ApplyYamlAsync($"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {Ns}}}\n{servers}", cancellationToken: Ct);
-        var dir = Directory.CreateTempSubdirectory("informer-tests-");
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(emulator.WriteKubeconfig(Path.Combine(dir.FullName, "kubeconfig")));
-        using var client = new k8s.Kubernetes(config);
-        var informer = new Informer<ServerPowerResource>(ApiGroup.ServerPowerKind,
-            new CustomObjectListWatcher<ServerPowerResource>(client, ApiGroup.Group, ApiGroup.Version, ApiGroup.ServerPowerPlural),
-            new InformerOptions { Namespaces = [Ns] }, NullLogger.Instance);
+        await using var setup = await StartAsync("a", "b", "c");
+        var (emulator, informer) = (setup.Emulator, setup.Informer);
         var enqueued = new ConcurrentQueue<ObjectKey>();
         informer.AddHandler(new EnqueueHandler<ServerPowerResource>(enqueued.Enqueue));
         // The first watch is cut after one event, as a connection reset or a restarting API server would.
@@ -58,7 +42,6 @@ public sealed class InformerOnEmulatorTests
         Assert.Equal(DesiredPowerState.Stopped, informer.Store.Get(new ObjectKey(Ns, "a"))?.Spec.State);
         await cts.CancelAsync();
         await run.WaitAsync(Eventually.Deadline, Ct);
-        dir.Delete(recursive: true);
     }
 
     /// <summary>
@@ -69,30 +52,8 @@ public sealed class InformerOnEmulatorTests
     [Fact]
     public async Task The_cache_catches_up_with_a_write_it_is_told_of_and_never_claims_what_it_has_not_seen()
     {
-        await using var emulator = await KubeApiEmulator.StartAsync(cancellationToken: Ct);
-        foreach (var crd in Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "crds"), "*.yaml"))
-            await emulator.ApplyYamlAsync(await File.ReadAllTextAsync(crd, Ct), cancellationToken: Ct);
-        await emulator.ApplyYamlAsync($$"""
-            apiVersion: v1
-            kind: Namespace
-            metadata: {name: {{Ns}}}
-            ---
-            apiVersion: power.serverops.io/v1alpha1
-            kind: ServerPower
-            metadata: {name: a, namespace: {{Ns}}}
-            spec: {providerRef: {name: p}, serverId: "a", state: Running}
-            ---
-            apiVersion: power.serverops.io/v1alpha1
-            kind: ServerPower
-            metadata: {name: b, namespace: {{Ns}}}
-            spec: {providerRef: {name: p}, serverId: "b", state: Running}
-            """, cancellationToken: Ct);
-        var dir = Directory.CreateTempSubdirectory("informer-tests-");
-        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(emulator.WriteKubeconfig(Path.Combine(dir.FullName, "kubeconfig")));
-        using var client = new k8s.Kubernetes(config);
-        var informer = new Informer<ServerPowerResource>(ApiGroup.ServerPowerKind,
-            new CustomObjectListWatcher<ServerPowerResource>(client, ApiGroup.Group, ApiGroup.Version, ApiGroup.ServerPowerPlural),
-            new InformerOptions { Namespaces = [Ns] }, NullLogger.Instance);
+        await using var setup = await StartAsync("a", "b");
+        var (emulator, informer) = (setup.Emulator, setup.Informer);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var run = informer.RunAsync(cts.Token);
         await informer.Synced.WaitAsync(Eventually.Deadline, Ct);
@@ -110,7 +71,6 @@ public sealed class InformerOnEmulatorTests
         Assert.False(await informer.CaughtUpAsync(Ns, "not-a-number", TimeSpan.FromSeconds(30), Ct));
         await cts.CancelAsync();
         await run.WaitAsync(Eventually.Deadline, Ct);
-        dir.Delete(recursive: true);
     }
 
     [Theory]
@@ -123,6 +83,40 @@ public sealed class InformerOnEmulatorTests
     [InlineData("-1", "1", null)]
     public void ResourceVersions_compare_as_the_numbers_they_are(string? seen, string wanted, bool? atLeast) =>
         Assert.Equal(atLeast, ResourceVersions.AtLeast(seen, wanted));
+
+    /// <summary>The emulator with the CRDs and one ServerPower per name in <see cref="Ns"/>, and an informer of that namespace over KubernetesClient (not running).</summary>
+    private sealed record Setup(KubeApiEmulator Emulator, DirectoryInfo Dir, k8s.Kubernetes Client, Informer<ServerPowerResource> Informer) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await Emulator.DisposeAsync();
+            Dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<Setup> StartAsync(params string[] names)
+    {
+        var emulator = await KubeApiEmulator.StartAsync(cancellationToken: Ct);
+        foreach (var crd in Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "crds"), "*.yaml"))
+            await emulator.ApplyYamlAsync(await File.ReadAllTextAsync(crd, Ct), cancellationToken: Ct);
+        var servers = string.Concat(names.Select(n => $$"""
+            ---
+            apiVersion: power.serverops.io/v1alpha1
+            kind: ServerPower
+            metadata: {name: {{n}}, namespace: {{Ns}}}
+            spec: {providerRef: {name: p}, serverId: "{{n}}", state: Running}
+
+            """));
+        await emulator.ApplyYamlAsync($"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {Ns}}}\n{servers}", cancellationToken: Ct);
+        var dir = Directory.CreateTempSubdirectory("informer-tests-");
+        var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(emulator.WriteKubeconfig(Path.Combine(dir.FullName, "kubeconfig")));
+        var client = new k8s.Kubernetes(config);
+        var informer = new Informer<ServerPowerResource>(ApiGroup.ServerPowerKind,
+            new CustomObjectListWatcher<ServerPowerResource>(client, ApiGroup.Group, ApiGroup.Version, ApiGroup.ServerPowerPlural),
+            new InformerOptions { Namespaces = [Ns] }, NullLogger.Instance);
+        return new Setup(emulator, dir, client, informer);
+    }
 
     /// <summary>Patches spec.state; the object's new resourceVersion.</summary>
     private static async Task<string> SetStateAsync(KubeApiEmulator emulator, string name, string state)
