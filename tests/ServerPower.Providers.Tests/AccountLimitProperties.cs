@@ -12,10 +12,12 @@ namespace ServerPower.Providers.Tests;
 /// Generated histories of changes to one account (rate up and down, burst, maxConcurrentActions, a rotated token, the
 /// endpoint unchanged) interleaved with servers asking for their turn, actions starting (through the newest instance
 /// of the account or one the factory has since replaced, as a reconcile that resolved earlier would) and finishing,
-/// and the clock moving. After every step: no action starts while the account's current maxConcurrentActions are in
-/// flight, and no server is told to wait longer than the current rate implies for the servers waiting (each server
-/// holds at most one turn, so N servers wait at most N turns of the current rate). The actions are the pipeline's
-/// calls, answered by the test: no request leaves the process.
+/// and the clock moving, with a read of the account now and then between a server being told it may go and its request
+/// (as a batch read can take a token while the reconciler records the action). After every step: no action starts while
+/// the account's current maxConcurrentActions are in flight, no server is told to wait longer than the current rate
+/// implies for the servers waiting (each server holds at most one turn, so N servers wait at most N turns of the current
+/// rate), and a server told it may go is not refused for the rate limit (its token is reserved). The actions are the
+/// pipeline's calls, answered by the test: no request leaves the process.
 /// </summary>
 public sealed class AccountLimitProperties
 {
@@ -27,8 +29,8 @@ public sealed class AccountLimitProperties
     {
         public sealed record Change(double Rate, int Burst, int MaxConcurrentActions, bool RotateToken) : Step;
 
-        /// <summary>A server asks for its turn and sends when told it may (Direct: sends without asking).</summary>
-        public sealed record Act(int Server, int Staleness, bool Direct) : Step;
+        /// <summary>A server asks for its turn and sends when told it may (Direct: sends without asking; ReadBetween: a read of the account goes first).</summary>
+        public sealed record Act(int Server, int Staleness, bool Direct, bool ReadBetween = false) : Step;
 
         public sealed record Finish(int Which) : Step;
 
@@ -38,7 +40,8 @@ public sealed class AccountLimitProperties
     private static readonly Gen<Step> AnyStep = Gen.Frequency(
         (2, Gen.Select(Gen.OneOf(Rates), Gen.Int[1, 5], Gen.Int[1, 4], Gen.Bool, (rate, burst, bound, rotate) => (Step)new Step.Change(rate, burst, bound, rotate))),
         (6, Gen.Select(Gen.Int[0, Servers - 1], Gen.Frequency((4, Gen.Const(0)), (1, Gen.Int[1, 3])), Gen.Frequency((5, Gen.Const(false)), (1, Gen.Const(true))),
-            (server, stale, direct) => (Step)new Step.Act(server, stale, direct))),
+            Gen.Frequency((3, Gen.Const(false)), (1, Gen.Const(true))),
+            (server, stale, direct, read) => (Step)new Step.Act(server, stale, direct, read))),
         (3, Gen.Int[0, 7].Select(which => (Step)new Step.Finish(which))),
         (2, Gen.OneOf(1, 10, 100, 1_000, 60_000, 1_000_000).Select(ms => (Step)new Step.Wait(ms))));
 
@@ -152,6 +155,7 @@ public sealed class AccountLimitProperties
                 return;
             }
 
+            if (act.ReadBetween) await pipeline.ExecuteAsync(CallKind.Read, _ => Task.FromResult(ProviderOutcome.Accepted()), CancellationToken.None);
             var bound = account.MaxConcurrentActions;
             var answer = new TaskCompletionSource<ProviderOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -172,7 +176,7 @@ public sealed class AccountLimitProperties
                 {
                     lock (gate) inFlight--;
                 }
-            }, CancellationToken.None);
+            }, CancellationToken.None, server);
             await Task.WhenAny(call, started.Task);
             if (started.Task.IsCompleted) open.Add((answer, call));
             else if (!act.Direct) Violations.Add($"{server} was told to send but was refused: {(await call).Message}");

@@ -156,9 +156,15 @@ internal abstract class HttpPowerProvider : IPowerProvider
     /// <summary>The id as one escaped path segment (ids that would change the path never get here).</summary>
     protected static string Escape(string serverId) => ServerIds.Segment(serverId);
 
+    /// <summary>A power action for <paramref name="serverId"/>: one call that uses the token reserved for the server.</summary>
+    protected Task<ProviderOutcome> ActionAsync(
+        string serverId, ActionType action, ProviderRequest request, Func<ProviderResponse, ProviderOutcome> map, CancellationToken cancellationToken) =>
+        CallAsync(KindOf(action), request, map, cancellationToken, serverId);
+
     /// <summary>One call: each attempt sends <paramref name="request"/> afresh and maps the answer; the value of the last attempt is kept.</summary>
     protected async Task<(ProviderOutcome Outcome, T? Value)> CallAsync<T>(
-        CallKind kind, ProviderRequest request, Func<ProviderResponse, (ProviderOutcome, T?)> map, CancellationToken cancellationToken)
+        CallKind kind, ProviderRequest request, Func<ProviderResponse, (ProviderOutcome, T?)> map, CancellationToken cancellationToken,
+        string? serverId = null)
     {
         T? value = default;
         request = request with { Operation = request.Operation ?? ProviderOperations.Of(kind) };
@@ -183,13 +189,14 @@ internal abstract class HttpPowerProvider : IPowerProvider
 
             (var mapped, value) = map(response);
             return mapped;
-        }, cancellationToken);
+        }, cancellationToken, serverId);
         return (outcome, outcome.IsAccepted ? value : default);
     }
 
     protected async Task<ProviderOutcome> CallAsync(
-        CallKind kind, ProviderRequest request, Func<ProviderResponse, ProviderOutcome> map, CancellationToken cancellationToken) =>
-        (await CallAsync<object>(kind, request, response => (map(response), null), cancellationToken)).Outcome;
+        CallKind kind, ProviderRequest request, Func<ProviderResponse, ProviderOutcome> map, CancellationToken cancellationToken,
+        string? serverId = null) =>
+        (await CallAsync<object>(kind, request, response => (map(response), null), cancellationToken, serverId)).Outcome;
 
     /// <summary>
     /// Every provider documents JSON (or empty) error bodies: an error page that is not JSON came from something

@@ -24,6 +24,9 @@ internal sealed class AccountLimits(ProviderOptions options, TimeProvider timePr
     /// <summary>The account's actions in flight.</summary>
     public ActionSlots Slots { get; } = new();
 
+    /// <summary>Tokens of the rate limit taken for servers whose action was told it may go.</summary>
+    public ActionReservations Reservations { get; } = new(timeProvider);
+
     /// <summary>The account's rate limit; null when it has none.</summary>
     public Rate? Current
     {

@@ -58,23 +58,31 @@ internal sealed class ProviderPipeline
     }
 
     /// <summary>
-    /// How long until an action for <paramref name="serverId"/> could be sent (429 wait, its turn for the rate limit,
-    /// action slot); null when at once. Takes no token; a server that must wait for the rate limit keeps its turn
-    /// (<see cref="ActionPacer"/>) and comes back when it is due.
+    /// How long until an action for <paramref name="serverId"/> could be sent (429 wait, action slot, its turn for the
+    /// rate limit); null when at once. A server that must wait for the rate limit keeps its turn
+    /// (<see cref="ActionPacer"/>) and comes back when it is due; one told to go gets the token reserved
+    /// (<see cref="ActionReservations"/>), which its action request then uses.
     /// </summary>
     public TimeSpan? ActionWait(string serverId)
     {
         if (throttle.Remaining() is { } wait) return wait;
-        if (limits.Current is { } rate && rate.Pacer.Wait(serverId, rate.Bucket.Peek()) is { } turn) return turn;
-        return limits.Slots.Full ? options.ActionSlotRetryAfter : null;
+        if (limits.Slots.Full) return options.ActionSlotRetryAfter;
+        if (limits.Current is not { } rate || limits.Reservations.Holds(serverId)) return null;
+        if (rate.Pacer.Wait(serverId, rate.Bucket.Peek()) is { } turn) return turn;
+        if (!rate.Bucket.TryTake(out var next)) return next;
+        limits.Reservations.Add(serverId);
+        return null;
     }
 
     /// <summary>The rest of the wait the provider asked of this account with a 429; null when there is none.</summary>
     public TimeSpan? ThrottledFor() => throttle.Remaining();
 
-    /// <summary>Runs one call: <paramref name="send"/> sends one request and maps its answer; it runs once per attempt.</summary>
+    /// <summary>
+    /// Runs one call: <paramref name="send"/> sends one request and maps its answer; it runs once per attempt. An action
+    /// for <paramref name="serverId"/> first uses the token <see cref="ActionWait"/> reserved for that server.
+    /// </summary>
     public async Task<ProviderOutcome> ExecuteAsync(
-        CallKind kind, Func<CancellationToken, Task<ProviderOutcome>> send, CancellationToken cancellationToken)
+        CallKind kind, Func<CancellationToken, Task<ProviderOutcome>> send, CancellationToken cancellationToken, string? serverId = null)
     {
         if (throttle.Remaining() is { } wait)
         {
@@ -90,7 +98,7 @@ internal sealed class ProviderPipeline
                 options.ActionSlotRetryAfter) with { OwnLimit = true };
         }
 
-        var call = new Call(this, send);
+        var call = new Call(this, send, kind == CallKind.Read ? null : serverId);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(Retryable, kind != CallKind.DestructiveAction);
         try
@@ -130,7 +138,8 @@ internal sealed class ProviderPipeline
             return Waiting(wait);
         }
 
-        if (limits.Current is { } rate && !rate.Bucket.TryTake(out var next))
+        var reserved = call.ServerId is { } id && limits.Reservations.TryUse(id);
+        if (limits.Current is { } rate && !reserved && !rate.Bucket.TryTake(out var next))
         {
             var perSecond = rate.Spec.RequestsPerSecond.ToString("0.######", CultureInfo.InvariantCulture);
             return ProviderOutcome.Refused(OutcomeKind.RateLimited,
@@ -278,11 +287,14 @@ internal sealed class ProviderPipeline
     };
 
     /// <summary>One call across its attempts.</summary>
-    private sealed class Call(ProviderPipeline owner, Func<CancellationToken, Task<ProviderOutcome>> send)
+    private sealed class Call(ProviderPipeline owner, Func<CancellationToken, Task<ProviderOutcome>> send, string? serverId)
     {
         public ProviderPipeline Owner { get; } = owner;
 
         public Func<CancellationToken, Task<ProviderOutcome>> Send { get; } = send;
+
+        /// <summary>The server an action is for (its reserved token); null for a read.</summary>
+        public string? ServerId { get; } = serverId;
 
         /// <summary>Whether any attempt got past the breaker to send its request.</summary>
         public bool Sent { get; set; }

@@ -54,7 +54,7 @@ internal sealed class HeoProvider(ProviderContext context) : HttpPowerProvider(c
             ActionType.Stop => "stop",
             _ => "reset?force=true",
         };
-        return CallAsync(KindOf(action), ProviderRequest.Post(path), Map, cancellationToken);
+        return ActionAsync(serverId, action, ProviderRequest.Post(path), Map, cancellationToken);
     }
 
     private static ProviderOutcome Map(ProviderResponse response)

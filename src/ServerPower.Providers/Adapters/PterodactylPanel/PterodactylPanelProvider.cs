@@ -51,7 +51,7 @@ internal sealed class PterodactylPanelProvider(ProviderContext context) : HttpPo
             ? ProviderRequest.Post($"/api/client/servers/{Escape(serverId)}/settings/reinstall")
             : ProviderRequest.Post($"/api/client/servers/{Escape(serverId)}/power", PowerBody(action));
         var reinstall = action == ActionType.Rebuild;
-        var outcome = await CallAsync(KindOf(action), request, response => PanelAnswers.MapAction(response, reinstall), cancellationToken);
+        var outcome = await ActionAsync(serverId, action, request, response => PanelAnswers.MapAction(response, reinstall), cancellationToken);
         return outcome.Kind == OutcomeKind.Busy
             ? (await ExplainConflictAsync(serverId, outcome, cancellationToken)).Outcome
             : outcome;

@@ -83,7 +83,7 @@ internal sealed class WeniumProvider(ProviderContext context) : HttpPowerProvide
         }
 
         var request = ProviderRequest.Post($"/servers/{Escape(serverId)}/action", Body(action, rebuild));
-        return await CallAsync(KindOf(action), request, MapAction, cancellationToken);
+        return await ActionAsync(serverId, action, request, MapAction, cancellationToken);
     }
 
     private static Dictionary<string, object> Body(ActionType action, RebuildRequest? rebuild)

@@ -97,7 +97,7 @@ internal sealed class WingsProvider(ProviderContext context) : HttpPowerProvider
                 ["action"] = action.ToString().ToLowerInvariant(),
                 ["wait_seconds"] = WaitSeconds,
             });
-        return CallAsync(KindOf(action), request, MapAction, cancellationToken);
+        return ActionAsync(serverId, action, request, MapAction, cancellationToken);
     }
 
     protected override ProviderRequest CommandRequest(string escapedServerId, string command) =>
