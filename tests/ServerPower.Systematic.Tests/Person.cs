@@ -10,7 +10,7 @@ namespace ServerPower.Systematic.Tests;
 /// a restart or rebuild token set (a new one, or one used before: a repeat or a rollback), the object deleted (or,
 /// when gone, created, sometimes with a token already on it), spec.serverId moved to one of three servers, another
 /// controller's write, watches broken (connection reset, 429, 500, 403), the log compacted (410), the next write's
-/// answer lost, or time passing (up to 3 s); then up to four steps for the rest.
+/// answer lost, or time passing (up to 3 s, or one time in four up to 30 s: past a stop's grace period); then up to four steps for the rest.
 /// </summary>
 internal sealed class Person(DeterministicScheduler scheduler, ServerPowerApi api)
 {
@@ -48,7 +48,7 @@ internal sealed class Person(DeterministicScheduler scheduler, ServerPowerApi ap
                 case 7: api.ForeignWrite(key); break;
                 case 8: if (Choices.Next(3) == 0) api.Compact(); else api.BreakWatches(Choices.Next(4)); break;
                 case 9: api.LoseNextAnswer(); break;
-                default: time.Advance(TimeSpan.FromMilliseconds(Choices.Next(3000))); break;
+                default: time.Advance(TimeSpan.FromMilliseconds(Choices.Next(Choices.Next(4) == 0 ? 30_000 : 3000))); break;
             }
         }
         for (var i = Choices.Next(4); i >= 0; i--) await scheduler.Yield();

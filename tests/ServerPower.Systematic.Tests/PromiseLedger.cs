@@ -20,7 +20,7 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     private static readonly AsyncLocal<ObjectKey?> Reconciling = new();
 
     private readonly HashSet<ObjectKey> inFlight = [];
-    private readonly Dictionary<string, HashSet<string>> firstSight = [];
+    private readonly Dictionary<string, HashSet<(ActionType Action, string Token)>> firstSight = [];
     private readonly Dictionary<(string Uid, ActionType Action, string Token), int> oneShots = [];
     private readonly List<Request> requests = [];
 
@@ -37,8 +37,9 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     public void Seen(ServerPowerResource server)
     {
         if (server.Metadata.Uid is not { } uid || firstSight.ContainsKey(uid)) return;
-        firstSight[uid] = [.. new[] { Annotations.Restart, Annotations.Rebuild }
-            .Select(a => server.Metadata.Annotations is { } found && found.TryGetValue(a, out var token) ? token : null).OfType<string>()];
+        firstSight[uid] = [];
+        foreach (var (action, annotation) in new[] { (ActionType.Restart, Annotations.Restart), (ActionType.Rebuild, Annotations.Rebuild) })
+            if (server.Metadata.Annotations?.TryGetValue(annotation, out var token) == true) firstSight[uid].Add((action, token));
     }
 
     public void Enter(ObjectKey key)
@@ -81,7 +82,7 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
             Violations.Add($"{what} by {key.Name} without a Sending record of its token");
             return;
         }
-        if (firstSight.GetValueOrDefault(uid)?.Contains(token) == true)
+        if (firstSight.GetValueOrDefault(uid)?.Contains((action, token)) == true)
             Violations.Add($"{what} by {key.Name}: token \"{token}\" was on the object at first sight and must be adopted, not executed");
         var times = oneShots[(uid, action, token)] = oneShots.GetValueOrDefault((uid, action, token)) + 1;
         if (times > 1) Violations.Add($"{what} by {key.Name}: token \"{token}\" executed {times} times");

@@ -7,7 +7,8 @@ namespace ServerPower.Systematic.Tests;
 /// A Wings-like provider over the <see cref="ServerWorld"/> (start, stop, restart, kill and rebuild; it reads one
 /// server's state; no batch read, no console). Every call is a step before it reaches the world and another before its
 /// answer comes back, and is told to the <see cref="PromiseLedger"/>. Until the scenario calms it, a call may time out
-/// (the action carried out or not, the caller cannot know: MayHaveReachedProvider) and a stop may hang in Stopping.
+/// (the action carried out or not, the caller cannot know: MayHaveReachedProvider) and a stop may hang in Stopping for 60–90 s, longer than
+/// the 20 s grace period, so a kill is due if the server is still declared Stopped.
 /// </summary>
 internal sealed class RecordingProvider(DeterministicScheduler scheduler, ServerWorld world, TimeProvider time, PromiseLedger ledger)
     : IPowerProvider, IPowerProviderFactory
@@ -45,7 +46,7 @@ internal sealed class RecordingProvider(DeterministicScheduler scheduler, Server
         var timedOut = Fault();
         var applied = world.Ids.Contains(serverId) && (!timedOut || scheduler.Choices.Next(2) == 0);
         if (applied)
-            world.Apply(serverId, action, !Calm && scheduler.Choices.Next(3) == 0 ? null : TimeSpan.FromSeconds(1 + scheduler.Choices.Next(6)));
+            world.Apply(serverId, action, TimeSpan.FromSeconds(!Calm && scheduler.Choices.Next(3) == 0 ? 60 + scheduler.Choices.Next(30) : 1 + scheduler.Choices.Next(6)));
         var outcome = !world.Ids.Contains(serverId) ? new ProviderOutcome(OutcomeKind.NotFound, "no such server")
             : timedOut ? TimedOut
             : ProviderOutcome.Accepted();

@@ -29,7 +29,7 @@ namespace ServerPower.Systematic.Tests;
 internal static class ServerPowerScenario
 {
     /// <summary>A person's changes and faults per run.</summary>
-    public const int Changes = 10;
+    public const int Changes = 16;
 
     /// <summary>Simulated seconds the objects get to converge once the faults stop (a hung stop is killed after 20 s).</summary>
     public const int SettleSeconds = 240;
@@ -97,7 +97,18 @@ internal static class ServerPowerScenario
             if (!settled) time.Advance(TimeSpan.FromSeconds(1));
         }
         if (Unsettled(api, world) is { } lag) violations.Add($"not settled {SettleSeconds} s after the faults stopped: {lag}");
+        else
+        {
+            // Settled stays settled: a minute more (two resyncs) brings no late action that undoes it.
+            for (var second = 0; second < 60; second++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                for (var i = 0; i < 20; i++) await scheduler.Yield();
+            }
+            if (Unsettled(api, world) is { } undone) violations.Add($"settled, then undone within a minute: {undone}");
+        }
         violations.AddRange(ledger.Violations);
+        System.IO.File.AppendAllText("/tmp/sysreal-debug.txt", $"DEBUG reconciles={ledger.Reconciles} counts={ledger.Counts} objects={api.Objects.Count} time={time.GetUtcNow():HH:mm:ss} rv={api.Version} {string.Join("; ", violations)}\n");
 
         stop.Cancel();
         time.Advance(TimeSpan.FromSeconds(30)); // past the drain timeout
