@@ -11,7 +11,10 @@ internal sealed class LedgerReconciler(IReconciler inner, PromiseLedger ledger, 
         ledger.Enter(key);
         try
         {
-            return await inner.ReconcileAsync(key, cancellationToken);
+            DebugTrace.Log($"reconcile {key.Name} starts");
+            var r = await inner.ReconcileAsync(key, cancellationToken);
+            DebugTrace.Log($"reconcile {key.Name} ends {r.Error} {r.RequeueAfter} conflict={r.Conflict}");
+            return r;
         }
         finally
         {

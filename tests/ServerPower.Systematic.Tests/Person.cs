@@ -34,10 +34,11 @@ internal sealed class Person(DeterministicScheduler scheduler, ServerPowerApi ap
     public async Task ChangeAsync(FakeTimeProvider time)
     {
         var key = ScenarioSteps.Keys[Choices.Next(ScenarioSteps.Keys.Length)];
+        DebugTrace.Log($"person at {time.GetUtcNow():mm:ss.fff} on {key.Name}");
         if (api.Server(key) is null) Create(key);
         else
         {
-            switch (Choices.Next(12))
+            switch (Choices.Next(13))
             {
                 case 0: case 1: api.Edit(key, s => With(s, s.Spec with { State = s.Spec.State == DesiredPowerState.Running ? DesiredPowerState.Stopped : DesiredPowerState.Running })); break;
                 case 2: Annotate(key, Annotations.Restart, NewToken()); break;
@@ -46,8 +47,8 @@ internal sealed class Person(DeterministicScheduler scheduler, ServerPowerApi ap
                 case 5: api.Delete(key); break;
                 case 6: api.Edit(key, s => With(s, s.Spec with { ServerId = ServerId() })); break;
                 case 7: api.ForeignWrite(key); break;
-                case 8: if (Choices.Next(3) == 0) api.Compact(); else api.BreakWatches(Choices.Next(4)); break;
-                case 9: api.LoseNextAnswer(); break;
+                case 8: case 9: if (Choices.Next(3) == 0) api.Compact(); else api.BreakWatches(Choices.Next(4)); break;
+                case 10: api.LoseNextAnswer(); break;
                 default: time.Advance(TimeSpan.FromMilliseconds(Choices.Next(Choices.Next(4) == 0 ? 30_000 : 3000))); break;
             }
         }

@@ -33,8 +33,12 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     /// <summary>Actions sent (restart and rebuild tokens executed, kills among them).</summary>
     public (int Actions, int OneShots, int Kills) Counts { get; private set; }
 
-    /// <summary>The reconciler read <paramref name="server"/> from its cache: the tokens on it at first sight must be adopted.</summary>
-    public void Seen(ServerPowerResource server)
+    /// <summary>
+    /// The first status of <paramref name="server"/> is being written: the operator's first sight of it, as crds/README.md
+    /// defines it ("no status yet"), so the tokens on it then must be adopted. (Not its first read: a token replaced
+    /// before the first status was written was never seen in that sense, and set again later it is new.)
+    /// </summary>
+    public void FirstStatus(ServerPowerResource server)
     {
         if (server.Metadata.Uid is not { } uid || firstSight.ContainsKey(uid)) return;
         firstSight[uid] = [];

@@ -43,6 +43,12 @@ internal sealed class ServerPowerApi(DeterministicScheduler scheduler, TimeProvi
         },
     };
 
+    /// <summary>
+    /// Told the object as stored when its first status lands: the operator's first sight of it ("no status yet",
+    /// crds/README.md), whose tokens must be adopted.
+    /// </summary>
+    public Action<ServerPowerResource>? FirstStatus { get; set; }
+
     /// <summary>The object as stored now (a copy), or null.</summary>
     public ServerPowerResource? Server(ObjectKey key)
     {
@@ -161,6 +167,7 @@ internal sealed class ServerPowerApi(DeterministicScheduler scheduler, TimeProvi
         {
             var stored = Existing(key);
             if (requireResourceVersion) CheckVersion(stored, server);
+            if (stored.Status is null) FirstStatus?.Invoke(stored);
             var after = Copy(stored);
             after.Status = status;
             Commit(key, stored, after);
@@ -195,6 +202,9 @@ internal sealed class ServerPowerApi(DeterministicScheduler scheduler, TimeProvi
 
     public Task<PowerProviderResource> PatchProviderStatusAsync(PowerProviderResource provider, PowerProviderStatus status,
         CancellationToken cancellationToken) => throw new NotSupportedException("the scenario runs the ServerPower reconciler only");
+
+    protected override void Trace(WatchEventKind kind, ServerPowerResource o) =>
+        DebugTrace.Log($"  api {kind} {o.Metadata.Name} rv={o.Metadata.ResourceVersion} uid={o.Metadata.Uid} id={o.Spec.ServerId} state={o.Spec.State} ann=[{string.Join(",", o.Metadata.Annotations?.Select(a => a.Key.Split('/')[1] + "=" + a.Value) ?? [])}] fin={o.Metadata.Finalizers?.Count} del={o.Metadata.DeletionTimestamp is not null} restart={o.Status?.Restart?.Token}/{o.Status?.Restart?.Phase} rebuild={o.Status?.Rebuild?.Token}/{o.Status?.Rebuild?.Phase} last={o.Status?.LastAction?.Type}/{o.Status?.LastAction?.Result} obsgen={o.Status?.ObservedGeneration}");
 
     private async Task Call(string what)
     {

@@ -43,6 +43,7 @@ internal static class ServerPowerScenario
         var time = ScenarioSteps.NewTime();
         var api = new ServerPowerApi(scheduler, time);
         var ledger = new PromiseLedger(api, Grace);
+        api.FirstStatus = ledger.FirstStatus;
         var world = new ServerWorld(time);
         foreach (var id in ServerIds) world.Add(id, choices.Next(2) == 0 ? PowerState.Running : PowerState.Stopped);
         var provider = new RecordingProvider(scheduler, world, time, ledger);
@@ -55,15 +56,16 @@ internal static class ServerPowerScenario
             MinWatchTimeout = TimeSpan.FromSeconds(10),
             MaxWatchTimeout = TimeSpan.FromSeconds(20),
             WatchdogMargin = TimeSpan.FromSeconds(5),
-            InitialBackoff = TimeSpan.FromMilliseconds(100),
-            MaxBackoff = TimeSpan.FromSeconds(2),
+            // The product's first backoff (0.8 s), so a broken watch leaves the cache behind for a while.
+            InitialBackoff = TimeSpan.FromMilliseconds(800),
+            MaxBackoff = TimeSpan.FromSeconds(5),
         }, NullLogger.Instance, time, new Random(choices.Next())) { Dispatch = scheduler.Dispatch };
         informer.Store.AddIndex(CachedServerIdLookup.Index, CachedServerIdLookup.IdOf);
         var queue = new WorkQueue("serverpower", new WorkQueueOptions { BaseDelay = OperatorHost.QueueBaseDelay, MaxDelay = TimeSpan.FromSeconds(10) }, time)
         {
             Dispatch = scheduler.Dispatch,
         };
-        var cache = new SteppedCache(informer, api.Provider, scheduler, time, ledger.Seen);
+        var cache = new SteppedCache(informer, api.Provider, scheduler, time);
         var client = new CachedResourceClient(api, cache);
         var resolver = new ProviderResolver(client, provider, EndpointPolicy.Default);
         var settings = OperatorHost.Settings(new OperatorOptions

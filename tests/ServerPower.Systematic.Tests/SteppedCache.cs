@@ -12,10 +12,9 @@ namespace ServerPower.Systematic.Tests;
 /// resumes on the thread pool (its progress signal runs continuations asynchronously, and its timeout is a cancelled
 /// Task.Delay on the TimeProvider), so here the same wait (until the cache has seen the version, or the timeout passed)
 /// is woken by a step: each informer event, the timer and the caller's cancellation dispatch one.
-/// Every read of a ServerPower is told to <paramref name="seen"/> (the tokens at first sight).
 /// </summary>
 internal sealed class SteppedCache(Informer<ServerPowerResource> servers, PowerProviderResource provider, DeterministicScheduler scheduler,
-    TimeProvider time, Action<ServerPowerResource> seen) : ICacheReader, IResourceEventHandler<ServerPowerResource>
+    TimeProvider time) : ICacheReader, IResourceEventHandler<ServerPowerResource>
 {
     private readonly List<TaskCompletionSource> waiters = [];
 
@@ -24,7 +23,7 @@ internal sealed class SteppedCache(Informer<ServerPowerResource> servers, PowerP
         if (typeof(T) == typeof(PowerProviderResource))
             return key == ObjectKey.From(provider.Metadata) ? (T)(object)provider : null;
         var server = servers.Store.Get(key);
-        if (server is not null) seen(server);
+        DebugTrace.Log($"  cache get {key.Name} -> rv={server?.Metadata.ResourceVersion} restart={server?.Status?.Restart?.Token}/{server?.Status?.Restart?.Phase}");
         return (T?)(object?)server;
     }
 
