@@ -11,10 +11,7 @@ internal sealed class LedgerReconciler(IReconciler inner, PromiseLedger ledger, 
         ledger.Enter(key);
         try
         {
-            DebugTrace.Log($"reconcile {key.Name} starts");
-            var r = await inner.ReconcileAsync(key, cancellationToken);
-            DebugTrace.Log($"reconcile {key.Name} ends {r.Error} {r.RequeueAfter} conflict={r.Conflict}");
-            return r;
+            return await inner.ReconcileAsync(key, cancellationToken);
         }
         finally
         {

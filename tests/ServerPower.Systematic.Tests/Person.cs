@@ -34,7 +34,6 @@ internal sealed class Person(DeterministicScheduler scheduler, ServerPowerApi ap
     public async Task ChangeAsync(FakeTimeProvider time)
     {
         var key = ScenarioSteps.Keys[Choices.Next(ScenarioSteps.Keys.Length)];
-        DebugTrace.Log($"person at {time.GetUtcNow():mm:ss.fff} on {key.Name}");
         if (api.Server(key) is null) Create(key);
         else
         {

@@ -28,11 +28,6 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
 
     public List<string> Violations { get; } = [];
 
-    public int Reconciles { get; private set; }
-
-    /// <summary>Actions sent (restart and rebuild tokens executed, kills among them).</summary>
-    public (int Actions, int OneShots, int Kills) Counts { get; private set; }
-
     /// <summary>
     /// The first status of <paramref name="server"/> is being written: the operator's first sight of it, as crds/README.md
     /// defines it ("no status yet"), so the tokens on it then must be adopted. (Not its first read: a token replaced
@@ -49,7 +44,6 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     public void Enter(ObjectKey key)
     {
         Reconciling.Value = key;
-        Reconciles++;
         if (!inFlight.Add(key)) Violations.Add($"{key} is reconciled twice at once");
     }
 
@@ -61,8 +55,6 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     public void Sent(DateTimeOffset at, string serverId, ActionType action, ProviderOutcome outcome)
     {
         var request = new Request(at, serverId, action, outcome, null);
-        var (actions, oneShotCount, kills) = Counts;
-        Counts = (actions + 1, oneShotCount + (action is ActionType.Restart or ActionType.Rebuild ? 1 : 0), kills + (action == ActionType.Kill ? 1 : 0));
         var what = $"{action} to server {serverId} at {at:HH:mm:ss.fff}";
         if (Reconciling.Value is not { } key)
         {

@@ -50,7 +50,6 @@ internal sealed class RecordingProvider(DeterministicScheduler scheduler, Server
         var outcome = !world.Ids.Contains(serverId) ? new ProviderOutcome(OutcomeKind.NotFound, "no such server")
             : timedOut ? TimedOut
             : ProviderOutcome.Accepted();
-        DebugTrace.Log($"  provider {action} {serverId} at {at:mm:ss.fff} -> {outcome.Kind} applied={applied}");
         ledger.Sent(at, serverId, action, outcome);
         await scheduler.Yield();
         return outcome;

@@ -158,12 +158,7 @@ internal abstract class ScriptedLog<T>(DeterministicScheduler scheduler, Func<T,
         if (kind == WatchEventKind.Deleted) Stored.Remove(key);
         else Stored[key] = obj;
         log.Add((version, kind, obj));
-        Trace(kind, obj);
         WakeLocked();
-    }
-
-    protected virtual void Trace(WatchEventKind kind, T obj)
-    {
     }
 
     private void Wake()

@@ -203,9 +203,6 @@ internal sealed class ServerPowerApi(DeterministicScheduler scheduler, TimeProvi
     public Task<PowerProviderResource> PatchProviderStatusAsync(PowerProviderResource provider, PowerProviderStatus status,
         CancellationToken cancellationToken) => throw new NotSupportedException("the scenario runs the ServerPower reconciler only");
 
-    protected override void Trace(WatchEventKind kind, ServerPowerResource o) =>
-        DebugTrace.Log($"  api {kind} {o.Metadata.Name} rv={o.Metadata.ResourceVersion} uid={o.Metadata.Uid} id={o.Spec.ServerId} state={o.Spec.State} ann=[{string.Join(",", o.Metadata.Annotations?.Select(a => a.Key.Split('/')[1] + "=" + a.Value) ?? [])}] fin={o.Metadata.Finalizers?.Count} del={o.Metadata.DeletionTimestamp is not null} restart={o.Status?.Restart?.Token}/{o.Status?.Restart?.Phase} rebuild={o.Status?.Rebuild?.Token}/{o.Status?.Rebuild?.Phase} last={o.Status?.LastAction?.Type}/{o.Status?.LastAction?.Result} obsgen={o.Status?.ObservedGeneration}");
-
     private async Task Call(string what)
     {
         Scheduler.CheckThread(what);

@@ -110,7 +110,6 @@ internal static class ServerPowerScenario
             if (Unsettled(api, world) is { } undone) violations.Add($"settled, then undone within a minute: {undone}");
         }
         violations.AddRange(ledger.Violations);
-        System.IO.File.AppendAllText("/tmp/sysreal-debug.txt", $"DEBUG reconciles={ledger.Reconciles} counts={ledger.Counts} objects={api.Objects.Count} time={time.GetUtcNow():HH:mm:ss} rv={api.Version} {string.Join("; ", violations)}\n");
 
         stop.Cancel();
         time.Advance(TimeSpan.FromSeconds(30)); // past the drain timeout

@@ -23,7 +23,6 @@ internal sealed class SteppedCache(Informer<ServerPowerResource> servers, PowerP
         if (typeof(T) == typeof(PowerProviderResource))
             return key == ObjectKey.From(provider.Metadata) ? (T)(object)provider : null;
         var server = servers.Store.Get(key);
-        DebugTrace.Log($"  cache get {key.Name} -> rv={server?.Metadata.ResourceVersion} restart={server?.Status?.Restart?.Token}/{server?.Status?.Restart?.Phase}");
         return (T?)(object?)server;
     }
 
