@@ -51,15 +51,9 @@ internal static class ServerPowerScenario
         person.Create(ScenarioSteps.Keys[0]);
         person.Create(ScenarioSteps.Keys[1]);
 
-        var informer = new Informer<ServerPowerResource>("serverpowers", api, new InformerOptions
-        {
-            MinWatchTimeout = TimeSpan.FromSeconds(10),
-            MaxWatchTimeout = TimeSpan.FromSeconds(20),
-            WatchdogMargin = TimeSpan.FromSeconds(5),
-            // The product's first backoff (0.8 s), so a broken watch leaves the cache behind for a while.
-            InitialBackoff = TimeSpan.FromMilliseconds(800),
-            MaxBackoff = TimeSpan.FromSeconds(5),
-        }, NullLogger.Instance, time, new Random(choices.Next())) { Dispatch = scheduler.Dispatch };
+        // The product's first backoff (0.8 s), so a broken watch leaves the cache behind for a while.
+        var informer = new Informer<ServerPowerResource>("serverpowers", api,
+            ScenarioSteps.InformerTimings(TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(5)), NullLogger.Instance, time, new Random(choices.Next())) { Dispatch = scheduler.Dispatch };
         informer.Store.AddIndex(CachedServerIdLookup.Index, CachedServerIdLookup.IdOf);
         var queue = new WorkQueue("serverpower", new WorkQueueOptions { BaseDelay = OperatorHost.QueueBaseDelay, MaxDelay = TimeSpan.FromSeconds(10) }, time)
         {
