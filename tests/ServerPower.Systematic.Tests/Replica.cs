@@ -19,14 +19,8 @@ internal sealed class Replica
         TimeSpan longCall = default)
     {
         var choices = scheduler.Choices;
-        Informer = new Informer<V1ConfigMap>("configmaps", api, new InformerOptions
-        {
-            MinWatchTimeout = TimeSpan.FromSeconds(10),
-            MaxWatchTimeout = TimeSpan.FromSeconds(20),
-            WatchdogMargin = TimeSpan.FromSeconds(5),
-            InitialBackoff = TimeSpan.FromMilliseconds(100),
-            MaxBackoff = TimeSpan.FromSeconds(2),
-        }, NullLogger.Instance, time, new Random(choices.Next())) { Dispatch = scheduler.Dispatch };
+        Informer = new Informer<V1ConfigMap>("configmaps", api,
+            ScenarioSteps.InformerTimings(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2)), NullLogger.Instance, time, new Random(choices.Next())) { Dispatch = scheduler.Dispatch };
         Queue = new WorkQueue(name, new WorkQueueOptions { MaxDelay = TimeSpan.FromSeconds(2) }, time)
         {
             Dispatch = scheduler.Dispatch,

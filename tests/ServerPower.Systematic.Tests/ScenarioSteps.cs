@@ -11,6 +11,16 @@ internal static class ScenarioSteps
     /// <summary>Simulated seconds a run may take to settle once the faults stop (resync is 30 s, backoffs reach 2 s).</summary>
     public const int SettleSeconds = 120;
 
+    /// <summary>The informers' short timings: a watch lasts 10–20 s (its watchdog 5 s more); failures back off as given.</summary>
+    public static InformerOptions InformerTimings(TimeSpan initialBackoff, TimeSpan maxBackoff) => new()
+    {
+        MinWatchTimeout = TimeSpan.FromSeconds(10),
+        MaxWatchTimeout = TimeSpan.FromSeconds(20),
+        WatchdogMargin = TimeSpan.FromSeconds(5),
+        InitialBackoff = initialBackoff,
+        MaxBackoff = maxBackoff,
+    };
+
     public static FakeTimeProvider NewTime() => new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     /// <summary>

@@ -23,6 +23,7 @@ public sealed class SystematicTests(ITestOutputHelper output)
             runs.Add(("schedule", SystematicRun.Of(seed, ScheduleScenario.RunAsync)));
             runs.Add(("election", SystematicRun.Of(seed, ElectionScenario.RunAsync)));
             runs.Add(("pacer", SystematicRun.Of(seed, PacerScenario.RunAsync)));
+            runs.Add(("serverpower", SystematicRun.Of(seed, ServerPowerScenario.RunAsync)));
         }
         var failures = runs.SelectMany(r => r.Run.Violations.Select(v =>
             $"{r.Scenario} seed {r.Run.Seed}: {v} (replay: SYSTEMATIC_SEED={r.Run.Seed})")).ToList();
@@ -41,7 +42,7 @@ public sealed class SystematicTests(ITestOutputHelper output)
     public void A_seed_replays_the_same_schedule()
     {
         Func<DeterministicScheduler, List<string>, SharedLedger, Task>[] scenarios =
-            [HandoverScenario.RunAsync, ScheduleScenario.RunAsync, ElectionScenario.RunAsync, PacerScenario.RunAsync];
+            [HandoverScenario.RunAsync, ScheduleScenario.RunAsync, ElectionScenario.RunAsync, PacerScenario.RunAsync, ServerPowerScenario.RunAsync];
         foreach (var scenario in scenarios)
         {
             var first = SystematicRun.Of(7, scenario);
