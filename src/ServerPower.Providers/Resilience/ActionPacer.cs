@@ -8,8 +8,8 @@ namespace ServerPower.Providers.Resilience;
 /// the provider's own bucket keeps slack for network jitter (a request that arrives a little early is a 429).
 /// </summary>
 /// <remarks>
-/// A slot is a promise of order, not a token: the action still takes a token from the account's bucket when it is
-/// sent, so the account never exceeds its rate. A server whose slot is due but finds no token waits only for the
+/// A slot is a promise of order, not a token: a server told to go then takes a token from the account's bucket (held
+/// for it by <see cref="ActionReservations"/> until its request), so the account never exceeds its rate. A server whose slot is due but finds no token waits only for the
 /// next token, keeping its place. A server told to send now also moves the next free slot an interval on, so two
 /// servers asking at one instant are never both told to go for one token. Slots not used within
 /// <see cref="Expiry"/> of their time are dropped (the server was deleted or no longer needs the action), so the
@@ -107,8 +107,8 @@ internal sealed class ActionPacer
     }
 
     /// <summary>
-    /// Send now, and the next server waits a slot: the token is taken later, when the action is sent, so two servers
-    /// told to go at once could find one token, and the one refused would lose its place (systematic seed 1238).
+    /// Send now, and the next server waits a slot: the token is taken after this answer, so two servers told to go at
+    /// once could find one token, and the one refused would lose its place (systematic seed 1238).
     /// </summary>
     private TimeSpan? Go(string key, long now)
     {
