@@ -31,7 +31,9 @@ internal static class StopWarningRule
             return null;
         }
         var now = d.Input.Now;
-        var sent = d.Status.StopWarning is { } w && (d.Status.LastAction is not { } last || last.RequestTime < w.SentAt) ? w : null;
+        // A warning belongs to this stop unless an action came after it; one recorded in the same second as the last action
+        // came after that action (a stop follows its own warning by a whole second at least).
+        var sent = d.Status.StopWarning is { } w && (d.Status.LastAction is not { } last || last.RequestTime <= w.SentAt) ? w : null;
         if (sent is null)
         {
             var at = KubeTimeConverter.Truncate(now);

@@ -56,6 +56,24 @@ public sealed class StopWarningDecisionTests
         Assert.Equal(Settings.MinPoll, r.Decision.RequeueAfter);
     }
 
+    /// <summary>
+    /// Started, then declared Stopped within the same second: the warning recorded in that second is this stop's (a stop
+    /// follows its own warning by a whole second at least, so a same-second action can only be an earlier one). It is
+    /// not sent a second time.
+    /// </summary>
+    [Fact]
+    public void A_warning_recorded_in_the_same_second_as_the_last_action_is_not_sent_again()
+    {
+        var status = new ServerPowerStatus
+        {
+            ObservedGeneration = 1, LastAction = Accepted(ActionType.Start, T0.AddMinutes(-2)), StopWarning = new StopWarningStatus { SentAt = T0.AddMinutes(-2) },
+        };
+        var r = Run(Warned(DesiredPowerState.Stopped, status), PowerState.Running, Console);
+        Assert.IsType<ServerPower.Operator.Decision.Decision.Wait>(r.Decision);
+        Assert.Equal(T0.AddMinutes(-2), r.Status.StopWarning!.SentAt);
+        Assert.DoesNotContain((false, EventReasons.StopWarningSent), EventsOf(r.Decision));
+    }
+
     [Fact]
     public void An_invalid_warning_is_InvalidSpec_and_the_server_is_stopped_without_one()
     {
