@@ -98,6 +98,37 @@ public sealed class NamespaceLimitTests
         Assert.NotEqual(Reasons.NamespaceLimitExceeded, f.Condition(ConditionTypes.Synced)?.Reason);
     }
 
+    /// <summary>
+    /// The gate's status write is checked against the version it read: a server edited meanwhile (say, its status
+    /// written by a reconcile that began before the limit applied) gets a conflict and a requeue, not an overwrite.
+    /// Its probe is stopped.
+    /// </summary>
+    [Fact]
+    public async Task A_server_beyond_the_limit_changed_meanwhile_is_not_overwritten_and_is_no_longer_probed()
+    {
+        var (f, quota, _) = BehindOlder(PowerState.Stopped, s => s.Metadata.CreationTimestamp = T0.AddMinutes(5));
+        var probes = new RecordingProbes();
+        var gate = new NamespaceLimitGate(f.Reconciler, quota, f.Kube, f, f.Time, probes);
+        f.Kube.BeforeWrite = _ =>
+        {
+            f.Kube.BeforeWrite = null;
+            f.Edit(s => s.Status = new ServerPowerStatus { PowerState = PowerState.Running, ProviderState = "written meanwhile" });
+        };
+
+        Assert.True((await gate.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None)).Conflict);
+        Assert.Equal("written meanwhile", f.Server.Status?.ProviderState);
+        Assert.Equal([(ReconcilerFixture.Key, (ReadinessProbeSpec?)null)], probes.Tracked);
+    }
+
+    private sealed class RecordingProbes : IReadinessProbes
+    {
+        public List<(ObjectKey Key, ReadinessProbeSpec? Probe)> Tracked { get; } = [];
+
+        public void Track(ObjectKey key, ReadinessProbeSpec? probe, DateTimeOffset? since) => Tracked.Add((key, probe));
+
+        public ServerPower.Operator.Decision.ReadinessView? View(ObjectKey key, ReadinessProbeSpec probe, DateTimeOffset? since) => null;
+    }
+
     [Fact]
     public async Task A_server_beyond_the_limit_keeps_what_its_status_recorded_and_its_deletion_goes_on()
     {
