@@ -24,6 +24,7 @@ public sealed class SystematicTests(ITestOutputHelper output)
             runs.Add(("election", SystematicRun.Of(seed, ElectionScenario.RunAsync)));
             runs.Add(("pacer", SystematicRun.Of(seed, PacerScenario.RunAsync)));
             runs.Add(("serverpower", SystematicRun.Of(seed, ServerPowerScenario.RunAsync)));
+            runs.Add(("serverpower handover", SystematicRun.Of(seed, ServerPowerHandoverScenario.RunAsync)));
         }
         var failures = runs.SelectMany(r => r.Run.Violations.Select(v =>
             $"{r.Scenario} seed {r.Run.Seed}: {v} (replay: SYSTEMATIC_SEED={r.Run.Seed})")).ToList();
@@ -34,6 +35,9 @@ public sealed class SystematicTests(ITestOutputHelper output)
         foreach (var scenario in runs.GroupBy(r => r.Scenario))
             output.WriteLine($"{scenario.Key}: {scenario.Count()} runs, {scenario.Sum(r => r.Run.Steps)} steps");
         output.WriteLine($"handover: keys both replicas reconciled at once in {Overlapping(runs, "handover")} runs");
+        output.WriteLine($"serverpower handover: keys both replicas reconciled at once in {Overlapping(runs, "serverpower handover")} runs, "
+            + $"the old leader sent or wrote status after the new one had in {runs.Count(r => r.Scenario == "serverpower handover" && r.Run.Late > 0)} runs "
+            + $"({runs.Where(r => r.Scenario == "serverpower handover").Sum(r => r.Run.Late)} times)");
         output.WriteLine($"schedule: a replaced entry's stale run in flight while the new one ran in {Overlapping(runs, "schedule")} runs");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
     }
@@ -42,7 +46,8 @@ public sealed class SystematicTests(ITestOutputHelper output)
     public void A_seed_replays_the_same_schedule()
     {
         Func<DeterministicScheduler, List<string>, SharedLedger, Task>[] scenarios =
-            [HandoverScenario.RunAsync, ScheduleScenario.RunAsync, ElectionScenario.RunAsync, PacerScenario.RunAsync, ServerPowerScenario.RunAsync];
+            [HandoverScenario.RunAsync, ScheduleScenario.RunAsync, ElectionScenario.RunAsync, PacerScenario.RunAsync, ServerPowerScenario.RunAsync,
+             ServerPowerHandoverScenario.RunAsync];
         foreach (var scenario in scenarios)
         {
             var first = SystematicRun.Of(7, scenario);
