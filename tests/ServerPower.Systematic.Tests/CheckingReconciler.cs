@@ -81,7 +81,9 @@ internal sealed class SharedLedger
 
     public int Overlaps { get; private set; }
 
-    public int Late { get; set; }
+    public int LateSends { get; set; }
+
+    public int LateWrites { get; set; }
 
     public void Enter(ObjectKey key)
     {

@@ -41,10 +41,13 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     public List<string> Violations { get; } = [];
 
     /// <summary>
-    /// Actions and status writes of a replica after a replica that first acted later had acted (an old leader's, woken
+    /// Actions of a replica after a replica that first acted later had sent or written status (an old leader's, woken
     /// after the new one acted): not violations, counted to show the search reaches them.
     /// </summary>
-    public int Late { get; private set; }
+    public int LateSends { get; private set; }
+
+    /// <summary>Status writes of a replica after a replica that first acted later had (an old leader's record or outcome).</summary>
+    public int LateWrites { get; private set; }
 
     /// <summary>
     /// The first status of <paramref name="server"/> is being written: the operator's first sight of it, as crds/README.md
@@ -72,13 +75,15 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     {
         if (Reconciling.Value is not { } reconcile) return;
         reconcile.Written = stored;
-        Acted(reconcile.Replica);
+        if (Late(reconcile.Replica)) LateWrites++;
     }
 
-    private void Acted(string replica)
+    /// <summary>Whether <paramref name="replica"/> acts after a replica that first acted later than it did.</summary>
+    private bool Late(string replica)
     {
-        if (!actors.Contains(replica)) actors.Add(replica);
-        else if (actors[^1] != replica) Late++;
+        if (actors.Contains(replica)) return actors[^1] != replica;
+        actors.Add(replica);
+        return false;
     }
 
     public void Read(string serverId, ReadResult result) =>
@@ -94,7 +99,7 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
             requests.Add(request);
             return;
         }
-        Acted(reconcile.Replica);
+        if (Late(reconcile.Replica)) LateSends++;
         var by = $"by {reconcile.Replica}'s {reconcile.Key.Name}";
         var recorded = reconcile.Written;
         if (action is ActionType.Restart or ActionType.Rebuild) CheckOneShot($"{what} {by}", recorded, action);

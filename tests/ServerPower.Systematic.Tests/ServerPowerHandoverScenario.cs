@@ -51,7 +51,8 @@ internal static class ServerPowerHandoverScenario
         newProvider.Calm = true;
         await ServerPowerScenario.SettleAsync(scheduler, time, api, world, violations);
         violations.AddRange(ledger.Violations);
-        shared.Late = ledger.Late;
+        shared.LateSends = ledger.LateSends;
+        shared.LateWrites = ledger.LateWrites;
 
         shutdown.Cancel();
         newLeads.Cancel();

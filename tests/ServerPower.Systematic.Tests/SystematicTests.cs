@@ -35,9 +35,10 @@ public sealed class SystematicTests(ITestOutputHelper output)
         foreach (var scenario in runs.GroupBy(r => r.Scenario))
             output.WriteLine($"{scenario.Key}: {scenario.Count()} runs, {scenario.Sum(r => r.Run.Steps)} steps");
         output.WriteLine($"handover: keys both replicas reconciled at once in {Overlapping(runs, "handover")} runs");
-        output.WriteLine($"serverpower handover: keys both replicas reconciled at once in {Overlapping(runs, "serverpower handover")} runs, "
-            + $"the old leader sent or wrote status after the new one had in {runs.Count(r => r.Scenario == "serverpower handover" && r.Run.Late > 0)} runs "
-            + $"({runs.Where(r => r.Scenario == "serverpower handover").Sum(r => r.Run.Late)} times)");
+        var late = runs.Where(r => r.Scenario == "serverpower handover").Select(r => r.Run).ToList();
+        output.WriteLine($"serverpower handover: keys both replicas reconciled at once in {Overlapping(runs, "serverpower handover")} runs; "
+            + $"after the new leader acted, the old one sent in {late.Count(r => r.LateSends > 0)} runs ({late.Sum(r => r.LateSends)} actions) "
+            + $"and wrote status in {late.Count(r => r.LateWrites > 0)} runs ({late.Sum(r => r.LateWrites)} writes)");
         output.WriteLine($"schedule: a replaced entry's stale run in flight while the new one ran in {Overlapping(runs, "schedule")} runs");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
     }
