@@ -24,6 +24,9 @@ internal sealed class RecordingProvider(DeterministicScheduler scheduler, Server
     /// <summary>The longest freeze of an action (zero: none).</summary>
     public TimeSpan Pause { get; init; }
 
+    /// <summary>Told when an action freezes (a frozen leader cannot renew its lease).</summary>
+    public Action? Frozen { get; set; }
+
     public ProviderType Type => ProviderType.Wings;
 
     public ProviderCapabilities Capabilities { get; } = new(CanReadState: true, CanBatchRead: false,
@@ -50,6 +53,7 @@ internal sealed class RecordingProvider(DeterministicScheduler scheduler, Server
         await scheduler.Yield();
         var pause = !Calm && Pause > TimeSpan.Zero && scheduler.Choices.Next(3) == 0
             ? TimeSpan.FromSeconds(5 + scheduler.Choices.Next((int)Pause.TotalSeconds - 4)) : TimeSpan.Zero;
+        if (pause > TimeSpan.Zero) Frozen?.Invoke();
         var pauseFirst = pause > TimeSpan.Zero && scheduler.Choices.Next(2) == 0;
         if (pauseFirst) await scheduler.DelayAsync(time, pause, CancellationToken.None);
         var at = time.GetUtcNow();

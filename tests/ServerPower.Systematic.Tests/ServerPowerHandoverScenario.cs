@@ -6,8 +6,9 @@ namespace ServerPower.Systematic.Tests;
 /// <see cref="ServerPowerApi"/>, one <see cref="ServerWorld"/> and one <see cref="PromiseLedger"/>. Leadership passes
 /// as in <see cref="HandoverScenario"/>: both informers run throughout; the old replica's controller runs until it
 /// loses the lease at a step the seed picks, and the new one's starts some steps later. The old replica's actions may
-/// freeze for up to <see cref="Pause"/>, deaf to their token (<see cref="RecordingProvider.Pause"/>), so a leader paused
-/// mid-call wakes after the new one took over and sends, or records its outcome, after the new leader acted. An old
+/// freeze for up to <see cref="Pause"/>, deaf to their token (<see cref="RecordingProvider.Pause"/>), and a frozen
+/// leader cannot renew its lease: one freeze in two loses it then, so a leader paused mid-call wakes after the new one
+/// took over and sends, or records its outcome, after the new leader acted. An old
 /// leader acting after its loss is not by itself a violation (the runtime cannot stop a paused process): the promises
 /// must hold, checked by the ledger across both replicas (a token at most once, adoption at first sight, a kill only
 /// past an accepted stop's grace period, one owner per server, no key reconciled twice at once by one replica), and
@@ -36,6 +37,11 @@ internal static class ServerPowerHandoverScenario
         using var newLeads = new CancellationTokenSource();
         var informing = Task.WhenAll(old.Informer.RunAsync(shutdown.Token), next.Informer.RunAsync(shutdown.Token));
         var oldControlling = old.Controller.RunAsync(oldLeads.Token);
+        // Frozen, a leader cannot renew its lease: one freeze in two outlasts it, and the lease is lost then.
+        oldProvider.Frozen = () =>
+        {
+            if (!oldLeads.IsCancellationRequested && choices.Next(2) == 0) oldLeads.Cancel();
+        };
         Task? newControlling = null;
         var lossAt = choices.Next(Changes / 2);
         var takeoverAt = lossAt + 1 + choices.Next(Changes / 2);
