@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace ServerPower.Systematic.Tests;
@@ -15,16 +16,22 @@ public sealed class SystematicTests(ITestOutputHelper output)
     public void The_runtime_keeps_its_promises_on_every_schedule_searched()
     {
         var seeds = Number("SYSTEMATIC_SEED") is { } one ? [one] : Enumerable.Range(1, Number("SYSTEMATIC_SEEDS") ?? DefaultSeeds).ToArray();
+        (string Name, Func<DeterministicScheduler, List<string>, SharedLedger, Task> Run)[] scenarios =
+        [
+            ("controller", ControllerScenario.RunAsync), ("handover", HandoverScenario.RunAsync), ("schedule", ScheduleScenario.RunAsync),
+            ("election", ElectionScenario.RunAsync), ("pacer", PacerScenario.RunAsync), ("serverpower", ServerPowerScenario.RunAsync),
+            ("serverpower handover", ServerPowerHandoverScenario.RunAsync),
+        ];
         var runs = new List<(string Scenario, SystematicRun Run)>();
+        var elapsed = scenarios.ToDictionary(s => s.Name, _ => TimeSpan.Zero);
         foreach (var seed in seeds)
         {
-            runs.Add(("controller", SystematicRun.Of(seed, ControllerScenario.RunAsync)));
-            runs.Add(("handover", SystematicRun.Of(seed, HandoverScenario.RunAsync)));
-            runs.Add(("schedule", SystematicRun.Of(seed, ScheduleScenario.RunAsync)));
-            runs.Add(("election", SystematicRun.Of(seed, ElectionScenario.RunAsync)));
-            runs.Add(("pacer", SystematicRun.Of(seed, PacerScenario.RunAsync)));
-            runs.Add(("serverpower", SystematicRun.Of(seed, ServerPowerScenario.RunAsync)));
-            runs.Add(("serverpower handover", SystematicRun.Of(seed, ServerPowerHandoverScenario.RunAsync)));
+            foreach (var (name, scenario) in scenarios)
+            {
+                var started = Stopwatch.GetTimestamp();
+                runs.Add((name, SystematicRun.Of(seed, scenario)));
+                elapsed[name] += Stopwatch.GetElapsedTime(started);
+            }
         }
         var failures = runs.SelectMany(r => r.Run.Violations.Select(v =>
             $"{r.Scenario} seed {r.Run.Seed}: {v} (replay: SYSTEMATIC_SEED={r.Run.Seed})")).ToList();
@@ -33,7 +40,7 @@ public sealed class SystematicTests(ITestOutputHelper output)
         Console.WriteLine(line);
         output.WriteLine(line);
         foreach (var scenario in runs.GroupBy(r => r.Scenario))
-            output.WriteLine($"{scenario.Key}: {scenario.Count()} runs, {scenario.Sum(r => r.Run.Steps)} steps");
+            output.WriteLine($"{scenario.Key}: {scenario.Count()} runs, {scenario.Sum(r => r.Run.Steps)} steps, {elapsed[scenario.Key].TotalSeconds:F1} s");
         output.WriteLine($"handover: keys both replicas reconciled at once in {Overlapping(runs, "handover")} runs");
         var late = runs.Where(r => r.Scenario == "serverpower handover").Select(r => r.Run).ToList();
         output.WriteLine($"serverpower handover: keys both replicas reconciled at once in {Overlapping(runs, "serverpower handover")} runs; "
