@@ -8,12 +8,12 @@ namespace ServerPower.Systematic.Tests;
 /// loses the lease at a step the seed picks, and the new one's starts some steps later. The old replica's actions may
 /// freeze for up to <see cref="Pause"/>, deaf to their token (<see cref="RecordingProvider.Pause"/>), and a frozen
 /// leader cannot renew its lease: one freeze in two loses it then, so a leader paused mid-call wakes after the new one
-/// took over and sends, or records its outcome, after the new leader acted. An old
-/// leader acting after its loss is not by itself a violation (the runtime cannot stop a paused process): the promises
-/// must hold, checked by the ledger across both replicas (a token at most once, adoption at first sight, a kill only
-/// past an accepted stop's grace period, one owner per server, no key reconciled twice at once by one replica), and
-/// once the handover settles, every deletion completed and every owned server in its declared state, still so a
-/// minute later.
+/// took over and sends, or records its outcome, after the new leader acted. An old leader acting after its loss is
+/// not by itself a violation (the runtime cannot stop a paused process): the promises must hold, checked by the ledger
+/// across both replicas (a token at most once, adoption at first sight, a kill only past an accepted stop's grace
+/// period, one owner per server, no key reconciled twice at once by one replica), and once the handover settles (the
+/// old leader's controller ended too), every deletion completed and every owned server in its declared state, still
+/// so a minute later.
 /// </summary>
 internal static class ServerPowerHandoverScenario
 {
@@ -55,7 +55,9 @@ internal static class ServerPowerHandoverScenario
         api.Calm();
         oldProvider.Calm = true;
         newProvider.Calm = true;
-        await ServerPowerScenario.SettleAsync(scheduler, time, api, world, violations);
+        // Settled once the old leader's last reconcile ended too: until then a frozen action may still arrive (a stop
+        // recorded for a server another object owns by now, say); the new leader repairs that at its next resync.
+        await ServerPowerScenario.SettleAsync(scheduler, time, api, world, violations, oldControlling);
         violations.AddRange(ledger.Violations);
         shared.LateSends = ledger.LateSends;
         shared.LateWrites = ledger.LateWrites;

@@ -76,18 +76,20 @@ internal static class ServerPowerScenario
 
     /// <summary>
     /// Once the faults stopped: time runs on a second at a time until every deletion completed and every owned server is
-    /// in its declared state (within <see cref="SettleSeconds"/>), then a minute more, which must not undo it.
+    /// in its declared state (within <see cref="SettleSeconds"/>), then a minute more, which must not undo it. With
+    /// <paramref name="ended"/>, settled also waits for it (an old leader's last reconcile, which may still send).
     /// </summary>
     public static async Task SettleAsync(DeterministicScheduler scheduler, FakeTimeProvider time, ServerPowerApi api, ServerWorld world,
-        List<string> violations)
+        List<string> violations, Task? ended = null)
     {
+        string? Lag() => Unsettled(api, world) ?? (ended is { IsCompleted: false } ? "the old leader's controller has not ended" : null);
         var settled = false;
         for (var second = 0; second < SettleSeconds && !settled; second++)
         {
-            for (var i = 0; i < 50 && !(settled = Unsettled(api, world) is null); i++) await scheduler.Yield();
+            for (var i = 0; i < 50 && !(settled = Lag() is null); i++) await scheduler.Yield();
             if (!settled) time.Advance(TimeSpan.FromSeconds(1));
         }
-        if (Unsettled(api, world) is { } lag) violations.Add($"not settled {SettleSeconds} s after the faults stopped: {lag}");
+        if (Lag() is { } lag) violations.Add($"not settled {SettleSeconds} s after the faults stopped: {lag}");
         else
         {
             // Settled stays settled: a minute more (two resyncs) brings no late action that undoes it.
