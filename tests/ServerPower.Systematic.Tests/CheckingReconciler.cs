@@ -71,12 +71,19 @@ internal sealed class CheckingReconciler(string replica, ObjectStore<V1ConfigMap
     }
 }
 
-/// <summary>Keys in reconcile on any replica: counts the times two replicas reconciled one key at once.</summary>
+/// <summary>
+/// Keys in reconcile on any replica: counts the times two replicas reconciled one key at once; and, as the
+/// <see cref="PromiseLedger"/> counts them, a replica's actions and status writes after a later replica's.
+/// </summary>
 internal sealed class SharedLedger
 {
     private readonly Dictionary<ObjectKey, int> active = [];
 
     public int Overlaps { get; private set; }
+
+    public int LateSends { get; set; }
+
+    public int LateWrites { get; set; }
 
     public void Enter(ObjectKey key)
     {

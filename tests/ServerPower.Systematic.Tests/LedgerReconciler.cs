@@ -2,13 +2,19 @@ using ServerPower.Runtime;
 
 namespace ServerPower.Systematic.Tests;
 
-/// <summary>The controller's reconciler, told to the <see cref="PromiseLedger"/>: which key each provider call comes from, and overlaps.</summary>
-internal sealed class LedgerReconciler(IReconciler inner, PromiseLedger ledger, DeterministicScheduler scheduler) : IReconciler
+/// <summary>
+/// A replica's reconciler, told to the <see cref="PromiseLedger"/>: which replica's reconcile of which key each
+/// provider call and status write comes from, and overlaps; <see cref="SharedLedger"/> counts keys two replicas
+/// reconciled at once.
+/// </summary>
+internal sealed class LedgerReconciler(string replica, IReconciler inner, PromiseLedger ledger, DeterministicScheduler scheduler,
+    SharedLedger shared) : IReconciler
 {
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         scheduler.CheckThread("a reconcile");
-        ledger.Enter(key);
+        ledger.Enter(replica, key);
+        shared.Enter(key);
         try
         {
             return await inner.ReconcileAsync(key, cancellationToken);
@@ -16,7 +22,8 @@ internal sealed class LedgerReconciler(IReconciler inner, PromiseLedger ledger, 
         finally
         {
             scheduler.CheckThread("the end of a reconcile");
-            ledger.Leave(key);
+            shared.Leave(key);
+            ledger.Leave(replica, key);
         }
     }
 }

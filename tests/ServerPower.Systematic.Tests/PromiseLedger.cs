@@ -12,21 +12,42 @@ namespace ServerPower.Systematic.Tests;
 /// object's first sight, and only after its Sending record; a kill only escalates a stop to that server accepted at
 /// least the grace period before (no read showing Stopped and no start, restart or rebuild since); an action comes
 /// from the server's owner (no older object declared the server before the action's record was written); no key is
-/// reconciled twice at once. Provider calls are told apart by the key whose reconcile makes them (an AsyncLocal that
-/// <see cref="LedgerReconciler"/> sets).
+/// reconciled twice at once by one replica. Provider calls and status writes are told apart by the reconcile that makes
+/// them (an AsyncLocal that <see cref="LedgerReconciler"/> sets): an action's record is its own reconcile's last status
+/// write, not the object's (another replica may have written since).
 /// </summary>
 internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
 {
-    private static readonly AsyncLocal<ObjectKey?> Reconciling = new();
+    private static readonly AsyncLocal<Reconcile?> Reconciling = new();
 
-    private readonly HashSet<ObjectKey> inFlight = [];
+    private readonly HashSet<(string Replica, ObjectKey Key)> inFlight = [];
     private readonly Dictionary<string, HashSet<(ActionType Action, string Token)>> firstSight = [];
     private readonly Dictionary<(string Uid, ActionType Action, string Token), int> oneShots = [];
     private readonly List<Request> requests = [];
+    private readonly List<string> actors = [];
 
     private sealed record Request(DateTimeOffset At, string ServerId, ActionType? Action, ProviderOutcome Outcome, PowerState? Seen);
 
+    /// <summary>One reconcile in flight: its replica, its key, and the object as its last status write stored it.</summary>
+    private sealed class Reconcile(string replica, ObjectKey key)
+    {
+        public string Replica => replica;
+
+        public ObjectKey Key => key;
+
+        public ServerPowerResource? Written { get; set; }
+    }
+
     public List<string> Violations { get; } = [];
+
+    /// <summary>
+    /// Actions of a replica after a replica that first acted later had sent or written status (an old leader's, woken
+    /// after the new one acted): not violations, counted to show the search reaches them.
+    /// </summary>
+    public int LateSends { get; private set; }
+
+    /// <summary>Status writes of a replica after a replica that first acted later had (an old leader's record or outcome).</summary>
+    public int LateWrites { get; private set; }
 
     /// <summary>
     /// The first status of <paramref name="server"/> is being written: the operator's first sight of it, as crds/README.md
@@ -41,13 +62,29 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
             if (server.Metadata.Annotations?.TryGetValue(annotation, out var token) == true) firstSight[uid].Add((action, token));
     }
 
-    public void Enter(ObjectKey key)
+    public void Enter(string replica, ObjectKey key)
     {
-        Reconciling.Value = key;
-        if (!inFlight.Add(key)) Violations.Add($"{key} is reconciled twice at once");
+        Reconciling.Value = new Reconcile(replica, key);
+        if (!inFlight.Add((replica, key))) Violations.Add($"{replica}: {key} is reconciled twice at once");
     }
 
-    public void Leave(ObjectKey key) => inFlight.Remove(key);
+    public void Leave(string replica, ObjectKey key) => inFlight.Remove((replica, key));
+
+    /// <summary>A status write landed (<paramref name="stored"/>, as stored after it): the calling reconcile's record.</summary>
+    public void StatusWritten(ServerPowerResource stored)
+    {
+        if (Reconciling.Value is not { } reconcile) return;
+        reconcile.Written = stored;
+        if (Late(reconcile.Replica)) LateWrites++;
+    }
+
+    /// <summary>Whether <paramref name="replica"/> acts after a replica that first acted later than it did.</summary>
+    private bool Late(string replica)
+    {
+        if (actors.Contains(replica)) return actors[^1] != replica;
+        actors.Add(replica);
+        return false;
+    }
 
     public void Read(string serverId, ReadResult result) =>
         requests.Add(new Request(DateTimeOffset.MinValue, serverId, null, result.Outcome, result.Server?.Power));
@@ -56,32 +93,34 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     {
         var request = new Request(at, serverId, action, outcome, null);
         var what = $"{action} to server {serverId} at {at:HH:mm:ss.fff}";
-        if (Reconciling.Value is not { } key)
+        if (Reconciling.Value is not { } reconcile)
         {
             Violations.Add($"{what} outside any reconcile");
             requests.Add(request);
             return;
         }
-        var server = api.Server(key);
-        if (action is ActionType.Restart or ActionType.Rebuild) CheckOneShot(what, key, server, action);
-        if (action == ActionType.Kill && Unjustified(request) is { } why) Violations.Add($"{what} by {key.Name}: {why}");
-        if (server is not null && Owner(key, server, serverId) is { } owner)
-            Violations.Add($"{what} by {key.Name}, but {owner.Metadata.Name} declared that server first (one owner per server)");
+        if (Late(reconcile.Replica)) LateSends++;
+        var by = $"by {reconcile.Replica}'s {reconcile.Key.Name}";
+        var recorded = reconcile.Written;
+        if (action is ActionType.Restart or ActionType.Rebuild) CheckOneShot($"{what} {by}", recorded, action);
+        if (action == ActionType.Kill && Unjustified(request) is { } why) Violations.Add($"{what} {by}: {why}");
+        if (recorded is not null && Owner(recorded, serverId) is { } owner)
+            Violations.Add($"{what} {by}, but {owner.Metadata.Name} declared that server first (one owner per server)");
         requests.Add(request);
     }
 
-    private void CheckOneShot(string what, ObjectKey key, ServerPowerResource? server, ActionType action)
+    private void CheckOneShot(string what, ServerPowerResource? recorded, ActionType action)
     {
-        var record = action == ActionType.Restart ? server?.Status?.Restart : server?.Status?.Rebuild;
-        if (server?.Metadata.Uid is not { } uid || record is not { Phase: OneShotPhase.Sending, Token: var token })
+        var record = action == ActionType.Restart ? recorded?.Status?.Restart : recorded?.Status?.Rebuild;
+        if (recorded?.Metadata.Uid is not { } uid || record is not { Phase: OneShotPhase.Sending, Token: var token })
         {
-            Violations.Add($"{what} by {key.Name} without a Sending record of its token");
+            Violations.Add($"{what} without a Sending record of its token");
             return;
         }
         if (firstSight.GetValueOrDefault(uid)?.Contains((action, token)) == true)
-            Violations.Add($"{what} by {key.Name}: token \"{token}\" was on the object at first sight and must be adopted, not executed");
+            Violations.Add($"{what}: token \"{token}\" was on the object at first sight and must be adopted, not executed");
         var times = oneShots[(uid, action, token)] = oneShots.GetValueOrDefault((uid, action, token)) + 1;
-        if (times > 1) Violations.Add($"{what} by {key.Name}: token \"{token}\" executed {times} times");
+        if (times > 1) Violations.Add($"{what}: token \"{token}\" executed {times} times");
     }
 
     /// <summary>Why a kill is not an escalation of an accepted stop that outlived the grace period; null when it is.</summary>
@@ -110,16 +149,18 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     }
 
     /// <summary>
-    /// An older object (ServerOwnership's order) that declared <paramref name="serverId"/> before this action's record was
-    /// written; null when <paramref name="key"/> owned the server then. The record is the object's last status write.
+    /// An older object (ServerOwnership's order) that declared <paramref name="serverId"/> before this action's record
+    /// (<paramref name="recorded"/>, the object as the reconcile's last status write stored it) was written; null when
+    /// the recorded object owned the server then.
     /// </summary>
-    private ServerPowerResource? Owner(ObjectKey key, ServerPowerResource server, string serverId)
+    private ServerPowerResource? Owner(ServerPowerResource recorded, string serverId)
     {
-        if (api.LastStatusWrite(key) is not { } recorded) return null;
+        var key = ObjectKey.From(recorded.Metadata);
+        var at = long.Parse(recorded.Metadata.ResourceVersion!);
         return api.Objects.Values.Where(o => ObjectKey.From(o.Metadata) != key
                 && CachedServerIdLookup.Normalize(o.Spec.ServerId) == CachedServerIdLookup.Normalize(serverId)
-                && ServerOwnership.Order.Compare(o, server) < 0
-                && api.DeclaredSince(ObjectKey.From(o.Metadata)) < long.Parse(recorded))
+                && ServerOwnership.Order.Compare(o, recorded) < 0
+                && api.DeclaredSince(ObjectKey.From(o.Metadata)) < at)
             .FirstOrDefault();
     }
 }

@@ -8,7 +8,10 @@ namespace ServerPower.Systematic.Tests;
 /// server's state; no batch read, no console). Every call is a step before it reaches the world and another before its
 /// answer comes back, and is told to the <see cref="PromiseLedger"/>. Until the scenario calms it, a call may time out
 /// (the action carried out or not, the caller cannot know: MayHaveReachedProvider) and a stop may hang in Stopping for 60–90 s, longer than
-/// the 20 s grace period, so a kill is due if the server is still declared Stopped.
+/// the 20 s grace period, so a kill is due if the server is still declared Stopped. Given <see cref="Pause"/>, one action
+/// in three (until calm) freezes for 5 s up to that long, deaf to its token as a paused process is (a GC pause, a
+/// suspended VM), before the request reaches the world or after, before its answer comes back, as the seed picks: a
+/// leader paused there wakes after it lost the lease and sends, or records the outcome, after the new leader acted.
 /// </summary>
 internal sealed class RecordingProvider(DeterministicScheduler scheduler, ServerWorld world, TimeProvider time, PromiseLedger ledger)
     : IPowerProvider, IPowerProviderFactory
@@ -17,6 +20,12 @@ internal sealed class RecordingProvider(DeterministicScheduler scheduler, Server
 
     /// <summary>Once set, calls neither time out nor do stops hang.</summary>
     public bool Calm { get; set; }
+
+    /// <summary>The longest freeze of an action (zero: none).</summary>
+    public TimeSpan Pause { get; init; }
+
+    /// <summary>Told when an action freezes (a frozen leader cannot renew its lease).</summary>
+    public Action? Frozen { get; set; }
 
     public ProviderType Type => ProviderType.Wings;
 
@@ -42,6 +51,11 @@ internal sealed class RecordingProvider(DeterministicScheduler scheduler, Server
     {
         scheduler.CheckThread("a provider action");
         await scheduler.Yield();
+        var pause = !Calm && Pause > TimeSpan.Zero && scheduler.Choices.Next(3) == 0
+            ? TimeSpan.FromSeconds(5 + scheduler.Choices.Next((int)Pause.TotalSeconds - 4)) : TimeSpan.Zero;
+        if (pause > TimeSpan.Zero) Frozen?.Invoke();
+        var pauseFirst = pause > TimeSpan.Zero && scheduler.Choices.Next(2) == 0;
+        if (pauseFirst) await scheduler.DelayAsync(time, pause, CancellationToken.None);
         var at = time.GetUtcNow();
         var timedOut = Fault();
         var applied = world.Ids.Contains(serverId) && (!timedOut || scheduler.Choices.Next(2) == 0);
@@ -51,6 +65,7 @@ internal sealed class RecordingProvider(DeterministicScheduler scheduler, Server
             : timedOut ? TimedOut
             : ProviderOutcome.Accepted();
         ledger.Sent(at, serverId, action, outcome);
+        if (pause > TimeSpan.Zero && !pauseFirst) await scheduler.DelayAsync(time, pause, CancellationToken.None);
         await scheduler.Yield();
         return outcome;
     }

@@ -1,9 +1,12 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Runtime;
+using StatusDiff = ServerPower.Operator.Kubernetes.MergePatch;
+using StatusMerge = ServerPower.Sandbox.Kubernetes.Api.MergePatch;
 
 namespace ServerPower.Systematic.Tests;
 
@@ -12,10 +15,11 @@ namespace ServerPower.Systematic.Tests;
 /// reconciler's writes (<see cref="IResourceClient"/>), each call a step. A status write with the resourceVersion
 /// precondition meets <see cref="ConflictException"/> on a stale object; the finalizers are replaced checked against
 /// the resourceVersion and none can be added to an object being deleted; deletion waits for the finalizers; every
-/// write that changes the object is a watch event. A status write replaces the stored status: the real client's merge
-/// patch (the diff from the status read to the one wanted) gives the same here, because nobody else writes status
-/// (a person's and a foreign controller's writes touch spec and metadata only). Faults: a foreign write (a label, so a
-/// reconcile's next write meets a conflict) and a lost answer (the write is applied, its answer never comes).
+/// write that changes the object is a watch event. A status write is the real client's JSON merge patch (the diff from
+/// the status it read to the one it wants, MergePatch.Diff as KubernetesResourceClient builds it) applied to the stored
+/// status as the API server applies it (RFC 7386, the Sandbox's MergePatch.Apply), so two replicas' writes merge (an
+/// old leader's outcome written without the precondition after the new leader wrote too). Faults: a foreign write (a
+/// label, so a reconcile's next write meets a conflict) and a lost answer (the write is applied, its answer never comes).
 /// The one PowerProvider and its Secret never change.
 /// </summary>
 internal sealed class ServerPowerApi(DeterministicScheduler scheduler, TimeProvider time)
@@ -25,7 +29,6 @@ internal sealed class ServerPowerApi(DeterministicScheduler scheduler, TimeProvi
     public const string ProviderName = "wings";
     private const string SecretName = "wings-token";
 
-    private readonly Dictionary<ObjectKey, string> lastStatusWrite = [];
     private readonly Dictionary<ObjectKey, long> declaredSince = [];
     private int uids;
     private int labels;
@@ -55,11 +58,8 @@ internal sealed class ServerPowerApi(DeterministicScheduler scheduler, TimeProvi
         lock (Gate) return Stored.TryGetValue(key, out var server) ? Copy(server) : null;
     }
 
-    /// <summary>The resourceVersion of the last status write to the object (an action's record, right before it is sent).</summary>
-    public string? LastStatusWrite(ObjectKey key)
-    {
-        lock (Gate) return lastStatusWrite.GetValueOrDefault(key);
-    }
+    /// <summary>Told the object as stored after each status write that landed (an action's record, right before it is sent).</summary>
+    public Action<ServerPowerResource>? StatusWritten { get; set; }
 
     /// <summary>The resourceVersion at which the object came to declare its spec.serverId (created or edited to it).</summary>
     public long DeclaredSince(ObjectKey key)
@@ -169,9 +169,9 @@ internal sealed class ServerPowerApi(DeterministicScheduler scheduler, TimeProvi
             if (requireResourceVersion) CheckVersion(stored, server);
             if (stored.Status is null) FirstStatus?.Invoke(stored);
             var after = Copy(stored);
-            after.Status = status;
+            after.Status = Merged(stored.Status, server.Status, status);
             Commit(key, stored, after);
-            lastStatusWrite[key] = Stored[key].Metadata.ResourceVersion!;
+            StatusWritten?.Invoke(Copy(Stored[key]));
             return Answer(Stored[key]);
         }
     }
@@ -207,6 +207,17 @@ internal sealed class ServerPowerApi(DeterministicScheduler scheduler, TimeProvi
     {
         Scheduler.CheckThread(what);
         await Scheduler.Yield();
+    }
+
+    /// <summary>
+    /// The stored status after the client's merge patch: the diff of the status it read against the one it wants, as
+    /// KubernetesResourceClient sends it, applied as the API server applies a merge patch.
+    /// </summary>
+    private static ServerPowerStatus? Merged(ServerPowerStatus? stored, ServerPowerStatus? read, ServerPowerStatus wanted)
+    {
+        var patch = StatusDiff.Diff(read is null ? null : ApiJson.ToElement(read), ApiJson.ToElement(wanted), StatusDiff.StatusRecords);
+        var merged = StatusMerge.Apply(stored is null ? null : JsonNode.Parse(ApiJson.Serialize(stored)), patch);
+        return merged is null ? null : ApiJson.Deserialize<ServerPowerStatus>(merged.ToJsonString());
     }
 
     private ServerPowerResource Existing(ObjectKey key) =>

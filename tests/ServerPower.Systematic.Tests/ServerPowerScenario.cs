@@ -1,15 +1,8 @@
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.AutoStop;
-using ServerPower.Operator.Endpoints;
-using ServerPower.Operator.Hosting;
-using ServerPower.Operator.Kubernetes;
-using ServerPower.Operator.Ordering;
 using ServerPower.Operator.Ownership;
-using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
-using ServerPower.Runtime;
 
 namespace ServerPower.Systematic.Tests;
 
@@ -24,7 +17,8 @@ namespace ServerPower.Systematic.Tests;
 /// time out, stops hang, and time passes. Then the faults stop and time runs on a second at a time. Checked as they
 /// happen (<see cref="PromiseLedger"/>): at most once per token, first-seen tokens adopted, kill only after an
 /// accepted stop and its grace period, one owner per server, no key reconciled twice at once; at the end: every
-/// deletion completed and every owned server in its declared state within <see cref="SettleSeconds"/>.
+/// deletion completed and every owned server in its declared state within <see cref="SettleSeconds"/>. One replica
+/// (<see cref="ServerPowerReplica"/>); <see cref="ServerPowerHandoverScenario"/> runs two.
 /// </summary>
 internal static class ServerPowerScenario
 {
@@ -37,62 +31,65 @@ internal static class ServerPowerScenario
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(20);
     private static readonly string[] ServerIds = ["s1", "s2", "s3"];
 
+    /// <summary>
+    /// What both ServerPower scenarios start from: the API with its ledger, servers s1–s3 each Running or Stopped, and a
+    /// person who created the first two objects.
+    /// </summary>
+    public sealed record Stage(FakeTimeProvider Time, ServerPowerApi Api, PromiseLedger Ledger, ServerWorld World, Person Person)
+    {
+        public static Stage Of(DeterministicScheduler scheduler)
+        {
+            var time = ScenarioSteps.NewTime();
+            var api = new ServerPowerApi(scheduler, time);
+            var ledger = new PromiseLedger(api, Grace);
+            api.FirstStatus = ledger.FirstStatus;
+            api.StatusWritten = ledger.StatusWritten;
+            var world = new ServerWorld(time);
+            foreach (var id in ServerIds) world.Add(id, scheduler.Choices.Next(2) == 0 ? PowerState.Running : PowerState.Stopped);
+            var person = new Person(scheduler, api);
+            person.Create(ScenarioSteps.Keys[0]);
+            person.Create(ScenarioSteps.Keys[1]);
+            return new Stage(time, api, ledger, world, person);
+        }
+    }
+
     public static async Task RunAsync(DeterministicScheduler scheduler, List<string> violations, SharedLedger shared)
     {
-        var choices = scheduler.Choices;
-        var time = ScenarioSteps.NewTime();
-        var api = new ServerPowerApi(scheduler, time);
-        var ledger = new PromiseLedger(api, Grace);
-        api.FirstStatus = ledger.FirstStatus;
-        var world = new ServerWorld(time);
-        foreach (var id in ServerIds) world.Add(id, choices.Next(2) == 0 ? PowerState.Running : PowerState.Stopped);
+        var (time, api, ledger, world, person) = Stage.Of(scheduler);
         var provider = new RecordingProvider(scheduler, world, time, ledger);
-        var person = new Person(scheduler, api);
-        person.Create(ScenarioSteps.Keys[0]);
-        person.Create(ScenarioSteps.Keys[1]);
-
-        // The product's first backoff (0.8 s), so a broken watch leaves the cache behind for a while.
-        var informer = new Informer<ServerPowerResource>("serverpowers", api,
-            ScenarioSteps.InformerTimings(TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(5)), NullLogger.Instance, time, new Random(choices.Next())) { Dispatch = scheduler.Dispatch };
-        informer.Store.AddIndex(CachedServerIdLookup.Index, CachedServerIdLookup.IdOf);
-        var queue = new WorkQueue("serverpower", new WorkQueueOptions { BaseDelay = OperatorHost.QueueBaseDelay, MaxDelay = TimeSpan.FromSeconds(10) }, time)
-        {
-            Dispatch = scheduler.Dispatch,
-        };
-        var cache = new SteppedCache(informer, api.Provider, scheduler, time);
-        var client = new CachedResourceClient(api, cache);
-        var resolver = new ProviderResolver(client, provider, EndpointPolicy.Default);
-        var settings = OperatorHost.Settings(new OperatorOptions
-        {
-            ResyncPeriod = TimeSpan.FromSeconds(30), MaxPoll = TimeSpan.FromSeconds(10), StartTimeout = TimeSpan.FromSeconds(30),
-        });
-        var reconciler = new ServerPowerReconciler(client, resolver, new DroppedEvents(), time, settings, NullLogger<ServerPowerReconciler>.Instance,
-            ReadinessProbesOff.Instance, StartOrderOff.Instance, SchedulesOff.Instance,
-            new ServerOwnership(new CachedServerIdLookup(cache), resolver), ActivityMonitorOff.Instance);
-        var controller = new Controller("serverpower", queue, new LedgerReconciler(reconciler, ledger, scheduler), () => informer.Store.Keys(),
-            new ControllerOptions { Workers = 2, ResyncPeriod = settings.ResyncPeriod, DrainTimeout = Replica.DrainTimeout },
-            NullLogger.Instance, time: time, random: new Random(choices.Next())) { Dispatch = scheduler.Dispatch };
-        informer.AddHandler(new EnqueueHandler<ServerPowerResource>(queue.Add, queue.AddBackground));
-        // As the product's Watches<ServerPowerResource>(serverId index): a change re-decides who owns that server.
-        informer.AddHandler(new MappedEnqueueHandler<ServerPowerResource>(
-            s => CachedServerIdLookup.IdOf(s).SelectMany(id => informer.Store.ByIndex(CachedServerIdLookup.Index, id)).Select(o => ObjectKey.From(o.Metadata)),
-            queue.Add, queue.AddBackground));
-        informer.AddHandler(cache);
+        var replica = new ServerPowerReplica("serverpower", scheduler, api, time, provider, ledger, shared);
 
         using var stop = new CancellationTokenSource();
-        var informing = informer.RunAsync(stop.Token);
-        var controlling = controller.RunAsync(stop.Token);
+        var informing = replica.Informer.RunAsync(stop.Token);
+        var controlling = replica.Controller.RunAsync(stop.Token);
         for (var change = 0; change < Changes; change++) await person.ChangeAsync(time);
 
         api.Calm();
         provider.Calm = true;
+        await SettleAsync(scheduler, time, api, world, violations);
+        violations.AddRange(ledger.Violations);
+
+        stop.Cancel();
+        time.Advance(TimeSpan.FromSeconds(30)); // past the drain timeout
+        await Task.WhenAll(informing, controlling);
+    }
+
+    /// <summary>
+    /// Once the faults stopped: time runs on a second at a time until every deletion completed and every owned server is
+    /// in its declared state (within <see cref="SettleSeconds"/>), then a minute more, which must not undo it. With
+    /// <paramref name="ended"/>, settled also waits for it (an old leader's last reconcile, which may still send).
+    /// </summary>
+    public static async Task SettleAsync(DeterministicScheduler scheduler, FakeTimeProvider time, ServerPowerApi api, ServerWorld world,
+        List<string> violations, Task? ended = null)
+    {
+        string? Lag() => Unsettled(api, world) ?? (ended is { IsCompleted: false } ? "the old leader's controller has not ended" : null);
         var settled = false;
         for (var second = 0; second < SettleSeconds && !settled; second++)
         {
-            for (var i = 0; i < 50 && !(settled = Unsettled(api, world) is null); i++) await scheduler.Yield();
+            for (var i = 0; i < 50 && !(settled = Lag() is null); i++) await scheduler.Yield();
             if (!settled) time.Advance(TimeSpan.FromSeconds(1));
         }
-        if (Unsettled(api, world) is { } lag) violations.Add($"not settled {SettleSeconds} s after the faults stopped: {lag}");
+        if (Lag() is { } lag) violations.Add($"not settled {SettleSeconds} s after the faults stopped: {lag}");
         else
         {
             // Settled stays settled: a minute more (two resyncs) brings no late action that undoes it.
@@ -103,11 +100,6 @@ internal static class ServerPowerScenario
             }
             if (Unsettled(api, world) is { } undone) violations.Add($"settled, then undone within a minute: {undone}");
         }
-        violations.AddRange(ledger.Violations);
-
-        stop.Cancel();
-        time.Advance(TimeSpan.FromSeconds(30)); // past the drain timeout
-        await Task.WhenAll(informing, controlling);
     }
 
     /// <summary>What is not done yet: an object still being deleted, or a server its owner declares otherwise; null: settled.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace ServerPower.Systematic.Tests;
@@ -15,15 +16,22 @@ public sealed class SystematicTests(ITestOutputHelper output)
     public void The_runtime_keeps_its_promises_on_every_schedule_searched()
     {
         var seeds = Number("SYSTEMATIC_SEED") is { } one ? [one] : Enumerable.Range(1, Number("SYSTEMATIC_SEEDS") ?? DefaultSeeds).ToArray();
+        (string Name, Func<DeterministicScheduler, List<string>, SharedLedger, Task> Run)[] scenarios =
+        [
+            ("controller", ControllerScenario.RunAsync), ("handover", HandoverScenario.RunAsync), ("schedule", ScheduleScenario.RunAsync),
+            ("election", ElectionScenario.RunAsync), ("pacer", PacerScenario.RunAsync), ("serverpower", ServerPowerScenario.RunAsync),
+            ("serverpower handover", ServerPowerHandoverScenario.RunAsync),
+        ];
         var runs = new List<(string Scenario, SystematicRun Run)>();
+        var elapsed = scenarios.ToDictionary(s => s.Name, _ => TimeSpan.Zero);
         foreach (var seed in seeds)
         {
-            runs.Add(("controller", SystematicRun.Of(seed, ControllerScenario.RunAsync)));
-            runs.Add(("handover", SystematicRun.Of(seed, HandoverScenario.RunAsync)));
-            runs.Add(("schedule", SystematicRun.Of(seed, ScheduleScenario.RunAsync)));
-            runs.Add(("election", SystematicRun.Of(seed, ElectionScenario.RunAsync)));
-            runs.Add(("pacer", SystematicRun.Of(seed, PacerScenario.RunAsync)));
-            runs.Add(("serverpower", SystematicRun.Of(seed, ServerPowerScenario.RunAsync)));
+            foreach (var (name, scenario) in scenarios)
+            {
+                var started = Stopwatch.GetTimestamp();
+                runs.Add((name, SystematicRun.Of(seed, scenario)));
+                elapsed[name] += Stopwatch.GetElapsedTime(started);
+            }
         }
         var failures = runs.SelectMany(r => r.Run.Violations.Select(v =>
             $"{r.Scenario} seed {r.Run.Seed}: {v} (replay: SYSTEMATIC_SEED={r.Run.Seed})")).ToList();
@@ -32,8 +40,12 @@ public sealed class SystematicTests(ITestOutputHelper output)
         Console.WriteLine(line);
         output.WriteLine(line);
         foreach (var scenario in runs.GroupBy(r => r.Scenario))
-            output.WriteLine($"{scenario.Key}: {scenario.Count()} runs, {scenario.Sum(r => r.Run.Steps)} steps");
+            output.WriteLine($"{scenario.Key}: {scenario.Count()} runs, {scenario.Sum(r => r.Run.Steps)} steps, {elapsed[scenario.Key].TotalSeconds:F1} s");
         output.WriteLine($"handover: keys both replicas reconciled at once in {Overlapping(runs, "handover")} runs");
+        var late = runs.Where(r => r.Scenario == "serverpower handover").Select(r => r.Run).ToList();
+        output.WriteLine($"serverpower handover: keys both replicas reconciled at once in {Overlapping(runs, "serverpower handover")} runs; "
+            + $"after the new leader acted, the old one sent in {late.Count(r => r.LateSends > 0)} runs ({late.Sum(r => r.LateSends)} actions) "
+            + $"and wrote status in {late.Count(r => r.LateWrites > 0)} runs ({late.Sum(r => r.LateWrites)} writes)");
         output.WriteLine($"schedule: a replaced entry's stale run in flight while the new one ran in {Overlapping(runs, "schedule")} runs");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
     }
@@ -42,7 +54,8 @@ public sealed class SystematicTests(ITestOutputHelper output)
     public void A_seed_replays_the_same_schedule()
     {
         Func<DeterministicScheduler, List<string>, SharedLedger, Task>[] scenarios =
-            [HandoverScenario.RunAsync, ScheduleScenario.RunAsync, ElectionScenario.RunAsync, PacerScenario.RunAsync, ServerPowerScenario.RunAsync];
+            [HandoverScenario.RunAsync, ScheduleScenario.RunAsync, ElectionScenario.RunAsync, PacerScenario.RunAsync, ServerPowerScenario.RunAsync,
+             ServerPowerHandoverScenario.RunAsync];
         foreach (var scenario in scenarios)
         {
             var first = SystematicRun.Of(7, scenario);
