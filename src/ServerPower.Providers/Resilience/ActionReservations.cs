@@ -16,12 +16,6 @@ internal sealed class ActionReservations(TimeProvider timeProvider)
     private readonly Lock gate = new();
     private readonly Dictionary<string, DateTimeOffset> reserved = new(StringComparer.Ordinal);
 
-    /// <summary>Servers holding a reservation now (for tests and bounds).</summary>
-    public int Count
-    {
-        get { lock (gate) return reserved.Count(pair => Live(pair.Value)); }
-    }
-
     /// <summary>Whether <paramref name="serverId"/> holds a token taken for it.</summary>
     public bool Holds(string serverId)
     {
