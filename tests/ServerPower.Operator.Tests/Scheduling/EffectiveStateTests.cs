@@ -37,14 +37,14 @@ public sealed class EffectiveStateTests
         { "spec.state Running",                   DesiredPowerState.Running,   null,           null,                                    true,  "Running from spec.state" },
         { "spec.state Stopped",                   DesiredPowerState.Stopped,   null,           null,                                    true,  "Stopped from spec.state" },
         { "scheduled, inside the window",         DesiredPowerState.Scheduled, "office-hours", null,                                    true,  "Running from schedule office-hours until 2026-11-30T17:00:00Z" },
-        { "scheduled, schedule missing",          DesiredPowerState.Scheduled, "office-hours", null,                                    false, "unknown ScheduleNotFound" },
-        { "scheduled without scheduleRef",        DesiredPowerState.Scheduled, null,           null,                                    true,  "unknown InvalidSpec" },
+        { "scheduled, schedule missing",          DesiredPowerState.Scheduled, "office-hours", null,                                    false, "unknown ScheduleNotFound: PowerSchedule \"office-hours\" was not found in this namespace; the server is left as it is" },
+        { "scheduled without scheduleRef",        DesiredPowerState.Scheduled, null,           null,                                    true,  "unknown InvalidSpec: spec.state Scheduled needs spec.scheduleRef.name; nothing is sent" },
         { "override wins over the schedule",      DesiredPowerState.Scheduled, "office-hours", "Stopped until 2026-11-30T12:00:00Z",    true,  "Stopped from override until 2026-11-30T12:00:00Z" },
         { "override wins over spec.state",        DesiredPowerState.Running,   null,           "Stopped",                               true,  "Stopped from override" },
         { "override wins over a missing schedule", DesiredPowerState.Scheduled, "office-hours", "Running",                              false, "Running from override" },
         { "an expired override is ignored",       DesiredPowerState.Stopped,   null,           "Running until 2026-11-30T08:00:00Z",    true,  "Stopped from spec.state" },
         { "expired, back to the schedule",        DesiredPowerState.Scheduled, "office-hours", "Stopped until 2026-11-30T08:00:00Z",    true,  "Running from schedule office-hours until 2026-11-30T17:00:00Z" },
-        { "a malformed override sends nothing",   DesiredPowerState.Running,   null,           "Stopped until never",                   true,  "unknown InvalidSpec" },
+        { "a malformed override sends nothing",   DesiredPowerState.Running,   null,           "Stopped until never",                   true,  "unknown InvalidSpec: annotation power.serverops.io/override must be \"Running\" or \"Stopped\", optionally followed by \" until <RFC 3339 time>\" (e.g. \"Running until 2026-12-01T18:00:00Z\"), the time at most 9999-12-31T23:59:59Z; nothing is sent while it stays" },
     };
 
     [Theory, MemberData(nameof(Rows))]
@@ -55,7 +55,7 @@ public sealed class EffectiveStateTests
         var described = intent switch
         {
             Intent.Known k => $"{k.State} from {k.Source}" + (k.NextChange is { } at ? $" until {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}" : ""),
-            Intent.Unknown u => $"unknown {u.Reason}",
+            Intent.Unknown u => $"unknown {u.Reason}: {u.Message}",
             _ => "?",
         };
         Assert.True(expected == described, $"{what}: {described}");
