@@ -7,6 +7,10 @@ namespace ServerPower.Runtime.Tests;
 /// update succeed; while closed, the lease looks freshly renewed by someone else and every write fails, so the holder
 /// loses leadership at its renew deadline. <see cref="Fail"/> makes this replica's next calls of one operation throw,
 /// as a broken connection to the API server would.
+/// Like KubernetesClient's LeaseLock over the real API server, a call made with a cancelled token throws before it
+/// reaches the lease (HttpClient refuses to send), and an update is refused when the lease changed since this lock
+/// last read or wrote it (the Replace carries that resourceVersion: 409 Conflict, reported as false). Without both,
+/// a renew the elector had queued before shutdown and that ran after the release took the lease back.
 /// </summary>
 internal sealed class FakeLock : ILock
 {
@@ -17,6 +21,7 @@ internal sealed class FakeLock : ILock
     private Func<Exception> error = () => new HttpRequestException("connection refused");
     private int failedCalls;
     private int writes;
+    private long seenVersion = -1;
 
     public FakeLock(string identity) : this(identity, new Lease())
     {
@@ -61,6 +66,7 @@ internal sealed class FakeLock : ILock
 
     public Task<LeaderElectionRecord> GetAsync(CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ThrowIfFailing(LockOperation.Get);
         if (!lease.Open)
         {
@@ -72,15 +78,22 @@ internal sealed class FakeLock : ILock
                 LeaseDurationSeconds = 15,
             });
         }
-        return Task.FromResult(lease.Read()!);
+        var (record, version) = lease.ReadVersioned();
+        Interlocked.Exchange(ref seenVersion, version);
+        return Task.FromResult(record!);
     }
 
-    public Task<bool> CreateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default) => Write(record);
+    public Task<bool> CreateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Write(record, expectedVersion: 0); // version 0: never written; creating an existing lease is a 409
+    }
 
     public Task<bool> UpdateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ThrowIfFailing(LockOperation.Update);
-        return Write(record);
+        return Write(record, Interlocked.Read(ref seenVersion));
     }
 
     public string Describe() => "fake lock";
@@ -96,9 +109,11 @@ internal sealed class FakeLock : ILock
         }
     }
 
-    private Task<bool> Write(LeaderElectionRecord value)
+    private Task<bool> Write(LeaderElectionRecord value, long expectedVersion)
     {
-        if (!lease.Write(value)) return Task.FromResult(false);
+        var written = lease.Write(value, expectedVersion);
+        if (written is null) return Task.FromResult(false);
+        Interlocked.Exchange(ref seenVersion, written.Value);
         Interlocked.Increment(ref writes);
         return Task.FromResult(true);
     }
@@ -107,6 +122,7 @@ internal sealed class FakeLock : ILock
     {
         private readonly Lock gate = new();
         private LeaderElectionRecord? record;
+        private long version;
         private volatile bool open = true;
 
         public bool Open
@@ -120,11 +136,21 @@ internal sealed class FakeLock : ILock
             lock (gate) return record is null ? null : Copy(record);
         }
 
-        public bool Write(LeaderElectionRecord value)
+        public (LeaderElectionRecord? Record, long Version) ReadVersioned()
         {
-            if (!Open) return false;
-            lock (gate) record = Copy(value);
-            return true;
+            lock (gate) return (record is null ? null : Copy(record), version);
+        }
+
+        /// <summary>The new version, or null when closed or when the lease is not at the expected version (0: none yet).</summary>
+        public long? Write(LeaderElectionRecord value, long expectedVersion)
+        {
+            if (!Open) return null;
+            lock (gate)
+            {
+                if (expectedVersion != version) return null;
+                record = Copy(value);
+                return ++version;
+            }
         }
 
         private static LeaderElectionRecord Copy(LeaderElectionRecord r) => new()
