@@ -23,6 +23,7 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     private readonly HashSet<(string Replica, ObjectKey Key)> inFlight = [];
     private readonly Dictionary<string, HashSet<(ActionType Action, string Token)>> firstSight = [];
     private readonly Dictionary<(string Uid, ActionType Action, string Token), int> oneShots = [];
+    private readonly Dictionary<(string Uid, ActionType Action, string Token), bool> oneShotAccepted = [];
     private readonly List<Request> requests = [];
     private readonly List<string> actors = [];
 
@@ -76,6 +77,29 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
         if (Reconciling.Value is not { } reconcile) return;
         reconcile.Written = stored;
         if (Late(reconcile.Replica)) LateWrites++;
+        CheckOneShotRecords(reconcile, stored);
+    }
+
+    /// <summary>
+    /// A one-shot record says what became of its own token: Done only if that token's request was accepted, Failed
+    /// never if it was (Uncertain may say either; a token never sent may be Failed or Skipped for other reasons).
+    /// </summary>
+    private void CheckOneShotRecords(Reconcile reconcile, ServerPowerResource stored)
+    {
+        if (stored.Metadata.Uid is not { } uid) return;
+        foreach (var (action, record) in new[] { (ActionType.Restart, stored.Status?.Restart), (ActionType.Rebuild, stored.Status?.Rebuild) })
+        {
+            if (record is null) continue;
+            bool? accepted = oneShotAccepted.TryGetValue((uid, action, record.Token), out var a) ? a : null;
+            var lie = record.Phase switch
+            {
+                OneShotPhase.Done when accepted != true => accepted is null ? "never sent" : "not accepted",
+                OneShotPhase.Failed when accepted == true => "accepted",
+                _ => null,
+            };
+            if (lie is not null)
+                Violations.Add($"{reconcile.Replica}'s write of {reconcile.Key.Name}: {action} record says {record.Phase} for token \"{record.Token}\", whose request was {lie} (message \"{record.Message}\")");
+        }
     }
 
     /// <summary>Whether <paramref name="replica"/> acts after a replica that first acted later than it did.</summary>
@@ -102,14 +126,14 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
         if (Late(reconcile.Replica)) LateSends++;
         var by = $"by {reconcile.Replica}'s {reconcile.Key.Name}";
         var recorded = reconcile.Written;
-        if (action is ActionType.Restart or ActionType.Rebuild) CheckOneShot($"{what} {by}", recorded, action);
+        if (action is ActionType.Restart or ActionType.Rebuild) CheckOneShot($"{what} {by}", recorded, action, outcome.IsAccepted);
         if (action == ActionType.Kill && Unjustified(request) is { } why) Violations.Add($"{what} {by}: {why}");
         if (recorded is not null && Owner(recorded, serverId) is { } owner)
             Violations.Add($"{what} {by}, but {owner.Metadata.Name} declared that server first (one owner per server)");
         requests.Add(request);
     }
 
-    private void CheckOneShot(string what, ServerPowerResource? recorded, ActionType action)
+    private void CheckOneShot(string what, ServerPowerResource? recorded, ActionType action, bool accepted)
     {
         var record = action == ActionType.Restart ? recorded?.Status?.Restart : recorded?.Status?.Rebuild;
         if (recorded?.Metadata.Uid is not { } uid || record is not { Phase: OneShotPhase.Sending, Token: var token })
@@ -120,6 +144,7 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
         if (firstSight.GetValueOrDefault(uid)?.Contains((action, token)) == true)
             Violations.Add($"{what}: token \"{token}\" was on the object at first sight and must be adopted, not executed");
         var times = oneShots[(uid, action, token)] = oneShots.GetValueOrDefault((uid, action, token)) + 1;
+        oneShotAccepted[(uid, action, token)] = accepted;
         if (times > 1) Violations.Add($"{what}: token \"{token}\" executed {times} times");
     }
 

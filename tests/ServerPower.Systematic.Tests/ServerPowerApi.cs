@@ -146,6 +146,9 @@ internal sealed class ServerPowerApi(DeterministicScheduler scheduler, TimeProvi
         return Server(new ObjectKey(ns, name));
     }
 
+    public Task<ServerPowerResource?> GetLiveAsync(string ns, string name, CancellationToken cancellationToken) =>
+        GetServerAsync(ns, name, cancellationToken);
+
     public async Task<PowerProviderResource?> GetProviderAsync(string ns, string name, CancellationToken cancellationToken)
     {
         await Call("get PowerProvider");

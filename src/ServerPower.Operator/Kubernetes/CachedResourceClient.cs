@@ -17,6 +17,9 @@ public sealed class CachedResourceClient(IResourceClient inner, ICacheReader cac
     public Task<ServerPowerResource?> GetServerAsync(string ns, string name, CancellationToken cancellationToken) =>
         Task.FromResult(cache.Get<ServerPowerResource>(new ObjectKey(ns, name)));
 
+    public Task<ServerPowerResource?> GetLiveAsync(string ns, string name, CancellationToken cancellationToken) =>
+        inner.GetLiveAsync(ns, name, cancellationToken);
+
     public Task<PowerProviderResource?> GetProviderAsync(string ns, string name, CancellationToken cancellationToken) =>
         Task.FromResult(cache.Get<PowerProviderResource>(new ObjectKey(ns, name)));
 

@@ -1,9 +1,13 @@
 using ServerPower.Api.Resources;
+using ServerPower.Operator.Ordering;
 
 namespace ServerPower.Operator.Kubernetes;
 
-/// <summary>The Kubernetes reads and writes the reconcilers need, and nothing else.</summary>
-public interface IResourceClient
+/// <summary>
+/// The Kubernetes reads and writes the reconcilers need, and nothing else. <see cref="ILiveServerReader.GetLiveAsync"/>
+/// reads the API server even where the other reads come from a cache.
+/// </summary>
+public interface IResourceClient : ILiveServerReader
 {
     Task<ServerPowerResource?> GetServerAsync(string ns, string name, CancellationToken cancellationToken);
 

@@ -16,7 +16,7 @@ namespace ServerPower.Operator.Kubernetes;
 /// <see cref="IResourceClient"/> on KubernetesClient. Status goes to the status subresource as a merge patch; every
 /// write names the operator's field manager.
 /// </summary>
-public sealed class KubernetesResourceClient(IKubernetes client) : IResourceClient, ILiveServerReader
+public sealed class KubernetesResourceClient(IKubernetes client) : IResourceClient
 {
     public Task<ServerPowerResource?> GetLiveAsync(string ns, string name, CancellationToken cancellationToken) =>
         GetServerAsync(ns, name, cancellationToken);

@@ -43,6 +43,7 @@ public sealed class ServerPowerReconciler(
     IActivityMonitor activity) : IReconciler
 {
     private readonly StatusWriteRetry outcomeWriter = new(time, logger);
+    private readonly OutcomeWrite outcomes = new(client, logger);
 
     public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken cancellationToken)
     {
@@ -169,7 +170,9 @@ public sealed class ServerPowerReconciler(
                 rotated = outcome.Kind == OutcomeKind.Unauthorized && await RotatedAsync(server, usable.Account, cancellationToken) is not null;
                 // Once a request may have reached the provider, its outcome must be recorded even if this reconcile is being
                 // cancelled or the API server is briefly unwell; otherwise a Done one-shot would later read as Uncertain.
-                server = await outcomeWriter.WriteAsync(() => WriteStatusAsync(server, decision.Status, CancellationToken.None));
+                // It is written on top of its own record only (OutcomeWrite).
+                var recorded = server;
+                server = await outcomeWriter.WriteAsync(() => outcomes.WriteAsync(recorded, decision.Status));
             }
         }
         else

@@ -8,10 +8,9 @@ namespace ServerPower.Operator.Reconciliation;
 /// <summary>
 /// Retries the status write that records a provider call's outcome: on a 429 (API priority and fairness, honouring
 /// Retry-After), a 5xx, a lost answer or a transport error, within its own deadline and independent of the
-/// reconcile's token. After an action recorded first the write is a merge patch without a resourceVersion, so
-/// repeating it after an answer was lost (the change committed) is harmless; after a start or stop not recorded first it
-/// carries the resourceVersion decided from, and a repeat after a lost answer meets a conflict. A conflict or a 4xx is
-/// not retried: it is not transient (the next pass decides again from the stored object).
+/// reconcile's token. An action's outcome is written by <see cref="OutcomeWrite"/>, which handles conflicts itself (a repeat after a lost
+/// answer meets one and finds the outcome stored). A conflict that reaches here, or a 4xx, is not retried: it is not
+/// transient (the next pass decides again from the stored object).
 /// </summary>
 public sealed class StatusWriteRetry(TimeProvider time, ILogger logger)
 {

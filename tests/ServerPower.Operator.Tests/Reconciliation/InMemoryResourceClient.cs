@@ -10,7 +10,7 @@ namespace ServerPower.Operator.Tests.Reconciliation;
 /// An in-memory stand-in for the API server behind <see cref="IResourceClient"/>: objects round-trip through JSON,
 /// every write bumps resourceVersion, a stale resourceVersion gives a conflict, and writes are logged.
 /// </summary>
-public sealed class InMemoryResourceClient : IResourceClient, ILiveServerReader
+public sealed class InMemoryResourceClient : IResourceClient
 {
     private readonly Dictionary<(string, string), string> servers = [];
     private readonly Dictionary<(string, string), string> providers = [];

@@ -7,7 +7,7 @@ using ServerPower.Providers.Contract;
 namespace ServerPower.Operator.Tests.Reconciliation;
 
 /// <summary>
-/// The status write that records a destructive call's outcome must land: a 429, a 5xx, an answer lost after the
+/// The status write that records a destructive call's outcome (on top of its own record: OutcomeWrite) must land: a 429, a 5xx, an answer lost after the
 /// change was committed, or the reconcile being cancelled mid-call must not leave a one-shot in Sending (which the
 /// next pass would report as Uncertain) nor send anything twice.
 /// </summary>
@@ -25,7 +25,9 @@ public sealed class OutcomeRecordingTests
 
         using var reconcile = new CancellationTokenSource();
         var sent = false;
-        var failures = fault == "reconcile-cancelled" ? 0 : 2;
+        // A lost answer happens once: the write carries the record's resourceVersion, so its repeat meets a conflict and
+        // finds the outcome stored (OutcomeWrite reads the object again).
+        var failures = fault switch { "reconcile-cancelled" => 0, "lost-answer" => 1, _ => 2 };
         f.Provider.OnSend = _ =>
         {
             sent = true;
@@ -33,13 +35,13 @@ public sealed class OutcomeRecordingTests
         };
         f.Kube.BeforeWrite = write =>
         {
-            if (!sent || write != "status:mc" || failures == 0 || fault == "lost-answer") return;
+            if (!sent || write != "status+rv:mc" || failures == 0 || fault == "lost-answer") return;
             failures--;
             throw Fault(fault);
         };
         f.Kube.AfterWrite = write =>
         {
-            if (!sent || write != "status:mc" || failures == 0 || fault != "lost-answer") return;
+            if (!sent || write != "status+rv:mc" || failures == 0 || fault != "lost-answer") return;
             failures--;
             throw Fault("504");
         };
@@ -57,6 +59,68 @@ public sealed class OutcomeRecordingTests
         await f.ReconcileAsync();
         Assert.Single(f.Provider.Sent);
         Assert.Equal(OneShotPhase.Done, f.Server.Status?.Restart?.Phase);
+    }
+
+    /// <summary>
+    /// An old leader paused between its request and its outcome wakes after the new leader recorded a newer token (here
+    /// r2, whose answer was lost): the old outcome must not land on r2's record (a merge patch set phase and message
+    /// field by field on it, saying Done for a token that may never have run) nor bring r1's record back.
+    /// </summary>
+    [Theory]
+    [InlineData(OneShotPhase.Uncertain)]
+    [InlineData(OneShotPhase.Sending)]
+    public async Task An_outcome_is_not_written_over_a_record_another_writer_replaced_meanwhile(OneShotPhase newer)
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        var replaced = new OneShotStatus { Token = "r2", Phase = newer, Message = "the other replica's record" };
+        f.Provider.OnSend = _ => f.Edit(s =>
+        {
+            ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r2");
+            s.Status = s.Status! with { Restart = replaced };
+        });
+
+        await f.ReconcileAsync();
+
+        Assert.Equal([("1234", ActionType.Restart)], f.Provider.Sent);
+        Assert.Equal(replaced, f.Server.Status?.Restart);
+    }
+
+    [Fact]
+    public async Task An_outcome_is_not_written_over_a_last_action_another_writer_replaced_meanwhile()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Running);
+        var replaced = new LastAction
+        {
+            Type = ActionType.Start, RequestTime = f.Time.GetUtcNow().AddSeconds(1), Result = ActionResult.Uncertain,
+            Message = "the other replica's start",
+        };
+        f.Provider.OnSend = _ => f.Edit(s => s.Status = s.Status! with { LastAction = replaced });
+
+        await f.ReconcileAsync();
+
+        Assert.Equal([("1234", ActionType.Stop)], f.Provider.Sent);
+        Assert.Equal(replaced, f.Server.Status?.LastAction);
+    }
+
+    [Fact]
+    public async Task An_outcome_is_written_when_only_a_person_edited_the_object_during_the_call()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        f.Provider.OnSend = _ => f.Edit(s => ReconcilerFixture.SetAnnotation(s, "example.com/note", "edited during the call"));
+
+        await f.ReconcileAsync();
+
+        Assert.Equal([("1234", ActionType.Restart)], f.Provider.Sent);
+        Assert.Equal(OneShotPhase.Done, f.Server.Status?.Restart?.Phase);
+        Assert.Equal("r1", f.Server.Status?.Restart?.Token);
+        Assert.Equal("edited during the call", f.Server.Metadata.Annotations?["example.com/note"]);
     }
 
     [Fact]

@@ -17,7 +17,7 @@ namespace ServerPower.Simulation.Tests.Harness;
 /// an object being deleted. Faults: stale reads (an older stored version), errors before a write, and writes that
 /// were applied but whose answer was lost. Every call is an await where the calling reconcile can be overtaken.
 /// </summary>
-internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan faults, Monitor monitor) : IResourceClient, ILiveServerReader
+internal sealed class SimKube(SimContext sim, FiberScheduler fibers, FaultPlan faults, Monitor monitor) : IResourceClient
 {
     private readonly Dictionary<ObjectKey, string> servers = [];
     private readonly Dictionary<ObjectKey, List<(long Version, string? Json)>> history = [];
