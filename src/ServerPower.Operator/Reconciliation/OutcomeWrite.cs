@@ -38,11 +38,12 @@ public sealed class OutcomeWrite(IResourceClient client, ILogger logger)
             {
                 var live = await client.GetLiveAsync(recorded.Metadata.NamespaceProperty, recorded.Metadata.Name, CancellationToken.None);
                 if (live is null) return recorded;
-                // An earlier attempt landed and only its answer was lost (StatusWriteRetry repeats it).
-                if (SameRecords(live.Status, outcome)) return live;
                 if (!SameRecords(live.Status, recorded.Status))
                 {
-                    logger.LogWarning("the outcome of this action was not recorded: another writer replaced its record meanwhile");
+                    // Either this outcome landed and only its answer was lost (StatusWriteRetry repeats it), or another
+                    // writer replaced the record.
+                    if (!SameRecords(live.Status, outcome))
+                        logger.LogWarning("the outcome of this action was not recorded: another writer replaced its record meanwhile");
                     return live;
                 }
                 // The same change (the diff from the record to the outcome), on the object as it is now.

@@ -59,8 +59,14 @@ public sealed class InMemoryResourceClient : IResourceClient
     public Task<ServerPowerResource?> GetServerAsync(string ns, string name, CancellationToken cancellationToken) =>
         Task.FromResult(servers.TryGetValue((ns, name), out var json) ? ApiJson.Deserialize<ServerPowerResource>(json) : null);
 
-    public Task<ServerPowerResource?> GetLiveAsync(string ns, string name, CancellationToken cancellationToken) =>
-        GetServerAsync(ns, name, cancellationToken);
+    /// <summary>Runs just before a live (quorum) read is answered.</summary>
+    public Action? BeforeLiveRead { get; set; }
+
+    public Task<ServerPowerResource?> GetLiveAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        BeforeLiveRead?.Invoke();
+        return GetServerAsync(ns, name, cancellationToken);
+    }
 
     public Task<PowerProviderResource?> GetProviderAsync(string ns, string name, CancellationToken cancellationToken) =>
         Task.FromResult(providers.TryGetValue((ns, name), out var json) ? ApiJson.Deserialize<PowerProviderResource>(json) : null);

@@ -1,6 +1,7 @@
 using System.Net;
 using k8s.Autorest;
 using ServerPower.Api.Resources;
+using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
 
@@ -121,6 +122,56 @@ public sealed class OutcomeRecordingTests
         Assert.Equal(OneShotPhase.Done, f.Server.Status?.Restart?.Phase);
         Assert.Equal("r1", f.Server.Status?.Restart?.Token);
         Assert.Equal("edited during the call", f.Server.Metadata.Annotations?["example.com/note"]);
+    }
+
+    [Fact]
+    public async Task An_outcome_meeting_a_conflict_at_every_attempt_is_given_up_and_the_token_is_never_resent()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        var sent = false;
+        var edits = 0;
+        f.Provider.OnSend = _ => sent = true;
+        f.Kube.BeforeWrite = write =>
+        {
+            if (!sent || write != "status+rv:mc") return;
+            edits++;
+            f.Kube.Put(f.Server); // someone writes the object just before each attempt
+        };
+
+        var result = await f.ReconcileAsync();
+
+        Assert.Equal(ReconcileResult.Conflicted, result);
+        Assert.Equal(OutcomeWrite.Attempts, edits);
+        Assert.Equal(OneShotPhase.Sending, f.Server.Status?.Restart?.Phase);
+        f.Kube.BeforeWrite = null;
+        await f.ReconcileAsync();
+        Assert.Equal([("1234", ActionType.Restart)], f.Provider.Sent);
+        Assert.Equal(OneShotPhase.Uncertain, f.Server.Status?.Restart?.Phase);
+    }
+
+    [Fact]
+    public async Task An_outcome_whose_object_is_gone_when_read_again_ends_the_reconcile_quietly()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        var sent = false;
+        f.Provider.OnSend = _ => sent = true;
+        f.Kube.BeforeWrite = write =>
+        {
+            if (sent && write == "status+rv:mc") f.Kube.Put(f.Server); // a conflict
+        };
+        f.Kube.BeforeLiveRead = () => f.Kube.Delete(ReconcilerFixture.Ns, ReconcilerFixture.Key.Name);
+
+        var result = await f.ReconcileAsync();
+
+        Assert.False(result.Failed);
+        Assert.Equal([("1234", ActionType.Restart)], f.Provider.Sent);
+        Assert.False(f.Kube.HasServer(ReconcilerFixture.Ns, ReconcilerFixture.Key.Name));
     }
 
     [Fact]
