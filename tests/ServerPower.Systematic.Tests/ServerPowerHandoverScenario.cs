@@ -5,8 +5,9 @@ namespace ServerPower.Systematic.Tests;
 /// cache, work queue, controller and real ServerPowerReconciler (its own ProviderResolver and provider), over one
 /// <see cref="ServerPowerApi"/>, one <see cref="ServerWorld"/> and one <see cref="PromiseLedger"/>. Leadership passes
 /// as in <see cref="HandoverScenario"/>: both informers run throughout; the old replica's controller runs until it
-/// loses the lease at a step the seed picks, and the new one's starts some steps later. The old replica's actions may
-/// freeze for up to <see cref="Pause"/>, deaf to their token (<see cref="RecordingProvider.Pause"/>), and a frozen
+/// loses the lease at a step the seed picks, and the new one's starts some steps later. The old replica's actions and
+/// its reconciler's API calls may freeze for up to <see cref="Pause"/>, deaf to their token
+/// (<see cref="RecordingProvider.Pause"/>, <see cref="FreezingClient"/>), and a frozen
 /// leader cannot renew its lease: one freeze in two loses it then, so a leader paused mid-call wakes after the new one
 /// took over and sends, or records its outcome, after the new leader acted. An old leader acting after its loss is
 /// not by itself a violation (the runtime cannot stop a paused process): the promises must hold, checked by the ledger
@@ -29,7 +30,7 @@ internal static class ServerPowerHandoverScenario
         var (time, api, ledger, world, person) = ServerPowerScenario.Stage.Of(scheduler);
         var oldProvider = new RecordingProvider(scheduler, world, time, ledger) { Pause = Pause };
         var newProvider = new RecordingProvider(scheduler, world, time, ledger);
-        var old = new ServerPowerReplica("old", scheduler, api, time, oldProvider, ledger, shared);
+        var old = new ServerPowerReplica("old", scheduler, api, time, oldProvider, ledger, shared, Pause);
         var next = new ServerPowerReplica("new", scheduler, api, time, newProvider, ledger, shared);
 
         using var shutdown = new CancellationTokenSource();
@@ -38,7 +39,7 @@ internal static class ServerPowerHandoverScenario
         var informing = Task.WhenAll(old.Informer.RunAsync(shutdown.Token), next.Informer.RunAsync(shutdown.Token));
         var oldControlling = old.Controller.RunAsync(oldLeads.Token);
         // Frozen, a leader cannot renew its lease: one freeze in two outlasts it, and the lease is lost then.
-        oldProvider.Frozen = () =>
+        oldProvider.Frozen = old.Api.Frozen = () =>
         {
             if (!oldLeads.IsCancellationRequested && choices.Next(2) == 0) oldLeads.Cancel();
         };
@@ -54,6 +55,7 @@ internal static class ServerPowerHandoverScenario
 
         api.Calm();
         oldProvider.Calm = true;
+        old.Api.Calm = true;
         newProvider.Calm = true;
         // Settled once the old leader's last reconcile ended too: until then a frozen action may still arrive (a stop
         // recorded for a server another object owns by now, say); the new leader repairs that at its next resync.

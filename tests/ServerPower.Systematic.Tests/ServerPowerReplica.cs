@@ -20,11 +20,12 @@ namespace ServerPower.Systematic.Tests;
 /// <see cref="ServerPowerReconciler"/> with its own ProviderResolver, CachedResourceClient and ServerOwnership over
 /// CachedServerIdLookup, calling <paramref name="providers"/>; a server's change enqueues the others that declare its
 /// id, as the product's watch does. Its reconciles are told to the <see cref="PromiseLedger"/> as this replica's.
+/// Given a pause, the reconciler's API calls may freeze (<see cref="FreezingClient"/>).
 /// </summary>
 internal sealed class ServerPowerReplica
 {
     public ServerPowerReplica(string name, DeterministicScheduler scheduler, ServerPowerApi api, TimeProvider time,
-        IPowerProviderFactory providers, PromiseLedger ledger, SharedLedger shared)
+        IPowerProviderFactory providers, PromiseLedger ledger, SharedLedger shared, TimeSpan pause = default)
     {
         var choices = scheduler.Choices;
         Informer = new Informer<ServerPowerResource>("serverpowers", api,
@@ -35,7 +36,8 @@ internal sealed class ServerPowerReplica
             Dispatch = scheduler.Dispatch,
         };
         var cache = new SteppedCache(Informer, api.Provider, scheduler, time);
-        var client = new CachedResourceClient(api, cache);
+        Api = new FreezingClient(api, scheduler, time) { Pause = pause };
+        var client = new CachedResourceClient(Api, cache);
         var resolver = new ProviderResolver(client, providers, EndpointPolicy.Default);
         var settings = OperatorHost.Settings(new OperatorOptions
         {
@@ -55,6 +57,9 @@ internal sealed class ServerPowerReplica
     }
 
     public Informer<ServerPowerResource> Informer { get; }
+
+    /// <summary>The reconciler's API calls (the informer's list and watch do not freeze).</summary>
+    public FreezingClient Api { get; }
 
     public Controller Controller { get; }
 }
