@@ -142,4 +142,20 @@ public sealed class AccountStateTests
         Assert.IsType<ProviderResolution.Unusable>(atTheHour);
         Assert.Null(because);
     }
+
+    /// <summary>The account held for a PowerProvider that is gone names the owner of its servers until the hour is up (dropped at the next hold).</summary>
+    [Fact]
+    public async Task A_held_account_names_the_owner_for_an_hour_only()
+    {
+        var f = new ReconcilerFixture();
+        var t0 = f.Time.GetUtcNow();
+        var usable = Assert.IsType<ProviderResolution.Usable>(await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None));
+        f.Resolver.Hold(Ns, "main", usable, t0);
+        f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
+
+        f.Resolver.Hold("elsewhere", "other", usable, t0 + ProviderResolver.HeldFor - TimeSpan.FromSeconds(1));
+        Assert.Equal(usable.Account, await f.Resolver.AccountOfAsync(Ns, "main", CancellationToken.None));
+        f.Resolver.Hold("elsewhere", "other", usable, t0 + ProviderResolver.HeldFor);
+        Assert.Null(await f.Resolver.AccountOfAsync(Ns, "main", CancellationToken.None));
+    }
 }
