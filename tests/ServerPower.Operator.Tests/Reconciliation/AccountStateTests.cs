@@ -129,11 +129,7 @@ public sealed class AccountStateTests
     [Fact]
     public async Task Held_credentials_expire_after_an_hour()
     {
-        var f = new ReconcilerFixture();
-        var t0 = f.Time.GetUtcNow();
-        var usable = Assert.IsType<ProviderResolution.Usable>(await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None));
-        f.Resolver.Hold(Ns, "main", usable, t0);
-        f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
+        var (f, t0, _) = await HeldThenGoneAsync();
 
         var (justBefore, _) = await f.Resolver.ResolveForDeletionAsync(Ns, "main", t0 + ProviderResolver.HeldFor - TimeSpan.FromSeconds(1), CancellationToken.None);
         var (atTheHour, because) = await f.Resolver.ResolveForDeletionAsync(Ns, "main", t0 + ProviderResolver.HeldFor, CancellationToken.None);
@@ -147,15 +143,22 @@ public sealed class AccountStateTests
     [Fact]
     public async Task A_held_account_names_the_owner_for_an_hour_only()
     {
-        var f = new ReconcilerFixture();
-        var t0 = f.Time.GetUtcNow();
-        var usable = Assert.IsType<ProviderResolution.Usable>(await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None));
-        f.Resolver.Hold(Ns, "main", usable, t0);
-        f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
+        var (f, t0, usable) = await HeldThenGoneAsync();
 
         f.Resolver.Hold("elsewhere", "other", usable, t0 + ProviderResolver.HeldFor - TimeSpan.FromSeconds(1));
         Assert.Equal(usable.Account, await f.Resolver.AccountOfAsync(Ns, "main", CancellationToken.None));
         f.Resolver.Hold("elsewhere", "other", usable, t0 + ProviderResolver.HeldFor);
         Assert.Null(await f.Resolver.AccountOfAsync(Ns, "main", CancellationToken.None));
+    }
+
+    /// <summary>The fixture's account resolved and held at t0, then its PowerProvider and Secret removed.</summary>
+    private static async Task<(ReconcilerFixture F, DateTimeOffset T0, ProviderResolution.Usable Usable)> HeldThenGoneAsync()
+    {
+        var f = new ReconcilerFixture();
+        var t0 = f.Time.GetUtcNow();
+        var usable = Assert.IsType<ProviderResolution.Usable>(await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None));
+        f.Resolver.Hold(Ns, "main", usable, t0);
+        f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
+        return (f, t0, usable);
     }
 }
