@@ -13,7 +13,9 @@ public static class DependencyResolver
     /// <summary>Null when the server lists no dependency and nothing lists it.</summary>
     public static DependencyView? Resolve(ServerPowerResource server, IServerGraph graph)
     {
+        // Stryker disable once String : the API server always sets a name and a namespace
         var ns = server.Metadata.NamespaceProperty ?? "";
+        // Stryker disable once String : the API server always sets a name and a namespace
         var name = server.Metadata.Name ?? "";
         var names = server.Spec.StartAfter ?? [];
         var dependents = graph.Dependents(ns, name);
@@ -83,6 +85,7 @@ public static class DependencyResolver
         && (last.SettledTime is not null || status.ProviderState == ServerPowerDecider.BlindRequested);
 
     private static List<string> Names(IEnumerable<ServerPowerResource> servers) =>
+        // Stryker disable once String : the API server always sets a name and a namespace
         servers.Select(s => s.Metadata.Name ?? "").Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The shortest path of spec.startAfter names from this server back to itself, or null.</summary>

@@ -16,6 +16,7 @@ internal sealed class LiveDependencies(IServerGraph cache, string ns, IReadOnlyD
     public static async Task<LiveDependencies> ReadAsync(IServerGraph cache, ILiveServerReader reader, ServerPowerResource server,
         CancellationToken cancellationToken)
     {
+        // Stryker disable once String : the API server always sets a name and a namespace
         var ns = server.Metadata.NamespaceProperty ?? "";
         var live = new Dictionary<string, ServerPowerResource?>(StringComparer.Ordinal);
         foreach (var name in (server.Spec.StartAfter ?? []).Distinct(StringComparer.Ordinal))

@@ -23,10 +23,12 @@ public sealed class ServerGraph(ICacheReader cache) : IServerGraph
 
     /// <summary>The index value under which the servers that list <paramref name="server"/> are filed.</summary>
     public static IEnumerable<string> NameOf(ServerPowerResource server) =>
+        // Stryker disable once String : the API server always sets a name and a namespace
         [Key(server.Metadata.NamespaceProperty ?? "", server.Metadata.Name ?? "")];
 
     /// <summary>The servers <paramref name="server"/> lists in spec.startAfter.</summary>
     public static IEnumerable<ObjectKey> Dependencies(ServerPowerResource server) =>
+        // Stryker disable once String : the API server always sets a name and a namespace
         (server.Spec.StartAfter ?? []).Distinct().Select(n => new ObjectKey(server.Metadata.NamespaceProperty ?? "", n));
 
     private static string Key(string ns, string name) => $"{ns}/{name}";

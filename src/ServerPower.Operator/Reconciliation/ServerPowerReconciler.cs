@@ -60,6 +60,7 @@ public sealed class ServerPowerReconciler(
         }
         catch (ConflictException)
         {
+            // Stryker disable once Statement,String : a log line only (no test reads logs)
             logger.LogDebug("the object changed while reconciling; retrying");
             return ReconcileResult.Conflicted;
         }
@@ -91,6 +92,7 @@ public sealed class ServerPowerReconciler(
             // nothing learnt, so the stored state stands and the server comes back when the token is due. Reported instead
             // for a server never read, or a wait longer than the shortest poll. (At 10,000 servers, servers already Running
             // flipped to Unknown and back while the others started: a status write and an event each time.)
+            // Stryker disable once Statement,String : a log line only (no test reads logs)
             logger.LogDebug("the read waits {WaitMs} ms for this account's rate limit", (long)due.TotalMilliseconds);
             return ReconcileResult.After(due);
         }
@@ -140,6 +142,7 @@ public sealed class ServerPowerReconciler(
             {
                 // The account could not send it now (its rate limit, a 429 wait, no action slot): nothing is recorded or
                 // sent; the server comes back when it could be.
+                // Stryker disable once Statement,String : a log line only (no test reads logs)
                 logger.LogDebug("{Action} waits {WaitMs} ms for this account's rate limit", send.Action.Type, (long)wait.TotalMilliseconds);
                 return ReconcileResult.After(wait > TimeSpan.Zero ? wait : Soon);
             }
@@ -201,8 +204,10 @@ public sealed class ServerPowerReconciler(
                 return await WarnAsync(server, usable.Provider, warn, cancellationToken);
             case Decision.Decision.Send or Decision.Decision.Warn:
                 // Only without a usable provider, which the decision never sends to (it waits for one instead).
+                // Stryker disable once String : the text of an exception for a state that cannot occur
                 throw new UnreachableException("an action was decided for a provider that is not usable");
             default:
+                // Stryker disable once String : the text of an exception for a state that cannot occur
                 throw new UnreachableException($"unknown decision {decision.GetType().Name}");
         }
     }
@@ -214,6 +219,7 @@ public sealed class ServerPowerReconciler(
     /// </summary>
     private async Task<ReconcileResult> WarnAsync(ServerPowerResource server, IPowerProvider provider, Decision.Decision.Warn warn, CancellationToken cancellationToken)
     {
+        // Stryker disable once Statement,String : a log line only (no test reads logs)
         logger.LogInformation("sending the stop warning to {Provider} server {ServerId}", provider.Type, server.Spec.ServerId);
         var outcome = await provider.SendCommandAsync(server.Spec.ServerId, warn.Command, cancellationToken);
         var message = Text.Bound(outcome.Message.Length > 0 ? outcome.Message : outcome.Kind.ToString());
@@ -231,6 +237,7 @@ public sealed class ServerPowerReconciler(
     /// </summary>
     private async Task<ReconcileResult> DecisionFailedAsync(ServerPowerResource server, Exception e, CancellationToken cancellationToken)
     {
+        // Stryker disable once Statement,String : a log line only (no test reads logs)
         logger.LogError(e, "deciding failed");
         var message = Text.Bound($"the operator could not decide ({e.GetType().Name}: {e.Message}); please report this");
         var synced = new Api.Resources.Condition
@@ -378,8 +385,10 @@ public sealed class ServerPowerReconciler(
             }
             rebuild = new RebuildRequest(spec?.OsId, spec?.Hostname, password, spec?.SshKeyIds, spec?.FirewallGroupId);
         }
+        // Stryker disable once Statement,String : a log line only (no test reads logs)
         logger.LogInformation("sending {Action} to {Provider} server {ServerId}", action.Type, provider.Type, server.Spec.ServerId);
         var outcome = await provider.SendAsync(server.Spec.ServerId, action.Type, rebuild, cancellationToken);
+        // Stryker disable once Statement,String : a log line only (no test reads logs)
         logger.LogInformation("{Action} answered {Outcome}: {Message}", action.Type, outcome.Kind, outcome.Message);
         return outcome;
     }
@@ -410,6 +419,7 @@ public sealed class ServerPowerReconciler(
     public static bool StatusEquals<T>(T? stored, T desired) where T : class =>
         stored is not null && JsonElement.DeepEquals(ApiJson.ToElement(stored), ApiJson.ToElement(desired));
 
+    // Stryker disable once Linq,String : a Retry decision always carries a Synced condition, so neither First() nor the fallback is reached
     private static string ReadyMessage(ServerPowerStatus status) =>
         status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Synced)?.Message ?? "reconcile failed";
 }

@@ -32,6 +32,7 @@ public static partial class OverrideAnnotation
     public static OverrideReading Read(IDictionary<string, string>? annotations, DateTimeOffset now)
     {
         if (annotations?.TryGetValue(Annotations.Override, out var value) != true) return new OverrideReading.None();
+        // Stryker disable once String : a missing value fails the pattern as "" does
         var match = Shape().Match(value ?? "");
         if (!match.Success) return Invalid();
         var state = match.Groups[1].Value == "Running" ? TargetPowerState.Running : TargetPowerState.Stopped;

@@ -19,8 +19,10 @@ public static class TransitionRequeue
     {
         if (at is not { } when || result.Failed || result.Conflict) return result;
         var delay = when - now;
+        // Stryker disable once Equality : a delay of exactly MaxWait stays MaxWait either way
         if (delay > MaxWait) delay = MaxWait;
         if (delay <= TimeSpan.Zero) delay = TimeSpan.FromMilliseconds(1);
+        // Stryker disable once Equality : when equal, result is the same record as After(delay) (failures and conflicts returned above)
         return result.RequeueAfter is { } sooner && sooner <= delay ? result : ReconcileResult.After(delay);
     }
 }

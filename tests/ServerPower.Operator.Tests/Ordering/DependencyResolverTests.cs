@@ -216,6 +216,38 @@ public sealed class DependencyResolverTests
         Assert.Equal(["app"], graph.Dependents("games", "cache").Select(s => s.Metadata.Name));
     }
 
+    /// <summary>A change to a server requeues the servers that list it: they are filed under its namespace/name.</summary>
+    [Fact]
+    public void The_servers_that_list_a_server_are_filed_under_its_name()
+    {
+        var db = Server("db");
+        var (store, _) = StoreCache.Of(db, Server("app", ["db"]), Server("web", ["cache"]));
+        Assert.Equal(["games/db"], ServerGraph.NameOf(db));
+        Assert.Equal(["app"], store.ByIndex(ServerGraph.StartAfterIndex, ServerGraph.NameOf(db).Single()).Select(s => s.Metadata.Name));
+    }
+
+    [Fact]
+    public async Task A_server_that_lists_nothing_reads_nothing_live()
+    {
+        var app = Server("app");
+        var graph = Graph(app, Server("db"));
+        var reader = new RecordingReader(graph);
+        Assert.Null(await new StartOrder(graph, reader).OfLiveAsync(app, CancellationToken.None));
+        Assert.Empty(reader.Read);
+    }
+
+    /// <summary>The API server as the graph holds it, recording the names read.</summary>
+    private sealed class RecordingReader(IServerGraph graph) : ILiveServerReader
+    {
+        public List<string> Read { get; } = [];
+
+        public Task<ServerPowerResource?> GetLiveAsync(string ns, string name, CancellationToken cancellationToken)
+        {
+            Read.Add(name);
+            return Task.FromResult(graph.Get(ns, name));
+        }
+    }
+
     /// <summary>A ServerPower store with the startAfter index, read through <see cref="ICacheReader"/>.</summary>
     private sealed class StoreCache(ObjectStore<ServerPowerResource> store) : ICacheReader
     {

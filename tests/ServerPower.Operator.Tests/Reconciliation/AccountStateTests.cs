@@ -129,11 +129,7 @@ public sealed class AccountStateTests
     [Fact]
     public async Task Held_credentials_expire_after_an_hour()
     {
-        var f = new ReconcilerFixture();
-        var t0 = f.Time.GetUtcNow();
-        var usable = Assert.IsType<ProviderResolution.Usable>(await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None));
-        f.Resolver.Hold(Ns, "main", usable, t0);
-        f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
+        var (f, t0, _) = await HeldThenGoneAsync();
 
         var (justBefore, _) = await f.Resolver.ResolveForDeletionAsync(Ns, "main", t0 + ProviderResolver.HeldFor - TimeSpan.FromSeconds(1), CancellationToken.None);
         var (atTheHour, because) = await f.Resolver.ResolveForDeletionAsync(Ns, "main", t0 + ProviderResolver.HeldFor, CancellationToken.None);
@@ -141,5 +137,28 @@ public sealed class AccountStateTests
         Assert.IsType<ProviderResolution.Usable>(justBefore);
         Assert.IsType<ProviderResolution.Unusable>(atTheHour);
         Assert.Null(because);
+    }
+
+    /// <summary>The account held for a PowerProvider that is gone names the owner of its servers until the hour is up (dropped at the next hold).</summary>
+    [Fact]
+    public async Task A_held_account_names_the_owner_for_an_hour_only()
+    {
+        var (f, t0, usable) = await HeldThenGoneAsync();
+
+        f.Resolver.Hold("elsewhere", "other", usable, t0 + ProviderResolver.HeldFor - TimeSpan.FromSeconds(1));
+        Assert.Equal(usable.Account, await f.Resolver.AccountOfAsync(Ns, "main", CancellationToken.None));
+        f.Resolver.Hold("elsewhere", "other", usable, t0 + ProviderResolver.HeldFor);
+        Assert.Null(await f.Resolver.AccountOfAsync(Ns, "main", CancellationToken.None));
+    }
+
+    /// <summary>The fixture's account resolved and held at t0, then its PowerProvider and Secret removed.</summary>
+    private static async Task<(ReconcilerFixture F, DateTimeOffset T0, ProviderResolution.Usable Usable)> HeldThenGoneAsync()
+    {
+        var f = new ReconcilerFixture();
+        var t0 = f.Time.GetUtcNow();
+        var usable = Assert.IsType<ProviderResolution.Usable>(await f.Resolver.ResolveAsync(Ns, "main", CancellationToken.None));
+        f.Resolver.Hold(Ns, "main", usable, t0);
+        f.Kube.RemoveProviderAndSecret(Ns, "main", "token");
+        return (f, t0, usable);
     }
 }

@@ -116,12 +116,64 @@ public sealed class AutoStopReconcilerTests
         Assert.Equal([new ObjectKey(ReconcilerFixture.Ns, "gone")], monitor.Forgotten);
     }
 
-    /// <summary>The monitor switched off, recording which servers it was told to forget.</summary>
+    [Fact]
+    public async Task A_ServerPower_being_deleted_is_forgotten_by_the_activity_monitor_even_without_our_finalizer()
+    {
+        var f = new ReconcilerFixture();
+        var monitor = new ForgettingMonitor();
+        var reconciler = f.ReconcilerWith(activity: monitor);
+        f.AddServer(DesiredPowerState.Running, PowerState.Running, s =>
+        {
+            s.Metadata.Finalizers = ["example.com/other"];
+            s.Metadata.DeletionTimestamp = f.Time.GetUtcNow().UtcDateTime;
+        });
+        await reconciler.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
+        Assert.Equal([ReconcilerFixture.Key], monitor.Forgotten);
+    }
+
+    [Fact]
+    public async Task A_target_the_monitor_may_not_read_is_forgotten_and_said_why()
+    {
+        var f = new ReconcilerFixture();
+        var monitor = new ForgettingMonitor { Refusal = "the host is not allowed" };
+        var reconciler = f.ReconcilerWith(activity: monitor);
+        f.AddServer(DesiredPowerState.Running, PowerState.Running, s => s.Spec = s.Spec with
+        {
+            AutoStop = new AutoStopSpec { IdleAfter = "10s", Activity = new() { Minecraft = new ActivityEndpoint { Host = "mc.example.com", Port = 25565 } } },
+        });
+        await reconciler.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
+        Assert.Equal([ReconcilerFixture.Key], monitor.Forgotten);
+    }
+
+    /// <summary>
+    /// An auto-stop that ends adds its hours to serverpower_autostop_saved_hours_total (a process-wide counter other
+    /// tests add to as well: an auto-stop a million hours old tells this one's share apart).
+    /// </summary>
+    [Fact]
+    public async Task An_auto_stop_that_ends_adds_its_hours_to_the_saved_hours()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Stopped, PowerState.Stopped, s => s.Status = new ServerPowerStatus
+        {
+            ObservedGeneration = 1, PowerState = PowerState.Stopped,
+            AutoStop = new AutoStopStatus { StoppedAt = f.Time.GetUtcNow().AddHours(-1_000_000), StoppedGeneration = 1, Reason = AutoStopReason.Idle },
+        });
+        var before = AutoStopMetrics.SavedHours.Value;
+
+        await f.ReconcileAsync();
+
+        Assert.Null(f.Server.Status!.AutoStop?.StoppedAt);
+        Assert.True(AutoStopMetrics.SavedHours.Value - before >= 1_000_000, $"saved hours grew by {AutoStopMetrics.SavedHours.Value - before}");
+    }
+
+    /// <summary>The monitor switched off, recording which servers it was told to forget; <see cref="Refusal"/> refuses every target.</summary>
     private sealed class ForgettingMonitor : IActivityMonitor
     {
         public List<ObjectKey> Forgotten { get; } = [];
 
-        public string? Check(WatchSpec spec) => ActivityMonitorOff.Instance.Check(spec);
+        public string? Refusal { get; init; }
+
+        public string? Check(WatchSpec spec) => Refusal ?? ActivityMonitorOff.Instance.Check(spec);
 
         public void Ensure(ObjectKey key, WatchSpec spec) => ActivityMonitorOff.Instance.Ensure(key, spec);
 

@@ -43,6 +43,33 @@ public sealed class CredentialReuseTests
         Assert.DoesNotContain(f.Events, e => e.Reason == Reasons.Unauthorized);
     }
 
+    /// <summary>A rotated token refused too is forgotten like the first: the next reconcile reads the Secret, never sends it again.</summary>
+    [Fact]
+    public async Task A_rotated_token_that_is_refused_too_is_not_sent_again()
+    {
+        var f = new ReconcilerFixture();
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        var tokensRead = new List<string>();
+        f.Provider.ReadAnswer = account =>
+        {
+            tokensRead.Add(account.Credential.Reveal());
+            return account.Credential.Reveal() == "third-token" ? null : new ProviderOutcome(OutcomeKind.Unauthorized, "bad token");
+        };
+        f.Kube.PutSecret(ReconcilerFixture.Ns, "token", "token", "rotated-token");
+        f.Time.Advance(TimeSpan.FromMinutes(5));
+        await f.ReconcileAsync();
+        Assert.Equal(["s3cr3t-token", "rotated-token"], tokensRead);
+
+        tokensRead.Clear();
+        f.Kube.PutSecret(ReconcilerFixture.Ns, "token", "token", "third-token");
+        f.Time.Advance(TimeSpan.FromMinutes(5));
+        await f.ReconcileAsync();
+
+        Assert.Equal(["third-token"], tokensRead);
+        Assert.Equal(Reasons.ReconcileSucceeded, f.Condition(ConditionTypes.Synced)?.Reason);
+    }
+
     [Fact]
     public async Task A_rotated_token_is_used_after_the_accounts_resync()
     {

@@ -15,11 +15,18 @@ namespace ServerPower.Operator.Tests.Reconciliation;
 /// </summary>
 public sealed class DecisionFailureTests
 {
-    private sealed class BrokenGraph : IServerGraph
+    /// <summary>A graph that throws; <paramref name="before"/> runs first (e.g. another writer changing the object).</summary>
+    private sealed class BrokenGraph(Action? before = null) : IServerGraph
     {
-        public ServerPowerResource? Get(string ns, string name) => throw new ArgumentOutOfRangeException(nameof(name), "broken on purpose");
+        public ServerPowerResource? Get(string ns, string name) => throw Broken(name);
 
-        public IReadOnlyList<ServerPowerResource> Dependents(string ns, string name) => throw new ArgumentOutOfRangeException(nameof(name), "broken on purpose");
+        public IReadOnlyList<ServerPowerResource> Dependents(string ns, string name) => throw Broken(name);
+
+        private ArgumentOutOfRangeException Broken(string name)
+        {
+            before?.Invoke();
+            return new ArgumentOutOfRangeException(nameof(name), "broken on purpose");
+        }
     }
 
     private static (ReconcilerFixture F, ServerPowerReconciler Reconciler) Broken()
@@ -47,6 +54,20 @@ public sealed class DecisionFailureTests
         Assert.Equal((ConditionStatus.False, Reasons.ReconcileError), (synced?.Status, synced?.Reason));
         Assert.Contains("ArgumentOutOfRangeException", synced?.Message, StringComparison.Ordinal);
         Assert.Contains(f.Events, e => e.Warning && e.Reason == Reasons.ReconcileError);
+    }
+
+    /// <summary>Synced is written checked against the resourceVersion decided from: a newer write makes it a conflict.</summary>
+    [Fact]
+    public async Task A_failed_decision_never_overwrites_a_newer_write()
+    {
+        var f = new ReconcilerFixture();
+        var reconciler = f.ReconcilerWith(order: new StartOrder(new BrokenGraph(() => f.Kube.Put(f.Server)), f.Kube));
+        f.AddServer(DesiredPowerState.Running, PowerState.Running, s => s.Spec = s.Spec with { StartAfter = ["db"] });
+
+        var result = await reconciler.ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
+
+        Assert.True(result.Conflict);
+        Assert.Null(f.Condition(ConditionTypes.Synced));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Vocabulary;
+using ServerPower.Operator.Decision;
 using ServerPower.Operator.Ordering;
 using ServerPower.Operator.Probing;
 using ServerPower.Operator.Reconciliation;
@@ -190,6 +191,27 @@ public sealed class ProbeAndOrderReconcilerTests : IAsyncDisposable
         Assert.Contains("db", f.Condition(ConditionTypes.Ready)?.Message);
     }
 
+    /// <summary>
+    /// Only a start of a server that lists something in spec.startAfter reads its dependencies from the API server
+    /// (a stop, or a start with an empty list, costs no read).
+    /// </summary>
+    [Theory]
+    [InlineData(DesiredPowerState.Running, PowerState.Stopped, new[] { "db" }, ActionType.Start, 1)]
+    [InlineData(DesiredPowerState.Running, PowerState.Stopped, new string[0], ActionType.Start, 0)]
+    [InlineData(DesiredPowerState.Stopped, PowerState.Running, new[] { "db" }, ActionType.Stop, 0)]
+    public async Task Only_a_start_after_dependencies_reads_them_live(DesiredPowerState declared, PowerState observed, string[] startAfter,
+        ActionType sent, int liveReads)
+    {
+        AddDependency("db", "db1", ready: true);
+        var order = new CountingOrder(new StartOrder(new TestGraph(f.Kube, names), f.Kube));
+        f.AddServer(declared, observed, s => s.Spec = s.Spec with { StartAfter = startAfter });
+
+        await f.ReconcilerWith(order: order).ReconcileAsync(ReconcilerFixture.Key, CancellationToken.None);
+
+        Assert.Equal([("1234", sent)], f.Provider.Sent);
+        Assert.Equal(liveReads, order.LiveReads);
+    }
+
     [Fact]
     public async Task A_name_that_is_not_a_ServerPower_is_InvalidSpec_and_nothing_is_sent()
     {
@@ -204,6 +226,20 @@ public sealed class ProbeAndOrderReconcilerTests : IAsyncDisposable
     {
         runner.Dispose();
         await service.DisposeAsync();
+    }
+
+    /// <summary>The start order, counting the reads of dependencies from the API server.</summary>
+    private sealed class CountingOrder(IStartOrder order) : IStartOrder
+    {
+        public int LiveReads { get; private set; }
+
+        public DependencyView? Of(ServerPowerResource server) => order.Of(server);
+
+        public Task<DependencyView?> OfLiveAsync(ServerPowerResource server, CancellationToken cancellationToken)
+        {
+            LiveReads++;
+            return order.OfLiveAsync(server, cancellationToken);
+        }
     }
 
     /// <summary>A cache that has not seen <paramref name="stale"/>'s last change: it answers with that older copy.</summary>

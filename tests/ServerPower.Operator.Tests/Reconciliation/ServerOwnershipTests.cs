@@ -174,11 +174,44 @@ public sealed class ServerOwnershipTests
         Assert.True(result.Failed);
         Assert.Contains("has not caught up", result.Error);
         Assert.Null(before!.LastAction);
-        Assert.Null(f.Kube.Server(ReconcilerFixture.Ns, "web").Status!.LastAction);
+        Assert.True(ServerPowerReconciler.StatusEquals(before, f.Kube.Server(ReconcilerFixture.Ns, "web").Status!), "the status stored before the record is back");
 
         cache.CanCatchUp = true;
         await reconciler.ReconcileAsync(new(ReconcilerFixture.Ns, "web"), CancellationToken.None);
         Assert.Equal([("1234", ActionType.Start)], f.Provider.Sent);
+    }
+
+    /// <summary>
+    /// The writes after a record (its undo, or the conflict found on a caught-up cache) are checked against the
+    /// resourceVersion too: another writer in between makes the reconcile a conflict (decided again), never overwritten.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_write_after_the_record_never_overwrites_another_writer(bool cacheCanCatchUp)
+    {
+        f.Provider.Servers["1234"] = new ObservedServer(PowerState.Running, "running");
+        Add(ReconcilerFixture.Ns, "mc", DesiredPowerState.Running, 0, serverId: "999");
+        Add(ReconcilerFixture.Ns, "web", DesiredPowerState.Stopped, 1);
+        if (cacheCanCatchUp)
+        {
+            cache.Behind();
+            f.Kube.Put(Edited(f.Kube.Server(ReconcilerFixture.Ns, "mc"), serverId: "1234"));
+        }
+        cache.CanCatchUp = cacheCanCatchUp;
+        var statusWrites = 0;
+        f.Kube.BeforeWrite = write =>
+        {
+            // The second status write of web (the first is the record): another writer changes web just before.
+            if (write.StartsWith("status", StringComparison.Ordinal) && write.EndsWith(":web", StringComparison.Ordinal) && ++statusWrites == 2)
+                f.Kube.Put(f.Kube.Server(ReconcilerFixture.Ns, "web"));
+        };
+
+        var result = await reconciler.ReconcileAsync(new(ReconcilerFixture.Ns, "web"), CancellationToken.None);
+
+        Assert.Equal(2, statusWrites);
+        Assert.True(result.Conflict);
+        Assert.Empty(f.Provider.Sent);
     }
 
     private static ServerPowerResource Edited(ServerPowerResource server, string? serverId = null, DesiredPowerState? state = null)

@@ -45,6 +45,8 @@ public sealed class ScheduleEvaluatorTests
         { "Berlin fall: ... until the next local midnight", "Europe/Berlin", "",                      "2026-10-25=Running",   "2026-10-25T12:00:00Z", "Running", "2026-10-25T23:00:00Z" },
         { "Christmas off in office hours",              "Europe/Berlin",    "Mon,Tue,Wed,Thu,Fri 08:00-18:00", "2026-12-25=Stopped", "2026-12-24T17:00:00Z", "Stopped", "2026-12-28T07:00:00Z" },
         { "a far exception is found beyond 400 days",   "UTC",              "",                       "2028-06-01=Running",   "2026-11-30T12:00:00Z", "Stopped", "2028-06-01T00:00:00Z" },
+        { "the furthest exception sets how far to look, not the nearest", "UTC", "",                  "2026-12-01=Stopped;2028-06-01=Running", "2026-11-30T12:00:00Z", "Stopped", "2028-06-01T00:00:00Z" },
+        { "a weekly window already over today comes a week later", "UTC", "Mon 10:00-11:00",          "",                     "2026-11-30T12:00:00Z", "Stopped", "2026-12-07T10:00:00Z" },
 
         // New York, spring forward (8 March 2026): 02:00-02:59 local does not exist.
         { "New York spring: start in the skipped hour waits for 03:00 EDT", "America/New_York", "* 02:30-04:00", "",     "2026-03-08T06:30:00Z", "Stopped", "2026-03-08T07:00:00Z" },
@@ -107,4 +109,41 @@ public sealed class ScheduleEvaluatorTests
     [Fact]
     public void An_empty_time_zone_is_UTC() =>
         Assert.Equal("UTC", ScheduleParser.Parse(new PowerScheduleSpec { TimeZone = "" }).Schedule!.Zone.Id);
+
+    /// <summary>
+    /// The search reaches two days past the last exception date (here 2028-04-14, day 500 from Monday 2026-11-30):
+    /// a window on day 502 is found, even when every earlier week's window is cancelled by an exception.
+    /// </summary>
+    [Fact]
+    public void A_change_on_the_last_day_searched_is_found()
+    {
+        var exceptions = Days(5, 495, 7).Append(500).Select(d => $"{Date(d)}=Stopped");
+        var schedule = ScheduleParser.Parse(Spec("UTC", "Sat 10:00-11:00", string.Join(';', exceptions))).Schedule!;
+
+        var reading = ScheduleEvaluator.Evaluate(schedule, Utc("2026-11-30T12:00:00Z"));
+
+        Assert.Equal((TargetPowerState.Stopped, Utc($"{Date(502)}T10:00:00Z")), (reading.State, reading.NextTransition));
+    }
+
+    /// <summary>
+    /// ... and a change just past that day (its first instant, day 503) is not reported: it is found by an evaluation
+    /// once it comes within reach (ScheduleEvaluator.MaxSearchDays bounds the search).
+    /// </summary>
+    [Fact]
+    public void A_change_past_the_last_day_searched_is_left_for_a_later_evaluation()
+    {
+        var exceptions = Days(6, 496, 7).Append(500).Select(d => $"{Date(d)}=Running");
+        var schedule = ScheduleParser.Parse(Spec("UTC", "Mon,Tue,Wed,Thu,Fri,Sat 00:00-00:00", string.Join(';', exceptions))).Schedule!;
+
+        var reading = ScheduleEvaluator.Evaluate(schedule, Utc("2026-11-30T12:00:00Z"));
+        var later = ScheduleEvaluator.Evaluate(schedule, Utc($"{Date(200)}T12:00:00Z"));
+
+        Assert.Equal((TargetPowerState.Running, (DateTimeOffset?)null), (reading.State, reading.NextTransition));
+        Assert.Equal(Utc($"{Date(503)}T00:00:00Z"), later.NextTransition);
+    }
+
+    private static IEnumerable<int> Days(int first, int last, int step) =>
+        Enumerable.Range(0, (last - first) / step + 1).Select(i => first + i * step);
+
+    private static string Date(int daysAfter) => new DateOnly(2026, 11, 30).AddDays(daysAfter).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }
