@@ -1,14 +1,18 @@
+using System.Text.Json.Nodes;
 using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Operator.Kubernetes;
 using ServerPower.Operator.Ordering;
+using StatusDiff = ServerPower.Operator.Kubernetes.MergePatch;
+using StatusMerge = ServerPower.Sandbox.Kubernetes.Api.MergePatch;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
 /// <summary>
 /// An in-memory stand-in for the API server behind <see cref="IResourceClient"/>: objects round-trip through JSON,
-/// every write bumps resourceVersion, a stale resourceVersion gives a conflict, and writes are logged.
+/// every write bumps resourceVersion, a stale resourceVersion gives a conflict, a status write is merged as the real
+/// client's merge patch is, and writes are logged.
 /// </summary>
 public sealed class InMemoryResourceClient : IResourceClient
 {
@@ -82,7 +86,11 @@ public sealed class InMemoryResourceClient : IResourceClient
     public Task<ServerPowerResource> PatchServerStatusAsync(ServerPowerResource server, ServerPowerStatus status, bool requireResourceVersion, CancellationToken cancellationToken)
     {
         var stored = Current(server.Metadata, requireResourceVersion, $"status{(requireResourceVersion ? "+rv" : "")}:{server.Metadata.Name}");
-        stored.Status = status;
+        // As the real client and API server do: the merge patch from the status the caller read to the one it wants
+        // (KubernetesResourceClient's diff), applied to the status stored now (RFC 7386, the sandbox's applier).
+        var patch = StatusDiff.Diff(server.Status is null ? null : ApiJson.ToElement(server.Status), ApiJson.ToElement(status), StatusDiff.StatusRecords);
+        var merged = StatusMerge.Apply(stored.Status is null ? null : JsonNode.Parse(ApiJson.Serialize(stored.Status)), patch);
+        stored.Status = merged is null ? null : ApiJson.Deserialize<ServerPowerStatus>(merged.ToJsonString());
         Put(stored);
         AfterWrite?.Invoke($"status{(requireResourceVersion ? "+rv" : "")}:{server.Metadata.Name}");
         return Task.FromResult(Server(stored.Metadata.NamespaceProperty, stored.Metadata.Name));

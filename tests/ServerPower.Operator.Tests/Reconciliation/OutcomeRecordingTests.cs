@@ -1,6 +1,7 @@
 using System.Net;
 using k8s.Autorest;
 using ServerPower.Api.Resources;
+using ServerPower.Api.Serialization;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Providers.Contract;
@@ -65,47 +66,66 @@ public sealed class OutcomeRecordingTests
     /// <summary>
     /// An old leader paused between its request and its outcome wakes after the new leader recorded a newer token (here
     /// r2, whose answer was lost): the old outcome must not land on r2's record (a merge patch set phase and message
-    /// field by field on it, saying Done for a token that may never have run) nor bring r1's record back.
+    /// field by field on it, saying Done for a token that may never have run). The same for every action record the
+    /// other writer may have replaced: the outcome is not written, and this restart's own record stays as recorded.
     /// </summary>
     [Theory]
-    [InlineData(OneShotPhase.Uncertain)]
-    [InlineData(OneShotPhase.Sending)]
-    public async Task An_outcome_is_not_written_over_a_record_another_writer_replaced_meanwhile(OneShotPhase newer)
+    [InlineData("restart", OneShotPhase.Uncertain)]
+    [InlineData("restart", OneShotPhase.Sending)]
+    [InlineData("rebuild", OneShotPhase.Sending)]
+    [InlineData("wake", OneShotPhase.Done)]
+    [InlineData("lastAction", OneShotPhase.Done)]
+    public async Task An_outcome_is_not_written_over_a_record_another_writer_replaced_meanwhile(string record, OneShotPhase phase)
     {
         var f = new ReconcilerFixture();
         f.AddServer(DesiredPowerState.Running, PowerState.Running);
         await f.ReconcileAsync();
         f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
-        var replaced = new OneShotStatus { Token = "r2", Phase = newer, Message = "the other replica's record" };
+        var other = new OneShotStatus { Token = "x2", Phase = phase, Message = "the other replica's record" };
+        var otherAction = new LastAction
+        {
+            Type = ActionType.Start, RequestTime = f.Time.GetUtcNow().AddSeconds(1), Result = ActionResult.Uncertain,
+            Message = "the other replica's start",
+        };
+        ServerPowerStatus? recorded = null;
         f.Provider.OnSend = _ => f.Edit(s =>
         {
-            ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r2");
-            s.Status = s.Status! with { Restart = replaced };
+            recorded = s.Status;
+            s.Status = record switch
+            {
+                "restart" => s.Status! with { Restart = other },
+                "rebuild" => s.Status! with { Rebuild = other },
+                "wake" => s.Status! with { Wake = other },
+                _ => s.Status! with { LastAction = otherAction },
+            };
         });
 
         await f.ReconcileAsync();
 
         Assert.Equal([("1234", ActionType.Restart)], f.Provider.Sent);
-        Assert.Equal(replaced, f.Server.Status?.Restart);
+        var status = f.Server.Status!;
+        Assert.Equal(record == "lastAction" ? Json(otherAction) : Json(recorded!.LastAction), Json(status.LastAction));
+        Assert.Equal(record == "restart" ? Json(other) : Json(recorded!.Restart), Json(status.Restart));
+        Assert.Equal(record == "rebuild" ? Json(other) : Json(recorded!.Rebuild), Json(status.Rebuild));
+        Assert.Equal(record == "wake" ? Json(other) : Json(recorded!.Wake), Json(status.Wake));
     }
 
     [Fact]
-    public async Task An_outcome_is_not_written_over_a_last_action_another_writer_replaced_meanwhile()
+    public async Task An_outcome_written_again_after_a_conflict_keeps_what_the_other_writer_changed()
     {
         var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Stopped, PowerState.Running);
-        var replaced = new LastAction
-        {
-            Type = ActionType.Start, RequestTime = f.Time.GetUtcNow().AddSeconds(1), Result = ActionResult.Uncertain,
-            Message = "the other replica's start",
-        };
-        f.Provider.OnSend = _ => f.Edit(s => s.Status = s.Status! with { LastAction = replaced });
+        f.AddServer(DesiredPowerState.Running, PowerState.Running);
+        await f.ReconcileAsync();
+        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        f.Provider.OnSend = _ => f.Edit(s => s.Status = s.Status! with { ProviderState = "written by someone else" });
 
         await f.ReconcileAsync();
 
-        Assert.Equal([("1234", ActionType.Stop)], f.Provider.Sent);
-        Assert.Equal(replaced, f.Server.Status?.LastAction);
+        Assert.Equal(OneShotPhase.Done, f.Server.Status?.Restart?.Phase);
+        Assert.Equal("written by someone else", f.Server.Status?.ProviderState);
     }
+
+    private static string Json<T>(T? value) => ApiJson.Serialize(value);
 
     [Fact]
     public async Task An_outcome_is_written_when_only_a_person_edited_the_object_during_the_call()
