@@ -85,6 +85,9 @@ internal sealed class SharedLedger
 
     public int LateWrites { get; set; }
 
+    /// <summary>Leadership terms in the run (the ServerPower handover scenario; zero elsewhere).</summary>
+    public int Terms { get; set; }
+
     public void Enter(ObjectKey key)
     {
         lock (active)

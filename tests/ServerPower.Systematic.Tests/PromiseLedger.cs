@@ -42,12 +42,12 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
     public List<string> Violations { get; } = [];
 
     /// <summary>
-    /// Actions of a replica after a replica that first acted later had sent or written status (an old leader's, woken
-    /// after the new one acted): not violations, counted to show the search reaches them.
+    /// Actions of a replica that does not lead (its lease lost, frozen or draining; without terms, after a replica
+    /// that first acted later had acted): not violations, counted to show the search reaches them.
     /// </summary>
     public int LateSends { get; private set; }
 
-    /// <summary>Status writes of a replica after a replica that first acted later had (an old leader's record or outcome).</summary>
+    /// <summary>Status writes of a replica that does not lead (an old leader's record or outcome).</summary>
     public int LateWrites { get; private set; }
 
     /// <summary>
@@ -102,9 +102,16 @@ internal sealed class PromiseLedger(ServerPowerApi api, TimeSpan grace)
         }
     }
 
-    /// <summary>Whether <paramref name="replica"/> acts after a replica that first acted later than it did.</summary>
+    /// <summary>
+    /// Whether a replica leads now (the handover scenario's terms); null: late means acting after a replica that first
+    /// acted later.
+    /// </summary>
+    public Func<string, bool>? Leading { get; set; }
+
+    /// <summary>Whether <paramref name="replica"/> acts while another leads (or, without terms, after a replica that first acted later).</summary>
     private bool Late(string replica)
     {
+        if (Leading is { } leading) return !leading(replica);
         if (actors.Contains(replica)) return actors[^1] != replica;
         actors.Add(replica);
         return false;

@@ -27,6 +27,7 @@ internal sealed class ServerPowerReplica
     public ServerPowerReplica(string name, DeterministicScheduler scheduler, ServerPowerApi api, TimeProvider time,
         IPowerProviderFactory providers, PromiseLedger ledger, SharedLedger shared, TimeSpan pause = default)
     {
+        Name = name;
         var choices = scheduler.Choices;
         Informer = new Informer<ServerPowerResource>("serverpowers", api,
             ScenarioSteps.InformerTimings(TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(5)), NullLogger.Instance, time, new Random(choices.Next())) { Dispatch = scheduler.Dispatch };
@@ -55,6 +56,8 @@ internal sealed class ServerPowerReplica
             queue.Add, queue.AddBackground));
         Informer.AddHandler(cache);
     }
+
+    public string Name { get; }
 
     public Informer<ServerPowerResource> Informer { get; }
 

@@ -44,8 +44,9 @@ public sealed class SystematicTests(ITestOutputHelper output)
         output.WriteLine($"handover: keys both replicas reconciled at once in {Overlapping(runs, "handover")} runs");
         var late = runs.Where(r => r.Scenario == "serverpower handover").Select(r => r.Run).ToList();
         output.WriteLine($"serverpower handover: keys both replicas reconciled at once in {Overlapping(runs, "serverpower handover")} runs; "
-            + $"after the new leader acted, the old one sent in {late.Count(r => r.LateSends > 0)} runs ({late.Sum(r => r.LateSends)} actions) "
-            + $"and wrote status in {late.Count(r => r.LateWrites > 0)} runs ({late.Sum(r => r.LateWrites)} writes)");
+            + $"a replica not leading (lease lost, frozen or draining) sent in {late.Count(r => r.LateSends > 0)} runs ({late.Sum(r => r.LateSends)} actions) "
+            + $"and wrote status in {late.Count(r => r.LateWrites > 0)} runs ({late.Sum(r => r.LateWrites)} writes); "
+            + $"terms per run: {string.Join(", ", late.GroupBy(r => r.Terms).OrderBy(g => g.Key).Select(g => $"{g.Key} in {g.Count()}"))}");
         output.WriteLine($"schedule: a replaced entry's stale run in flight while the new one ran in {Overlapping(runs, "schedule")} runs");
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20)));
     }
