@@ -312,6 +312,29 @@ public sealed class ControllerManagerTests
         await run.WaitAsync(Eventually.Deadline, Ct);
     }
 
+    [Fact]
+    public void Two_registrations_with_one_name_are_refused_by_the_manager_too()
+    {
+        var services = Services();
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddSingleton<ControllerRegistration>(new ControllerRegistration<ServerPowerResource>("servers", typeof(ServersReconciler), null));
+        services.AddSingleton<ControllerRegistration>(new ControllerRegistration<ServerPowerResource>("servers", typeof(ServersReconciler), null));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ControllerManager>());
+        Assert.Equal("a controller named 'servers' is already registered", error.Message);
+    }
+
+    [Fact]
+    public void The_queue_of_an_unknown_controller_is_a_clear_error()
+    {
+        var services = Services();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<ControllerManager>().Queue("nobody"));
+        Assert.StartsWith("no controller named 'nobody'", error.Message);
+    }
+
     private static bool Quiet(ControllerManager manager) => manager.ControllerNames.All(name =>
     {
         var queue = manager.Queue(name);
