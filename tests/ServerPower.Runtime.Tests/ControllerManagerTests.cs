@@ -335,6 +335,25 @@ public sealed class ControllerManagerTests
         Assert.StartsWith("no controller named 'nobody'", error.Message);
     }
 
+    [Fact]
+    public void A_replica_that_does_not_lead_is_never_stalled_though_its_queue_waits()
+    {
+        var time = new FakeTimeProvider();
+        var services = Services();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        var limit = TimeSpan.FromMinutes(5);
+
+        manager.Enqueue("servers", S1);
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.True(manager.Queue("servers").IsStalled(limit));
+        Assert.False(manager.IsStalled(limit));
+    }
+
     private static bool Quiet(ControllerManager manager) => manager.ControllerNames.All(name =>
     {
         var queue = manager.Queue(name);
