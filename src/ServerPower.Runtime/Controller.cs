@@ -81,21 +81,27 @@ public sealed class Controller
             resync?.Change(NextResyncDelay() / ResyncSlices, Timeout.InfiniteTimeSpan);
         }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         resync.Change(NextResyncDelay() / ResyncSlices, Timeout.InfiniteTimeSpan);
+        // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
         await using (resync.ConfigureAwait(false))
         {
             using var abort = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
             var drain = stopping.Register(() =>
             {
+                // Stryker disable once Statement,String : a log line only
                 logger.LogInformation("Controller {Controller} stopping: takes no new key; {InFlight} reconciles in flight "
                     + "get up to {DrainTimeout} to finish", Name, Volatile.Read(ref inFlight), options.DrainTimeout);
                 abort.CancelAfter(options.DrainTimeout);
             });
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             await using (drain.ConfigureAwait(false))
             {
+                // Stryker disable once Statement,String : a log line only
                 logger.LogInformation("Controller {Controller} starting {Workers} workers", Name, options.Workers);
                 var workers = Enumerable.Range(0, options.Workers)
                     .Select(_ => RuntimeTasks.Run(Dispatch, () => WorkerAsync(stopping, abort.Token)));
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
                 await Task.WhenAll(workers).ConfigureAwait(false);
+                // Stryker disable once Statement,String : a log line only
                 logger.LogInformation("Controller {Controller} stopped its workers", Name);
             }
         }
@@ -117,8 +123,10 @@ public sealed class Controller
         {
             if (SliceOf(key) != slice) continue;
             Queue.AddBackground(key);
+            // Stryker disable once Statement,Update : the count is read by the log line below only
             count++;
         }
+        // Stryker disable once Statement,String,Arithmetic : a log line only
         logger.LogDebug("Resync of {Controller}: slice {Slice} of {Slices}, {Count} keys", Name, slice + 1, ResyncSlices, count);
     }
 
@@ -142,6 +150,7 @@ public sealed class Controller
             ObjectKey? next;
             try
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
                 next = await Queue.GetAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -151,6 +160,7 @@ public sealed class Controller
             if (next is not { } key) return;
             try
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
                 await ProcessAsync(key, stopping, abort).ConfigureAwait(false);
             }
             finally
@@ -169,17 +179,21 @@ public sealed class Controller
             return;
         }
         // A message-template scope: text logs show "serverpower default/web", JSON logs get key and controller fields.
+        // Stryker disable once String : the log scope text only
         using var scope = logger.BeginScope("{Controller} {Key}", Name, key.ToString());
         var started = time.GetTimestamp();
         ReconcileResult result;
+        // Stryker disable once Statement : inFlight is read by a log line only
         Interlocked.Increment(ref inFlight);
         metrics.ActiveWorkersChanged(Name, 1);
         try
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             result = await reconciler.ReconcileAsync(key, abort).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
+            // Stryker disable once Statement,String : a log line only
             logger.LogWarning("Reconcile of {Key} cancelled: it outlasted the drain timeout {DrainTimeout}", key,
                 options.DrainTimeout);
             Queue.Add(key);
@@ -187,11 +201,13 @@ public sealed class Controller
         }
         catch (Exception e)
         {
+            // Stryker disable once Statement,String : a log line only
             logger.LogError(e, "Reconcile of {Key} threw", key);
             result = ReconcileResult.Fail(e.GetType().Name);
         }
         finally
         {
+            // Stryker disable once Statement : inFlight is read by a log line only
             Interlocked.Decrement(ref inFlight);
             metrics.ActiveWorkersChanged(Name, -1);
         }
@@ -201,7 +217,9 @@ public sealed class Controller
 
     private string Apply(ObjectKey key, ReconcileResult result)
     {
+        // Stryker disable once Statement,String,Negate : chooses and writes a log line only
         if (result.Conflict) logger.LogDebug("Reconcile of {Key} met a conflict; retrying with backoff", key);
+        // Stryker disable once Negate,Statement,String,Arithmetic : chooses and writes a log line only (the retry number is in its text)
         else if (result.Failed)
             logger.LogWarning("Reconcile of {Key} failed ({Error}); retry {Retry} with backoff", key, result.Error,
                 Queue.NumRequeues(key) + 1);

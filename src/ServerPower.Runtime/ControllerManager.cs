@@ -69,7 +69,9 @@ public sealed class ControllerManager
         var running = Task.WhenAll(Informers.Select(i => i.RunAsync(cancellationToken)));
         try
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             await Task.WhenAll(Informers.Select(i => i.Synced)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             await LeaderElection.RunAsync(leading => Task.WhenAll(controllers.Select(c => c.RunAsync(leading))),
                 cancellationToken).ConfigureAwait(false);
         }
@@ -79,6 +81,7 @@ public sealed class ControllerManager
         finally
         {
             foreach (var queue in queues.Values) queue.ShutDown();
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             await running.ConfigureAwait(false);
         }
     }

@@ -119,12 +119,14 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
             {
                 if (version is null)
                 {
+                    // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
                     version = await ListAndReplaceAsync(scope, cancellationToken).ConfigureAwait(false);
                     MarkSynced(scope, scopeCount);
                 }
                 var (next, expired) = await WatchAsync(scope, version, cancellationToken).ConfigureAwait(false);
                 backoff = options.InitialBackoff;
                 if (expired)
+                    // Stryker disable once Statement,String : a log line only
                     logger.LogInformation("Watch of {Kind} in {Scope} expired (410) at resourceVersion {Version}; relisting",
                         kind, Describe(scope), next);
                 version = expired ? null : next;
@@ -145,6 +147,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
                 backoff = backoff * 2 > options.MaxBackoff ? options.MaxBackoff : backoff * 2;
                 if (resume)
                 {
+                    // Stryker disable once Statement,String : a log line only
                     logger.LogWarning("Watch of {Kind} in {Scope} failed ({Error}); resuming from resourceVersion {Version} in {Delay}",
                         kind, Describe(scope), e.Message, version, delay);
                 }
@@ -152,11 +155,13 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
                 {
                     // One line for the operator's log (an API server that is down is not a bug); the stack only at Debug.
                     logger.LogWarning("List/watch of {Kind} in {Scope} failed ({Error}); relisting in {Delay}", kind, Describe(scope), e.Message, delay);
+                    // Stryker disable once Statement,String : a log line only
                     logger.LogDebug(e, "List/watch of {Kind} in {Scope} failed", kind, Describe(scope));
                     version = null;
                 }
                 try
                 {
+                    // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
                     await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
@@ -174,6 +179,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
         string version;
         do
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             var page = await listWatcher.ListAsync(scope, continueToken, cancellationToken).ConfigureAwait(false);
             foreach (var item in page.Items) listed[ObjectKey.From(item.Metadata)] = item;
             version = page.ResourceVersion;
@@ -193,6 +199,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
             if (Store.Remove(key) is { } gone) Notify(h => h.OnDelete(gone));
         }
         SetVersion(scope, version);
+        // Stryker disable once Statement,String : a log line only
         logger.LogInformation("Listed {Count} {Kind} in {Scope} at resourceVersion {Version}", listed.Count, kind, Describe(scope), version);
         return version;
     }
@@ -213,6 +220,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
         try
         {
             await foreach (var e in listWatcher.WatchAsync(scope, version, serverTimeout, watchCts.Token)
+                               // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
                                .WithCancellation(watchCts.Token).ConfigureAwait(false))
             {
                 watchdog.Change(deadline, Timeout.InfiniteTimeSpan);
@@ -225,6 +233,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
         catch (Exception) when (quiet && !cancellationToken.IsCancellationRequested)
         {
             // whatever the cancelled request threw (OperationCanceledException, an IOException), the watchdog caused it
+            // Stryker disable once Statement,String : a log line only
             logger.LogWarning("Watch of {Kind} in {Scope} was quiet for {Deadline}; restarting it from {Version}",
                 kind, Describe(scope), deadline, version);
         }
@@ -276,6 +285,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
             }
             catch (Exception e)
             {
+                // Stryker disable once Statement,String : a log line only
                 logger.LogError(e, "An event handler of {Kind} threw", kind);
             }
         }
@@ -307,5 +317,6 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
         return jittered > options.MaxBackoff ? options.MaxBackoff : jittered;
     }
 
+    // Stryker disable once Conditional,Equality,String : the scope as log lines name it, read by log lines only
     private static string Describe(string? scope) => scope is null ? "all namespaces" : $"namespace {scope}";
 }

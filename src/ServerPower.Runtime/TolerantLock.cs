@@ -24,6 +24,7 @@ public sealed class TolerantLock(ILock inner, ILogger logger) : ILock
     {
         try
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             return await inner.GetAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response is not null)
@@ -32,6 +33,7 @@ public sealed class TolerantLock(ILock inner, ILogger logger) : ILock
         }
         catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
         {
+            // Stryker disable once Statement,String : a log line only
             logger.LogWarning("Reading lease {Lease} failed ({Error}); retrying until the renew deadline",
                 inner.Describe(), e.Message);
             throw Unavailable(e);
@@ -39,9 +41,11 @@ public sealed class TolerantLock(ILock inner, ILogger logger) : ILock
     }
 
     public Task<bool> CreateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default) =>
+        // Stryker disable once String : the action named in the log line only
         WriteAsync("Creating", token => inner.CreateAsync(record, token), cancellationToken);
 
     public Task<bool> UpdateAsync(LeaderElectionRecord record, CancellationToken cancellationToken = default) =>
+        // Stryker disable once String : the action named in the log line only
         WriteAsync("Updating", token => inner.UpdateAsync(record, token), cancellationToken);
 
     private async Task<bool> WriteAsync(string action, Func<CancellationToken, Task<bool>> write,
@@ -49,10 +53,12 @@ public sealed class TolerantLock(ILock inner, ILogger logger) : ILock
     {
         try
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             return await write(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
         {
+            // Stryker disable once Statement,String : a log line only
             logger.LogWarning("{Action} lease {Lease} failed ({Error}); retrying until the renew deadline",
                 action, inner.Describe(), e.Message);
             return false;
@@ -67,6 +73,7 @@ public sealed class TolerantLock(ILock inner, ILogger logger) : ILock
         using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
         return new HttpOperationException($"lease request failed: {cause.Message}", cause)
         {
+            // Stryker disable once String : the wrapped response content is never read (the elector reads the status)
             Response = new HttpResponseMessageWrapper(response, string.Empty),
         };
     }

@@ -157,6 +157,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
         {
             if (shuttingDown) return;
             var readyAt = time.GetUtcNow() + delay;
+            // Stryker disable once Equality : at an equal time, replacing the entry changes nothing
             if (waiting.TryGetValue(key, out var existing) && existing <= readyAt) return;
             waiting[key] = readyAt;
             ScheduleLocked();
@@ -172,6 +173,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             if (shuttingDown) return;
             var perKey = backoff.When(key);
             var overall = bucket.Reserve();
+            // Stryker disable once Equality : when both delays are equal either is the delay
             delay = perKey > overall ? perKey : overall;
         }
         metrics.QueueRetried(Name);
@@ -219,6 +221,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
             }
             if (waiting) waiter.TrySetCanceled(cancellationToken);
         });
+        // Stryker disable once Boolean : the runtime has no synchronization context, so both resume on the thread pool
         return await waiter.Task.ConfigureAwait(false);
     }
 
@@ -242,12 +245,12 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     {
         lock (gate)
         {
+            // Stryker disable once Statement : a second shut down finds no waiter, no timed add and no armed timer: it changes nothing
             if (shuttingDown) return;
             shuttingDown = true;
             foreach (var getter in getters) handoffs.Add((getter, null));
             getters.Clear();
             waiting.Clear();
-            addedAt.Clear();
             timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
         Settle();
@@ -337,8 +340,7 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     {
         lock (gate)
         {
-            timerDue = null;
-            if (shuttingDown) return;
+            timerDue = null; // after ShutDown nothing waits (it cleared the timed adds), so a late tick adds nothing
             var now = time.GetUtcNow();
             foreach (var (key, readyAt) in waiting.ToList())
             {
@@ -356,9 +358,11 @@ public sealed class WorkQueue : IRequeueTarget, IDisposable
     {
         if (waiting.Count == 0) return;
         var earliest = waiting.Values.Min();
+        // Stryker disable once Equality : at an equal time, re-arming the timer for the same moment changes nothing
         if (timerDue is { } due && due <= earliest) return;
         timerDue = earliest;
         var delay = earliest - time.GetUtcNow();
+        // Stryker disable once Equality : a delay of zero is zero either way
         timer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 

@@ -222,6 +222,138 @@ public sealed class ControllerManagerTests
         Assert.Equal("ServerPower.Runtime", typeof(WorkQueue).Assembly.GetName().Name);
     }
 
+    [Fact]
+    public void The_manager_has_synced_only_when_every_informer_has()
+    {
+        var services = Services();
+        services.AddSingleton<ISharedInformer>(new ScriptedInformer("synced", synced: true));
+        services.AddSingleton<ISharedInformer>(new ScriptedInformer("listing", synced: false));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.False(provider.GetRequiredService<ControllerManager>().HasSynced);
+    }
+
+    [Fact]
+    public async Task Controllers_start_leading_only_after_every_cache_has_synced()
+    {
+        var listing = new ScriptedInformer("listing", synced: false);
+        var services = Services();
+        services.AddSingleton<ISharedInformer>(listing);
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = manager.RunAsync(cts.Token);
+        Assert.False(manager.LeaderElection.IsLeader);
+
+        listing.MarkSynced();
+        await Eventually.Until(() => manager.LeaderElection.IsLeader, "leading once the cache synced");
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task Run_ends_after_its_informers_and_with_an_informer_failure()
+    {
+        var failing = new ScriptedInformer("failing", synced: true) { FailOnCancel = new InvalidOperationException("informer broke") };
+        var services = Services();
+        services.AddSingleton<ISharedInformer>(failing);
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = manager.RunAsync(cts.Token);
+        await Eventually.Until(() => manager.LeaderElection.IsLeader, "leading");
+        await cts.CancelAsync();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => run.WaitAsync(Eventually.Deadline, Ct));
+        Assert.Equal("informer broke", error.Message);
+    }
+
+    [Fact]
+    public async Task A_controller_runs_with_its_own_options_over_the_runtimes()
+    {
+        var metrics = new RecordingMetrics();
+        var services = Services(NoElection with { Controller = new ControllerOptions { Workers = 1 } });
+        services.AddSingleton<IRuntimeMetrics>(metrics);
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers", new ControllerOptions { Workers = 3 });
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = manager.RunAsync(cts.Token);
+
+        Assert.Equal(3, metrics.Workers);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task A_kind_only_watched_gets_its_own_informer_without_AddInformer()
+    {
+        var services = Services();
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers")
+            .Watches<PowerProviderResource>(p => [new ObjectKey("mapped", p.Metadata.Name)]);
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+
+        var run = manager.RunAsync(cts.Token);
+
+        await Eventually.Until(() => serverReconciler.Calls(new ObjectKey("mapped", "acme")) >= 1, "the watched provider's mapped key");
+        Assert.Equal(["Server", "PowerProviderResource"], manager.Informers.Select(i => i.Kind));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public void Two_registrations_with_one_name_are_refused_by_the_manager_too()
+    {
+        var services = Services();
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddSingleton<ControllerRegistration>(new ControllerRegistration<ServerPowerResource>("servers", typeof(ServersReconciler), null));
+        services.AddSingleton<ControllerRegistration>(new ControllerRegistration<ServerPowerResource>("servers", typeof(ServersReconciler), null));
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ControllerManager>());
+        Assert.Equal("a controller named 'servers' is already registered", error.Message);
+    }
+
+    [Fact]
+    public void The_queue_of_an_unknown_controller_is_a_clear_error()
+    {
+        var services = Services();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentException>(() => provider.GetRequiredService<ControllerManager>().Queue("nobody"));
+        Assert.StartsWith("no controller named 'nobody'", error.Message);
+    }
+
+    [Fact]
+    public void A_replica_that_does_not_lead_is_never_stalled_though_its_queue_waits()
+    {
+        var time = new FakeTimeProvider();
+        var services = Services();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        var limit = TimeSpan.FromMinutes(5);
+
+        manager.Enqueue("servers", S1);
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.True(manager.Queue("servers").IsStalled(limit));
+        Assert.False(manager.IsStalled(limit));
+    }
+
     private static bool Quiet(ControllerManager manager) => manager.ControllerNames.All(name =>
     {
         var queue = manager.Queue(name);
@@ -248,5 +380,39 @@ public sealed class ControllerManagerTests
         var services = Services();
 
         Assert.Throws<ArgumentException>(() => services.AddController<ServersReconciler, ServerPowerResource>(name));
+    }
+
+    /// <summary>An informer the test drives: synced or not, and what its run does when cancelled.</summary>
+    private sealed class ScriptedInformer(string kind, bool synced) : ISharedInformer
+    {
+        private readonly TaskCompletionSource sync = Completed(synced);
+
+        public string Kind => kind;
+
+        public Task Synced => sync.Task;
+
+        public bool HasSynced => sync.Task.IsCompleted;
+
+        public Exception? FailOnCancel { get; init; }
+
+        public void MarkSynced() => sync.TrySetResult();
+
+        public Task RunAsync(CancellationToken cancellationToken)
+        {
+            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            cancellationToken.Register(() =>
+            {
+                if (FailOnCancel is null) ended.TrySetResult();
+                else ended.TrySetException(FailOnCancel);
+            });
+            return ended.Task;
+        }
+
+        private static TaskCompletionSource Completed(bool done)
+        {
+            var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (done) source.TrySetResult();
+            return source;
+        }
     }
 }

@@ -17,6 +17,9 @@ namespace ServerPower.Runtime.Tests;
 public sealed class CustomObjectListWatcherTests : IAsyncLifetime
 {
     private const string Path = "/apis/power.serverops.io/v1alpha1/namespaces/ns/serverpowers";
+    private const string ClusterPath = "/apis/power.serverops.io/v1alpha1/serverpowers";
+    private const string EmptyPath = "/apis/power.serverops.io/v1alpha1/namespaces/empty/serverpowers";
+    private Kubernetes? client;
     private readonly ConcurrentQueue<string> queries = new();
     private WebApplication? app;
     private CustomObjectListWatcher<ServerPowerResource>? watcher;
@@ -40,9 +43,16 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         app = builder.Build();
         app.MapGet(Path, HandleAsync);
+        app.MapGet(ClusterPath, HandleClusterAsync);
+        app.MapGet(EmptyPath, (HttpContext context) =>
+        {
+            queries.Enqueue(context.Request.QueryString.Value ?? "");
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync("null");
+        });
         await app.StartAsync(Ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new Kubernetes(new KubernetesClientConfiguration { Host = address });
+        client = new Kubernetes(new KubernetesClientConfiguration { Host = address });
         watcher = new CustomObjectListWatcher<ServerPowerResource>(client, ApiGroup.Group, ApiGroup.Version,
             ApiGroup.ServerPowerPlural, labelSelector: "team=a", pageSize: 1);
     }
@@ -84,6 +94,20 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
                 return;
         }
+    }
+
+    /// <summary>The cluster-wide path: one list page and a watch that sends one event and ends.</summary>
+    private async Task HandleClusterAsync(HttpContext context)
+    {
+        queries.Enqueue("cluster" + context.Request.QueryString.Value);
+        context.Response.ContentType = "application/json";
+        if (context.Request.Query["watch"] != "true")
+        {
+            await context.Response.WriteAsync(
+                $$"""{"kind":"ServerPowerList","apiVersion":"power.serverops.io/v1alpha1","metadata":{"resourceVersion":"20"},"items":[{{ServerJson("everywhere", "19")}}]}""");
+            return;
+        }
+        await Line(context, $$"""{"type":"MODIFIED","object":{{ServerJson("everywhere", "21")}}}""");
     }
 
     private static async Task Line(HttpContext context, string json)
@@ -160,5 +184,51 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
         Assert.Equal(viaApi.Spec, viaKubernetes.Spec);
         Assert.Equal(viaApi.Status?.LastAction, viaKubernetes.Status?.LastAction);
         Assert.Equal(viaApi.Status?.Conditions?[0], viaKubernetes.Status?.Conditions?[0]);
+    }
+
+    [Fact]
+    public async Task Every_namespace_is_listed_and_watched_on_the_cluster_wide_path()
+    {
+        var page = await watcher!.ListAsync(null, null, Ct);
+        var events = new List<WatchEvent<ServerPowerResource>>();
+        await foreach (var e in watcher.WatchAsync(null, "20", TimeSpan.FromSeconds(60), Ct)) events.Add(e);
+
+        Assert.Equal("everywhere", Assert.Single(page.Items).Metadata.Name);
+        Assert.Equal("20", page.ResourceVersion);
+        var modified = Assert.Single(events);
+        Assert.Equal((WatchEventKind.Modified, "21"), (modified.Kind, modified.Object?.Metadata.ResourceVersion));
+        Assert.All(queries, q => Assert.StartsWith("cluster", q));
+        Assert.Contains("labelSelector=team%3Da", queries.First());
+        Assert.Contains("labelSelector=team%3Da", queries.Last());
+    }
+
+    [Fact]
+    public async Task A_list_answered_with_no_body_is_an_empty_page()
+    {
+        var page = await watcher!.ListAsync("empty", null, Ct);
+
+        Assert.Empty(page.Items);
+        Assert.Equal("", page.ResourceVersion);
+        Assert.Null(page.Continue);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task A_blank_label_selector_selects_everything_and_is_not_sent(string? selector)
+    {
+        var unselected = new CustomObjectListWatcher<ServerPowerResource>(client!, ApiGroup.Group, ApiGroup.Version,
+            ApiGroup.ServerPowerPlural, labelSelector: selector);
+
+        var page = await unselected.ListAsync("empty", null, Ct);
+        await foreach (var _ in unselected.WatchAsync(null, "20", TimeSpan.FromSeconds(60), Ct))
+        {
+        }
+
+        Assert.Empty(page.Items);
+        Assert.Equal(2, queries.Count);
+        Assert.All(queries, q => Assert.DoesNotContain("labelSelector", q));
+        Assert.Contains("limit=500", queries.First());
     }
 }

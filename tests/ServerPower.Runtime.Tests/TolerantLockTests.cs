@@ -58,6 +58,40 @@ public sealed class TolerantLockTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => tolerant.UpdateAsync(Record, cts.Token));
     }
 
+    [Fact]
+    public async Task An_error_without_an_answer_of_the_api_server_becomes_a_503()
+    {
+        var unanswered = new HttpOperationException("no response");
+        var tolerant = new TolerantLock(new ThrowingLock(() => unanswered), NullLogger.Instance);
+
+        var e = await Assert.ThrowsAsync<HttpOperationException>(() => tolerant.GetAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, e.Response.StatusCode);
+        Assert.Same(unanswered, e.InnerException);
+        Assert.Contains("no response", e.Message);
+    }
+
+    [Fact]
+    public async Task Only_a_cancellation_passes_through_when_the_caller_cancels_not_another_error()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var cause = new IOException("The response ended prematurely.");
+        var tolerant = new TolerantLock(new ThrowingLock(() => cause), NullLogger.Instance);
+
+        var e = await Assert.ThrowsAsync<HttpOperationException>(() => tolerant.GetAsync(cts.Token));
+        Assert.Same(cause, e.InnerException);
+        Assert.False(await tolerant.UpdateAsync(Record, cts.Token));
+    }
+
+    [Fact]
+    public void The_identity_and_description_are_the_inner_locks()
+    {
+        var tolerant = new TolerantLock(new ThrowingLock(() => new IOException()), NullLogger.Instance);
+
+        Assert.Equal(("me", "throwing lock"), (tolerant.Identity, tolerant.Describe()));
+    }
+
     private sealed class ThrowingLock(Func<Exception> error) : ILock
     {
         public string Identity => "me";

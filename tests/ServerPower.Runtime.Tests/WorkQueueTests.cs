@@ -34,6 +34,7 @@ public sealed class WorkQueueTests
         using var queue = Queue();
         queue.Add(A);
         Assert.Equal(A, await queue.GetAsync(Ct));
+        Assert.True(queue.IsProcessing(A));
 
         queue.Add(A);
         queue.Add(A);
@@ -103,6 +104,7 @@ public sealed class WorkQueueTests
         queue.AddAfter(A, TimeSpan.FromSeconds(20));
         queue.AddAfter(B, TimeSpan.FromSeconds(20));
         queue.AddAfter(B, TimeSpan.FromSeconds(5));
+        Assert.Equal(2, queue.WaitingCount);
 
         time.Advance(TimeSpan.FromSeconds(5) - Ms(1));
         Assert.Equal(0, queue.Length);
@@ -159,6 +161,272 @@ public sealed class WorkQueueTests
         queue.Add(A);
         queue.Add(B);
         Assert.Equal(2, metrics.Depth("servers"));
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 0)]
+    public void A_token_bucket_that_could_never_give_a_token_is_refused(double queriesPerSecond, int burst)
+    {
+        var options = new WorkQueueOptions { QueriesPerSecond = queriesPerSecond, Burst = burst };
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WorkQueue("q", options, time));
+    }
+
+    [Fact]
+    public async Task The_work_in_progress_is_the_sum_and_the_longest_of_what_the_workers_hold()
+    {
+        using var queue = Queue();
+        Assert.Equal(new QueueInProgress(TimeSpan.Zero, TimeSpan.Zero), queue.InProgress());
+
+        queue.Add(A);
+        await queue.GetAsync(Ct);
+        time.Advance(TimeSpan.FromSeconds(2));
+        queue.Add(B);
+        await queue.GetAsync(Ct);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(new QueueInProgress(TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3)), queue.InProgress());
+    }
+
+    [Fact]
+    public void Work_queued_that_no_worker_takes_is_stalled_once_the_limit_has_passed()
+    {
+        using var queue = Queue();
+        var limit = TimeSpan.FromMinutes(5);
+        queue.Add(A);
+
+        time.Advance(limit);
+        Assert.False(queue.IsStalled(limit));
+        time.Advance(Ms(1));
+        Assert.True(queue.IsStalled(limit));
+    }
+
+    [Fact]
+    public async Task A_background_add_is_counted_and_its_time_queued_measured()
+    {
+        var metrics = new RecordingMetrics();
+        using var queue = new WorkQueue("q", null, time, metrics);
+
+        queue.AddBackground(A);
+        Assert.Equal(1, queue.Length);
+        time.Advance(TimeSpan.FromSeconds(2));
+        await queue.GetAsync(Ct);
+
+        Assert.Equal(1, metrics.Adds);
+        Assert.Equal([TimeSpan.FromSeconds(2)], metrics.Waits);
+    }
+
+    [Fact]
+    public async Task A_key_handed_to_a_waiting_worker_is_held_and_its_times_are_measured()
+    {
+        var metrics = new RecordingMetrics();
+        using var queue = new WorkQueue("q", null, time, metrics);
+        var get = queue.GetAsync(Ct);
+
+        queue.Add(A);
+        Assert.True(queue.IsProcessing(A));
+        Assert.Equal(A, await get.WaitAsync(Eventually.Deadline, Ct));
+        time.Advance(TimeSpan.FromSeconds(3));
+        queue.Done(A);
+
+        Assert.Equal([TimeSpan.Zero], metrics.Waits);
+        Assert.Equal([TimeSpan.FromSeconds(3)], metrics.Works);
+    }
+
+    [Fact]
+    public async Task Keys_are_handed_out_in_the_order_they_were_added_after_re_adds_promotions_and_holds()
+    {
+        // A key queued and added again, taken, finished and added after C goes after C.
+        using (var queue = Queue())
+        {
+            queue.Add(A);
+            queue.Add(B);
+            queue.Add(A);
+            await TakeAndFinish(queue, A);
+            queue.Add(C);
+            queue.Add(A);
+            Assert.Equal([B, C, A], await Drain(queue));
+        }
+        // The same for a key that came through the background queue first.
+        using (var queue = Queue())
+        {
+            queue.AddBackground(A);
+            await TakeAndFinish(queue, A);
+            queue.Add(A);
+            queue.Add(B);
+            queue.Add(A);
+            await TakeAndFinish(queue, A);
+            queue.Add(C);
+            queue.Add(A);
+            Assert.Equal([B, C, A], await Drain(queue));
+        }
+        // And for a key added in the background while a worker held it.
+        using (var queue = Queue())
+        {
+            queue.Add(A);
+            Assert.Equal(A, await queue.GetAsync(Ct));
+            queue.AddBackground(A);
+            queue.Done(A);
+            queue.Add(A);
+            await TakeAndFinish(queue, A);
+            queue.Add(C);
+            queue.Add(A);
+            Assert.Equal([C, A], await Drain(queue));
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void AddAfter_with_no_delay_adds_without_a_timer(int seconds)
+    {
+        var clock = new HeldClock();
+        using var queue = new WorkQueue("q", null, clock);
+
+        queue.AddAfter(A, TimeSpan.FromSeconds(seconds));
+
+        Assert.Equal((1, 0), (queue.Length, queue.WaitingCount));
+        Assert.Equal(Timeout.InfiniteTimeSpan, Assert.Single(clock.Timers).Due);
+    }
+
+    [Fact]
+    public void A_timed_add_whose_moment_passed_while_it_was_scheduled_fires_at_once()
+    {
+        var clock = new HeldClock { Tick = TimeSpan.FromSeconds(1) };
+        using var queue = new WorkQueue("q", null, clock);
+
+        queue.AddAfter(A, Ms(500));
+
+        Assert.Equal(TimeSpan.Zero, Assert.Single(clock.Timers).Due);
+    }
+
+    [Fact]
+    public void A_shut_down_queue_waits_for_nothing_and_counts_no_retry()
+    {
+        var clock = new HeldClock();
+        var metrics = new RecordingMetrics();
+        var queue = new WorkQueue("q", null, clock, metrics);
+        queue.AddAfter(A, TimeSpan.FromSeconds(5));
+        var timer = Assert.Single(clock.Timers);
+        Assert.Equal(TimeSpan.FromSeconds(5), timer.Due);
+
+        queue.ShutDown();
+        Assert.Equal((0, Timeout.InfiniteTimeSpan), (queue.WaitingCount, timer.Due));
+        queue.AddAfter(B, TimeSpan.FromSeconds(5));
+        queue.AddRateLimited(C);
+
+        Assert.Equal(0, queue.WaitingCount);
+        Assert.Equal(0, queue.NumRequeues(C));
+        Assert.Equal(0, metrics.Retries);
+        Assert.Equal(Timeout.InfiniteTimeSpan, timer.Due);
+        Assert.False(timer.Disposed);
+        queue.Dispose();
+        Assert.True(timer.Disposed);
+    }
+
+    [Fact]
+    public async Task Dispose_shuts_the_queue_down_and_releases_a_waiting_worker()
+    {
+        var queue = Queue();
+        var waiting = queue.GetAsync(Ct);
+
+        queue.Dispose();
+        queue.Add(A);
+
+        Assert.True(queue.IsShuttingDown);
+        Assert.Equal(0, queue.Length);
+        Assert.Null(await waiting.WaitAsync(Eventually.Deadline, Ct));
+    }
+
+    [Fact]
+    public async Task A_key_finished_after_shut_down_stays_queued_and_goes_to_no_released_worker()
+    {
+        using var queue = Queue();
+        queue.Add(A);
+        Assert.Equal(A, await queue.GetAsync(Ct));
+        queue.Add(A);
+        var released = queue.GetAsync(Ct);
+
+        queue.ShutDown();
+        queue.Done(A);
+
+        Assert.Null(await released.WaitAsync(Eventually.Deadline, Ct));
+        Assert.False(queue.IsProcessing(A));
+        Assert.Equal(1, queue.Length);
+    }
+
+    [Fact]
+    public void The_snapshot_shows_the_queued_the_held_and_the_timed_keys()
+    {
+        using var queue = Queue();
+        queue.AddAfter(B, TimeSpan.FromSeconds(1));
+        queue.Add(A);
+        queue.Add(C);
+        Assert.True(queue.GetAsync(Ct).IsCompletedSuccessfully);
+        queue.Add(A);
+
+        var (dirty, processing, waiting) = queue.Snapshot();
+
+        Assert.Equal([A, C], dirty.OrderBy(k => k.Name));
+        Assert.Equal([A], processing);
+        Assert.Equal(new Dictionary<ObjectKey, DateTimeOffset> { [B] = time.GetUtcNow() + TimeSpan.FromSeconds(1) }, waiting);
+    }
+
+    [ThreadStatic]
+    private static bool adding;
+
+    [Fact]
+    public async Task Adding_a_key_never_runs_a_waiting_workers_code_inside_the_caller()
+    {
+        using var queue = Queue();
+        var get = queue.GetAsync(Ct);
+        var ranInsideAdd = get.ContinueWith(_ => adding, Ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        adding = true;
+        queue.Add(A);
+        adding = false;
+
+        Assert.False(await ranInsideAdd.WaitAsync(Eventually.Deadline, Ct));
+    }
+
+    [Fact]
+    public async Task With_a_dispatcher_each_hand_off_is_dispatched_once_and_resumes_the_worker_inside_it()
+    {
+        var dispatched = new List<Action>();
+        using var queue = new WorkQueue("q", null, time) { Dispatch = dispatched.Add };
+        var first = queue.GetAsync(Ct);
+        queue.Add(A);
+        var second = queue.GetAsync(Ct);
+        queue.Add(B);
+        var third = queue.GetAsync(Ct);
+        queue.ShutDown();
+
+        Assert.Equal(3, dispatched.Count);
+        Assert.False(first.IsCompleted);
+        foreach (var handOff in dispatched) handOff();
+        Assert.True(first.IsCompletedSuccessfully && second.IsCompletedSuccessfully && third.IsCompletedSuccessfully);
+        Assert.Equal(A, await first);
+        Assert.Equal(B, await second);
+        Assert.Null(await third);
+    }
+
+    private async Task TakeAndFinish(WorkQueue queue, ObjectKey expected)
+    {
+        Assert.Equal(expected, await queue.GetAsync(Ct));
+        queue.Done(expected);
+    }
+
+    private async Task<List<ObjectKey>> Drain(WorkQueue queue)
+    {
+        var order = new List<ObjectKey>();
+        while (queue.Length > 0)
+        {
+            var key = (await queue.GetAsync(Ct))!.Value;
+            order.Add(key);
+            queue.Done(key);
+        }
+        return order;
     }
 
     private async Task AssertReadyAfter(WorkQueue queue, TimeSpan delay)
