@@ -29,10 +29,10 @@ public sealed class KeyedScheduleTests
 
     /// <summary>Runs record their value, finish (after a hold, when the test set one) and are due again a period after they started.</summary>
     private KeyedSchedule<string> Schedule(bool dispatched = true, Func<TimeSpan, CancellationToken, Task>? delay = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null, int concurrency = 4)
     {
         KeyedSchedule<string>? schedule = null;
-        schedule = new KeyedSchedule<string>(clock ?? time, 4, 4, async (key, entry, _) =>
+        schedule = new KeyedSchedule<string>(clock ?? time, concurrency, 4, async (key, entry, _) =>
         {
             var startedAt = time.GetUtcNow();
             lock (started)
@@ -99,6 +99,35 @@ public sealed class KeyedScheduleTests
         steps.RunAll();
 
         Assert.Equal(["a", "b", "a"], started);
+    }
+
+    [Fact]
+    public void A_run_cancelled_while_it_waits_for_a_shared_slot_never_runs_and_takes_none()
+    {
+        var schedule = Schedule(concurrency: 1);
+        using var cancel = new CancellationTokenSource();
+        held["a"] = new TaskCompletionSource();
+        lock (schedule.Gate)
+        {
+            schedule.Put(A, "a");
+            schedule.Put(B, "b");
+        }
+        var (runs, _) = schedule.StartDue(cancel.Token);
+        steps.RunAll();
+        Assert.Equal(["a"], started);
+
+        cancel.Cancel();
+        steps.RunAll();
+        held["a"].SetResult();
+        steps.RunAll();
+
+        Assert.True(runs.IsCompletedSuccessfully);
+        Assert.Equal(["a"], started);
+        // The one shared slot is free again: a new entry runs at once.
+        lock (schedule.Gate) schedule.Put(new ObjectKey("games", "c"), "c");
+        _ = schedule.StartDue(Ct);
+        steps.RunAll();
+        Assert.Equal(["a", "c"], started);
     }
 
     [Fact]
