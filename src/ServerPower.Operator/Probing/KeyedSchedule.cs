@@ -35,6 +35,7 @@ internal sealed class KeyedSchedule<T>(TimeProvider time, int maxConcurrency, in
     /// <summary>A new entry for <paramref name="key"/>, due now; the caller holds <see cref="Gate"/> and calls <see cref="Wake"/> after.</summary>
     public Entry Put(ObjectKey key, T value)
     {
+        // Stryker disable once Update : --epochs gives unique epochs too, and epochs are only compared for equality
         var entry = new Entry(value, ++epochs);
         entries[key] = entry;
         due.Enqueue((key, entry.Epoch), time.GetUtcNow());
@@ -53,9 +54,9 @@ internal sealed class KeyedSchedule<T>(TimeProvider time, int maxConcurrency, in
     /// </summary>
     public bool Finished(ObjectKey key, Entry entry, DateTimeOffset nextAt)
     {
-        entry.InFlight = false;
         if (!IsCurrent(key, entry)) return false;
         var now = time.GetUtcNow();
+        // Stryker disable once Equality : at nextAt == now both branches are the same time
         due.Enqueue((key, entry.Epoch), nextAt > now ? nextAt : now);
         return true;
     }
@@ -78,11 +79,13 @@ internal sealed class KeyedSchedule<T>(TimeProvider time, int maxConcurrency, in
                 : next is { } wait ? Task.Delay(wait, time, sleep.Token) : Task.Delay(Timeout.InfiniteTimeSpan, sleep.Token);
             try
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is the same without a synchronization context (the operator has none)
                 await Task.WhenAny(sleeping, woken).ConfigureAwait(false);
             }
             finally
             {
                 // CancelAsync runs the delay's cancellation on the thread pool, out of the systematic tests' order.
+                // Stryker disable once Boolean : ConfigureAwait(true) is the same without a synchronization context (the operator has none)
                 if (dispatch is null) await sleep.CancelAsync().ConfigureAwait(false);
                 else sleep.Cancel();
             }
@@ -99,7 +102,8 @@ internal sealed class KeyedSchedule<T>(TimeProvider time, int maxConcurrency, in
             var now = time.GetUtcNow();
             while (due.TryPeek(out var item, out var at))
             {
-                if (!entries.TryGetValue(item.Key, out var entry) || entry.Epoch != item.Epoch || entry.InFlight)
+                // An item of an entry replaced or removed is stale. (A current entry has one item at a time, or a run in flight.)
+                if (!entries.TryGetValue(item.Key, out var entry) || entry.Epoch != item.Epoch)
                 {
                     due.Dequeue();
                     continue;
@@ -110,7 +114,6 @@ internal sealed class KeyedSchedule<T>(TimeProvider time, int maxConcurrency, in
                     break;
                 }
                 due.Dequeue();
-                entry.InFlight = true;
                 started.Add(RunAsync(item.Key, entry, cancellationToken));
             }
         }
@@ -136,8 +139,10 @@ internal sealed class KeyedSchedule<T>(TimeProvider time, int maxConcurrency, in
     private async Task RunAsync(ObjectKey key, Entry entry, CancellationToken cancellationToken)
     {
         if (dispatch is null) await Task.Yield();
+        // Stryker disable once Boolean : ConfigureAwait(true) is the same without a synchronization context (the operator has none)
         else await RuntimeTasks.Run(dispatch, () => Task.CompletedTask).ConfigureAwait(false);
         // The namespace's own slot first: a namespace's waiting runs queue there, not in front of other namespaces'.
+        // Stryker disable once Boolean : ConfigureAwait(true) is the same without a synchronization context (the operator has none)
         await perNamespace.RunAsync(key.Namespace, () => RunInSlotAsync(key, entry, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
@@ -161,11 +166,10 @@ internal sealed class KeyedSchedule<T>(TimeProvider time, int maxConcurrency, in
         }
     }
 
-    /// <summary>One scheduled value, its epoch (which <see cref="Put"/> made it current) and whether a run of it is under way.</summary>
+    /// <summary>One scheduled value and its epoch (which <see cref="Put"/> made it current).</summary>
     public sealed class Entry(T value, long epoch)
     {
         public T Value { get; } = value;
         public long Epoch { get; } = epoch;
-        public bool InFlight { get; set; }
     }
 }

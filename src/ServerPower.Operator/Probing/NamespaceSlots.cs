@@ -11,6 +11,12 @@ internal sealed class NamespaceSlots(int perNamespace, Action<Action>? dispatch 
     private readonly Lock gate = new();
     private readonly Dictionary<string, (Slots Slots, int Users)> namespaces = new(StringComparer.Ordinal);
 
+    /// <summary>Namespaces with a probe holding or waiting for one of their slots.</summary>
+    public int Count
+    {
+        get { lock (gate) return namespaces.Count; }
+    }
+
     /// <summary>Runs <paramref name="work"/> holding one of the namespace's slots; when cancelled while waiting, does not run it.</summary>
     public async Task RunAsync(string ns, Func<Task> work, CancellationToken cancellationToken)
     {
@@ -19,6 +25,7 @@ internal sealed class NamespaceSlots(int perNamespace, Action<Action>? dispatch 
         {
             try
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is the same without a synchronization context (the operator has none)
                 await own.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -27,6 +34,7 @@ internal sealed class NamespaceSlots(int perNamespace, Action<Action>? dispatch 
             }
             try
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is the same without a synchronization context (the operator has none)
                 await work().ConfigureAwait(false);
             }
             finally
@@ -61,6 +69,7 @@ internal sealed class NamespaceSlots(int perNamespace, Action<Action>? dispatch 
                 return;
             }
             namespaces.Remove(ns);
+            // Stryker disable once Statement : SemaphoreSlim.Dispose frees only a wait handle, which WaitAsync never creates
             own.Dispose();
         }
     }

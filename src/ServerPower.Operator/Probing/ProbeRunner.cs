@@ -38,6 +38,7 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is the same without a synchronization context (the operator has none)
             var (success, message) = probe.TcpSocket is { } tcp
                 ? await ConnectAsync(tcp, linked.Token).ConfigureAwait(false)
                 : await GetAsync(probe.HttpGet!, linked.Token).ConfigureAwait(false);
@@ -68,6 +69,7 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
 
     private async Task<(bool, string)> ConnectAsync(TcpSocketProbe tcp, CancellationToken cancellationToken)
     {
+        // Stryker disable once Boolean : ConfigureAwait(true) is the same without a synchronization context (the operator has none)
         await using var connection = await connector.ConnectAsync(tcp.Host, tcp.Port, cancellationToken).ConfigureAwait(false);
         return (true, $"tcp {tcp.Host}:{tcp.Port} accepted the connection");
     }
@@ -77,6 +79,7 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, get.Url);
         request.Headers.ConnectionClose = true;
         request.Headers.UserAgent.Add(UserAgent);
+        // Stryker disable once Boolean : ConfigureAwait(true) is the same without a synchronization context (the operator has none)
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var code = (int)response.StatusCode;
         return code switch
@@ -88,7 +91,7 @@ public sealed class ProbeRunner : IProbeRunner, IDisposable
     }
 
     private static string Target(ReadinessProbeSpec probe) =>
-        probe.TcpSocket is { } tcp ? $"tcp {tcp.Host}:{tcp.Port}" : $"GET {EndpointPolicy.Redact(probe.HttpGet?.Url ?? "")}";
+        probe.TcpSocket is { } tcp ? $"tcp {tcp.Host}:{tcp.Port}" : $"GET {EndpointPolicy.Redact(probe.HttpGet!.Url)}";
 
     public void Dispose() => http.Dispose();
 }

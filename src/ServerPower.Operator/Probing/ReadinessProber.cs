@@ -96,6 +96,7 @@ public sealed class ReadinessProber : IReadinessProbes
         }
         catch (Exception e)
         {
+            // Stryker disable once Statement,String : a log line only
             logger.LogWarning(e, "readiness probe of {Key} failed unexpectedly", key);
             attempt = new ProbeAttempt(false, e.GetType().Name, TimeSpan.Zero);
         }
@@ -116,6 +117,7 @@ public sealed class ReadinessProber : IReadinessProbes
         schedule.Wake();
         if (changed)
         {
+            // Stryker disable once all : chooses and writes a log line only
             if (verdictBefore != verdictAfter)
                 logger.LogInformation("readiness probe of {Key} is {Verdict}: {Message}", key, verdictAfter, attempt.Message);
             else

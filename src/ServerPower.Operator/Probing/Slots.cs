@@ -65,6 +65,7 @@ internal sealed class Slots(int count, Action<Action>? dispatch = null) : IDispo
 
     private static async Task WaitedAsync(Task waiting, CancellationTokenRegistration registration)
     {
+        // Stryker disable once Boolean : ConfigureAwait(true) is the same without a synchronization context (the operator has none)
         using (registration) await waiting.ConfigureAwait(false);
     }
 }

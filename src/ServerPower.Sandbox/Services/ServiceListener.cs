@@ -21,6 +21,9 @@ public sealed class ServiceListener : LoopbackTcpListener
     /// <summary>True: accept and read, but never answer (a slow service).</summary>
     public bool Hang { get; set; }
 
+    /// <summary>The head (request line and headers) of the last HTTP request read, or null.</summary>
+    public string? LastRequest { get; private set; }
+
     /// <param name="address">A loopback address (default 127.0.0.1).</param>
     public static ServiceListener Start(int port = 0, IPAddress? address = null)
     {
@@ -44,6 +47,7 @@ public sealed class ServiceListener : LoopbackTcpListener
                 request.Append(Encoding.ASCII.GetString(buffer, 0, n));
                 if (request.Length > 65536) return;
             }
+            LastRequest = request.ToString();
             if (Hang)
             {
                 await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);

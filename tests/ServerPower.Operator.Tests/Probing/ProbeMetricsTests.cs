@@ -1,9 +1,18 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using ServerPower.Api.Resources;
+using ServerPower.Operator.Endpoints;
 using ServerPower.Operator.Probing;
+using ServerPower.Runtime;
 using ServerPower.TestSupport;
 
 namespace ServerPower.Operator.Tests.Probing;
 
-/// <summary>The probe metrics the chart's dashboards and alerts query exist under those names, with the outcome labels they filter on.</summary>
+/// <summary>
+/// The probe metrics the chart's dashboards and alerts query exist under those names, with the outcome labels they filter
+/// on, and the prober records them. The metrics are the process's own: these tests run alone, after the parallel ones.
+/// </summary>
+[Collection(nameof(ProbeMetricsTests))]
 public sealed class ProbeMetricsTests
 {
     [Fact]
@@ -35,4 +44,51 @@ public sealed class ProbeMetricsTests
         Assert.Equal(observed + 1, ProbeMetrics.Latency.WithLabels(type).Count);
         Assert.Equal(0.25, ProbeMetrics.Latency.WithLabels(type).Sum - sum, 3);
     }
+
+    [Theory]
+    [InlineData(true, "tcpSocket")]
+    [InlineData(false, "httpGet")]
+    public async Task The_prober_counts_each_result_by_its_probe_type(bool tcp, string type)
+    {
+        var other = tcp ? "httpGet" : "tcpSocket";
+        var prober = Prober(success: true);
+        var probe = tcp
+            ? new ReadinessProbeSpec { TcpSocket = new TcpSocketProbe { Host = "mc.example.com", Port = 25565 } }
+            : new ReadinessProbeSpec { HttpGet = new HttpGetProbe { Url = "https://mc.example.com/health" } };
+        var (counted, otherCounted) = (ProbeMetrics.Results.WithLabels(type, "success").Value, ProbeMetrics.Results.WithLabels(other, "success").Value);
+
+        prober.Track(new ObjectKey("games", "mc"), probe, null);
+        await prober.StartDue(TestContext.Current.CancellationToken).Started;
+
+        Assert.Equal(counted + 1, ProbeMetrics.Results.WithLabels(type, "success").Value);
+        Assert.Equal(otherCounted, ProbeMetrics.Results.WithLabels(other, "success").Value);
+    }
+
+    [Fact]
+    public void The_targets_gauge_follows_the_servers_tracked()
+    {
+        var prober = Prober(success: true);
+        var probe = new ReadinessProbeSpec { TcpSocket = new TcpSocketProbe { Host = "mc.example.com", Port = 25565 } };
+
+        prober.Track(new ObjectKey("games", "a"), probe, null);
+        prober.Track(new ObjectKey("games", "b"), probe, null);
+        Assert.Equal(2, ProbeMetrics.Targets.Value);
+
+        prober.Track(new ObjectKey("games", "a"), null, null);
+        Assert.Equal(1, ProbeMetrics.Targets.Value);
+    }
+
+    private static ReadinessProber Prober(bool success) =>
+        new(new FixedRunner(success), new ProbeTargetPolicy(EndpointPolicy.Default), CallbackServerQueue.None, new FakeTimeProvider(),
+            NullLogger<ReadinessProber>.Instance, new ProberOptions());
+
+    private sealed class FixedRunner(bool success) : IProbeRunner
+    {
+        public Task<ProbeAttempt> RunAsync(ReadinessProbeSpec probe, CancellationToken cancellationToken) =>
+            Task.FromResult(new ProbeAttempt(success, success ? "ok" : "down", TimeSpan.FromMilliseconds(5)));
+    }
 }
+
+/// <summary>Tests of the process's probe metrics: run alone, after the parallel collections, so no other prober moves them.</summary>
+[CollectionDefinition(nameof(ProbeMetricsTests), DisableParallelization = true)]
+public sealed class ProbeMetricsCollection;

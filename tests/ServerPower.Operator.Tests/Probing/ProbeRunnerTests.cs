@@ -24,6 +24,7 @@ public sealed class ProbeRunnerTests : IAsyncDisposable
     {
         var attempt = await runner.RunAsync(Tcp(), TestContext.Current.CancellationToken);
         Assert.True(attempt.Success, attempt.Message);
+        Assert.Equal($"tcp 127.0.0.1:{service.Port} accepted the connection", attempt.Message);
         // A connect completes at the handshake, before the listener's accept loop counts it: wait for the count.
         await Eventually.Until(() => service.Accepted >= 1, "1 connection(s) counted");
         Assert.Equal(1, service.Accepted);
@@ -51,7 +52,11 @@ public sealed class ProbeRunnerTests : IAsyncDisposable
     [Theory]
     [InlineData(200, true, "HTTP 200")]
     [InlineData(204, true, "HTTP 204")]
+    [InlineData(299, true, "HTTP 299")]
+    [InlineData(300, true, "HTTP 300 (redirect not followed)")]
     [InlineData(302, true, "HTTP 302 (redirect not followed)")]
+    [InlineData(399, true, "HTTP 399 (redirect not followed)")]
+    [InlineData(400, false, "HTTP 400")]
     [InlineData(404, false, "HTTP 404")]
     [InlineData(500, false, "HTTP 500")]
     [InlineData(503, false, "HTTP 503")]
@@ -60,6 +65,36 @@ public sealed class ProbeRunnerTests : IAsyncDisposable
         service.StatusCode = code;
         var attempt = await runner.RunAsync(Http(), TestContext.Current.CancellationToken);
         Assert.Equal((success, message), (attempt.Success, attempt.Message));
+    }
+
+    [Fact]
+    public async Task Http_asks_for_the_connection_to_be_closed_and_names_the_operator()
+    {
+        var attempt = await runner.RunAsync(Http(), TestContext.Current.CancellationToken);
+        Assert.True(attempt.Success, attempt.Message);
+        var headers = service.LastRequest!.Split("\r\n");
+        Assert.Equal("GET /health HTTP/1.1", headers[0]);
+        Assert.Contains("Connection: close", headers);
+        Assert.Contains("User-Agent: serverpower-operator-probe/1.0", headers);
+    }
+
+    [Fact]
+    public async Task An_httpGet_url_it_cannot_send_fails_with_the_error_type_and_the_url()
+    {
+        var probe = new ReadinessProbeSpec { HttpGet = new HttpGetProbe { Url = "health" } };
+        var attempt = await runner.RunAsync(probe, TestContext.Current.CancellationToken);
+        Assert.Equal((false, "GET health: InvalidOperationException"), (attempt.Success, attempt.Message));
+        Assert.False(attempt.TimedOut);
+    }
+
+    [Fact]
+    public async Task A_probe_cancelled_by_its_caller_is_not_a_timeout_even_when_its_time_is_up_too()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        // timeoutSeconds 0: the timeout has passed before the probe starts, as has the caller's cancellation.
+        var probe = Tcp() with { TimeoutSeconds = 0 };
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(probe, cancelled.Token));
     }
 
     [Fact]

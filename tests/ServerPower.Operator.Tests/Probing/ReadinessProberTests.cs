@@ -104,6 +104,7 @@ public sealed class ReadinessProberTests : IAsyncDisposable
         prober.Track(Key, Tcp(), restart);
         gate.ReleaseAll(success: true);
         await first;
+        Assert.Empty(changes);
         var snapshot = prober.Observe(Key)!;
         Assert.Equal(restart, snapshot.Since);
         Assert.Equal(ProbeVerdict.Pending, snapshot.Verdict);
@@ -114,6 +115,43 @@ public sealed class ReadinessProberTests : IAsyncDisposable
         gate.ReleaseAll(success: true);
         await second;
         Assert.Equal(ProbeVerdict.Passing, prober.Observe(Key)!.Verdict);
+    }
+
+    [Fact]
+    public async Task A_result_of_a_server_untracked_meanwhile_is_discarded()
+    {
+        var gate = new GateRunner();
+        var prober = Prober(gate);
+        prober.Track(Key, Tcp(), null);
+        var running = Due(prober);
+        await gate.Entered(1);
+        prober.Track(Key, null, null);
+        gate.ReleaseAll(success: true);
+        await running;
+        Assert.Null(prober.Observe(Key));
+        Assert.Empty(changes);
+    }
+
+    [Fact]
+    public async Task The_view_shows_results_counted_from_the_start_asked_for_only()
+    {
+        var prober = Prober();
+        var since = time.GetUtcNow();
+        prober.Track(Key, Tcp(), since);
+        await Due(prober);
+        Assert.Equal(ProbeVerdict.Passing, prober.View(Key, Tcp(), since)!.Snapshot!.Verdict);
+        Assert.Null(prober.View(Key, Tcp(), since.AddSeconds(1))!.Snapshot);
+    }
+
+    [Fact]
+    public async Task A_runner_that_throws_counts_as_a_failure_named_by_the_exception()
+    {
+        var prober = Prober(new ThrowingRunner());
+        prober.Track(Key, Tcp(failureThreshold: 1), null);
+        await Due(prober);
+        var snapshot = prober.Observe(Key)!;
+        Assert.Equal((ProbeVerdict.Failing, ProbeResult.Failure, "InvalidOperationException"), (snapshot.Verdict, snapshot.LastResult, snapshot.Message));
+        Assert.Equal([Key], changes);
     }
 
     [Fact]
@@ -178,6 +216,12 @@ public sealed class ReadinessProberTests : IAsyncDisposable
     {
         runner.Dispose();
         await service.DisposeAsync();
+    }
+
+    private sealed class ThrowingRunner : IProbeRunner
+    {
+        public Task<ProbeAttempt> RunAsync(ReadinessProbeSpec probe, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("a runner's own bug");
     }
 
     /// <summary>A runner whose probes wait until the test releases them; it records how many ran at once.</summary>
