@@ -47,7 +47,8 @@ internal static class AutoStopDecision
         }
         var notAllowed = plan!.Activity is not null ? d.Input.AutoStop?.NotAllowed : null;
         if (notAllowed is not null) d.Synced(false, Reasons.EndpointNotAllowed, $"spec.autoStop.activity: {notAllowed}");
-        if (d.AutoStopped is not null || d.Deleting || d.Desired != DesiredPowerState.Running || !provider.Capabilities.Supports(ActionType.Stop)) return null;
+        // Auto-stopped or being deleted, the effective desired state is already Stopped (Draft.Desired).
+        if (d.Desired != DesiredPowerState.Running || !provider.Capabilities.Supports(ActionType.Stop)) return null;
         if (!d.Blind && observed?.Power != PowerState.Running) return null;
         // A confirmation is only taken for an idle stop that was due; the read also ended the idle run it did not confirm.
         if (d.Input.AutoStop?.Confirmation is { Players: not 0 } confirmation)
@@ -78,14 +79,16 @@ internal static class AutoStopDecision
             deadlines.Add(Later(since + idle, started + plan.StartupGrace));
         var ahead = deadlines.Select(t => t - d.Input.Now).Where(t => t > TimeSpan.Zero).ToList();
         if (ahead.Count == 0) return decision;
+        // Stryker disable once Equality : a deadline exactly MinPoll away is waited for MinPoll by either branch
         var next = ahead.Min() < d.Input.Settings.MinPoll ? d.Input.Settings.MinPoll : ahead.Min();
+        // Stryker disable once Equality : a wait exactly as long as the deadline, replaced by an equal wait, is the same decision (records compare by value)
         return wait.After is { } after && after <= next ? decision : wait with { After = next };
     }
 
     /// <summary>Ready's reason and message for a server in its declared state: AutoStopped while auto-stopped.</summary>
     public static void InDesiredState(Draft d, PowerState power)
     {
-        if (d.AutoStopped is { } stopped) ReadinessRules.Ready(d, Reasons.AutoStopped, AutoStopHold.Message(d.Input.Server, stopped));
+        if (d.AutoStopped is { StoppedAt: { } at } stopped) ReadinessRules.Ready(d, Reasons.AutoStopped, AutoStopHold.Message(d.Input.Server, stopped.Reason, at));
         else ReadinessRules.Ready(d, Reasons.InDesiredState, $"the server is {power}");
     }
 
@@ -146,6 +149,7 @@ internal static class AutoStopDecision
     private static DateTimeOffset? StartedAt(Draft d, DateTimeOffset? previous, ObservedServer? observed)
     {
         var last = d.Status.LastAction is { Result: ActionResult.Accepted } accepted && !d.SentElsewhere(accepted) ? accepted : null;
+        // Stryker disable once Equality : a restart at exactly the recorded start gives that same time as startedAt either way
         var restarted = last is { Type: ActionType.Restart or ActionType.Rebuild } && (previous is null || last.RequestTime > previous)
             ? last.RequestTime : (DateTimeOffset?)null;
         if (d.Blind)
@@ -167,5 +171,6 @@ internal static class AutoStopDecision
 
     private static DateTimeOffset? Truncate(DateTimeOffset? time) => time is { } t ? KubeTimeConverter.Truncate(t) : null;
 
+    // Stryker disable once Equality : of two equal times either is the later one
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }
