@@ -76,13 +76,13 @@ internal static class AutoStopDecision
         var deadlines = new List<DateTimeOffset>();
         if (plan.MaxRuntime is { } max) deadlines.Add(started + max);
         if (plan.IdleAfter is { } idle && d.Input.AutoStop?.Activity?.IdleSince is { } since)
-            deadlines.Add(Later(since + idle, started + plan.StartupGrace));
+            deadlines.Add(new[] { since + idle, started + plan.StartupGrace }.Max());
         var ahead = deadlines.Select(t => t - d.Input.Now).Where(t => t > TimeSpan.Zero).ToList();
         if (ahead.Count == 0) return decision;
-        // Stryker disable once Equality : a deadline exactly MinPoll away is waited for MinPoll by either branch
-        var next = ahead.Min() < d.Input.Settings.MinPoll ? d.Input.Settings.MinPoll : ahead.Min();
-        // Stryker disable once Equality : a wait exactly as long as the deadline, replaced by an equal wait, is the same decision (records compare by value)
-        return wait.After is { } after && after <= next ? decision : wait with { After = next };
+        // The nearest deadline, no sooner than MinPoll; a shorter wait of the decision's own is kept. Written with Min and Max
+        // rather than comparisons, whose < and <= would give the same wait when equal (mutants no test can tell apart).
+        var next = new[] { ahead.Min(), d.Input.Settings.MinPoll }.Max();
+        return wait with { After = wait.After is { } after ? new[] { after, next }.Min() : next };
     }
 
     /// <summary>Ready's reason and message for a server in its declared state: AutoStopped while auto-stopped.</summary>
@@ -149,28 +149,24 @@ internal static class AutoStopDecision
     private static DateTimeOffset? StartedAt(Draft d, DateTimeOffset? previous, ObservedServer? observed)
     {
         var last = d.Status.LastAction is { Result: ActionResult.Accepted } accepted && !d.SentElsewhere(accepted) ? accepted : null;
-        // Stryker disable once Equality : a restart at exactly the recorded start gives that same time as startedAt either way
-        var restarted = last is { Type: ActionType.Restart or ActionType.Rebuild } && (previous is null || last.RequestTime > previous)
-            ? last.RequestTime : (DateTimeOffset?)null;
+        // The later of the recorded start and an accepted restart or rebuild (Max skips nulls).
+        var since = new DateTimeOffset?[] { previous, last is { Type: ActionType.Restart or ActionType.Rebuild } ? last.RequestTime : null }.Max();
         if (d.Blind)
         {
             return last?.Type switch
             {
                 ActionType.Stop or ActionType.Kill => null,
                 ActionType.Start => previous ?? last.RequestTime,
-                _ => restarted ?? previous,
+                _ => since,
             };
         }
         return observed?.Power switch
         {
-            PowerState.Running => restarted ?? previous ?? KubeTimeConverter.Truncate(d.Input.Now),
+            PowerState.Running => since ?? KubeTimeConverter.Truncate(d.Input.Now),
             PowerState.Stopped => null,
             _ => previous,
         };
     }
 
     private static DateTimeOffset? Truncate(DateTimeOffset? time) => time is { } t ? KubeTimeConverter.Truncate(t) : null;
-
-    // Stryker disable once Equality : of two equal times either is the later one
-    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -115,8 +115,9 @@ public static class ServerPowerDecider
         if (!d.Blind)
         {
             var read = provider.Read ?? ReadResult.Failed(new ProviderOutcome(OutcomeKind.Unavailable, "state was not read"));
-            // Stryker disable once NullCoalescing : a read has a server exactly when it was accepted (ReadResult), and the switch gives null for that outcome
-            observed = read.Server ?? read.Outcome.Kind switch
+            // Not `read.Server ?? …`: a read has a server exactly when it was accepted (ReadResult), so swapping the operands of
+            // ?? would change nothing (a mutant no test can tell apart).
+            observed = read.Server is { } server ? server : read.Outcome.Kind switch
             {
                 OutcomeKind.Busy => new ObservedServer(PowerState.Busy, read.Outcome.Message),
                 OutcomeKind.Suspended => new ObservedServer(PowerState.Suspended, read.Outcome.Message),
@@ -603,9 +604,7 @@ public static class ServerPowerDecider
     }
 
     /// <summary>A provider's Retry-After of zero, or a date in the past, never turns into an immediate retry.</summary>
-    // Stryker disable once Equality : a Retry-After exactly MinPoll gives MinPoll by either branch
-    private static TimeSpan NotSooner(Draft d, TimeSpan retryAfter) =>
-        retryAfter < d.Input.Settings.MinPoll ? d.Input.Settings.MinPoll : retryAfter;
+    private static TimeSpan NotSooner(Draft d, TimeSpan retryAfter) => new[] { retryAfter, d.Input.Settings.MinPoll }.Max();
 
     /// <summary>
     /// A 429 whose Retry-After says to wait longer than the shortest poll is waited out exactly. One without a useful
