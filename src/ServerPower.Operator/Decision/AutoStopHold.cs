@@ -40,12 +40,11 @@ internal static class AutoStopHold
         return null;
     }
 
-    /// <summary>Ready's message while the server stays auto-stopped: why, when, and how to wake it.</summary>
-    public static string Message(ServerPowerResource server, AutoStopStatus stopped)
+    /// <summary>Ready's message while the server stays auto-stopped (<paramref name="reason"/>, <paramref name="stoppedAt"/>): why, when, and how to wake it.</summary>
+    public static string Message(ServerPowerResource server, AutoStopReason? reason, DateTimeOffset stoppedAt)
     {
-        var why = stopped.Reason == AutoStopReason.MaxRuntime ? "it ran for spec.autoStop.maxRuntime" : "nobody played for spec.autoStop.idleAfter";
-        var when = stopped.StoppedAt is { } at ? KubeTimeConverter.Format(at) : "an unknown time";
-        return $"auto-stopped at {when}: {why}; it stays stopped until woken: kubectl power wake {server.Metadata.Name} "
+        var why = reason == AutoStopReason.MaxRuntime ? "it ran for spec.autoStop.maxRuntime" : "nobody played for spec.autoStop.idleAfter";
+        return $"auto-stopped at {KubeTimeConverter.Format(stoppedAt)}: {why}; it stays stopped until woken: kubectl power wake {server.Metadata.Name} "
             + $"(or a new {Annotations.Wake} annotation token), a spec change, an override Running, or the schedule's next Running window";
     }
 

@@ -14,6 +14,7 @@ public static class Conditions
     {
         var existing = list?.FirstOrDefault(c => c.Type == condition.Type);
         var since = existing is not null && existing.Status == condition.Status ? existing.LastTransitionTime : KubeTimeConverter.Truncate(now);
+        // Stryker disable once Linq : the list is ordered by type right after, and types are unique, so where the new condition goes first is lost
         var updated = (list ?? []).Where(c => c.Type != condition.Type).Append(condition with { LastTransitionTime = since });
         return updated.OrderBy(c => c.Type switch { ConditionTypes.Ready => 0, ConditionTypes.Synced => 1, _ => 2 })
             .ThenBy(c => c.Type, StringComparer.Ordinal).ToList();

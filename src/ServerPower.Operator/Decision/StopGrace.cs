@@ -17,6 +17,7 @@ internal static class StopGrace
     public sealed record Reading(TimeSpan Grace, string Shown, string? Invalid);
 
     /// <summary><see cref="StopSpec.DefaultGracePeriod"/>, the one default.</summary>
+    // Stryker disable once String : the exception's text is never built, StopSpec.DefaultGracePeriod is a valid duration (or every test would fail at type initialization)
     private static readonly Reading Default = GoDuration.TryParse(StopSpec.DefaultGracePeriod, out var grace)
         ? new Reading(grace, StopSpec.DefaultGracePeriod, null)
         : throw new InvalidOperationException($"StopSpec.DefaultGracePeriod {StopSpec.DefaultGracePeriod} is not a duration");

@@ -46,7 +46,8 @@ internal static class StopWarningRule
         var stopAt = StopAt(sent.SentAt, warning.Before);
         if (stopAt <= now) return null;
         d.Ready(false, Reasons.ActionPending, $"stop warning sent at {KubeTimeConverter.Format(sent.SentAt)}; stopping at {KubeTimeConverter.Format(stopAt)}");
-        return d.Wait(stopAt - now < d.Input.Settings.MinPoll ? d.Input.Settings.MinPoll : stopAt - now);
+        // Max rather than a comparison, whose < and <= would give the same wait when equal.
+        return d.Wait(new[] { stopAt - now, d.Input.Settings.MinPoll }.Max());
     }
 
     /// <summary>

@@ -60,4 +60,28 @@ public sealed class AccountWaitDecisionTests
         var ready = Ready(refused.Status);
         Assert.Equal((ConditionStatus.False, Reasons.ActionPending, "Rebuild waits: circuit open"), (ready.Status, ready.Reason, ready.Message));
     }
+
+    [Fact]
+    public void A_start_refused_before_sending_keeps_the_last_action_recorded_for_this_server()
+    {
+        var stop = Accepted(ActionType.Stop, T0.AddMinutes(-10));
+        var sending = Decide(Server(status: new ServerPowerStatus { ObservedGeneration = 1, LastAction = stop }), Observed(PowerState.Stopped));
+        Assert.Equal(ActionType.Start, sending.Action);
+
+        var refused = sending.After(new ProviderOutcome(OutcomeKind.Unavailable, "circuit open", NotSent: true));
+
+        Assert.Equal(stop, refused.Status.LastAction);
+    }
+
+    [Fact]
+    public void A_start_refused_before_sending_does_not_bring_back_a_last_action_sent_to_another_server()
+    {
+        var elsewhere = Accepted(ActionType.Stop, T0.AddMinutes(-10)) with { Target = "PowerProvider p (Wenium) server 2" };
+        var sending = Decide(Server(status: new ServerPowerStatus { ObservedGeneration = 1, LastAction = elsewhere }), Observed(PowerState.Stopped));
+        Assert.Equal(ActionType.Start, sending.Action);
+
+        var refused = sending.After(new ProviderOutcome(OutcomeKind.Unavailable, "circuit open", NotSent: true));
+
+        Assert.Null(refused.Status.LastAction);
+    }
 }

@@ -71,6 +71,16 @@ public sealed class ActionAnswerRuleTests
                 Assert.Contains("power.serverops.io/restart", Synced(after.Status)?.Message, StringComparison.Ordinal);
                 Assert.Equal(("False", Reasons.ActionPending), ReadyOf(after.Status));
             }),
+        // A one-shot is sent before the pass reports its read: the accepted answer says the state was read.
+        new("An accepted restart turns Synced True after an earlier pass's failure",
+            () =>
+            {
+                var failedRead = new Api.Resources.Condition { Type = ConditionTypes.Synced, Status = ConditionStatus.False, Reason = Reasons.ProviderUnavailable,
+                    Message = "reading state failed: Unavailable: 502", LastTransitionTime = T0.AddMinutes(-1) };
+                var server = Server(status: new ServerPowerStatus { ObservedGeneration = 1, Conditions = [failedRead] }, annotations: Restart("r1"));
+                return Checked(Decide(server, Observed(PowerState.Running)).After(ProviderOutcome.Accepted("restarting")));
+            },
+            after => Assert.Equal(("True", Reasons.ReconcileSucceeded, "state read from Wenium"), SyncedMessageOf(after.Status))),
         .. from c in new (string Message, string Recorded)[] { ("stopping now", "stopping now"), ("", "Accepted") }
            select new Row<DecisionResult>($"The recorded answer is the provider's message or else the outcome: '{c.Message}' is recorded as '{c.Recorded}'",
                () => StopAnswered(ProviderOutcome.Accepted(c.Message)),

@@ -191,6 +191,41 @@ public sealed class AutoStopRuleTests
                     ObservedGeneration = 1, AutoStop = new AutoStopStatus { StartedAt = T0.AddHours(-1) }, LastAction = Accepted(ActionType.Restart, T0.AddHours(-2)),
                 }), Observed(PowerState.Running)),
             r => Assert.Equal(T0.AddHours(-1), r.Status.AutoStop!.StartedAt)),
+        // status.autoStop.startedAt on a provider that cannot report state: only accepted actions say when it started.
+        new("A provider that cannot report state keeps startedAt at the first accepted start when a start is reasserted",
+            () => RunOn(Server(DesiredPowerState.Running, new ServerPowerStatus
+                {
+                    ObservedGeneration = 1, AutoStop = new AutoStopStatus { StartedAt = T0.AddHours(-13) }, LastAction = Accepted(ActionType.Start, T0.AddHours(-1)),
+                }, s => s with { AutoStop = new AutoStopSpec { MaxRuntime = "12h" } }), Blind()),
+            r =>
+            {
+                Assert.Equal(T0.AddHours(-13), r.Status.AutoStop!.StartedAt);
+                Assert.Equal(new PlannedAction(ActionType.Stop, null, AutoStopReason.MaxRuntime), r.Decision.Action);
+            }),
+        new("A provider that cannot report state moves startedAt to a restart accepted after the start",
+            () => RunOn(Server(DesiredPowerState.Running, new ServerPowerStatus
+                {
+                    ObservedGeneration = 1, AutoStop = new AutoStopStatus { StartedAt = T0.AddHours(-11) }, LastAction = Accepted(ActionType.Restart, T0.AddMinutes(-10)),
+                }, s => s with { AutoStop = new AutoStopSpec { MaxRuntime = "12h" } }), Blind()),
+            r => Assert.Equal(T0.AddMinutes(-10), r.Status.AutoStop!.StartedAt)),
+        new("A provider that cannot report state keeps startedAt when the last restart failed",
+            () => RunOn(Server(DesiredPowerState.Running, new ServerPowerStatus
+                {
+                    ObservedGeneration = 1, AutoStop = new AutoStopStatus { StartedAt = T0.AddHours(-2) },
+                    LastAction = Accepted(ActionType.Restart, T0.AddMinutes(-10)) with { Result = ActionResult.Failed },
+                }, s => s with { AutoStop = new AutoStopSpec { MaxRuntime = "12h" } }), Blind()),
+            r => Assert.Equal(T0.AddHours(-2), r.Status.AutoStop!.StartedAt)),
+        new("An invalid spec.autoStop is Synced False InvalidSpec with a warning and stops nothing",
+            () => RunOn(Server(DesiredPowerState.Running, new ServerPowerStatus { ObservedGeneration = 1, AutoStop = StartedLongAgo },
+                s => s with { AutoStop = Idle30m with { IdleAfter = "9s" } }), Observed(PowerState.Running),
+                new AutoStopView(IdleSince(T0.AddHours(-1)), Confirmation: ActivityRead.Count(0, "0 players"))),
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Null(r.Status.AutoStop!.StoppedAt);
+                Assert.Equal(("False", Reasons.InvalidSpec, "spec.autoStop.idleAfter \"9s\" must be at least 10s"), SyncedMessageOf(r.Status));
+                Assert.Equal([(true, Reasons.InvalidSpec, "spec.autoStop.idleAfter \"9s\" must be at least 10s")], EventMessagesOf(r));
+            }),
         // maxRuntime ends in 1 s, idleAfter in 1 m.
         new("A deadline nearer than MinPoll is polled for at MinPoll, even with a later one ahead",
             () => Run(AutoServer(new AutoStopStatus { StartedAt = T0.AddHours(-12).AddSeconds(1) }), PowerState.Running, IdleSince(T0.AddMinutes(-29))),
@@ -319,6 +354,45 @@ public sealed class AutoStopRuleTests
                 Assert.Null(r.Action);
                 Assert.Equal(("False", Reasons.InvalidSpec), SyncedOf(r.Status));
                 Assert.Contains((true, Reasons.InvalidSpec), EventsOf(r.Decision));
+            }),
+        new("A wake token after an earlier wake starts it again and joins the handled tokens",
+            () =>
+            {
+                var server = AutoServer(AutoStopped, new() { [Annotations.Wake] = "w3" });
+                var earlier = new OneShotStatus { Token = "w2", Phase = OneShotPhase.Done, Message = "woke the auto-stopped server", Handled = [new HandledToken { Token = "w2", Time = T0.AddHours(-2) }] };
+                return Run(WithStatus(server, server.Status! with { Wake = earlier }), PowerState.Stopped, null);
+            },
+            r =>
+            {
+                Assert.Equal(ActionType.Start, r.Action);
+                Assert.Equal(("w3", OneShotPhase.Done), (r.Status.Wake!.Token, r.Status.Wake.Phase));
+                Assert.Equal(["w3", "w2"], r.Status.Wake.Handled!.Select(h => h.Token));
+            }),
+        // An override Running in force before the auto-stop is not one coming into force: it does not wake the server.
+        new("An override Running already in force when it was auto-stopped does not wake it",
+            () =>
+            {
+                var server = AutoServer(AutoStopped);
+                var inForce = server.Status! with { Override = new OverrideStatus { State = TargetPowerState.Running, Until = Until, Active = true } };
+                return Run(WithStatus(server, inForce), PowerState.Stopped, null, intent: Override(TargetPowerState.Running, Until));
+            },
+            r =>
+            {
+                Assert.Null(r.Action);
+                Assert.Equal(T0.AddHours(-1), r.Status.AutoStop!.StoppedAt);
+                Assert.Equal(("True", Reasons.AutoStopped), ReadyOf(r.Status));
+            }),
+        new("An override Running whose end changes wakes it",
+            () =>
+            {
+                var server = AutoServer(AutoStopped);
+                var inForce = server.Status! with { Override = new OverrideStatus { State = TargetPowerState.Running, Until = Until.AddHours(-1), Active = true } };
+                return Run(WithStatus(server, inForce), PowerState.Stopped, null, intent: Override(TargetPowerState.Running, Until));
+            },
+            r =>
+            {
+                Assert.Equal(ActionType.Start, r.Action);
+                Assert.Contains((false, EventReasons.Woken, "auto-stopped at 2026-11-22T09:00:00Z; woken by an override Running coming into force"), EventMessagesOf(r));
             }),
         new("A new generation wakes it",
             () => Run(AutoServer(AutoStopped, generation: 2), PowerState.Stopped, null),

@@ -37,6 +37,9 @@ public sealed class AutoStopRulesTests
         { "url relative", new() { IdleAfter = "30m", Activity = new() { HttpGet = new() { Url = "/status", JsonPath = ".p" } } }, "spec.autoStop.activity.httpGet.url \"/status\" is not an absolute http or https URL" },
         { "url with a password", new() { IdleAfter = "30m", Activity = new() { HttpGet = new() { Url = "https://u:secret@x/s", JsonPath = ".p" } } }, "spec.autoStop.activity.httpGet.url must not carry a user name or password" },
         { "url too long", new() { IdleAfter = "30m", Activity = new() { HttpGet = new() { Url = "https://x/" + new string('a', 2048), JsonPath = ".p" } } }, "spec.autoStop.activity.httpGet.url is longer than 2048 characters" },
+        // The serializer lets a JSON null into these non-nullable strings (an object that skipped admission): read as empty.
+        { "url null", new() { IdleAfter = "30m", Activity = new() { HttpGet = new() { Url = null!, JsonPath = ".p" } } }, "spec.autoStop.activity.httpGet.url \"\" is not an absolute http or https URL" },
+        { "jsonPath null", new() { IdleAfter = "30m", Activity = new() { HttpGet = new() { Url = "https://x/", JsonPath = null! } } }, "spec.autoStop.activity.httpGet.jsonPath \"\" must be 1 to 256 characters without control characters" },
         { "jsonPath empty", new() { IdleAfter = "30m", Activity = new() { HttpGet = new() { Url = "https://x/", JsonPath = "" } } }, "spec.autoStop.activity.httpGet.jsonPath \"\" must be 1 to 256 characters without control characters" },
         { "jsonPath too long", new() { IdleAfter = "30m", Activity = new() { HttpGet = new() { Url = "https://x/", JsonPath = new string('a', 257) } } }, "spec.autoStop.activity.httpGet.jsonPath \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…\" must be 1 to 256 characters without control characters" },
     };

@@ -100,7 +100,8 @@ public sealed class ConditionFindingsTests
     {
         var d = Draft.Begin(Input());
         d.Synced(true, Reasons.ReconcileSucceeded, "state read");
-        Assert.Throws<InvalidOperationException>(() => d.Synced(true, Reasons.ReconcileSucceeded, "start accepted"));
+        var e = Assert.Throws<InvalidOperationException>(() => d.Synced(true, Reasons.ReconcileSucceeded, "start accepted"));
+        Assert.Equal("Synced success reported twice in one decision: \"state read\", then \"start accepted\"", e.Message);
     }
 
     [Fact]

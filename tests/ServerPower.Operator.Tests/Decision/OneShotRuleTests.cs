@@ -114,6 +114,18 @@ public sealed class OneShotRuleTests
                    List<(bool, string)> events = c.Ignored ? [(false, "RebuildSpecIgnored")] : [];
                    Assert.Equal(events, EventsOf(d));
                }),
+        // status.restart.handled lists the tokens handled, newest first; a record kept from before the list existed joins it.
+        new("A record whose token the handled list lacks joins it as handled after the list's tokens and before the new one",
+            () =>
+            {
+                var kept = new OneShotStatus { Token = "r2", Phase = OneShotPhase.Done, Message = "ok", Handled = [new HandledToken { Token = "r1", Time = T0.AddHours(-2) }] };
+                return Checked(Decide(Server(status: new ServerPowerStatus { ObservedGeneration = 1, Restart = kept }, annotations: Restart("r3")), Observed(PowerState.Running))).Decision;
+            },
+            d => Assert.Equal(["r3", "r2", "r1"], d.Status.Restart!.Handled!.Select(h => h.Token))),
+        new("A record without a token adds no empty token to the handled list",
+            () => Checked(Decide(Server(status: new ServerPowerStatus { ObservedGeneration = 1, Restart = new OneShotStatus { Phase = OneShotPhase.Done, Message = "ok" } },
+                annotations: Restart("r1")), Observed(PowerState.Running))).Decision,
+            d => Assert.Equal(["r1"], d.Status.Restart!.Handled!.Select(h => h.Token))),
         new("A refused one-shot is Failed not Uncertain",
             () => Checked(Decide(Server(annotations: Restart("r1")), Observed(PowerState.Running)).After(new ProviderOutcome(OutcomeKind.Unavailable, "502"))),
             after =>

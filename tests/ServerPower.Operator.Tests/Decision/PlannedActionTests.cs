@@ -27,6 +27,15 @@ public sealed class PlannedActionTests
     }
 
     [Fact]
+    public void Observe_on_a_provider_that_cannot_report_state_plans_the_declared_action()
+    {
+        var r = Decide(Observing(DesiredPowerState.Running), Blind());
+
+        Assert.Null(r.Action);
+        Assert.Equal(new PlannedActionStatus { Action = "Start", Reason = "sending Start (declared Running; Heo cannot report state)" }, r.Status.PlannedAction);
+    }
+
+    [Fact]
     public void A_new_token_seen_under_Observe_is_skipped_and_not_planned()
     {
         var r = Decide(Observing(annotations: Restart("r9")), Observed(PowerState.Running));

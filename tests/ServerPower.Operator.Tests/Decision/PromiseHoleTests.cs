@@ -1,4 +1,5 @@
 using ServerPower.Api.Resources;
+using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
 using ServerPower.Operator.Decision;
 using ServerPower.Providers.Contract;
@@ -40,7 +41,9 @@ public sealed class PromiseHoleTests
         var r = Decide(moved, At(PowerState.Stopping), T0.AddMinutes(11));
 
         Assert.Equal(ActionType.Stop, r.Action);
-        Assert.Contains(r.Decision.Events, e => e.Reason == "TargetChanged");
+        Assert.Contains(new DecisionEvent(false, EventReasons.TargetChanged,
+            "the last action (Stop) was sent to PowerProvider p (PterodactylPanel https://panel.example.com) server srvF; "
+            + "this server is now PowerProvider p (PterodactylPanel https://panel.example.com) server srvG: starting over"), r.Decision.Events);
         Assert.Contains("srvG", r.Status.LastAction?.Target, StringComparison.Ordinal);
         Assert.Contains(r.Status.History!, h => h.Type == ActionType.Stop && h.Result == ActionResult.Accepted);
     }
@@ -95,6 +98,7 @@ public sealed class PromiseHoleTests
         Assert.True(notInEffect.Warning);
         Assert.StartsWith("the server is Running after the Stop accepted at", notInEffect.Message, StringComparison.Ordinal);
         Assert.EndsWith("sending a new graceful stop", notInEffect.Message, StringComparison.Ordinal);
+        Assert.Equal($"sending Stop: the server is Running after the Stop accepted at {KubeTimeConverter.Format(status.LastAction!.RequestTime)}", Ready(r.Status).Message);
     }
 
     [Fact]
@@ -171,6 +175,8 @@ public sealed class PromiseHoleTests
         Assert.Null(r.Action);
         Assert.Equal(OneShotPhase.Failed, r.Status.Restart?.Phase);
         Assert.Contains("does not know the server", r.Status.Restart?.Message, StringComparison.Ordinal);
+        Assert.Contains(new DecisionEvent(true, EventReasons.Failed(ActionType.Restart),
+            "Restart token \"r1\": the provider does not know the server (provider says no); nothing was sent"), r.Decision.Events);
         // A transient failure keeps the token new: it is handled once the server can be read.
         var transient = Decide(Server(annotations: Restart("r1")), ReadFails(OutcomeKind.Unavailable));
         Assert.Null(transient.Status.Restart);

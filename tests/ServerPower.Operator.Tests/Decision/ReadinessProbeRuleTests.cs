@@ -45,6 +45,14 @@ public sealed class ReadinessProbeRuleTests
                 Assert.Equal(("False", Reasons.EndpointNotAllowed, $"readiness probe: {NotAllowed}"), SyncedMessageOf(r.Status));
                 Assert.Equal(("False", Reasons.ProbeFailing, $"the server is Running, but its readiness probe may not run: {NotAllowed}"), ReadyMessageOf(r.Status));
             }),
+        // The target as written is checked first: a refusal recorded by an earlier probe of another address is older news.
+        new("A probe target that is not allowed is named before an address the last probe was refused",
+            () =>
+            {
+                var refused = new ProbeSnapshot(null, ProbeVerdict.Pending, ProbeResult.Failure, T0.AddSeconds(-5), 0, 1, "not connected", Refused: "the operator's outbound policy refuses 10.0.0.1");
+                return DecideWith(Server(spec: s => s with { ReadinessProbe = Probe }), Observed(PowerState.Running), new ReadinessView(refused, NotAllowed));
+            },
+            r => Assert.Equal(("False", Reasons.EndpointNotAllowed, $"readiness probe: {NotAllowed}"), SyncedMessageOf(r.Status))),
         new("A probe without a result yet says only how many passes it waits for",
             () => DecideWith(Server(spec: s => s with { ReadinessProbe = Probe }), Observed(PowerState.Running), new ReadinessView(null)),
             r => Assert.Equal(("False", Reasons.ProbePending, "the server is Running; waiting for its readiness probe to pass (0 of 2 since the start)"), ReadyMessageOf(r.Status))),

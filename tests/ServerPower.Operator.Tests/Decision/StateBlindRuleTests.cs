@@ -23,6 +23,14 @@ public sealed class StateBlindRuleTests
                 Assert.Equal(ActionType.Start, d.Action?.Type);
                 Assert.Equal(("False", Reasons.ActionPending), ReadyOf(d.Status));
             }),
+        new("A state blind restart accepted is Ready False until the provider reports the result",
+            () => Checked(Decide(Server(annotations: Restart("r1")), Blind()).After(ProviderOutcome.Accepted("restarting"))),
+            d =>
+            {
+                Assert.Equal(("True", Reasons.ReconcileSucceeded), SyncedOf(d.Status));
+                Assert.Equal((ConditionStatus.False, Reasons.ActionPending, "Restart accepted; waiting for the provider to report the result"),
+                    (Ready(d.Status).Status, Ready(d.Status).Reason, Ready(d.Status).Message));
+            }),
         new("A state blind accepted action restores Synced and Ready and reasserts within its interval",
             () =>
             {
