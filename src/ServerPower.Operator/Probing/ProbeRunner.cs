@@ -16,6 +16,7 @@ namespace ServerPower.Operator.Probing;
 /// </summary>
 public sealed class ProbeRunner : IProbeRunner, IDisposable
 {
+    // Stryker disable once String : a static initializer runs once per test host, before Stryker switches a mutant on; ProbeRunnerTests' header test fails with either part emptied (checked by hand)
     public static readonly ProductInfoHeaderValue UserAgent = new("serverpower-operator-probe", "1.0");
 
     private readonly TimeProvider time;
