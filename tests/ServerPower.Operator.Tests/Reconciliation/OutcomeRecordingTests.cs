@@ -20,10 +20,7 @@ public sealed class OutcomeRecordingTests
     [Theory, MemberData(nameof(Faults))]
     public async Task A_restart_whose_final_status_write_meets_a_fault_still_ends_Done(string fault)
     {
-        var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Running, PowerState.Running);
-        await f.ReconcileAsync();
-        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        var f = await RestartAskedAsync();
 
         using var reconcile = new CancellationTokenSource();
         var sent = false;
@@ -77,10 +74,7 @@ public sealed class OutcomeRecordingTests
     [InlineData("lastAction", OneShotPhase.Done)]
     public async Task An_outcome_is_not_written_over_a_record_another_writer_replaced_meanwhile(string record, OneShotPhase phase)
     {
-        var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Running, PowerState.Running);
-        await f.ReconcileAsync();
-        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        var f = await RestartAskedAsync();
         var other = new OneShotStatus { Token = "x2", Phase = phase, Message = "the other replica's record" };
         var otherAction = new LastAction
         {
@@ -113,10 +107,7 @@ public sealed class OutcomeRecordingTests
     [Fact]
     public async Task An_outcome_written_again_after_a_conflict_keeps_what_the_other_writer_changed()
     {
-        var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Running, PowerState.Running);
-        await f.ReconcileAsync();
-        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        var f = await RestartAskedAsync();
         f.Provider.OnSend = _ => f.Edit(s => s.Status = s.Status! with { ProviderState = "written by someone else" });
 
         await f.ReconcileAsync();
@@ -127,13 +118,20 @@ public sealed class OutcomeRecordingTests
 
     private static string Json<T>(T? value) => ApiJson.Serialize(value);
 
-    [Fact]
-    public async Task An_outcome_is_written_when_only_a_person_edited_the_object_during_the_call()
+    /// <summary>A Running server reconciled once, then given restart token r1.</summary>
+    private static async Task<ReconcilerFixture> RestartAskedAsync()
     {
         var f = new ReconcilerFixture();
         f.AddServer(DesiredPowerState.Running, PowerState.Running);
         await f.ReconcileAsync();
         f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        return f;
+    }
+
+    [Fact]
+    public async Task An_outcome_is_written_when_only_a_person_edited_the_object_during_the_call()
+    {
+        var f = await RestartAskedAsync();
         f.Provider.OnSend = _ => f.Edit(s => ReconcilerFixture.SetAnnotation(s, "example.com/note", "edited during the call"));
 
         await f.ReconcileAsync();
@@ -147,10 +145,7 @@ public sealed class OutcomeRecordingTests
     [Fact]
     public async Task An_outcome_meeting_a_conflict_at_every_attempt_is_given_up_and_the_token_is_never_resent()
     {
-        var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Running, PowerState.Running);
-        await f.ReconcileAsync();
-        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        var f = await RestartAskedAsync();
         var sent = false;
         var edits = 0;
         f.Provider.OnSend = _ => sent = true;
@@ -175,10 +170,7 @@ public sealed class OutcomeRecordingTests
     [Fact]
     public async Task An_outcome_whose_object_is_gone_when_read_again_ends_the_reconcile_quietly()
     {
-        var f = new ReconcilerFixture();
-        f.AddServer(DesiredPowerState.Running, PowerState.Running);
-        await f.ReconcileAsync();
-        f.Edit(s => ReconcilerFixture.SetAnnotation(s, ReconcilerFixture.RestartKey, "r1"));
+        var f = await RestartAskedAsync();
         var sent = false;
         f.Provider.OnSend = _ => sent = true;
         f.Kube.BeforeWrite = write =>
