@@ -27,7 +27,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
     private readonly Random random;
     private readonly List<IResourceEventHandler<T>> handlers = [];
     private readonly Dictionary<string, string> resourceVersions = [];
-    private readonly HashSet<string> syncedScopes = [];
+    private readonly HashSet<string?> syncedScopes = [];
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource progressed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -96,6 +96,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
             if (left <= TimeSpan.Zero) return false;
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var delay = Task.Delay(left, time, timer.Token);
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             await Task.WhenAny(next, delay).ConfigureAwait(false);
             timer.Cancel();
             cancellationToken.ThrowIfCancellationRequested();
@@ -125,6 +126,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
                 }
                 var (next, expired) = await WatchAsync(scope, version, cancellationToken).ConfigureAwait(false);
                 backoff = options.InitialBackoff;
+                // Stryker disable once Negate : the condition chooses only whether the log line below is written
                 if (expired)
                     // Stryker disable once Statement,String : a log line only
                     logger.LogInformation("Watch of {Kind} in {Scope} expired (410) at resourceVersion {Version}; relisting",
@@ -133,6 +135,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                // Stryker disable once Statement : without it the loop's condition, the same cancelled token, ends the loop
                 return;
             }
             catch (Exception e)
@@ -144,7 +147,9 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
                     version = last;
                 }
                 var delay = Jittered(backoff);
-                backoff = backoff * 2 > options.MaxBackoff ? options.MaxBackoff : backoff * 2;
+                var doubled = backoff * 2;
+                // Stryker disable once Equality : > and >= both give MaxBackoff when the doubled backoff equals it
+                backoff = doubled > options.MaxBackoff ? options.MaxBackoff : doubled;
                 if (resume)
                 {
                     // Stryker disable once Statement,String : a log line only
@@ -306,7 +311,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
     {
         lock (syncedScopes)
         {
-            syncedScopes.Add(scope ?? "");
+            syncedScopes.Add(scope);
             if (syncedScopes.Count == scopeCount) synced.TrySetResult();
         }
     }
@@ -314,6 +319,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
     private TimeSpan Jittered(TimeSpan delay)
     {
         var jittered = delay * (1 + random.NextDouble());
+        // Stryker disable once Equality : > and >= both give MaxBackoff when the jittered delay equals it
         return jittered > options.MaxBackoff ? options.MaxBackoff : jittered;
     }
 

@@ -354,6 +354,37 @@ public sealed class ControllerManagerTests
         Assert.False(manager.IsStalled(limit));
     }
 
+    [Fact]
+    public async Task A_leading_replica_is_stalled_when_one_controller_is_wedged_though_the_others_are_idle()
+    {
+        var time = new FakeTimeProvider();
+        var release = new TaskCompletionSource<ReconcileResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wedged = new RecordingReconciler((_, _, token) => release.Task.WaitAsync(token));
+        var services = Services();
+        services.AddSingleton<TimeProvider>(time);
+        services.AddSingleton(new ServersReconciler(wedged));
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddInformer<PowerProviderResource>(ProviderKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        services.AddController<ProvidersReconciler, PowerProviderResource>("providers");
+        await using var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var limit = TimeSpan.FromMinutes(5);
+
+        var run = manager.RunAsync(cts.Token);
+        await Eventually.Until(() => manager.LeaderElection.IsLeader && wedged.Calls(S1) >= 1 && providerReconciler.Calls(Acme) >= 1
+            && manager.Queue("providers").Length == 0 && !manager.Queue("providers").IsProcessing(Acme), "servers wedged, providers idle");
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.False(manager.Queue("providers").IsStalled(limit));
+        Assert.True(manager.Queue("servers").IsStalled(limit));
+        Assert.True(manager.IsStalled(limit));
+        release.SetResult(ReconcileResult.Done);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
     private static bool Quiet(ControllerManager manager) => manager.ControllerNames.All(name =>
     {
         var queue = manager.Queue(name);

@@ -21,6 +21,27 @@ public sealed class ControllerTests
     }
 
     [Fact]
+    public async Task A_key_handed_to_a_worker_as_the_controller_stops_is_not_reconciled_and_stays_queued_for_the_next_run()
+    {
+        var dispatched = new Queue<Action>();
+        var reconciler = new RecordingReconciler();
+        var queue = new WorkQueue("test", null, time) { Dispatch = dispatched.Enqueue };
+        var controller = new Controller("test", queue, reconciler, () => [], new ControllerOptions { Workers = 1 },
+            NullLogger.Instance, null, time) { Dispatch = dispatched.Enqueue };
+        using var stopping = new CancellationTokenSource();
+
+        var run = controller.RunAsync(stopping.Token);
+        while (dispatched.TryDequeue(out var start)) start(); // the worker starts and waits for a key
+        queue.Add(A); // handed to the waiting worker: it gets the key when the dispatcher runs the hand-off
+        await stopping.CancelAsync();
+        while (dispatched.TryDequeue(out var handoff)) handoff();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+
+        Assert.Equal(0, reconciler.Calls(A));
+        Assert.Equal(1, queue.Length);
+    }
+
+    [Fact]
     public async Task One_key_is_never_reconciled_concurrently_and_runs_once_more_after_being_added_during_a_reconcile()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

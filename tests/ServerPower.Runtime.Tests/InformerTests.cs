@@ -25,10 +25,11 @@ public sealed class InformerTests
 
     private readonly LogCapture logs = new();
 
-    private Informer<ServerPowerResource> Start(InformerOptions? options, out Task run, CancellationToken token)
+    private Informer<ServerPowerResource> Start(InformerOptions? options, out Task run, CancellationToken token,
+        double random = 0, TimeProvider? clock = null)
     {
-        var informer = new Informer<ServerPowerResource>("ServerPower", server, options ?? Fixed, logs.CreateLogger("Informer"), time,
-            new FixedRandom(0));
+        var informer = new Informer<ServerPowerResource>("ServerPower", server, options ?? Fixed, logs.CreateLogger("Informer"),
+            clock ?? time, new FixedRandom(random));
         informer.AddHandler(handler);
         run = informer.RunAsync(token);
         return informer;
@@ -127,7 +128,7 @@ public sealed class InformerTests
         await run.WaitAsync(Eventually.Deadline, Ct);
     }
 
-    public static TheoryData<string> ResumableFailures => new() { "io", "connection", "429", "500-status" };
+    public static TheoryData<string> ResumableFailures => new() { "io", "connection", "429", "500-status", "client-timeout" };
 
     private static Exception Failure(string kind) => kind switch
     {
@@ -135,6 +136,7 @@ public sealed class InformerTests
         "connection" => new HttpRequestException("Connection refused"),
         "429" => new HttpOperationException("429") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.TooManyRequests), "") },
         "500-status" => new KubernetesException(new V1Status { Code = 500, Reason = "InternalError" }),
+        "client-timeout" => new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout"),
         "403" => new HttpOperationException("403") { Response = new HttpResponseMessageWrapper(new HttpResponseMessage(HttpStatusCode.Forbidden), "") },
         _ => new System.Text.Json.JsonException("cannot read the event"),
     };
@@ -243,6 +245,111 @@ public sealed class InformerTests
 
         Assert.Equal(2, informer.Store.Count);
         Assert.Equal([null, "next"], server.Lists.Select(l => l.Continue));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task A_list_that_keeps_failing_is_retried_after_a_jittered_backoff_that_doubles_up_to_the_cap_and_stays_there()
+    {
+        server.ListResult = (_, _) => throw new HttpRequestException("Connection refused");
+        var options = Fixed with { InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(4) };
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        Start(options, out var run, cts.Token, random: 0.5);
+
+        // past 40 doublings a backoff that grew without bound would overflow TimeSpan
+        await Eventually.Until(() => server.ListCount() >= 50, "fifty lists",
+            pump: () => time.Advance(options.MaxBackoff));
+
+        var delays = logs.Entries.Where(e => e.Level == LogLevel.Warning)
+            .Select(e => e.Message[(e.Message.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..]).ToList();
+        Assert.Equal(["00:00:01.5000000", "00:00:03", "00:00:04", "00:00:04"], delays.Take(4));
+        Assert.All(delays.Skip(2), d => Assert.Equal("00:00:04", d));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task The_server_timeout_of_a_watch_is_drawn_between_the_minimum_and_the_maximum()
+    {
+        server.ListResult = (_, _) => new([], "10", null);
+        var options = Fixed with { MinWatchTimeout = TimeSpan.FromSeconds(10), MaxWatchTimeout = TimeSpan.FromSeconds(1010) };
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        Start(options, out var run, cts.Token, random: 0.5);
+
+        Assert.Equal(TimeSpan.FromSeconds(510), server.Watch(0).Timeout);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task A_cluster_wide_cache_is_caught_up_in_any_namespace_once_it_reached_the_version()
+    {
+        server.ListResult = (_, _) => new([], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token);
+        await informer.Synced.WaitAsync(Eventually.Deadline, Ct);
+
+        Assert.True(await informer.CaughtUpAsync("ns", "10", TimeSpan.Zero, Ct));
+        Assert.False(await informer.CaughtUpAsync("ns", "11", TimeSpan.Zero, Ct));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task A_cache_behind_the_version_answers_false_at_once_when_no_time_is_left()
+    {
+        server.ListResult = (_, _) => new([], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(Fixed with { Namespaces = ["ns"] }, out var run, cts.Token);
+        await informer.Synced.WaitAsync(Eventually.Deadline, Ct);
+
+        // a zero wait must not loop on a clock that does not move
+        var answer = Task.Run(() => informer.CaughtUpAsync("ns", "11", TimeSpan.Zero, Ct), Ct);
+        Assert.False(await answer.WaitAsync(Eventually.Deadline, Ct));
+        Assert.False(await informer.CaughtUpAsync("elsewhere", "1", TimeSpan.FromMinutes(1), Ct));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task A_wait_for_a_version_returns_when_the_watch_delivers_it_and_releases_its_timer()
+    {
+        var clock = new HeldClock();
+        server.ListResult = (_, _) => new([], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token, clock: clock);
+        var watch = server.Watch(0);
+        var wait = TimeSpan.FromMinutes(7);
+
+        // the call returns a pending task: it waits for progress, it does not poll a clock that does not move
+        var started = Task.Factory.StartNew(() => informer.CaughtUpAsync("ns", "12", wait, Ct), Ct,
+            TaskCreationOptions.None, TaskScheduler.Default);
+        var caughtUp = await started.WaitAsync(Eventually.Deadline, Ct);
+        watch.Send(WatchEventKind.Added, Resources.Server("ns", "one", "11"));
+        watch.Send(WatchEventKind.Bookmark, Resources.Bookmark("12"));
+
+        Assert.True(await caughtUp.WaitAsync(Eventually.Deadline, Ct));
+        var waits = clock.Timers.Where(t => t.Due == wait).ToList();
+        Assert.NotEmpty(waits);
+        Assert.All(waits, t => Assert.True(t.Disposed, "a wait left its timer armed"));
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task A_wait_for_a_version_ends_with_the_callers_cancellation()
+    {
+        server.ListResult = (_, _) => new([], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = Start(null, out var run, cts.Token);
+        await informer.Synced.WaitAsync(Eventually.Deadline, Ct);
+        using var caller = new CancellationTokenSource();
+
+        var caughtUp = Task.Run(() => informer.CaughtUpAsync("ns", "12", TimeSpan.FromMinutes(1), caller.Token), Ct);
+        _ = Task.Run(caller.Cancel, Ct);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => caughtUp.WaitAsync(Eventually.Deadline, Ct));
         await cts.CancelAsync();
         await run.WaitAsync(Eventually.Deadline, Ct);
     }
