@@ -10,7 +10,7 @@ public static class ProbeMetrics
         "serverpower_probe_results_total", "Readiness probe results by probe type (tcpSocket, httpGet) and outcome (success, failure, timeout).",
         "type", "outcome");
 
-    // Stryker disable once String : a static initializer runs once per test host, before Stryker switches a mutant on; ProbeMetricsTests fails with a name or label changed (checked by hand), and the help text is read by people only
+    // Stryker disable once all : a static initializer runs once per test host, before Stryker switches a mutant on; ProbeMetricsTests fails with a name or label changed (checked by hand), and the help text is read by people only
     public static readonly Histogram Latency = Prometheus.Metrics.CreateHistogram(
         "serverpower_probe_duration_seconds", "Readiness probe latency by probe type.",
         new HistogramConfiguration

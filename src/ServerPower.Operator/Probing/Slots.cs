@@ -42,11 +42,12 @@ internal sealed class Slots(int count, Action<Action>? dispatch = null) : IDispo
 
     public void Release()
     {
-        if (dispatch is null)
-        {
-            semaphore.Release();
-            return;
-        }
+        if (dispatch is null) semaphore.Release();
+        else ReleaseAsStep(dispatch);
+    }
+
+    private void ReleaseAsStep(Action<Action> step)
+    {
         TaskCompletionSource next;
         lock (gate)
         {
@@ -58,7 +59,7 @@ internal sealed class Slots(int count, Action<Action>? dispatch = null) : IDispo
             waiters.RemoveFirst();
             next = first.Value;
         }
-        dispatch(() => next.TrySetResult());
+        step(() => next.TrySetResult());
     }
 
     public void Dispose() => semaphore.Dispose();
