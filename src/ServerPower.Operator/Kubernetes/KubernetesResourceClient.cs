@@ -8,7 +8,6 @@ using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Api.Vocabulary;
-using ServerPower.Operator.Ordering;
 
 namespace ServerPower.Operator.Kubernetes;
 

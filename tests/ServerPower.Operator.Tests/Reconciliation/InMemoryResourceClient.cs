@@ -3,7 +3,6 @@ using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Operator.Kubernetes;
-using ServerPower.Operator.Ordering;
 using StatusDiff = ServerPower.Operator.Kubernetes.MergePatch;
 using StatusMerge = ServerPower.Sandbox.Kubernetes.Api.MergePatch;
 

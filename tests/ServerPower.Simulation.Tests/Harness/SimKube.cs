@@ -4,7 +4,6 @@ using k8s.Models;
 using ServerPower.Api.Resources;
 using ServerPower.Api.Serialization;
 using ServerPower.Operator.Kubernetes;
-using ServerPower.Operator.Ordering;
 using ServerPower.Runtime;
 
 namespace ServerPower.Simulation.Tests.Harness;
