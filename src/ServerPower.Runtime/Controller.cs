@@ -217,9 +217,9 @@ public sealed class Controller
 
     private string Apply(ObjectKey key, ReconcileResult result)
     {
-        // Stryker disable once Statement,String,Negate : chooses and writes a log line only
+        // Stryker disable once Statement,String,Boolean : chooses and writes a log line only
         if (result.Conflict) logger.LogDebug("Reconcile of {Key} met a conflict; retrying with backoff", key);
-        // Stryker disable once Negate,Statement,String,Arithmetic : chooses and writes a log line only (the retry number is in its text)
+        // Stryker disable once Boolean,Statement,String,Arithmetic : chooses and writes a log line only (the retry number is in its text)
         else if (result.Failed)
             logger.LogWarning("Reconcile of {Key} failed ({Error}); retry {Retry} with backoff", key, result.Error,
                 Queue.NumRequeues(key) + 1);

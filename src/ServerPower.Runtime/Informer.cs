@@ -124,9 +124,10 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
                     version = await ListAndReplaceAsync(scope, cancellationToken).ConfigureAwait(false);
                     MarkSynced(scope, scopeCount);
                 }
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
                 var (next, expired) = await WatchAsync(scope, version, cancellationToken).ConfigureAwait(false);
                 backoff = options.InitialBackoff;
-                // Stryker disable once Negate : the condition chooses only whether the log line below is written
+                // Stryker disable once Boolean : the condition chooses only whether the log line below is written
                 if (expired)
                     // Stryker disable once Statement,String : a log line only
                     logger.LogInformation("Watch of {Kind} in {Scope} expired (410) at resourceVersion {Version}; relisting",
@@ -134,8 +135,8 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
                 version = expired ? null : next;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            // Stryker disable once Block,Statement : without the return the loop's condition, the same cancelled token, ends the loop
             {
-                // Stryker disable once Statement : without it the loop's condition, the same cancelled token, ends the loop
                 return;
             }
             catch (Exception e)
@@ -151,11 +152,9 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
                 // Stryker disable once Equality : > and >= both give MaxBackoff when the doubled backoff equals it
                 backoff = doubled > options.MaxBackoff ? options.MaxBackoff : doubled;
                 if (resume)
-                {
                     // Stryker disable once Statement,String : a log line only
                     logger.LogWarning("Watch of {Kind} in {Scope} failed ({Error}); resuming from resourceVersion {Version} in {Delay}",
                         kind, Describe(scope), e.Message, version, delay);
-                }
                 else
                 {
                     // One line for the operator's log (an API server that is down is not a bug); the stack only at Debug.
@@ -224,9 +223,9 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
         }, null, deadline, Timeout.InfiniteTimeSpan);
         try
         {
-            await foreach (var e in listWatcher.WatchAsync(scope, version, serverTimeout, watchCts.Token)
-                               // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
-                               .WithCancellation(watchCts.Token).ConfigureAwait(false))
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
+            var events = listWatcher.WatchAsync(scope, version, serverTimeout, watchCts.Token).WithCancellation(watchCts.Token).ConfigureAwait(false);
+            await foreach (var e in events)
             {
                 watchdog.Change(deadline, Timeout.InfiniteTimeSpan);
                 if (e.Kind == WatchEventKind.Expired) return (version, true);
@@ -236,6 +235,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
             }
         }
         catch (Exception) when (quiet && !cancellationToken.IsCancellationRequested)
+        // Stryker disable once Block : the catch only writes a log line (what it is for is catching)
         {
             // whatever the cancelled request threw (OperationCanceledException, an IOException), the watchdog caused it
             // Stryker disable once Statement,String : a log line only
@@ -289,6 +289,7 @@ public sealed class Informer<T> : ISharedInformer where T : class, IKubernetesOb
                 call(handler);
             }
             catch (Exception e)
+            // Stryker disable once Block : the catch only writes a log line (what it is for is catching)
             {
                 // Stryker disable once Statement,String : a log line only
                 logger.LogError(e, "An event handler of {Kind} threw", kind);

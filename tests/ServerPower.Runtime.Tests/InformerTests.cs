@@ -57,7 +57,7 @@ public sealed class InformerTests
         Assert.Null(informer.Store.Get(new ObjectKey("ns", "two")));
         Assert.Single(informer.Store.List());
         Assert.Equal("20", informer.ResourceVersion());
-        Assert.Equal(["add ns/one", "add ns/two", "update ns/one 5->12", "delete ns/two"], handler.Calls);
+        Assert.Equal(["add ns/one relist", "add ns/two", "update ns/one 5->12", "delete ns/two"], handler.Calls);
         await cts.CancelAsync();
         await run.WaitAsync(Eventually.Deadline, Ct);
     }
@@ -99,7 +99,7 @@ public sealed class InformerTests
         Assert.Equal(2, server.ListCount());
         Assert.Equal("40", server.Watch(1).ResourceVersion);
         Assert.Equal(["keep", "new"], informer.Store.List().Select(s => s.Metadata.Name).Order());
-        Assert.Equal(["add ns/keep", "add ns/gone", "update ns/keep 1->30 relist", "add ns/new", "delete ns/gone"], handler.Calls);
+        Assert.Equal(["add ns/keep relist", "add ns/gone relist", "update ns/keep 1->30 relist", "add ns/new relist", "delete ns/gone"], handler.Calls);
         await cts.CancelAsync();
         await run.WaitAsync(Eventually.Deadline, Ct);
     }
@@ -158,7 +158,7 @@ public sealed class InformerTests
         Assert.True(time.GetUtcNow() - before >= TimeSpan.FromMilliseconds(800), "resumed before the backoff");
         Assert.Equal("11", server.Watch(1).ResourceVersion);
         Assert.Equal(1, server.ListCount());
-        Assert.Equal(["add ns/one", "add ns/two", "update ns/one 5->11"], handler.Calls);
+        Assert.Equal(["add ns/one relist", "add ns/two relist", "update ns/one 5->11"], handler.Calls);
         Assert.Equal(2L, informer.Store.Get(new ObjectKey("ns", "one"))?.Metadata.Generation);
         await cts.CancelAsync();
         await run.WaitAsync(Eventually.Deadline, Ct);
@@ -229,6 +229,29 @@ public sealed class InformerTests
         Assert.Null(warning.Exception);
         Assert.Contains("failed (Connection refused (127.0.0.1:1)); relisting in", warning.Message, StringComparison.Ordinal);
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Debug && e.Exception is HttpRequestException);
+        await cts.CancelAsync();
+        await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
+    public async Task A_handler_that_throws_is_logged_and_the_other_handlers_and_the_watch_go_on()
+    {
+        server.ListResult = (_, _) => new([], "10", null);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var informer = new Informer<ServerPowerResource>("ServerPower", server, Fixed, logs.CreateLogger("Informer"), time, new FixedRandom(0));
+        informer.AddHandler(new ThrowingHandler());
+        informer.AddHandler(handler);
+        var run = informer.RunAsync(cts.Token);
+        await Eventually.Until(() => server.Watches.Count == 1, "watch started");
+
+        server.Watch(0).Send(WatchEventKind.Added, Resources.Server("ns", "one", "11"));
+        server.Watch(0).Send(WatchEventKind.Added, Resources.Server("ns", "two", "12"));
+        await Eventually.Until(() => server.Watch(0).Consumed == 2, "events handled");
+
+        Assert.Equal(["add ns/one", "add ns/two"], handler.Calls);
+        Assert.Equal("12", informer.ResourceVersion());
+        Assert.Equal(2, logs.Entries.Count(e => e.Level == LogLevel.Error && e.Exception is InvalidOperationException));
+        Assert.Single(server.Watches);
         await cts.CancelAsync();
         await run.WaitAsync(Eventually.Deadline, Ct);
     }
@@ -370,6 +393,15 @@ public sealed class InformerTests
         Assert.Empty(store.ByIndex("provider", "ns/other"));
     }
 
+    private sealed class ThrowingHandler : IResourceEventHandler<ServerPowerResource>
+    {
+        public void OnAdd(ServerPowerResource obj, bool relist) => throw new InvalidOperationException("handler bug");
+
+        public void OnUpdate(ServerPowerResource oldObj, ServerPowerResource newObj, bool relist) => throw new InvalidOperationException("handler bug");
+
+        public void OnDelete(ServerPowerResource obj) => throw new InvalidOperationException("handler bug");
+    }
+
     private sealed class RecordingHandler : IResourceEventHandler<ServerPowerResource>
     {
         private readonly List<string> calls = [];
@@ -379,7 +411,7 @@ public sealed class InformerTests
             get { lock (calls) return [.. calls]; }
         }
 
-        public void OnAdd(ServerPowerResource obj, bool relist) => Record($"add {Key(obj)}");
+        public void OnAdd(ServerPowerResource obj, bool relist) => Record($"add {Key(obj)}{(relist ? " relist" : "")}");
 
         public void OnUpdate(ServerPowerResource oldObj, ServerPowerResource newObj, bool relist) =>
             Record($"update {Key(newObj)} {oldObj.Metadata.ResourceVersion}->{newObj.Metadata.ResourceVersion}{(relist ? " relist" : "")}");
