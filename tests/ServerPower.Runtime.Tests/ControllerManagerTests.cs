@@ -59,11 +59,8 @@ public sealed class ControllerManagerTests
         services.AddController<ServersReconciler, ServerPowerResource>("servers")
             .Watches<PowerProviderResource>(ProviderIndex, p => [$"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}"]);
         services.AddController<ProvidersReconciler, PowerProviderResource>("providers");
-        await using var provider = services.BuildServiceProvider();
-        var manager = provider.GetRequiredService<ControllerManager>();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-
-        var run = manager.RunAsync(cts.Token);
+        await using var running = Start(services);
+        var (provider, manager) = (running.Provider, running.Manager);
         await Eventually.Until(() => manager.HasSynced && manager.LeaderElection.IsLeader && providerReconciler.Calls(Acme) >= 1
             && serverReconciler.Calls(S1) >= 1 && serverReconciler.Calls(S2) >= 1 && serverReconciler.Calls(S3) >= 1
             && Quiet(manager), "initial reconciles");
@@ -88,8 +85,7 @@ public sealed class ControllerManagerTests
         await Eventually.Until(() => serverReconciler.Calls(S1) == s1 + 2 && Quiet(manager), "a deleted provider reaches its server");
         Assert.Equal(s3, serverReconciler.Calls(S3));
 
-        await cts.CancelAsync();
-        await run.WaitAsync(Eventually.Deadline, Ct);
+        await running.StopAsync();
         Assert.True(manager.Queue("servers").IsShuttingDown);
     }
 
@@ -100,11 +96,8 @@ public sealed class ControllerManagerTests
         services.AddInformer<ServerPowerResource>(ServerKind);
         services.AddController<ServersReconciler, ServerPowerResource>("servers");
         services.AddController<AuditReconciler, ServerPowerResource>("audit");
-        await using var provider = services.BuildServiceProvider();
-        var manager = provider.GetRequiredService<ControllerManager>();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-
-        var run = manager.RunAsync(cts.Token);
+        await using var running = Start(services);
+        var manager = running.Manager;
         await Eventually.Until(() => serverReconciler.Calls(S1) >= 1 && auditReconciler.Calls(S1) >= 1
             && serverReconciler.Calls(S3) >= 1 && auditReconciler.Calls(S3) >= 1, "both controllers reconcile");
 
@@ -112,8 +105,6 @@ public sealed class ControllerManagerTests
         Assert.Equal(1, servers.ListCount());
         Assert.Single(servers.Watches);
         Assert.Equal(["audit", "servers"], manager.ControllerNames.Order());
-        await cts.CancelAsync();
-        await run.WaitAsync(Eventually.Deadline, Ct);
     }
 
     [Fact]
@@ -124,11 +115,8 @@ public sealed class ControllerManagerTests
         services.AddInformer<PowerProviderResource>(ProviderKind);
         services.AddController<ServersReconciler, ServerPowerResource>("servers")
             .Watches<PowerProviderResource>(p => [new ObjectKey("mapped", p.Metadata.Name)]);
-        await using var provider = services.BuildServiceProvider();
-        var manager = provider.GetRequiredService<ControllerManager>();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-
-        var run = manager.RunAsync(cts.Token);
+        await using var running = Start(services);
+        var manager = running.Manager;
         var mapped = new ObjectKey("mapped", "acme");
         await Eventually.Until(() => serverReconciler.Calls(mapped) >= 1 && serverReconciler.Calls(S1) >= 1 && Quiet(manager),
             "the listed provider's mapped key");
@@ -137,8 +125,6 @@ public sealed class ControllerManagerTests
         providers.Watch(0).Send(WatchEventKind.Modified, Resources.Provider("ns", "acme", "40"));
         await Eventually.Until(() => serverReconciler.Calls(mapped) == before + 1 && Quiet(manager), "a change enqueues the mapped key");
         Assert.Equal(0, providerReconciler.TotalCalls);
-        await cts.CancelAsync();
-        await run.WaitAsync(Eventually.Deadline, Ct);
     }
 
     [Fact]
@@ -153,18 +139,13 @@ public sealed class ControllerManagerTests
         services.AddOperatorRuntime(NoElection);
         services.AddInformer<ServerPowerResource>(ServerKind);
         services.AddController<ServersReconciler, ServerPowerResource>("servers");
-        await using var provider = services.BuildServiceProvider();
-        var manager = provider.GetRequiredService<ControllerManager>();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-
-        var run = manager.RunAsync(cts.Token);
+        await using var running = Start(services);
+        var (provider, manager) = (running.Provider, running.Manager);
         await Eventually.Until(() => metrics.Reconciles.Count(r => r.Controller == "servers") >= 3, "reconciles reported to the test's metrics");
 
         Assert.Equal([ServerKind], factory.Kinds);
         Assert.Same(metrics, provider.GetRequiredService<IRuntimeMetrics>());
         Assert.True(metrics.Leader);
-        await cts.CancelAsync();
-        await run.WaitAsync(Eventually.Deadline, Ct);
     }
 
     [Fact]
@@ -175,11 +156,8 @@ public sealed class ControllerManagerTests
         services.AddSingleton<TimeProvider>(time);
         services.AddInformer<ServerPowerResource>(ServerKind);
         services.AddController<ServersReconciler, ServerPowerResource>("servers");
-        await using var provider = services.BuildServiceProvider();
-        var manager = provider.GetRequiredService<ControllerManager>();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-
-        var run = manager.RunAsync(cts.Token);
+        await using var running = Start(services);
+        var (provider, manager) = (running.Provider, running.Manager);
         await Eventually.Until(() => serverReconciler.Calls(S1) == 1 && serverReconciler.Calls(S2) == 1 && serverReconciler.Calls(S3) == 1
             && Quiet(manager), "initial reconciles");
         Assert.Same(time, provider.GetRequiredService<TimeProvider>());
@@ -188,8 +166,6 @@ public sealed class ControllerManagerTests
         for (var i = 0; i < Controller.ResyncSlices; i++) time.Advance(TimeSpan.FromSeconds(70) / Controller.ResyncSlices);
         await Eventually.Until(() => serverReconciler.Calls(S1) == 2 && serverReconciler.Calls(S2) == 2 && serverReconciler.Calls(S3) == 2,
             "a resync on the container's clock");
-        await cts.CancelAsync();
-        await run.WaitAsync(Eventually.Deadline, Ct);
     }
 
     [Fact]
@@ -241,17 +217,12 @@ public sealed class ControllerManagerTests
         services.AddSingleton<ISharedInformer>(listing);
         services.AddInformer<ServerPowerResource>(ServerKind);
         services.AddController<ServersReconciler, ServerPowerResource>("servers");
-        await using var provider = services.BuildServiceProvider();
-        var manager = provider.GetRequiredService<ControllerManager>();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-
-        var run = manager.RunAsync(cts.Token);
+        await using var running = Start(services);
+        var manager = running.Manager;
         Assert.False(manager.LeaderElection.IsLeader);
 
         listing.MarkSynced();
         await Eventually.Until(() => manager.LeaderElection.IsLeader, "leading once the cache synced");
-        await cts.CancelAsync();
-        await run.WaitAsync(Eventually.Deadline, Ct);
     }
 
     [Fact]
@@ -282,15 +253,10 @@ public sealed class ControllerManagerTests
         services.AddSingleton<IRuntimeMetrics>(metrics);
         services.AddInformer<ServerPowerResource>(ServerKind);
         services.AddController<ServersReconciler, ServerPowerResource>("servers", new ControllerOptions { Workers = 3 });
-        await using var provider = services.BuildServiceProvider();
-        var manager = provider.GetRequiredService<ControllerManager>();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-
-        var run = manager.RunAsync(cts.Token);
+        await using var running = Start(services);
+        var manager = running.Manager;
 
         Assert.Equal(3, metrics.Workers);
-        await cts.CancelAsync();
-        await run.WaitAsync(Eventually.Deadline, Ct);
     }
 
     [Fact]
@@ -300,16 +266,11 @@ public sealed class ControllerManagerTests
         services.AddInformer<ServerPowerResource>(ServerKind);
         services.AddController<ServersReconciler, ServerPowerResource>("servers")
             .Watches<PowerProviderResource>(p => [new ObjectKey("mapped", p.Metadata.Name)]);
-        await using var provider = services.BuildServiceProvider();
-        var manager = provider.GetRequiredService<ControllerManager>();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-
-        var run = manager.RunAsync(cts.Token);
+        await using var running = Start(services);
+        var manager = running.Manager;
 
         await Eventually.Until(() => serverReconciler.Calls(new ObjectKey("mapped", "acme")) >= 1, "the watched provider's mapped key");
         Assert.Equal(["Server", "PowerProviderResource"], manager.Informers.Select(i => i.Kind));
-        await cts.CancelAsync();
-        await run.WaitAsync(Eventually.Deadline, Ct);
     }
 
     [Fact]
@@ -383,6 +344,43 @@ public sealed class ControllerManagerTests
         release.SetResult(ReconcileResult.Done);
         await cts.CancelAsync();
         await run.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    /// <summary>The manager of <paramref name="services"/>, running until stopped or disposed.</summary>
+    private Running Start(ServiceCollection services)
+    {
+        var provider = services.BuildServiceProvider();
+        var manager = provider.GetRequiredService<ControllerManager>();
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        return new Running(provider, manager, cts, manager.RunAsync(cts.Token), Ct);
+    }
+
+    /// <summary>A running manager; stopping it cancels its run and asserts that the run ends.</summary>
+    private sealed class Running(ServiceProvider provider, ControllerManager manager, CancellationTokenSource cts, Task run,
+        CancellationToken testToken) : IAsyncDisposable
+    {
+        public ServiceProvider Provider => provider;
+
+        public ControllerManager Manager => manager;
+
+        public async Task StopAsync()
+        {
+            await cts.CancelAsync();
+            await run.WaitAsync(Eventually.Deadline, testToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await StopAsync();
+            }
+            finally
+            {
+                cts.Dispose();
+                await provider.DisposeAsync();
+            }
+        }
     }
 
     private static bool Quiet(ControllerManager manager) => manager.ControllerNames.All(name =>
