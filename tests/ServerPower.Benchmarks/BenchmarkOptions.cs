@@ -44,6 +44,12 @@ public sealed record BenchmarkOptions
     /// </summary>
     public IReadOnlyList<string> OperatorEnv { get; init; } = [];
 
+    /// <summary>
+    /// The folder holding the ServerPower.Operator.dll to run (e.g. a ReadyToRun publish); null: the build the benchmark
+    /// references, next to it.
+    /// </summary>
+    public string? OperatorDir { get; init; }
+
     /// <summary>--trace-writes true: log the status sequences the servers go through while converging (StatusWriteTrace).</summary>
     public bool TraceWrites { get; init; }
 
@@ -66,6 +72,7 @@ public sealed record BenchmarkOptions
                 "--latency-samples" => options with { LatencySamples = Int(value) },
                 "--deadline-minutes" => options with { Deadline = TimeSpan.FromMinutes(Int(value)) },
                 "--out" => options with { Out = value },
+                "--operator-dir" => options with { OperatorDir = value },
                 "--trace-writes" => options with { TraceWrites = bool.Parse(value) },
                 "--operator-env" => value.Contains('=', StringComparison.Ordinal) ? options with { OperatorEnv = [.. options.OperatorEnv, value] }
                     : throw new ArgumentException("--operator-env must be NAME=VALUE"),

@@ -42,7 +42,7 @@ public sealed partial class OperatorRunner : IAsyncDisposable
             ? ["--service-account-token-file", serviceAccount.TokenFile, "--service-account-ca-file", serviceAccount.CaFile]
             : ["--kubeconfig", kubeconfig];
         var port = FreePort();
-        var dll = Path.Combine(AppContext.BaseDirectory, "ServerPower.Operator.dll");
+        var dll = Path.Combine(options.OperatorDir ?? AppContext.BaseDirectory, "ServerPower.Operator.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in (string[])
                  [
