@@ -168,7 +168,7 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
     /// Samples taken while resync work waits: poll the operator's serverpower work-queue depth until at least a quarter
     /// of what one resync slice enqueues (N ÷ <see cref="Controller.ResyncSlices"/> keys, every period ÷ slices) waits
     /// in it, then patch one server per account to Stopped at once and time each stop call as above. Such a moment is
-    /// looked for for up to two and a half resync periods; after three such waits in vain the remaining samples are
+    /// looked for for up to three resync slices; after three such waits in vain the remaining samples are
     /// given up (small fleets drain a slice faster than /metrics can be polled).
     /// </summary>
     private async Task<ResyncLatency> MeasureResyncLatencyAsync(
@@ -195,11 +195,14 @@ public sealed class ScaleBenchmark(BenchmarkOptions options, TextWriter log)
         return new ResyncLatency(samples, depths, threshold, missed);
     }
 
-    /// <summary>The queue depth once it reaches the threshold; null when it did not within 2.5 resync periods.</summary>
+    /// <summary>
+    /// The queue depth once it reaches the threshold; null when it did not within three resync slices (a slice starts
+    /// every period ÷ <see cref="Controller.ResyncSlices"/>) plus 5 s, and never longer than 2.5 resync periods.
+    /// </summary>
     private async Task<long?> WaitForResyncPassAsync(OperatorRunner op, long threshold, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var limit = TimeSpan.FromSeconds(2.5 * options.ResyncSeconds);
+        var limit = TimeSpan.FromSeconds(Math.Min(2.5 * options.ResyncSeconds, 3.0 * options.ResyncSeconds / Controller.ResyncSlices + 5));
         while (clock.Elapsed < limit)
         {
             if (op.HasExited) throw new InvalidOperationException($"the operator exited while waiting for a resync pass:\n{op.Tail}");

@@ -103,4 +103,45 @@ public sealed class PrometheusRuntimeMetricsTests
         Assert.DoesNotContain("serverpower_workqueue", text);
         Assert.DoesNotContain("serverpower_reconcile", text);
     }
+
+    /// <summary>controller-runtime's and client-go's help texts, word for word, and their histogram buckets.</summary>
+    [Fact]
+    public async Task Each_series_carries_the_help_text_and_buckets_of_the_runtime_it_is_named_after()
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var metrics = new PrometheusRuntimeMetrics(registry);
+        metrics.TrackInProgress("q", () => new QueueInProgress(TimeSpan.Zero, TimeSpan.Zero));
+        metrics.ControllerWorkers("c", 1);
+        metrics.LeaderChanged("lease", false);
+        metrics.ReconcileCompleted("c", "success", TimeSpan.FromSeconds(0.004));
+        metrics.QueueTaken("q", TimeSpan.FromTicks(1));
+        metrics.QueueDone("q", TimeSpan.FromTicks(1));
+
+        var help = (await ScrapeAsync(registry)).Split('\n').Where(l => l.StartsWith("# HELP ", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+
+        Assert.Equal([
+            "# HELP controller_runtime_active_workers Number of currently used workers per controller.",
+            "# HELP controller_runtime_max_concurrent_reconciles Maximum number of concurrent reconciles per controller.",
+            "# HELP controller_runtime_reconcile_errors_total Total number of reconciliation errors per controller.",
+            "# HELP controller_runtime_reconcile_time_seconds Length of time per reconciliation per controller.",
+            "# HELP controller_runtime_reconcile_total Total number of reconciliations per controller.",
+            "# HELP leader_election_master_status Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master.",
+            "# HELP workqueue_adds_total Total number of adds handled by workqueue.",
+            "# HELP workqueue_depth Current depth of workqueue.",
+            "# HELP workqueue_longest_running_processor_seconds How many seconds has the longest running processor for workqueue been running.",
+            "# HELP workqueue_queue_duration_seconds How long in seconds an item stays in workqueue before being requested.",
+            "# HELP workqueue_retries_total Total number of retries handled by workqueue.",
+            "# HELP workqueue_unfinished_work_seconds How many seconds of work has been done that is in progress and hasn't been observed by work_duration. Large values indicate stuck threads.",
+            "# HELP workqueue_work_duration_seconds How long in seconds processing an item from workqueue takes.",
+        ], help);
+        var text = await ScrapeAsync(registry);
+        string[] Bounds(string histogram) => [.. text.Split('\n').Where(l => l.StartsWith(histogram + "_bucket{", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf("le=\"", StringComparison.Ordinal) + 4)..l.LastIndexOf('"')])];
+        // controller-runtime's reconcile buckets: 5 ms doubling, 14 of them; client-go's queue buckets: 10 ns to 1,000 s by tens.
+        Assert.Equal(["0.005", "0.01", "0.02", "0.04", "0.08", "0.16", "0.32", "0.64", "1.28", "2.56", "5.12", "10.24", "20.48", "40.96", "+Inf"],
+            Bounds("controller_runtime_reconcile_time_seconds"));
+        string[] queueBounds = ["1e-08", "1e-07", "1e-06", "1e-05", "0.0001", "0.001", "0.01", "0.1", "1", "10", "100", "1000", "+Inf"];
+        Assert.Equal(queueBounds, Bounds("workqueue_queue_duration_seconds"));
+        Assert.Equal(queueBounds, Bounds("workqueue_work_duration_seconds"));
+    }
 }
