@@ -33,6 +33,31 @@ internal sealed class AccountLimits(ProviderOptions options, TimeProvider timePr
         get { lock (gate) return rate; }
     }
 
+    /// <summary>
+    /// The rate limit's part of <see cref="ProviderPipeline.ActionWait"/>: null when an action for
+    /// <paramref name="serverId"/> may go now (no rate limit, a token already reserved for it, or its turn has come and a
+    /// token is reserved for it now); else how long until it asks again (its turn, or the bucket's next token).
+    /// </summary>
+    public TimeSpan? TurnFor(string serverId)
+    {
+        if (Current is not { } current || Reservations.Holds(serverId)) return null;
+        if (current.Pacer.Wait(serverId, current.Bucket.Peek()) is { } turn) return turn;
+        if (!current.Bucket.TryTake(out var next)) return next;
+        Reservations.Add(serverId);
+        return null;
+    }
+
+    /// <summary>
+    /// Takes the token one request needs: the one reserved for <paramref name="serverId"/> (an action told to go), or one
+    /// from the bucket. Null when the request may be sent; else the rate that refused it, with the wait for its next token.
+    /// </summary>
+    public Rate? Refusing(string? serverId, out TimeSpan next)
+    {
+        next = TimeSpan.Zero;
+        var reserved = serverId is not null && Reservations.TryUse(serverId);
+        return Current is { } current && !reserved && !current.Bucket.TryTake(out next) ? current : null;
+    }
+
     /// <summary>The account's limits from now on (the same ones again change nothing).</summary>
     public void Apply(RateLimitSpec? spec, int maxConcurrentActions)
     {

@@ -91,13 +91,14 @@ internal sealed class ActionPacer
             {
                 if (slot > now) return Span(slot - now);
                 if (untilToken > TimeSpan.Zero) return untilToken;
+                if (DueBefore(key, slot, now)) return Span(interval);
                 slots.Remove(key);
                 return Go(key, now);
             }
 
             // The server told to go last may go again while no one has taken a slot since (its action was not sent).
             var again = lastGo is { } go && go.Key == key && go.Cursor == cursor;
-            if ((cursor <= now || again) && untilToken <= TimeSpan.Zero) return Go(key, now);
+            if ((cursor <= now || again) && untilToken <= TimeSpan.Zero && !DueBefore(key, now, now)) return Go(key, now);
             slot = Math.Max(now + Ticks(untilToken), cursor);
             cursor = slot + interval;
             slots[key] = slot;
@@ -105,6 +106,15 @@ internal sealed class ActionPacer
             return Span(Math.Max(1, slot - now));
         }
     }
+
+    /// <summary>
+    /// Whether another server's slot came due before <paramref name="before"/> and that server waits for a token: a
+    /// read took the token its slot counted on, so it was sent back for the next one, and it goes first when that comes
+    /// (first come, first served, though reads share the tokens; systematic pacer seed 1570). A slot due for longer than
+    /// two intervals is not waited for: its server was told to come back within one, so it no longer asks.
+    /// </summary>
+    private bool DueBefore(string key, long before, long now) =>
+        slots.Any(pair => pair.Key != key && pair.Value < before && pair.Value <= now && now - pair.Value <= 2 * interval);
 
     /// <summary>
     /// Send now, and the next server waits a slot: the token is taken after this answer, so two servers told to go at

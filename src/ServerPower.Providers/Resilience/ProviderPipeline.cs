@@ -67,11 +67,7 @@ internal sealed class ProviderPipeline
     {
         if (throttle.Remaining() is { } wait) return wait;
         if (limits.Slots.Full) return options.ActionSlotRetryAfter;
-        if (limits.Current is not { } rate || limits.Reservations.Holds(serverId)) return null;
-        if (rate.Pacer.Wait(serverId, rate.Bucket.Peek()) is { } turn) return turn;
-        if (!rate.Bucket.TryTake(out var next)) return next;
-        limits.Reservations.Add(serverId);
-        return null;
+        return limits.TurnFor(serverId);
     }
 
     /// <summary>The rest of the wait the provider asked of this account with a 429; null when there is none.</summary>
@@ -138,8 +134,7 @@ internal sealed class ProviderPipeline
             return Waiting(wait);
         }
 
-        var reserved = call.ServerId is { } id && limits.Reservations.TryUse(id);
-        if (limits.Current is { } rate && !reserved && !rate.Bucket.TryTake(out var next))
+        if (limits.Refusing(call.ServerId, out var next) is { } rate)
         {
             var perSecond = rate.Spec.RequestsPerSecond.ToString("0.######", CultureInfo.InvariantCulture);
             return ProviderOutcome.Refused(OutcomeKind.RateLimited,
