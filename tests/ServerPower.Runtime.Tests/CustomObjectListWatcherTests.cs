@@ -21,6 +21,7 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
     private const string EmptyPath = "/apis/power.serverops.io/v1alpha1/namespaces/empty/serverpowers";
     private Kubernetes? client;
     private readonly ConcurrentQueue<string> queries = new();
+    private readonly TaskCompletionSource clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? app;
     private CustomObjectListWatcher<ServerPowerResource>? watcher;
     private CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -88,6 +89,20 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
             case "13":
                 context.Response.StatusCode = 410;
                 await context.Response.WriteAsync(Status(410, "Gone"));
+                return;
+            case "14":
+                await Line(context, $$"""{"type":"ERROR","object":{{ServerJson("odd", "15")}}}""");
+                return;
+            case "16":
+                await Line(context, $$"""{"type":"ADDED","object":{{ServerJson("first", "17")}}}""");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted); // more may come: stays open
+                }
+                catch (OperationCanceledException)
+                {
+                    clientGone.TrySetResult();
+                }
                 return;
             default:
                 await Line(context, $$"""{"type":"ERROR","object":{{Status(500, "InternalError")}}}""");
@@ -176,6 +191,30 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_error_event_that_carries_no_status_is_thrown_as_an_unexpected_event_type()
+    {
+        var error = await Assert.ThrowsAsync<KubernetesException>(async () =>
+        {
+            await foreach (var _ in watcher!.WatchAsync("ns", "14", TimeSpan.FromSeconds(300), Ct).WithCancellation(Ct))
+            {
+            }
+        });
+        Assert.Equal("unexpected watch event type Error", error.Message);
+    }
+
+    [Fact]
+    public async Task A_consumer_that_stops_reading_closes_the_watch_request()
+    {
+        await foreach (var e in watcher!.WatchAsync("ns", "16", TimeSpan.FromSeconds(300), Ct))
+        {
+            Assert.Equal("first", e.Object?.Metadata.Name);
+            break;
+        }
+
+        await clientGone.Task.WaitAsync(Eventually.Deadline, Ct);
+    }
+
+    [Fact]
     public void KubernetesJson_reads_our_resource_as_ApiJson_does()
     {
         var viaKubernetes = KubernetesJson.Deserialize<ServerPowerResource>(ServerJson("one", "1"));
@@ -200,6 +239,7 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
         Assert.All(queries, q => Assert.StartsWith("cluster", q));
         Assert.Contains("labelSelector=team%3Da", queries.First());
         Assert.Contains("labelSelector=team%3Da", queries.Last());
+        Assert.Contains("allowWatchBookmarks=true", queries.Last());
     }
 
     [Fact]
