@@ -205,6 +205,7 @@ public sealed class ControllerManagerTests
         services.AddController<ServersReconciler, ServerPowerResource>("servers");
         await using var running = Start(services);
 
+        Assert.NotNull(running.Provider.GetService<ServersReconciler>());
         await Eventually.Until(() => serverReconciler.Calls(S1) >= 1 && serverReconciler.Calls(S3) >= 1, "the listed servers reconciled");
     }
 
