@@ -84,10 +84,12 @@ public sealed class CustomObjectListWatcher<T> : IListWatcher<T> where T : class
                 try
                 {
                     // Stryker disable once Boolean : the runtime has no synchronization context, so both resume on the thread pool
-                    if (!await events.MoveNextAsync().ConfigureAwait(false)) break;
+                    var more = await events.MoveNextAsync().ConfigureAwait(false);
+                    if (!more) break;
                     next = Map(events.Current.Item1, events.Current.Item2);
                 }
                 catch (Exception) when (failure is not null && !cancellationToken.IsCancellationRequested)
+                // Stryker disable once Block : the client's enumerator is finished once it threw: the next MoveNextAsync returns false
                 {
                     // onError cancelled the request; the failure it recorded is what counts
                     // Stryker disable once Statement : the client's enumerator is finished once it threw: the next MoveNextAsync returns false

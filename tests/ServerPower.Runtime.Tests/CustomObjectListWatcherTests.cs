@@ -20,8 +20,8 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
     private const string ClusterPath = "/apis/power.serverops.io/v1alpha1/serverpowers";
     private const string EmptyPath = "/apis/power.serverops.io/v1alpha1/namespaces/empty/serverpowers";
     private Kubernetes? client;
+    private string? address;
     private readonly ConcurrentQueue<string> queries = new();
-    private readonly TaskCompletionSource clientGone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? app;
     private CustomObjectListWatcher<ServerPowerResource>? watcher;
     private CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -52,7 +52,7 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
             return context.Response.WriteAsync("null");
         });
         await app.StartAsync(Ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         client = new Kubernetes(new KubernetesClientConfiguration { Host = address });
         watcher = new CustomObjectListWatcher<ServerPowerResource>(client, ApiGroup.Group, ApiGroup.Version,
             ApiGroup.ServerPowerPlural, labelSelector: "team=a", pageSize: 1);
@@ -95,14 +95,7 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
                 return;
             case "16":
                 await Line(context, $$"""{"type":"ADDED","object":{{ServerJson("first", "17")}}}""");
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, context.RequestAborted); // more may come: stays open
-                }
-                catch (OperationCanceledException)
-                {
-                    clientGone.TrySetResult();
-                }
+                await Task.Delay(Timeout.Infinite, context.RequestAborted); // more may come: stays open
                 return;
             default:
                 await Line(context, $$"""{"type":"ERROR","object":{{Status(500, "InternalError")}}}""");
@@ -203,15 +196,83 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_consumer_that_stops_reading_closes_the_watch_request()
+    public async Task A_consumer_that_stops_reading_closes_the_watch_response()
     {
-        await foreach (var e in watcher!.WatchAsync("ns", "16", TimeSpan.FromSeconds(300), Ct))
+        var responses = new RecordingResponses();
+        using var recorded = new Kubernetes(new KubernetesClientConfiguration { Host = address }, responses);
+        var stopping = new CustomObjectListWatcher<ServerPowerResource>(recorded, ApiGroup.Group, ApiGroup.Version, ApiGroup.ServerPowerPlural);
+
+        await foreach (var e in stopping.WatchAsync("ns", "16", TimeSpan.FromSeconds(300), Ct))
         {
             Assert.Equal("first", e.Object?.Metadata.Name);
             break;
         }
 
-        await clientGone.Task.WaitAsync(Eventually.Deadline, Ct);
+        Assert.True(Assert.Single(responses.Bodies).Disposed);
+    }
+
+    /// <summary>Keeps every response body (so no collection closes one behind the test's back) and sees it disposed.</summary>
+    private sealed class RecordingResponses : DelegatingHandler
+    {
+        public ConcurrentQueue<RecordedBody> Bodies { get; } = new();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var body = new RecordedBody(await response.Content.ReadAsStreamAsync(cancellationToken));
+            var content = new StreamContent(body);
+            foreach (var (name, values) in response.Content.Headers) content.Headers.TryAddWithoutValidation(name, values);
+            response.Content = content;
+            Bodies.Enqueue(body);
+            return response;
+        }
+    }
+
+    private sealed class RecordedBody(Stream inner) : Stream
+    {
+        public bool Disposed { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(buffer, cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Disposed = true;
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
     }
 
     [Fact]
