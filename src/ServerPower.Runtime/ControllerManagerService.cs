@@ -12,6 +12,7 @@ public sealed class ControllerManagerService(ControllerManager manager) : Backgr
     {
         try
         {
+            // Stryker disable once Boolean : the runtime has no synchronization context, so both resume on the thread pool
             await manager.RunAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,6 +1,8 @@
 using k8s;
+using k8s.LeaderElection;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using ServerPower.Api.Resources;
 using ServerPower.Runtime;
@@ -177,7 +179,34 @@ public sealed class ControllerManagerTests
         services.AddController<ServersReconciler, ServerPowerResource>("servers");
         using var provider = services.BuildServiceProvider();
         var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ControllerManager>());
-        Assert.Contains("AddInformer<ServerPowerResource>", error.Message);
+        Assert.Equal("ServerPowerResource is used but has no AddInformer<ServerPowerResource>(ResourceKind)", error.Message);
+    }
+
+    [Fact]
+    public async Task A_controller_of_a_kind_with_a_list_watcher_and_no_AddInformer_gets_the_kinds_informer()
+    {
+        var services = Services();
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        await using var running = Start(services);
+        var manager = running.Manager;
+
+        await Eventually.Until(() => serverReconciler.Calls(S1) >= 1, "the listed server reconciled");
+        Assert.Equal(["ServerPowerResource"], manager.Informers.Select(i => i.Kind));
+    }
+
+    [Fact]
+    public async Task A_reconciler_not_registered_is_built_by_the_container()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(serverReconciler); // what ServersReconciler's constructor takes
+        services.AddSingleton<IListWatcher<ServerPowerResource>>(servers);
+        services.AddOperatorRuntime(NoElection);
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        await using var running = Start(services);
+
+        Assert.NotNull(running.Provider.GetService<ServersReconciler>());
+        await Eventually.Until(() => serverReconciler.Calls(S1) >= 1 && serverReconciler.Calls(S3) >= 1, "the listed servers reconciled");
     }
 
     [Fact]
@@ -185,7 +214,56 @@ public sealed class ControllerManagerTests
     {
         var services = Services();
         services.AddController<ServersReconciler, ServerPowerResource>("servers");
-        Assert.Throws<InvalidOperationException>(() => services.AddController<AuditReconciler, ServerPowerResource>("servers"));
+        var error = Assert.Throws<InvalidOperationException>(() => services.AddController<AuditReconciler, ServerPowerResource>("servers"));
+        Assert.Equal("a controller named 'servers' is already registered", error.Message);
+    }
+
+    [Fact]
+    public void A_second_index_with_a_name_the_kind_already_has_is_refused_and_other_names_and_kinds_are_not()
+    {
+        var services = Services();
+        services.AddInformer<ServerPowerResource>(ServerKind).WithIndex(ProviderIndex, s => [s.Spec.ProviderRef.Name]);
+        services.AddInformer<PowerProviderResource>(ProviderKind).WithIndex(ProviderIndex, p => [p.Metadata.Name]);
+        var serverCache = services.AddInformer<ServerPowerResource>(ServerKind).WithIndex("id", s => [s.Spec.ServerId]);
+
+        var error = Assert.Throws<InvalidOperationException>(() => serverCache.WithIndex(ProviderIndex, s => [s.Metadata.Name]));
+        Assert.Equal("the ServerPowerResource cache already has an index named 'provider'", error.Message);
+    }
+
+    [Fact]
+    public void A_kind_read_from_the_cache_without_an_informer_is_a_clear_error()
+    {
+        var services = Services();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<ICacheReader>().List<ServerPowerResource>());
+        Assert.Equal("no informer for ServerPowerResource: register it with AddInformer<ServerPowerResource>(ResourceKind)", error.Message);
+    }
+
+    [Fact]
+    public void Leader_election_uses_the_lock_registered_before_the_runtime()
+    {
+        var services = Services(NoElection with { LeaderElection = new LeaderElectionOptions { Enabled = true } });
+        services.AddSingleton<ILock>(new FakeLock("replica-1"));
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal("replica-1", provider.GetRequiredService<LeaderElection>().Identity);
+    }
+
+    [Fact]
+    public async Task The_runtime_runs_its_manager_as_a_hosted_service_whose_stop_is_a_normal_end()
+    {
+        var services = Services();
+        services.AddInformer<ServerPowerResource>(ServerKind);
+        services.AddController<ServersReconciler, ServerPowerResource>("servers");
+        await using var provider = services.BuildServiceProvider();
+        var hosted = Assert.IsType<ControllerManagerService>(Assert.Single(provider.GetServices<IHostedService>()));
+
+        await hosted.StartAsync(Ct);
+        await Eventually.Until(() => serverReconciler.Calls(S1) >= 1, "the manager reconciles");
+        await hosted.StopAsync(Ct);
+
+        Assert.Equal(TaskStatus.RanToCompletion, hosted.ExecuteTask?.Status);
     }
 
     [Fact]

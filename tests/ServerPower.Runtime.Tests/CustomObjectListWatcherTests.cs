@@ -20,6 +20,7 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
     private const string ClusterPath = "/apis/power.serverops.io/v1alpha1/serverpowers";
     private const string EmptyPath = "/apis/power.serverops.io/v1alpha1/namespaces/empty/serverpowers";
     private Kubernetes? client;
+    private string? address;
     private readonly ConcurrentQueue<string> queries = new();
     private WebApplication? app;
     private CustomObjectListWatcher<ServerPowerResource>? watcher;
@@ -51,7 +52,7 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
             return context.Response.WriteAsync("null");
         });
         await app.StartAsync(Ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         client = new Kubernetes(new KubernetesClientConfiguration { Host = address });
         watcher = new CustomObjectListWatcher<ServerPowerResource>(client, ApiGroup.Group, ApiGroup.Version,
             ApiGroup.ServerPowerPlural, labelSelector: "team=a", pageSize: 1);
@@ -88,6 +89,13 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
             case "13":
                 context.Response.StatusCode = 410;
                 await context.Response.WriteAsync(Status(410, "Gone"));
+                return;
+            case "14":
+                await Line(context, $$"""{"type":"ERROR","object":{{ServerJson("odd", "15")}}}""");
+                return;
+            case "16":
+                await Line(context, $$"""{"type":"ADDED","object":{{ServerJson("first", "17")}}}""");
+                await Task.Delay(Timeout.Infinite, context.RequestAborted); // more may come: stays open
                 return;
             default:
                 await Line(context, $$"""{"type":"ERROR","object":{{Status(500, "InternalError")}}}""");
@@ -176,6 +184,98 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_error_event_that_carries_no_status_is_thrown_as_an_unexpected_event_type()
+    {
+        var error = await Assert.ThrowsAsync<KubernetesException>(async () =>
+        {
+            await foreach (var _ in watcher!.WatchAsync("ns", "14", TimeSpan.FromSeconds(300), Ct).WithCancellation(Ct))
+            {
+            }
+        });
+        Assert.Equal("unexpected watch event type Error", error.Message);
+    }
+
+    [Fact]
+    public async Task A_consumer_that_stops_reading_closes_the_watch_response()
+    {
+        var responses = new RecordingResponses();
+        using var recorded = new Kubernetes(new KubernetesClientConfiguration { Host = address }, responses);
+        var stopping = new CustomObjectListWatcher<ServerPowerResource>(recorded, ApiGroup.Group, ApiGroup.Version, ApiGroup.ServerPowerPlural);
+
+        await foreach (var e in stopping.WatchAsync("ns", "16", TimeSpan.FromSeconds(300), Ct))
+        {
+            Assert.Equal("first", e.Object?.Metadata.Name);
+            break;
+        }
+
+        Assert.True(Assert.Single(responses.Bodies).Disposed);
+    }
+
+    /// <summary>Keeps every response body (so no collection closes one behind the test's back) and sees it disposed.</summary>
+    private sealed class RecordingResponses : DelegatingHandler
+    {
+        public ConcurrentQueue<RecordedBody> Bodies { get; } = new();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var body = new RecordedBody(await response.Content.ReadAsStreamAsync(cancellationToken));
+            var content = new StreamContent(body);
+            foreach (var (name, values) in response.Content.Headers) content.Headers.TryAddWithoutValidation(name, values);
+            response.Content = content;
+            Bodies.Enqueue(body);
+            return response;
+        }
+    }
+
+    private sealed class RecordedBody(Stream inner) : Stream
+    {
+        public bool Disposed { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(buffer, cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Disposed = true;
+                inner.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+
+    [Fact]
     public void KubernetesJson_reads_our_resource_as_ApiJson_does()
     {
         var viaKubernetes = KubernetesJson.Deserialize<ServerPowerResource>(ServerJson("one", "1"));
@@ -200,6 +300,7 @@ public sealed class CustomObjectListWatcherTests : IAsyncLifetime
         Assert.All(queries, q => Assert.StartsWith("cluster", q));
         Assert.Contains("labelSelector=team%3Da", queries.First());
         Assert.Contains("labelSelector=team%3Da", queries.Last());
+        Assert.Contains("allowWatchBookmarks=true", queries.Last());
     }
 
     [Fact]

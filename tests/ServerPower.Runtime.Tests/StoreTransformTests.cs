@@ -36,7 +36,8 @@ public sealed class StoreTransformTests
         services.AddSingleton<IListWatcher<ServerPowerResource>>(new FakeListWatcher<ServerPowerResource>());
         services.AddOperatorRuntime(new RuntimeOptions());
         var informer = services.AddInformer<ServerPowerResource>(ServerKind).WithTransform(Tagged);
-        Assert.Throws<InvalidOperationException>(() => informer.WithTransform(s => s));
+        var error = Assert.Throws<InvalidOperationException>(() => informer.WithTransform(s => s));
+        Assert.Equal("the ServerPowerResource cache already has a transform", error.Message);
         await using var provider = services.BuildServiceProvider();
 
         var store = provider.GetRequiredService<Informer<ServerPowerResource>>().Store;

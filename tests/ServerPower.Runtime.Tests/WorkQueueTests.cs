@@ -498,6 +498,23 @@ public sealed class WorkQueuePriorityTests
     }
 
     [Fact]
+    public async Task A_key_added_again_in_the_background_while_queued_or_held_is_counted_once()
+    {
+        var metrics = new RecordingMetrics();
+        using var queue = new WorkQueue("q", null, null, metrics);
+        queue.AddBackground(K(1));
+        queue.AddBackground(K(1));
+        Assert.Equal((1, 1), (queue.Length, metrics.Adds));
+
+        Assert.Equal(K(1), await queue.GetAsync(TestContext.Current.CancellationToken));
+        queue.AddBackground(K(1));
+        queue.AddBackground(K(1));
+        Assert.Equal((0, 2), (queue.Length, metrics.Adds));
+        queue.Done(K(1));
+        Assert.Equal(1, queue.Length);
+    }
+
+    [Fact]
     public async Task A_waiting_worker_gets_a_background_key_at_once()
     {
         using var queue = new WorkQueue("q");
