@@ -217,13 +217,13 @@ public sealed class LeaderElection
     /// elector would take for a missing lease and try to create), duration 1 s, times now, transitions kept.
     /// Only if this replica still holds it; the update carries the resourceVersion just read.
     /// </summary>
-    private async Task ReleaseAsync(ILock leaseLock)
+    private async Task ReleaseAsync(ILock tolerantLock)
     {
         using var timeout = new CancellationTokenSource(options.ReleaseTimeout, time);
         try
         {
             // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
-            var current = await leaseLock.GetAsync(timeout.Token).ConfigureAwait(false);
+            var current = await tolerantLock.GetAsync(timeout.Token).ConfigureAwait(false);
             if (current?.HolderIdentity != Identity)
             {
                 // Stryker disable once Statement,String : a log line only
@@ -241,7 +241,7 @@ public sealed class LeaderElection
             };
             // Stryker disable once Boolean,Statement,String : the update's answer only chooses the log line (the lease is
             // released or expires either way); ConfigureAwait(true) is equivalent: the runtime has no synchronization context
-            if (await leaseLock.UpdateAsync(released, timeout.Token).ConfigureAwait(false))
+            if (await tolerantLock.UpdateAsync(released, timeout.Token).ConfigureAwait(false))
                 logger.LogInformation("{Identity} released the lease", Identity);
             else
                 logger.LogWarning("{Identity} could not release the lease; another replica takes over when it expires", Identity);
