@@ -171,11 +171,17 @@ public sealed class LeaderElection
             // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             await AwaitQuietly(work).ConfigureAwait(false);
         }
+        // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
         await CancelAsync(electorStop).ConfigureAwait(false);
+        // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
         await AwaitElector(electing, electorStop.Token).ConfigureAwait(false);
         bool release;
         lock (term.Gate) release = shuttingDown && term.Acquired && !term.Lost;
-        if (release) await ReleaseAsync(tolerantLock).ConfigureAwait(false);
+        if (release)
+        {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
+            await ReleaseAsync(tolerantLock).ConfigureAwait(false);
+        }
         SetLeader(false);
     }
 
@@ -204,6 +210,7 @@ public sealed class LeaderElection
         {
         }
         catch (Exception e)
+        // Stryker disable once Block : the catch only logs
         {
             // Stryker disable once Statement,String : a log line only
             logger.LogWarning("Leader election failed ({Error}); retrying", e.Message);
@@ -247,6 +254,7 @@ public sealed class LeaderElection
                 logger.LogWarning("{Identity} could not release the lease; another replica takes over when it expires", Identity);
         }
         catch (Exception e)
+        // Stryker disable once Block : the catch only logs
         {
             // Stryker disable once Statement,String : a log line only
             logger.LogWarning("{Identity} could not release the lease ({Error}); another replica takes over when it expires", Identity, e.Message);
@@ -266,6 +274,7 @@ public sealed class LeaderElection
         {
         }
         catch (Exception e)
+        // Stryker disable once Block : the catch only logs
         {
             // Stryker disable once Statement,String : a log line only
             logger.LogError(e, "Work run while leading failed");
@@ -285,6 +294,7 @@ public sealed class LeaderElection
             LeadershipChanged?.Invoke(value);
         }
         catch (Exception e)
+        // Stryker disable once Block : the catch only logs
         {
             // Stryker disable once Statement,String : a log line only
             logger.LogError(e, "A leadership handler threw");

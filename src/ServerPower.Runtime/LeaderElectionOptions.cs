@@ -34,7 +34,7 @@ public sealed record LeaderElectionOptions
     {
         if (!string.IsNullOrEmpty(Identity)) return Identity;
         if (environment("POD_NAME") is { Length: > 0 } pod) return pod;
-        return $"{Environment.MachineName}_{Guid.NewGuid().ToString("N")[..8]}";
+        return $"{Environment.MachineName}_{Guid.NewGuid().ToString()[..8]}";
     }
 
     /// <summary><see cref="ResolveNamespace()"/> over the given environment and namespace file (the tests').</summary>

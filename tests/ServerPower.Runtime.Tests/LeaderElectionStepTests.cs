@@ -167,6 +167,18 @@ public sealed class LeaderElectionStepTests
     }
 
     [Fact]
+    public async Task At_shutdown_a_lease_this_attempt_never_won_is_not_released()
+    {
+        using var h = new Harness();
+        await h.HoldLease("me"); // named by an earlier process of this pod, say
+        var run = h.Run();
+
+        h.ShutDown();
+        Assert.Equal("me", h.Lock.Record!.HolderIdentity);
+        Assert.True(run.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task At_shutdown_a_lease_held_by_another_replica_is_left_alone()
     {
         using var h = new Harness();
