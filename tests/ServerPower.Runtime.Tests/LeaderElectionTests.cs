@@ -87,6 +87,49 @@ public sealed class LeaderElectionTests
     }
 
     [Fact]
+    public void The_lease_is_named_after_the_operator_by_default()
+    {
+        Assert.Equal("serverpower-operator", new LeaderElectionOptions().LeaseName);
+    }
+
+    [Fact]
+    public void The_identity_is_the_given_one_else_POD_NAME_else_the_host_name_with_a_random_suffix()
+    {
+        var options = new LeaderElectionOptions();
+        Assert.Equal("pod-1", (options with { Identity = "pod-1" }).ResolveIdentity(Env(("POD_NAME", "pod-2"))));
+        Assert.Equal("pod-2", options.ResolveIdentity(Env(("POD_NAME", "pod-2"))));
+
+        var generated = options.ResolveIdentity(Env(("POD_NAME", "")));
+        Assert.StartsWith(Environment.MachineName + "_", generated);
+        Assert.Equal(Environment.MachineName.Length + 9, generated.Length);
+        Assert.NotEqual(generated, options.ResolveIdentity(Env()));
+    }
+
+    [Fact]
+    public void The_namespace_is_the_given_one_else_POD_NAMESPACE_else_the_service_account_s_else_default()
+    {
+        var options = new LeaderElectionOptions();
+        var missing = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"));
+        var podNamespace = Env(("POD_NAMESPACE", "pod-ns"));
+        Assert.Equal("given", (options with { LeaseNamespace = "given" }).ResolveNamespace(podNamespace, missing));
+        Assert.Equal("pod-ns", (options with { LeaseNamespace = "" }).ResolveNamespace(podNamespace, missing));
+        Assert.Equal("pod-ns", options.ResolveNamespace(podNamespace, missing));
+        Assert.Equal("default", options.ResolveNamespace(Env(("POD_NAMESPACE", "")), missing));
+
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, " account-ns\n");
+            Assert.Equal("account-ns", options.ResolveNamespace(Env(), file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+        Assert.Equal("/var/run/secrets/kubernetes.io/serviceaccount/namespace", LeaderElectionOptions.ServiceAccountNamespaceFile);
+    }
+
+    [Fact]
     public void The_identity_is_unique_per_process_unless_given()
     {
         var options = new LeaderElectionOptions();
@@ -94,4 +137,7 @@ public sealed class LeaderElectionTests
         if (Environment.GetEnvironmentVariable("POD_NAME") is null)
             Assert.NotEqual(options.ResolveIdentity(), options.ResolveIdentity());
     }
+
+    private static Func<string, string?> Env(params (string Name, string Value)[] variables) =>
+        name => variables.FirstOrDefault(v => v.Name == name).Value;
 }
