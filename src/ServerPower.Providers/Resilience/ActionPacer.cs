@@ -30,7 +30,9 @@ internal sealed class ActionPacer
     private readonly long expiry;
     private long interval;
     private readonly Dictionary<string, long> slots = new(StringComparer.Ordinal);
-    private readonly Queue<(string Key, long At)> order = new();
+    // The same slots by time, so the pacer finds the due ones (DueBefore) and the expired ones (Prune) without a scan.
+    private readonly SortedSet<(long At, string Key)> byTime = new(Comparer<(long At, string Key)>.Create(
+        (a, b) => a.At != b.At ? a.At.CompareTo(b.At) : string.CompareOrdinal(a.Key, b.Key)));
     private long cursor;
     private (string Key, long Cursor)? lastGo;
 
@@ -56,15 +58,14 @@ internal sealed class ActionPacer
             interval = changed;
             var now = timeProvider.GetTimestamp();
             Prune(now);
-            var waiting = slots.OrderBy(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => pair.Key).ToList();
+            var waiting = byTime.Select(slot => slot.Key).ToList();
             slots.Clear();
-            order.Clear();
+            byTime.Clear();
             cursor = now;
             lastGo = null;
             foreach (var key in waiting)
             {
-                slots[key] = cursor;
-                order.Enqueue((key, cursor));
+                Take(key, cursor);
                 cursor += interval;
             }
         }
@@ -93,6 +94,7 @@ internal sealed class ActionPacer
                 if (untilToken > TimeSpan.Zero) return untilToken;
                 if (DueBefore(key, slot, now)) return Span(interval);
                 slots.Remove(key);
+                byTime.Remove((slot, key));
                 return Go(key, now);
             }
 
@@ -101,8 +103,7 @@ internal sealed class ActionPacer
             if ((cursor <= now || again) && untilToken <= TimeSpan.Zero && !DueBefore(key, now, now)) return Go(key, now);
             slot = Math.Max(now + Ticks(untilToken), cursor);
             cursor = slot + interval;
-            slots[key] = slot;
-            order.Enqueue((key, slot));
+            Take(key, slot);
             return Span(Math.Max(1, slot - now));
         }
     }
@@ -113,8 +114,19 @@ internal sealed class ActionPacer
     /// (first come, first served, though reads share the tokens; systematic pacer seed 1570). A slot due for longer than
     /// two intervals is not waited for: its server was told to come back within one, so it no longer asks.
     /// </summary>
-    private bool DueBefore(string key, long before, long now) =>
-        slots.Any(pair => pair.Key != key && pair.Value < before && pair.Value <= now && now - pair.Value <= 2 * interval);
+    private bool DueBefore(string key, long before, long now)
+    {
+        var (from, to) = (now - 2 * interval, Math.Min(before - 1, now));
+        // Slots are an interval apart, so the window holds about three of them, found in O(log n) (a scan of every
+        // waiting slot made a backlog of N servers cost O(N²)).
+        return from <= to && byTime.GetViewBetween((from, ""), (to + 1, "")).Any(slot => slot.At <= to && slot.Key != key);
+    }
+
+    private void Take(string key, long at)
+    {
+        slots[key] = at;
+        byTime.Add((at, key));
+    }
 
     /// <summary>
     /// Send now, and the next server waits a slot: the token is taken after this answer, so two servers told to go at
@@ -129,10 +141,10 @@ internal sealed class ActionPacer
 
     private void Prune(long now)
     {
-        while (order.TryPeek(out var head) && head.At + expiry < now)
+        while (byTime.Count > 0 && byTime.Min.At + expiry < now)
         {
-            order.Dequeue();
-            if (slots.TryGetValue(head.Key, out var at) && at == head.At) slots.Remove(head.Key);
+            slots.Remove(byTime.Min.Key);
+            byTime.Remove(byTime.Min);
         }
     }
 
