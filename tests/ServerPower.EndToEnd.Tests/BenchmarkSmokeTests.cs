@@ -33,4 +33,16 @@ public sealed class BenchmarkSmokeTests
         Assert.True(result.ResyncLatency.Samples.Count + result.ResyncLatency.PassesMissed > 0, "no resync-pass latency attempted");
         Assert.Contains("| Converged Stopped → Running | 50/50 |", Report.Markdown(result), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_changes_sent_at_once_during_resync_work_are_one_per_account()
+    {
+        var accounts = Enumerable.Range(0, 4).Select(a => new Account($"a{a}", null!)).ToList();
+        var servers = Enumerable.Range(0, 1000).Select(i => new FleetServer($"s{i}", $"{i}", accounts[i % 4])).ToList();
+
+        var picked = ScaleBenchmark.OnePerAccount(servers, 20);
+
+        Assert.Equal(20, picked.Distinct().Count());
+        Assert.All(picked.Chunk(4), batch => Assert.Equal(4, batch.Select(s => s.Account).Distinct().Count()));
+    }
 }
