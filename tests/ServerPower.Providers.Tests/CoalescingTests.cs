@@ -75,6 +75,51 @@ public sealed class CoalescingTests
         Assert.Equal(2, simulator.Requests.Snapshot().Count);
     }
 
+    /// <summary>
+    /// A batch read the account's own rate limit held back sent nothing and learnt nothing: it is not kept as the
+    /// window's snapshot. (It was: for the rest of the window every read of the account got the same short wait, and at
+    /// 10,000 servers each server waiting for a start came back every few ms, up to 44 reconciles a server.)
+    /// </summary>
+    [Fact]
+    public async Task A_batch_read_held_back_by_the_accounts_own_limit_is_not_kept_as_the_snapshot()
+    {
+        await using var simulator = await ProviderSimulators.StartAsync(ProviderType.Wings, cancellationToken: Ct);
+        AddServers(simulator);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var harness = new ProviderHarness(options => options.BatchReadMaxAge = TimeSpan.FromSeconds(2), time);
+        var provider = harness.For(simulator, rateLimit: new RateLimitSpec { RequestsPerSecond = 0.25, Burst = 1 });
+
+        await provider.ReadAsync("1", Ct);
+        time.Advance(TimeSpan.FromSeconds(3));
+        var heldBack = await provider.ReadAsync("1", Ct);
+        time.Advance(TimeSpan.FromSeconds(1.5));
+        var read = await provider.ReadAsync("1", Ct);
+
+        Assert.Equal((true, true), (heldBack.Outcome.NotSent, heldBack.Outcome.OwnLimit));
+        Assert.Equal(PowerState.Running, read.Server?.Power);
+        Assert.Equal(2, simulator.Requests.Snapshot().Count);
+    }
+
+    [Fact]
+    public async Task A_failed_batch_read_that_was_sent_is_the_snapshot_for_its_window()
+    {
+        await using var simulator = await ProviderSimulators.StartAsync(ProviderType.Wings, cancellationToken: Ct);
+        AddServers(simulator);
+        using var harness = new ProviderHarness(options =>
+        {
+            options.BatchReadMaxAge = TimeSpan.FromMinutes(5);
+            options.MaxAttempts = 1;
+        });
+        var provider = harness.For(simulator);
+        simulator.Faults.Respond(500);
+
+        var failed = await provider.ReadAsync("1", Ct);
+        var again = await provider.ReadAsync("2", Ct);
+
+        Assert.Equal((false, false), (failed.Outcome.IsAccepted, again.Outcome.IsAccepted));
+        Assert.Single(simulator.Requests.Snapshot());
+    }
+
     private static void AddServers(IProviderSimulator simulator)
     {
         for (var i = 1; i <= ServerCount; i++)

@@ -5,7 +5,9 @@ namespace ServerPower.Providers.Coalescing;
 /// <summary>
 /// Serves single reads from one shared batch read: concurrent callers join the batch in flight (single flight),
 /// later callers reuse it while it is younger than the maximum age (measured from when it was sent). Observing
-/// N servers of one account so costs one call per window instead of N.
+/// N servers of one account so costs one call per window instead of N. A batch the provider layer did not send (the
+/// account's own rate limit, an open circuit) is no snapshot: the next caller asks again, and learns how long to wait
+/// as of then.
 /// </summary>
 internal sealed class BatchReadCoalescer(
     Func<CancellationToken, Task<BatchReadResult>> readAll, TimeSpan maxAge, TimeProvider timeProvider)
@@ -21,7 +23,8 @@ internal sealed class BatchReadCoalescer(
         lock (gate)
         {
             var now = timeProvider.GetUtcNow();
-            var fresh = current is not null && (!current.IsCompleted || now - sentAt <= maxAge);
+            var fresh = current is not null
+                && (!current.IsCompleted || (now - sentAt <= maxAge && !(current.IsCompletedSuccessfully && current.Result.Outcome.NotSent)));
             if (!fresh)
             {
                 sentAt = now;
