@@ -9,9 +9,10 @@ namespace ServerPower.Providers.Resilience;
 /// </summary>
 /// <remarks>
 /// A slot is a promise of order, not a token: a server told to go then takes a token from the account's bucket (held
-/// for it by <see cref="ActionReservations"/> until its request), so the account never exceeds its rate. A server whose slot is due but finds no token keeps its
-/// place and comes back when its token should come: the next token, plus an interval for each server due before it. A server told to send now also moves the next free slot an interval on, so two
-/// servers asking at one instant are never both told to go for one token. Slots not used within
+/// for it by <see cref="ActionReservations"/> until its request), so the account never exceeds its rate. A server whose
+/// slot is due but finds no token keeps its place and comes back when its token should come: the next token, plus an
+/// interval for each server due before it. A server told to send now also moves the next free slot an interval on, so
+/// two servers asking at one instant are never both told to go for one token. Slots not used within
 /// <see cref="Expiry"/> of their time are dropped (the server was deleted or no longer needs the action), so the
 /// pacer holds at most one entry per waiting server.
 /// One pacer per account key (see <see cref="AccountLimits"/>): a changed rate re-spaces the waiting servers' slots

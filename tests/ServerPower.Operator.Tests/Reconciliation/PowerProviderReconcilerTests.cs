@@ -5,6 +5,7 @@ using ServerPower.Operator.Decision;
 using ServerPower.Operator.Reconciliation;
 using ServerPower.Runtime;
 using ServerPower.Operator.Endpoints;
+using ServerPower.Providers.Contract;
 
 namespace ServerPower.Operator.Tests.Reconciliation;
 
@@ -48,5 +49,38 @@ public sealed class PowerProviderReconcilerTests
         await Reconciler(new EndpointPolicy(false, false, ["api.example.org"])).ReconcileAsync(Key, CancellationToken.None);
         Assert.Equal(("False", Reasons.EndpointNotAllowed), (Ready?.Status, Ready?.Reason));
         Assert.Empty(f.Provider.Accounts);
+    }
+
+    private static readonly ProviderOutcome HeldBack =
+        ProviderOutcome.Refused(OutcomeKind.RateLimited, "no token of this account's rate limit", TimeSpan.FromMilliseconds(5)) with { OwnLimit = true };
+
+    private PowerProviderReconciler Reconciler(ReconcilerRows.RecordingProvider provider) =>
+        new(f.Kube, new ProviderResolver(f.Kube, provider, EndpointPolicy.Default), f.Time, f.Settings, NullLogger<PowerProviderReconciler>.Instance);
+
+    /// <summary>While 10,000 servers started, PowerProviders turned RateLimited and back: two writes for a probe never sent.</summary>
+    [Fact]
+    public async Task A_probe_the_accounts_own_rate_limit_held_back_leaves_the_condition_as_it_was()
+    {
+        var provider = new ReconcilerRows.RecordingProvider(ProviderType.Wenium, ReconcilerRows.Wenium);
+        var reconciler = Reconciler(provider);
+        await reconciler.ReconcileAsync(Key, CancellationToken.None);
+        var writes = f.Kube.Writes.Count;
+
+        provider.ProbeAnswer = HeldBack;
+        var result = await reconciler.ReconcileAsync(Key, CancellationToken.None);
+
+        Assert.Equal(("True", Reasons.ProviderReady), (Ready?.Status, Ready?.Reason));
+        Assert.Equal(writes, f.Kube.Writes.Count);
+        Assert.Equal(f.Settings.MinPoll, result.RequeueAfter);
+    }
+
+    [Fact]
+    public async Task A_probe_held_back_before_any_answer_is_reported()
+    {
+        var provider = new ReconcilerRows.RecordingProvider(ProviderType.Wenium, ReconcilerRows.Wenium) { ProbeAnswer = HeldBack };
+
+        await Reconciler(provider).ReconcileAsync(Key, CancellationToken.None);
+
+        Assert.Equal(("False", Reasons.RateLimited), (Ready?.Status, Ready?.Reason));
     }
 }
