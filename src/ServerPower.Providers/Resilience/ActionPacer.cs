@@ -10,11 +10,10 @@ namespace ServerPower.Providers.Resilience;
 /// <remarks>
 /// A slot is a promise of order, not a token: a server told to go then takes a token from the account's bucket (held
 /// for it by <see cref="ActionReservations"/> until its request), so the account never exceeds its rate. A server whose
-/// slot is due but finds no token keeps its place and comes back when its token should come: the next token, plus an
-/// interval for each server due before it. A server told to send now also moves the next free slot an interval on, so
-/// two servers asking at one instant are never both told to go for one token. Slots not used within
-/// <see cref="Expiry"/> of their time are dropped (the server was deleted or no longer needs the action), so the
-/// pacer holds at most one entry per waiting server.
+/// slot is due but finds no token waits only for the next token, keeping its place. A server told to send now also
+/// moves the next free slot an interval on, so two servers asking at one instant are never both told to go for one
+/// token. Slots not used within <see cref="Expiry"/> of their time are dropped (the server was deleted or no longer
+/// needs the action), so the pacer holds at most one entry per waiting server.
 /// One pacer per account key (see <see cref="AccountLimits"/>): a changed rate re-spaces the waiting servers' slots
 /// for the new rate at once, in the order they had (<see cref="Reconfigure"/>).
 /// </remarks>
@@ -92,10 +91,7 @@ internal sealed class ActionPacer
             if (slots.TryGetValue(key, out var slot))
             {
                 if (slot > now) return Span(slot - now);
-                // Behind servers whose slots came due before its own (a 429 held the account, or reads took tokens), it
-                // comes back when its token should come, not at every token: each of those that came back for the same
-                // token was one more reconcile (at 10,000 servers, 25 a server, 14 on average).
-                if (untilToken > TimeSpan.Zero) return untilToken + Span(Ahead(key, slot) * interval);
+                if (untilToken > TimeSpan.Zero) return untilToken;
                 if (DueBefore(key, slot, now)) return Span(interval);
                 slots.Remove(key);
                 byTime.Remove((slot, key));
@@ -125,9 +121,6 @@ internal sealed class ActionPacer
         // waiting slot made a backlog of N servers cost O(N²)).
         return from <= to && byTime.GetViewBetween((from, ""), (to + 1, "")).Any(slot => slot.At <= to && slot.Key != key);
     }
-
-    /// <summary>How many waiting servers hold a slot before <paramref name="key"/>'s (all due when its own is).</summary>
-    private int Ahead(string key, long slot) => byTime.GetViewBetween(byTime.Min, (slot, key)).Count - 1;
 
     private void Take(string key, long at)
     {
