@@ -75,6 +75,22 @@ public sealed class PowerProviderReconcilerTests
     }
 
     [Fact]
+    public async Task A_probe_held_back_after_the_spec_changed_is_reported()
+    {
+        var provider = new ReconcilerRows.RecordingProvider(ProviderType.Wenium, ReconcilerRows.Wenium);
+        var reconciler = Reconciler(provider);
+        await reconciler.ReconcileAsync(Key, CancellationToken.None);
+        var changed = f.Kube.Provider(ReconcilerFixture.Ns, "main");
+        changed.Metadata.Generation = 2;
+        f.Kube.Put(changed);
+
+        provider.ProbeAnswer = HeldBack;
+        await reconciler.ReconcileAsync(Key, CancellationToken.None);
+
+        Assert.Equal(("False", Reasons.RateLimited, 2L), (Ready?.Status, Ready?.Reason, Ready?.ObservedGeneration));
+    }
+
+    [Fact]
     public async Task A_probe_held_back_before_any_answer_is_reported()
     {
         var provider = new ReconcilerRows.RecordingProvider(ProviderType.Wenium, ReconcilerRows.Wenium) { ProbeAnswer = HeldBack };
