@@ -18,8 +18,7 @@ public sealed class CoalescingTests
     [InlineData(ProviderType.Wings, "/api/servers")]
     public async Task Concurrent_reads_cost_one_batch_call(ProviderType type, string listPath)
     {
-        await using var simulator = await ProviderSimulators.StartAsync(type, cancellationToken: Ct);
-        AddServers(simulator);
+        await using var simulator = await WithServersAsync(type);
         using var harness = new ProviderHarness(options => options.BatchReadMaxAge = TimeSpan.FromMinutes(5));
         var provider = harness.For(simulator);
 
@@ -33,8 +32,7 @@ public sealed class CoalescingTests
     [Fact]
     public async Task With_coalescing_off_each_read_is_its_own_call()
     {
-        await using var simulator = await ProviderSimulators.StartAsync(ProviderType.Wings, cancellationToken: Ct);
-        AddServers(simulator);
+        await using var simulator = await WithServersAsync(ProviderType.Wings);
         using var harness = new ProviderHarness(options => options.CoalesceBatchReads = false);
         var provider = harness.For(simulator);
 
@@ -46,8 +44,7 @@ public sealed class CoalescingTests
     [Fact]
     public async Task A_server_missing_from_the_batch_is_read_alone_for_the_providers_answer()
     {
-        await using var simulator = await ProviderSimulators.StartAsync(ProviderType.Wenium, cancellationToken: Ct);
-        AddServers(simulator);
+        await using var simulator = await WithServersAsync(ProviderType.Wenium);
         using var harness = new ProviderHarness();
 
         var result = await harness.For(simulator).ReadAsync("999", Ct);
@@ -59,8 +56,7 @@ public sealed class CoalescingTests
     [Fact]
     public async Task A_snapshot_older_than_the_maximum_age_is_refreshed()
     {
-        await using var simulator = await ProviderSimulators.StartAsync(ProviderType.Wings, cancellationToken: Ct);
-        AddServers(simulator);
+        await using var simulator = await WithServersAsync(ProviderType.Wings);
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         using var harness = new ProviderHarness(options => options.BatchReadMaxAge = TimeSpan.FromSeconds(2), time);
         var provider = harness.For(simulator);
@@ -83,8 +79,7 @@ public sealed class CoalescingTests
     [Fact]
     public async Task A_batch_read_held_back_by_the_accounts_own_limit_is_not_kept_as_the_snapshot()
     {
-        await using var simulator = await ProviderSimulators.StartAsync(ProviderType.Wings, cancellationToken: Ct);
-        AddServers(simulator);
+        await using var simulator = await WithServersAsync(ProviderType.Wings);
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         using var harness = new ProviderHarness(options => options.BatchReadMaxAge = TimeSpan.FromSeconds(2), time);
         var provider = harness.For(simulator, rateLimit: new RateLimitSpec { RequestsPerSecond = 0.25, Burst = 1 });
@@ -103,8 +98,7 @@ public sealed class CoalescingTests
     [Fact]
     public async Task A_failed_batch_read_that_was_sent_is_the_snapshot_for_its_window()
     {
-        await using var simulator = await ProviderSimulators.StartAsync(ProviderType.Wings, cancellationToken: Ct);
-        AddServers(simulator);
+        await using var simulator = await WithServersAsync(ProviderType.Wings);
         using var harness = new ProviderHarness(options =>
         {
             options.BatchReadMaxAge = TimeSpan.FromMinutes(5);
@@ -120,11 +114,14 @@ public sealed class CoalescingTests
         Assert.Single(simulator.Requests.Snapshot());
     }
 
-    private static void AddServers(IProviderSimulator simulator)
+    /// <summary>A simulator of <paramref name="type"/> holding servers "1" to "50", all Running.</summary>
+    private static async Task<IProviderSimulator> WithServersAsync(ProviderType type)
     {
+        var simulator = await ProviderSimulators.StartAsync(type, cancellationToken: Ct);
         for (var i = 1; i <= ServerCount; i++)
         {
             simulator.Servers.Add(i.ToString(), SimPowerState.Running);
         }
+        return simulator;
     }
 }
