@@ -29,8 +29,20 @@ public sealed class PowerProviderReconcilerTests
         var writes = f.Kube.Writes.Count;
 
         f.Time.Advance(TimeSpan.FromMinutes(5));
-        await Reconciler().ReconcileAsync(Key, CancellationToken.None);
+        var again = await Reconciler().ReconcileAsync(Key, CancellationToken.None);
         Assert.Equal(writes, f.Kube.Writes.Count);
+        Assert.Equal(ReconcileResult.Done, again); // left to the resync, not polled as a held-back probe
+    }
+
+    [Fact]
+    public async Task Credentials_gone_after_a_Ready_probe_are_reported_at_once()
+    {
+        await Reconciler().ReconcileAsync(Key, CancellationToken.None);
+        f.Kube.PutSecret(ReconcilerFixture.Ns, "token", "token", "");
+
+        await Reconciler().ReconcileAsync(Key, CancellationToken.None);
+
+        Assert.Equal(("False", Reasons.CredentialsMissing), (Ready?.Status, Ready?.Reason));
     }
 
     [Fact]
