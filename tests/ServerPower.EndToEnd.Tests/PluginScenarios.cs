@@ -99,6 +99,8 @@ public sealed partial class PluginScenarios(EmulatorSystem system) : IClassFixtu
 
         // The status line and the detail show what happened.
         var table = Succeeded(await Power.RunAsync("status", "-n", ns)).Output;
+        // The whole table in the test's output: a failed match below prints only its start (it failed once under load).
+        TestContext.Current.TestOutputHelper?.WriteLine(table);
         Assert.Matches(@"NAME\s+PROVIDER\s+DESIRED\s+EFFECTIVE\s+POWER\s+READY\s+SYNCED\s+LAST ACTION\s+SINCE", table);
         Assert.Matches(@"\nweb\s+wenium\s+Running\s+Running\s+Running\s+True/InDesiredState\s+True/ReconcileSucceeded\s+Restart/Accepted\s+\d+s\n", table);
         var detail = Succeeded(await Power.RunAsync("status", "web", "-n", ns)).Output;
